@@ -1,0 +1,83 @@
+/* cast.h: asciicast v1/v2/v3 encode and decode (pure: no I/O except the
+ * reader, which sits on a zio_reader). Times are int64 microseconds. */
+#ifndef AGENTRUN_CAST_H
+#define AGENTRUN_CAST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+struct cJSON;
+
+struct cast_header {
+	int		 version;	/* 1, 2 or 3 */
+	int		 cols;
+	int		 rows;
+	char		*term_type;	/* NULL if unknown */
+	int64_t		 timestamp;	/* unix seconds, 0 if unknown */
+	double		 idle_time_limit; /* 0 if none */
+	char		*command;	/* NULL if none */
+	char		*title;		/* NULL if none */
+	struct cJSON	*env;		/* object or NULL (v3 env; v2 env less TERM) */
+	struct cJSON	*theme;		/* object or NULL */
+	struct cJSON	*tags;		/* array or NULL */
+};
+
+void	 cast_header_init(struct cast_header *);
+void	 cast_header_free(struct cast_header *);
+/* Parse a v2 or v3 header line. 0, or -1 with *cause. */
+int	 cast_header_parse(const char *, size_t, struct cast_header *,
+	     char **cause);
+/* Append the header as one line ending in '\n'; version 2 or 3. */
+void	 cast_header_write(const struct cast_header *, int version,
+	     struct buf *);
+
+struct cast_event {
+	int64_t	 time;		/* absolute, since the start */
+	char	 code;		/* 'o', 'i', 'r', 'm', 'x', or other */
+	char	*data;		/* decoded UTF-8, NUL-terminated */
+	size_t	 len;
+};
+
+/* Append s (len bytes) as the body of a JSON string (no quotes): valid
+ * UTF-8 is copied, control characters escaped, invalid bytes become
+ * U+FFFD. If final is 0, an incomplete UTF-8 sequence at the very end is
+ * left out; the return value is the number of input bytes consumed. */
+size_t	 cast_escape(struct buf *, const char *s, size_t len, int final);
+
+/* v3 writer clock: intervals printed in milliseconds with error diffusion
+ * (each interval is rounded so that the sum tracks the real time). */
+struct cast_clock {
+	int64_t	 written_ms;	/* sum of the intervals written */
+};
+/* Append one v3 event line. data must already be valid UTF-8 (or use
+ * cast_escape first and pass escaped = 1). */
+void	 cast_event_write_v3(struct cast_clock *, int64_t t, char code,
+	     const char *data, size_t len, int escaped, struct buf *);
+/* Append one v2 event line (absolute time, microseconds precision). */
+void	 cast_event_write_v2(int64_t t, char code, const char *data,
+	     size_t len, int escaped, struct buf *);
+/* Format t (us) as decimal seconds: v3 "%.3f" style or v2 trimmed. */
+void	 cast_time_write(int64_t t, int ms, struct buf *);
+
+/* Parse one event line of a v2 or v3 stream. *clock holds the absolute
+ * time of the previous event and is advanced. ev->data points into
+ * scratch. 0, or -1 with *cause (a short description). */
+int	 cast_event_parse(const char *, size_t, int version, int64_t *clock,
+	     struct cast_event *, struct buf *scratch, char **cause);
+
+/* Reads any asciicast file (v1, v2, v3; plain or zstd; cut or damaged).
+ * Events come with absolute times; v1 frames become 'o' events. */
+struct cast_reader;
+struct cast_reader *cast_reader_open(const char *path, char **cause);
+const struct cast_header *cast_reader_header(struct cast_reader *);
+/* 1 an event (valid until the next call), 0 at the end. Damage ends the
+ * stream early: cast_reader_damage then says what happened. */
+int	 cast_reader_next(struct cast_reader *, struct cast_event *);
+/* NULL, or a one-line description ("cut short at line 812 (the file was
+ * not closed cleanly)", "line 4: not JSON"). */
+const char *cast_reader_damage(struct cast_reader *);
+void	 cast_reader_free(struct cast_reader *);
+
+#endif

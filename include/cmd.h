@@ -1,0 +1,62 @@
+/* cmd.h: the subcommands. Each takes argv starting at the command's name
+ * and returns the process exit status. */
+#ifndef AGENTRUN_CMD_H
+#define AGENTRUN_CMD_H
+
+#include <stdio.h>
+
+/* Exit statuses of agentrun itself (the agent's own pass through). */
+#define EXIT_OK		0
+#define EXIT_ERROR	1	/* something failed; the message says what */
+#define EXIT_USAGE	2	/* bad command line */
+#define EXIT_SETUP	125	/* a session could not be started */
+
+struct globals {
+	const char	*dir;		/* -C DIR or NULL */
+	const char	*vm;		/* --vm NAME or NULL */
+	const char	*backend;	/* --backend or NULL (config/default) */
+	int		 verbosity;	/* -1 quiet, 0, 1+ verbose */
+};
+
+struct cmd_entry {
+	const char	*name;
+	int		(*fn)(struct globals *, int, char **);
+	const char	*summary;	/* one line for 'agentrun help' */
+	const char	*usage;		/* full text for --help */
+	int		 hidden;
+};
+
+/* "agentrun: msg" + "Try 'agentrun CMD --help'." on stderr; returns 2. */
+int	 usage_error(const char *cmd, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Print the command's usage on stdout; returns 0. */
+int	 usage_print(const char *cmd);
+const struct cmd_entry *cmd_find(const char *);
+const struct cmd_entry *cmd_table(size_t *);
+
+/* The project folder (realpath of -C or cwd, then the nearest .git
+ * ancestor below $HOME). NULL and *cause on error. */
+char	*project_root(const struct globals *, char **cause);
+
+int	 cmd_agent(struct globals *, int, char **);	/* claude, config agents */
+int	 cmd_shell(struct globals *, int, char **);
+int	 cmd_run(struct globals *, int, char **);
+int	 cmd_ls(struct globals *, int, char **);
+int	 cmd_show(struct globals *, int, char **);
+int	 cmd_cat(struct globals *, int, char **);
+int	 cmd_replay(struct globals *, int, char **);
+int	 cmd_text(struct globals *, int, char **);
+int	 cmd_export(struct globals *, int, char **);
+int	 cmd_import(struct globals *, int, char **);
+int	 cmd_grep(struct globals *, int, char **);
+int	 cmd_rm(struct globals *, int, char **);
+int	 cmd_gc(struct globals *, int, char **);
+int	 cmd_vm(struct globals *, int, char **);
+int	 cmd_doctor(struct globals *, int, char **);
+int	 cmd_init(struct globals *, int, char **);
+int	 cmd_completion(struct globals *, int, char **);
+int	 cmd_complete(struct globals *, int, char **);	/* hidden: __complete */
+int	 cmd_version(struct globals *, int, char **);
+int	 cmd_help(struct globals *, int, char **);
+
+#endif

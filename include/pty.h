@@ -1,0 +1,28 @@
+/* pty.h: run a command under forkpty and proxy the user's terminal to
+ * it: keys in, output out (to the terminal first, then to callbacks),
+ * window size, signals, drain and exit status. Knows nothing about
+ * recording or VMs: policy arrives through callbacks. */
+#ifndef AGENTRUN_PTY_H
+#define AGENTRUN_PTY_H
+
+#include <stddef.h>
+
+struct pty_cbs {
+	void	*arg;
+	/* Output from the child, after it was written to stdout. */
+	void	(*output_cb)(void *, const char *, size_t);
+	/* Input from the user, before it is written to the child. */
+	void	(*input_cb)(void *, const char *, size_t);
+	/* The window size changed (also called once at start). */
+	void	(*resize_cb)(void *, int cols, int rows);
+	/* Called about once a second while the loop runs. */
+	void	(*tick_cb)(void *);
+};
+
+/* Run argv[0] (PATH search) under a new pty. Returns the exit status
+ * shell-style: the code, 128+N if killed by signal N, 127 if it could not
+ * be executed (126 if not executable). -1 and *cause if the proxy could
+ * not start. */
+int	 pty_run(char *const argv[], const struct pty_cbs *, char **cause);
+
+#endif

@@ -1,0 +1,31 @@
+/* render.h: a virtual terminal (libtsm) fed with recorded output; gives
+ * the screen as plain text or as ANSI to repaint a real terminal. The
+ * only module that includes <libtsm.h>. */
+#ifndef AGENTRUN_RENDER_H
+#define AGENTRUN_RENDER_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct render;
+
+struct render *render_new(int cols, int rows);	/* NULL on failure */
+void	 render_free(struct render *);
+/* Feed output bytes (escape sequences may span calls). Replies the
+ * terminal would send (DSR, DA) are discarded. */
+void	 render_feed(struct render *, const char *, size_t);
+int	 render_resize(struct render *, int cols, int rows);
+void	 render_size(struct render *, int *cols, int *rows);
+void	 render_cursor(struct render *, int *x, int *y);
+/* The screen as UTF-8 text: one line per row, trailing spaces trimmed,
+ * trailing empty rows dropped, each line ending in '\n'; wide characters
+ * once. */
+void	 render_text(struct render *, struct buf *);
+/* Repaint of the top-left max_cols x max_rows of the screen: cursor home,
+ * each row with SGR colours/attributes, clear to end of line, then the
+ * cursor placed and shown/hidden. Never contains a query. */
+void	 render_ansi(struct render *, int max_cols, int max_rows,
+	     struct buf *);
+
+#endif

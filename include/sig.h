@@ -1,0 +1,15 @@
+/* sig.h: signals as a file descriptor: signalfd on Linux, a self-pipe
+ * elsewhere (or with NO_SIGNALFD). Handlers never do work. */
+#ifndef AGENTRUN_SIG_H
+#define AGENTRUN_SIG_H
+
+/* Block/catch the listed signals (0-terminated) and return a readable fd,
+ * or -1 with errno. */
+int	 sig_open(const int *signals);
+/* Next pending signal number, 0 when none is pending, -1 on error. */
+int	 sig_next(int fd);
+/* Undo sig_open (restore mask and handlers) and close fd. Also used in
+ * the child before exec. */
+void	 sig_close(int fd);
+
+#endif

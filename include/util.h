@@ -1,0 +1,65 @@
+/* util.h: memory helpers that never return NULL, a growable byte buffer,
+ * and the one-line messages agentrun prints on stderr. */
+#ifndef AGENTRUN_UTIL_H
+#define AGENTRUN_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PRINTFLIKE(a, b) __attribute__((format(printf, a, b)))
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...) PRINTFLIKE(2, 3);
+int	 xvasprintf(char **, const char *, va_list);
+
+/* A growable buffer; data is always NUL-terminated after buf_add*. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 size;
+};
+void	 buf_init(struct buf *);
+void	 buf_free(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_reserve(struct buf *, size_t);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_addc(struct buf *, char);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addf(struct buf *, const char *, ...) PRINTFLIKE(2, 3);
+void	 buf_consume(struct buf *, size_t);	/* drop n bytes from the front */
+
+/* Messages: "agentrun: ..." on stderr. log_info is shown unless -q,
+ * log_debug only with -v. */
+void	 log_set_verbosity(int);		/* -1 quiet, 0 normal, 1+ verbose */
+int	 log_get_verbosity(void);
+void	 log_warn(const char *, ...) PRINTFLIKE(1, 2);
+void	 log_info(const char *, ...) PRINTFLIKE(1, 2);
+void	 log_debug(const char *, ...) PRINTFLIKE(1, 2);
+void	 log_error(const char *, ...) PRINTFLIKE(1, 2);
+__attribute__((noreturn))
+void	 fatal(const char *, ...) PRINTFLIKE(1, 2);
+
+/* Time. */
+int64_t	 now_us(void);		/* CLOCK_MONOTONIC */
+int64_t	 wall_us(void);		/* CLOCK_REALTIME */
+
+/* Files. */
+int	 write_all(int, const void *, size_t);	/* 0 or -1 with errno */
+int	 mkdir_p(const char *, int mode);	/* 0 or -1 with errno */
+int	 write_file_atomic(const char *, const void *, size_t, int mode,
+	     char **cause);
+char	*read_file(const char *, size_t *, size_t max, char **cause);
+char	*path_join(const char *, const char *);
+/* $XDG_xxx_HOME/agentrun with fallback to $HOME/default; NULL if no HOME. */
+char	*xdg_dir(const char *env, const char *fallback);
+
+/* Parse helpers: 0 ok, -1 invalid. */
+int	 parse_seconds(const char *, double *);		/* "90", "1.5", "2m", "1:30" */
+int	 parse_int(const char *, long min, long max, long *);
+
+#endif

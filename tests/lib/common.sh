@@ -1,0 +1,85 @@
+# tests/lib/common.sh: sourced by every script test. Gives each test a
+# private HOME and XDG dirs, the emulator first on PATH, the agentrun
+# binary in $AGENTRUN, and small assertion and tmux helpers.
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-build}
+AGENTRUN=$ROOT/$BUILD/agentrun
+TESTBIN=$ROOT/$BUILD/tests
+[ -x "$AGENTRUN" ] || { echo "no $AGENTRUN: run make first"; exit 1; }
+T=$(mktemp -d "${TMPDIR:-/tmp}/agentrun-test.XXXXXX")
+export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config XDG_DATA_HOME=$T/home/.local/share \
+	XDG_STATE_HOME=$T/home/.local/state
+mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME"
+export MULTIPASS_EMU_DIR=$T/mp
+mkdir -p "$T/bin" && ln -s "$ROOT/tests/multipass" "$T/bin/multipass"
+export PATH=$T/bin:$PATH
+export LC_ALL=C.UTF-8 TERM=${TERM:-xterm-256color}
+[ "$TERM" = dumb ] && export TERM=xterm-256color
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+STORE=$XDG_DATA_HOME/agentrun/sessions
+TMUX_SOCK=$T/tmux.sock
+cleanup() {
+	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "$*"; exit 77; }
+need() { command -v "$1" >/dev/null 2>&1 || skip "needs $1"; }
+assert_eq() {	# expected actual [what]
+	[ "$1" = "$2" ] || fail "${3:-value}: expected [$1], got [$2]"
+}
+assert_match() {	# glob actual [what]
+	# shellcheck disable=SC2053
+	[[ $2 == $1 ]] || fail "${3:-value}: [$2] does not match [$1]"
+}
+assert_contains() {	# needle haystack [what]
+	case $2 in *"$1"*) ;; *) fail "${3:-output} lacks [$1]: [$2]" ;; esac
+}
+assert_not_contains() {
+	case $2 in *"$1"*) fail "${3:-output} has [$1]: [$2]" ;; esac
+}
+# Run agentrun capturing stdout, stderr, status into OUT, ERR, RC.
+ar() {
+	OUT=$("$AGENTRUN" "$@" 2>"$T/stderr" </dev/null)
+	RC=$?
+	ERR=$(cat "$T/stderr")
+}
+latest_cast() { ls -1 "$STORE"/*.cast.zst 2>/dev/null | tail -n 1; }
+
+# tmux: a private server; one window of the given size.
+tm() { tmux -S "$TMUX_SOCK" "$@"; }
+tm_start() {	# cols rows command...
+	local c=$1 r=$2
+	shift 2
+	need tmux
+	tm -f /dev/null new-session -d -s t -x "$c" -y "$r" \
+		env HOME="$HOME" XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \
+		XDG_DATA_HOME="$XDG_DATA_HOME" XDG_STATE_HOME="$XDG_STATE_HOME" \
+		PATH="$PATH" MULTIPASS_EMU_DIR="$MULTIPASS_EMU_DIR" \
+		ASAN_OPTIONS="$ASAN_OPTIONS" LC_ALL=C.UTF-8 TERM=xterm-256color "$@"
+	tm set-option -t t remain-on-exit on >/dev/null
+}
+tm_capture() { tm capture-pane -p -t t; }
+tm_wait() {	# text [seconds]: wait until the pane shows text
+	local i n=$(( ${2:-10} * 20 ))
+	for ((i = 0; i < n; i++)); do
+		tm_capture | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	echo "--- pane:" >&2; tm_capture >&2
+	fail "timed out waiting for [$1]"
+}
+tm_dead() {	# wait for the pane's program to exit; prints its status
+	local i
+	for ((i = 0; i < 400; i++)); do
+		if [ "$(tm display -p -t t '#{pane_dead}')" = 1 ]; then
+			tm display -p -t t '#{pane_dead_status}'
+			return 0
+		fi
+		sleep 0.05
+	done
+	fail "pane did not exit"
+}
