@@ -1,0 +1,46 @@
+/* vm.h: policy for the multipass backend: ensure the VM exists and runs,
+ * reconcile mounts to exactly the project (the safety rules live here),
+ * the per-VM lock and live-session registry, and the exec command line. */
+#ifndef AGENTRUN_VM_H
+#define AGENTRUN_VM_H
+
+struct config;
+struct agent_profile;
+struct session;
+
+struct vm_request {
+	const struct config		*cfg;
+	const char			*name;		/* VM name (--vm, config, "agentrun") */
+	const char			*project;	/* project root, realpath */
+	int				 read_only;
+	/* Exactly one of: agent (with agent_args), cmd (run), or neither
+	 * (an interactive login shell in the project folder). */
+	const struct agent_profile	*agent;
+	char *const			*agent_args;	/* NULL-terminated */
+	char *const			*cmd;		/* NULL-terminated */
+	int				 interactive;	/* stdin and stdout are terminals */
+};
+
+struct vm_handle;
+
+/* Ensure the VM (launch + provision, start), refuse unsafe projects,
+ * reconcile mounts under the lock, register this session as live, and
+ * build the argv that runs the payload (multipass exec NAME -d DIR --
+ * ...). Fills s->vm, s->multipass_version, s->mounts, s->mount_mode.
+ * NULL and *cause (one actionable line) on failure; nothing is left
+ * changed on a refusal. */
+struct vm_handle *vm_prepare(const struct vm_request *, struct session *s,
+	    char ***argv, char **cause);
+/* The payload's exit status from multipass exec's (undoes the status-4
+ * guard). */
+int	 vm_exit_status(struct vm_handle *, int status);
+/* Unregister the live session and free. */
+void	 vm_release(struct vm_handle *);
+
+/* The mount policy, pure (unit-tested): 0 if path may be mounted, else
+ * -1 with *cause. home is $HOME (realpath), snap is 1 for a snap install
+ * of multipass. */
+int	 vm_mount_allowed(const char *path, const char *home, int snap,
+	     char **cause);
+
+#endif
