@@ -1,0 +1,484 @@
+/* util.c: memory helpers, the growable buffer, stderr messages, clocks and
+ * small file helpers shared by every module. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static int log_verbosity;	/* set once from the command line */
+
+void *
+xmalloc(size_t n)
+{
+	void	*p;
+
+	if ((p = malloc(n == 0 ? 1 : n)) == NULL)
+		fatal("out of memory");
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t m)
+{
+	void	*p;
+
+	if ((p = calloc(n == 0 ? 1 : n, m == 0 ? 1 : m)) == NULL)
+		fatal("out of memory");
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n == 0 ? 1 : n)) == NULL)
+		fatal("out of memory");
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+int
+xvasprintf(char **out, const char *fmt, va_list ap)
+{
+	va_list	 ap2;
+	int	 n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		fatal("vsnprintf failed");
+	*out = xmalloc((size_t)n + 1);
+	vsnprintf(*out, (size_t)n + 1, fmt, ap);
+	return n;
+}
+
+int
+xasprintf(char **out, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = xvasprintf(out, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void
+buf_init(struct buf *b)
+{
+	b->data = NULL;
+	b->len = b->size = 0;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	buf_init(b);
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+void
+buf_reserve(struct buf *b, size_t extra)
+{
+	size_t	 need = b->len + extra + 1;
+
+	if (need <= b->size)
+		return;
+	if (b->size == 0)
+		b->size = 256;
+	while (b->size < need)
+		b->size *= 2;
+	b->data = xrealloc(b->data, b->size);
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_reserve(b, n);
+	if (n != 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatal("vsnprintf failed");
+	buf_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+buf_consume(struct buf *b, size_t n)
+{
+	if (n >= b->len) {
+		buf_reset(b);
+		return;
+	}
+	memmove(b->data, b->data + n, b->len - n);
+	b->len -= n;
+	b->data[b->len] = '\0';
+}
+
+void
+log_set_verbosity(int v)
+{
+	log_verbosity = v;
+}
+
+int
+log_get_verbosity(void)
+{
+	return log_verbosity;
+}
+
+static void
+log_vprint(const char *prefix, const char *fmt, va_list ap)
+{
+	char	*msg;
+	char	*line;
+	int	 n;
+
+	xvasprintf(&msg, fmt, ap);
+	n = xasprintf(&line, "agentrun: %s%s\n", prefix, msg);
+	(void)write_all(STDERR_FILENO, line, (size_t)n);
+	free(line);
+	free(msg);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (log_verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	log_vprint("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (log_verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	log_vprint("", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (log_verbosity < 1)
+		return;
+	va_start(ap, fmt);
+	log_vprint("", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_error(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vprint("", fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vprint("fatal: ", fmt, ap);
+	va_end(ap);
+	exit(1);	/* atexit restores the terminal */
+}
+
+int64_t
+now_us(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		fatal("clock_gettime: %s", strerror(errno));
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
+wall_us(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		fatal("clock_gettime: %s", strerror(errno));
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int
+write_all(int fd, const void *p, size_t n)
+{
+	const char	*s = p;
+	ssize_t		 w;
+
+	while (n > 0) {
+		w = write(fd, s, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+mkdir_p(const char *path, int mode)
+{
+	char	*p, *s;
+	int	 rc = 0;
+
+	p = xstrdup(path);
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
+			rc = -1;
+			break;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+int
+write_file_atomic(const char *path, const void *data, size_t len, int mode,
+    char **cause)
+{
+	char	*tmp;
+	int	 fd, rc = -1;
+
+	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, (mode_t)mode);
+	if (fd < 0) {
+		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, (mode_t)mode) != 0 || write_all(fd, data, len) != 0) {
+		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(tmp);
+	return rc;
+}
+
+char *
+read_file(const char *path, size_t *lenp, size_t max, char **cause)
+{
+	struct buf	 b;
+	char		 chunk[65536];
+	ssize_t		 n;
+	int		 fd;
+
+	buf_init(&b);
+	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) < 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > max) {
+			xasprintf(cause, "%s: larger than %zu bytes", path, max);
+			goto fail;
+		}
+		buf_add(&b, chunk, (size_t)n);
+	}
+	close(fd);
+	if (b.data == NULL)
+		buf_add(&b, "", 0);
+	if (lenp != NULL)
+		*lenp = b.len;
+	return b.data;
+fail:
+	close(fd);
+	buf_free(&b);
+	return NULL;
+}
+
+char *
+path_join(const char *a, const char *b)
+{
+	char	*p;
+	size_t	 n = strlen(a);
+
+	if (n > 0 && a[n - 1] == '/')
+		xasprintf(&p, "%s%s", a, b);
+	else
+		xasprintf(&p, "%s/%s", a, b);
+	return p;
+}
+
+char *
+xdg_dir(const char *env, const char *fallback)
+{
+	const char	*v = getenv(env), *home;
+	char		*p;
+
+	if (v != NULL && v[0] == '/') {
+		xasprintf(&p, "%s/agentrun", v);
+		return p;
+	}
+	if ((home = getenv("HOME")) == NULL || home[0] == '\0')
+		return NULL;
+	xasprintf(&p, "%s/%s/agentrun", home, fallback);
+	return p;
+}
+
+int
+parse_int(const char *s, long min, long max, long *out)
+{
+	char	*end;
+	long	 v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* "90", "1.5", "2m", "1m30s", "1:30", "1:02:03" into seconds. */
+int
+parse_seconds(const char *s, double *out)
+{
+	double	 total = 0, v;
+	char	*end;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	if (strchr(s, ':') != NULL) {
+		for (;;) {
+			errno = 0;
+			v = strtod(s, &end);
+			if (errno != 0 || end == s || v < 0)
+				return -1;
+			total = total * 60 + v;
+			if (*end == '\0')
+				break;
+			if (*end != ':')
+				return -1;
+			s = end + 1;
+		}
+		*out = total;
+		return 0;
+	}
+	while (*s != '\0') {
+		errno = 0;
+		v = strtod(s, &end);
+		if (errno != 0 || end == s || v < 0 || v != v)
+			return -1;
+		switch (*end) {
+		case 'h': v *= 3600; end++; break;
+		case 'm': v *= 60; end++; break;
+		case 's': end++; break;
+		case '\0': break;
+		default: return -1;
+		}
+		total += v;
+		s = end;
+	}
+	*out = total;
+	return 0;
+}
