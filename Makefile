@@ -34,7 +34,7 @@ WARN	:= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-qual \
 	   -Wwrite-strings -Wundef -Wvla -Wno-unused-parameter
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 $(WARN)
-CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE -Iinclude \
+CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE -iquote include \
 	    -DAGENTRUN_VERSION='"$(VERSION)"' \
 	    $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LDLIBS	+= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)

@@ -1,0 +1,426 @@
+/* pty.c: run a command under forkpty and proxy the user's terminal to it.
+ * Keys go to the child through a write queue; output goes to the
+ * terminal first and to the callbacks second; window sizes, stop and
+ * continue, and terminating signals pass through; the end is a bounded
+ * drain and a shell-style exit status. Knows nothing about recording. */
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#if defined(__APPLE__)
+#include <util.h>
+#elif defined(__FreeBSD__)
+#include <libutil.h>
+#else
+#include <pty.h>
+#endif
+
+#include "pty.h"
+#include "sig.h"
+#include "term.h"
+#include "util.h"
+
+#define PTY_READ_SIZE	(128 * 1024)
+#define PTY_QUEUE_MAX	(1024 * 1024)	/* stop reading keys past this */
+#define PTY_DRAIN_IDLE	50		/* ms without output ends the drain */
+#define PTY_DRAIN_MAX	2000		/* ms at most after the child ended */
+#define PTY_ESCALATE	3000		/* ms between TERM and KILL */
+
+struct pty {
+	pid_t			 pid;
+	int			 master;
+	int			 sigfd;
+	int			 in_open;	/* still reading stdin */
+	int			 in_tty;
+	int			 out_ok;	/* stdout still writable */
+	int			 cols, rows;
+	struct buf		 queue;		/* keys waiting for the child */
+	char			*rbuf;
+	int			 child_done;
+	int			 status;
+	int64_t			 kill_at;	/* escalate at this time, 0 none */
+	int			 kill_sig;
+	int			 alt;		/* alternate screen seen on */
+	int64_t			 last_tick;
+	const struct pty_cbs	*cbs;
+};
+
+/* Track whether the program left the alternate screen on, so the reset on
+ * the way out can leave it. Sequences split across reads are missed. */
+static void
+pty_track_alt(struct pty *p, const char *s, size_t n)
+{
+	const char	*e = s + n, *q;
+
+	while ((q = memchr(s, '\033', (size_t)(e - s))) != NULL) {
+		if (e - q >= 8 && memcmp(q, "\033[?1049", 7) == 0) {
+			if (q[7] == 'h')
+				p->alt = 1;
+			else if (q[7] == 'l')
+				p->alt = 0;
+		}
+		s = q + 1;
+	}
+}
+
+static void
+pty_exec_child(char *const argv[])
+{
+	int	 e;
+
+	execvp(argv[0], argv);
+	e = errno;
+	dprintf(STDERR_FILENO, "agentrun: %s: %s\n", argv[0],
+	    e == ENOENT ? "command not found" : strerror(e));
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+static void
+pty_size(struct pty *p)
+{
+	int	 c, r;
+
+	if (term_size(STDIN_FILENO, &c, &r) != 0 &&
+	    term_size(STDOUT_FILENO, &c, &r) != 0)
+		return;
+	p->cols = c;
+	p->rows = r;
+}
+
+static void
+pty_push_size(struct pty *p)
+{
+	struct winsize	 ws;
+
+	memset(&ws, 0, sizeof ws);
+	ws.ws_col = (unsigned short)p->cols;
+	ws.ws_row = (unsigned short)p->rows;
+	(void)ioctl(p->master, TIOCSWINSZ, &ws);
+	if (p->cbs->resize_cb != NULL)
+		p->cbs->resize_cb(p->cbs->arg, p->cols, p->rows);
+}
+
+static void
+pty_reap(struct pty *p)
+{
+	int	 st;
+	pid_t	 r;
+
+	if (p->child_done)
+		return;
+	do
+		r = waitpid(p->pid, &st, WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r != p->pid)
+		return;
+	p->child_done = 1;
+	if (WIFEXITED(st))
+		p->status = WEXITSTATUS(st);
+	else if (WIFSIGNALED(st))
+		p->status = 128 + WTERMSIG(st);
+	else
+		p->status = 1;
+}
+
+/* Pass a terminating signal on and arm the escalation to SIGKILL. */
+static void
+pty_forward(struct pty *p, int sig)
+{
+	if (p->child_done)
+		return;
+	(void)kill(p->pid, sig);
+	if (p->kill_at == 0) {
+		p->kill_at = now_us() / 1000 + PTY_ESCALATE;
+		p->kill_sig = sig == SIGTERM ? SIGKILL : SIGTERM;
+	}
+}
+
+static void
+pty_escalate(struct pty *p)
+{
+	if (p->kill_at == 0 || p->child_done || now_us() / 1000 < p->kill_at)
+		return;
+	(void)kill(p->pid, p->kill_sig);
+	(void)kill(-p->pid, p->kill_sig);	/* its process group too */
+	if (p->kill_sig == SIGKILL)
+		p->kill_at = 0;
+	else {
+		p->kill_sig = SIGKILL;
+		p->kill_at = now_us() / 1000 + PTY_ESCALATE;
+	}
+}
+
+static void
+pty_stop_self(struct pty *p)
+{
+	term_restore();
+	(void)kill(getpid(), SIGSTOP);
+	/* Continued: SIGCONT arrives through the signal fd. */
+	(void)p;
+}
+
+static void
+pty_continue(struct pty *p)
+{
+	if (p->in_tty && p->in_open)
+		(void)term_reraw();
+	pty_size(p);
+	pty_push_size(p);
+}
+
+static int
+pty_signal(struct pty *p)
+{
+	int	 sig;
+
+	while ((sig = sig_next(p->sigfd)) > 0) {
+		switch (sig) {
+		case SIGCHLD:
+			pty_reap(p);
+			break;
+		case SIGWINCH:
+			pty_size(p);
+			pty_push_size(p);
+			break;
+		case SIGHUP:
+			/* The terminal is gone: stop using it. */
+			p->in_open = 0;
+			p->out_ok = 0;
+			pty_forward(p, SIGHUP);
+			break;
+		case SIGTERM:
+		case SIGINT:
+		case SIGQUIT:
+			pty_forward(p, sig);
+			break;
+		case SIGTSTP:
+			pty_stop_self(p);
+			break;
+		case SIGCONT:
+			pty_continue(p);
+			break;
+		}
+	}
+	return sig;
+}
+
+static void
+pty_output(struct pty *p, const char *s, size_t n)
+{
+	if (p->out_ok && write_all(STDOUT_FILENO, s, n) != 0)
+		p->out_ok = 0;	/* EPIPE, EIO: keep recording */
+	if (p->out_ok)
+		pty_track_alt(p, s, n);
+	if (p->cbs->output_cb != NULL)
+		p->cbs->output_cb(p->cbs->arg, s, n);
+}
+
+/* Read from the master: 1 data, 0 nothing now, -1 end of the pty. */
+static int
+pty_read_master(struct pty *p)
+{
+	ssize_t	 n;
+
+	n = read(p->master, p->rbuf, PTY_READ_SIZE);
+	if (n > 0) {
+		pty_output(p, p->rbuf, (size_t)n);
+		return 1;
+	}
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	return -1;	/* EIO: every slave fd is closed */
+}
+
+static void
+pty_read_stdin(struct pty *p)
+{
+	char	 b[8192];
+	ssize_t	 n;
+
+	n = read(STDIN_FILENO, b, sizeof b);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		/* EOF: pass it on as the terminal's EOF character, twice in
+		 * case a partial line is pending. */
+		const struct termios *t = term_saved();
+		char eof = t != NULL ? (char)t->c_cc[VEOF] : 4;
+
+		p->in_open = 0;
+		buf_addc(&p->queue, eof);
+		if (p->queue.len > 1 && p->queue.data[p->queue.len - 2] != '\n')
+			buf_addc(&p->queue, eof);
+		return;
+	}
+	if (p->cbs->input_cb != NULL)
+		p->cbs->input_cb(p->cbs->arg, b, (size_t)n);
+	buf_add(&p->queue, b, (size_t)n);
+}
+
+static void
+pty_write_master(struct pty *p)
+{
+	ssize_t	 n;
+
+	n = write(p->master, p->queue.data, p->queue.len);
+	if (n > 0)
+		buf_consume(&p->queue, (size_t)n);
+	else if (n < 0 && errno != EINTR && errno != EAGAIN)
+		buf_reset(&p->queue);	/* child gone: drop the keys */
+}
+
+static void
+pty_tick(struct pty *p)
+{
+	int64_t	 t = now_us();
+
+	if (t - p->last_tick < 1000000)
+		return;
+	p->last_tick = t;
+	if (p->cbs->tick_cb != NULL)
+		p->cbs->tick_cb(p->cbs->arg);
+}
+
+static void
+pty_loop(struct pty *p)
+{
+	struct pollfd	 pfd[3];
+	int		 n, rc, master_open = 1;
+
+	while (master_open && !p->child_done) {
+		pfd[0].fd = p->master;
+		pfd[0].events = POLLIN | (p->queue.len > 0 ? POLLOUT : 0);
+		pfd[1].fd = p->sigfd;
+		pfd[1].events = POLLIN;
+		pfd[2].fd = p->in_open && p->queue.len < PTY_QUEUE_MAX ?
+		    STDIN_FILENO : -1;
+		pfd[2].events = POLLIN;
+		n = poll(pfd, 3, p->kill_at != 0 ? 200 : 1000);
+		if (n < 0 && errno != EINTR)
+			fatal("poll: %s", strerror(errno));
+		if (n > 0) {
+			if (pfd[1].revents & POLLIN)
+				pty_signal(p);
+			if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+				rc = pty_read_master(p);
+				if (rc < 0)
+					master_open = 0;
+			}
+			if (master_open && (pfd[0].revents & POLLOUT))
+				pty_write_master(p);
+			if (pfd[2].revents & (POLLIN | POLLHUP | POLLERR))
+				pty_read_stdin(p);
+		}
+		pty_escalate(p);
+		pty_tick(p);
+	}
+}
+
+/* The child has ended (or closed the pty): take what is still buffered,
+ * but not forever, as a grandchild may hold the pty open. */
+static void
+pty_drain(struct pty *p)
+{
+	struct pollfd	 pfd;
+	int64_t		 end = now_us() / 1000 + PTY_DRAIN_MAX;
+
+	while (now_us() / 1000 < end) {
+		pfd.fd = p->master;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, PTY_DRAIN_IDLE) <= 0)
+			break;
+		if (pty_read_master(p) < 0)
+			break;
+	}
+}
+
+/* Wait for the child after the pty closed: signals still apply. */
+static void
+pty_wait_child(struct pty *p)
+{
+	struct pollfd	 pfd;
+
+	while (!p->child_done) {
+		pfd.fd = p->sigfd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 200) > 0)
+			pty_signal(p);
+		pty_reap(p);
+		pty_escalate(p);
+	}
+}
+
+int
+pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
+{
+	static const int	 sigs[] = { SIGCHLD, SIGWINCH, SIGTERM, SIGHUP,
+				     SIGINT, SIGQUIT, SIGTSTP, SIGCONT, 0 };
+	struct pty		 p;
+	struct winsize		 ws;
+	struct termios		 tios, *tp = NULL;
+	int			 fl;
+
+	memset(&p, 0, sizeof p);
+	p.cbs = cbs;
+	p.cols = 80;
+	p.rows = 24;
+	p.out_ok = 1;
+	p.in_open = 1;
+	p.in_tty = isatty(STDIN_FILENO);
+	buf_init(&p.queue);
+	pty_size(&p);
+	memset(&ws, 0, sizeof ws);
+	ws.ws_col = (unsigned short)p.cols;
+	ws.ws_row = (unsigned short)p.rows;
+	if (p.in_tty && tcgetattr(STDIN_FILENO, &tios) == 0)
+		tp = &tios;
+
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR ||
+	    (p.sigfd = sig_open(sigs)) < 0) {
+		xasprintf(cause, "signals: %s", strerror(errno));
+		return -1;
+	}
+	p.pid = forkpty(&p.master, NULL, tp, &ws);
+	if (p.pid < 0) {
+		xasprintf(cause, "forkpty: %s", strerror(errno));
+		sig_close(p.sigfd);
+		return -1;
+	}
+	if (p.pid == 0) {
+		sig_close(p.sigfd);
+		(void)signal(SIGPIPE, SIG_DFL);
+		pty_exec_child(argv);
+	}
+	if ((fl = fcntl(p.master, F_GETFL)) < 0 ||
+	    fcntl(p.master, F_SETFL, fl | O_NONBLOCK) != 0 ||
+	    fcntl(p.master, F_SETFD, FD_CLOEXEC) != 0)
+		fatal("fcntl: %s", strerror(errno));
+	if (p.in_tty && term_raw(STDIN_FILENO) != 0)
+		p.in_tty = 0;
+	p.rbuf = xmalloc(PTY_READ_SIZE);
+	p.last_tick = now_us();
+	if (cbs->resize_cb != NULL)
+		cbs->resize_cb(cbs->arg, p.cols, p.rows);
+
+	pty_loop(&p);
+	pty_drain(&p);
+	pty_wait_child(&p);
+
+	term_set_alt(p.alt);
+	term_restore();
+	close(p.master);
+	sig_close(p.sigfd);
+	free(p.rbuf);
+	buf_free(&p.queue);
+	return p.status;
+}

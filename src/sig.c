@@ -1,0 +1,150 @@
+/* sig.c: signals delivered as a readable file descriptor, so the poll
+ * loop handles them and no handler does any work. signalfd on Linux; a
+ * self-pipe elsewhere, or when built with NO_SIGNALFD (tested on Linux
+ * too, so the portable path is not dead code). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#if defined(__linux__) && !defined(NO_SIGNALFD)
+#define USE_SIGNALFD 1
+#include <sys/signalfd.h>
+#endif
+
+#include "sig.h"
+
+#define SIG_MAX	8
+
+/* Handler state: the only globals, as signal handling needs them. */
+static int			sig_list[SIG_MAX + 1];
+static sigset_t			sig_oldmask;
+#ifndef USE_SIGNALFD
+static volatile sig_atomic_t	sig_pipe_w = -1;
+static struct sigaction		sig_oldact[SIG_MAX];
+
+static void
+sig_handler(int sig)
+{
+	unsigned char	 c = (unsigned char)sig;
+	int		 saved = errno;
+	ssize_t		 n;
+
+	n = write(sig_pipe_w, &c, 1);	/* full pipe: a signal is pending anyway */
+	(void)n;
+	errno = saved;
+}
+#endif
+
+static int
+sig_cloexec_nonblock(int fd)
+{
+	int	 fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) != 0)
+		return -1;
+	return 0;
+}
+
+int
+sig_open(const int *signals)
+{
+	sigset_t	 mask;
+	int		 i;
+
+	sigemptyset(&mask);
+	for (i = 0; signals[i] != 0 && i < SIG_MAX; i++) {
+		sig_list[i] = signals[i];
+		sigaddset(&mask, signals[i]);
+	}
+	sig_list[i] = 0;
+#ifdef USE_SIGNALFD
+	int fd;
+	if (sigprocmask(SIG_BLOCK, &mask, &sig_oldmask) != 0)
+		return -1;
+	if ((fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+		(void)sigprocmask(SIG_SETMASK, &sig_oldmask, NULL);
+		return -1;
+	}
+	return fd;
+#else
+	struct sigaction sa;
+	int p[2];
+
+	if (pipe(p) != 0)
+		return -1;
+	if (sig_cloexec_nonblock(p[0]) != 0 || sig_cloexec_nonblock(p[1]) != 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	sig_pipe_w = p[1];
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = sig_handler;
+	sigfillset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; sig_list[i] != 0; i++) {
+		if (sigaction(sig_list[i], &sa, &sig_oldact[i]) != 0)
+			return -1;
+	}
+	(void)sigprocmask(SIG_BLOCK, NULL, &sig_oldmask);
+	(void)mask;
+	return p[0];
+#endif
+}
+
+int
+sig_next(int fd)
+{
+#ifdef USE_SIGNALFD
+	struct signalfd_siginfo	 si;
+	ssize_t			 n;
+
+	(void)sig_cloexec_nonblock;
+	for (;;) {
+		n = read(fd, &si, sizeof si);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n != (ssize_t)sizeof si)
+			return -1;
+		return (int)si.ssi_signo;
+	}
+#else
+	unsigned char	 c;
+	ssize_t		 n;
+
+	for (;;) {
+		n = read(fd, &c, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n != 1)
+			return -1;
+		return c;
+	}
+#endif
+}
+
+void
+sig_close(int fd)
+{
+#ifdef USE_SIGNALFD
+	(void)sigprocmask(SIG_SETMASK, &sig_oldmask, NULL);
+#else
+	int	 i;
+
+	for (i = 0; sig_list[i] != 0; i++)
+		(void)sigaction(sig_list[i], &sig_oldact[i], NULL);
+	if (sig_pipe_w >= 0)
+		close(sig_pipe_w);
+	sig_pipe_w = -1;
+#endif
+	if (fd >= 0)
+		close(fd);
+}

@@ -1,0 +1,150 @@
+/* term.c: the user's terminal. Raw mode and its one idempotent restore,
+ * reached from every way out (normal end, errors, fatal, atexit, signals
+ * through the signal fd, and a crash handler that only calls
+ * async-signal-safe functions); the mode-reset string; window size. The
+ * only file that calls tcsetattr on the user's terminal. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "term.h"
+
+/* Signal handlers read these, so they are the file's only state. */
+static struct termios		term_saved_modes;
+static volatile sig_atomic_t	term_fd = -1;		/* saved fd, or -1 */
+static volatile sig_atomic_t	term_raw_on;
+static volatile sig_atomic_t	term_alt;
+static int			term_handlers_done;
+
+#define RESET_COMMON \
+	"\033[?25h"				/* cursor visible */	\
+	"\033[?1000l\033[?1002l\033[?1003l\033[?1006l\033[?1015l" /* mouse */ \
+	"\033[?2004l"				/* bracketed paste */	\
+	"\033[?1004l"				/* focus events */	\
+	"\033[0m"
+#define RESET_ALT	"\033[?1049l\033[<u"	/* alternate screen, kitty keys */
+
+const char *
+term_reset_string(int alt)
+{
+	return alt ? RESET_COMMON RESET_ALT : RESET_COMMON;
+}
+
+void
+term_set_alt(int on)
+{
+	term_alt = on;
+}
+
+void
+term_restore(void)
+{
+	const char	*s;
+	ssize_t		 n;
+
+	if (!term_raw_on || term_fd < 0)
+		return;
+	term_raw_on = 0;
+	(void)tcsetattr(term_fd, TCSADRAIN, &term_saved_modes);
+	if (isatty(STDOUT_FILENO)) {
+		s = term_reset_string(term_alt);
+		n = write(STDOUT_FILENO, s, strlen(s));
+		(void)n;
+	}
+}
+
+static void
+term_crash_handler(int sig)
+{
+	int	 saved = errno;
+
+	term_restore();
+	errno = saved;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+term_install_handlers(void)
+{
+	static const int	 crash[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+				     SIGABRT, 0 };
+	struct sigaction	 sa;
+	int			 i;
+
+	if (term_handlers_done)
+		return;
+	term_handlers_done = 1;
+	atexit(term_restore);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = term_crash_handler;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	for (i = 0; crash[i] != 0; i++)
+		(void)sigaction(crash[i], &sa, NULL);
+}
+
+int
+term_raw(int fd)
+{
+	struct termios	 raw;
+
+	if (tcgetattr(fd, &term_saved_modes) != 0)
+		return -1;
+	term_fd = fd;
+	term_install_handlers();
+	raw = term_saved_modes;
+	cfmakeraw(&raw);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	if (tcsetattr(fd, TCSADRAIN, &raw) != 0)
+		return -1;
+	term_raw_on = 1;
+	return 0;
+}
+
+int
+term_reraw(void)
+{
+	struct termios	 raw;
+
+	if (term_fd < 0)
+		return -1;
+	raw = term_saved_modes;
+	cfmakeraw(&raw);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	if (tcsetattr(term_fd, TCSADRAIN, &raw) != 0)
+		return -1;
+	term_raw_on = 1;
+	return 0;
+}
+
+int
+term_is_raw(void)
+{
+	return term_raw_on;
+}
+
+const struct termios *
+term_saved(void)
+{
+	return term_fd >= 0 ? &term_saved_modes : NULL;
+}
+
+int
+term_size(int fd, int *cols, int *rows)
+{
+	struct winsize	 ws;
+
+	if (ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0 ||
+	    ws.ws_row == 0)
+		return -1;
+	*cols = ws.ws_col;
+	*rows = ws.ws_row;
+	return 0;
+}
