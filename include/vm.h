@@ -43,4 +43,10 @@ void	 vm_release(struct vm_handle *);
 int	 vm_mount_allowed(const char *path, const char *home, int snap,
 	     char **cause);
 
+/* Multipass's instance-name rule (letters, digits and hyphens, a letter
+ * first, no hyphen last) plus agentrun's: at most 40 characters and
+ * never "primary" (Multipass mounts $HOME into it). 0 or -1 with
+ * *cause. */
+int	 vm_name_valid(const char *name, char **cause);
+
 #endif

@@ -1,0 +1,663 @@
+/* config.c: the user's config file into struct config. Table-driven: each
+ * known key has a type and a setter; anything else is an error that names
+ * the key path ("config.json: vm.memory: expected a size like \"4G\""). */
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "config.h"
+#include "util.h"
+#include "vm.h"
+
+#define CONFIG_MAX_SIZE	(1024 * 1024)
+
+#define CLAUDE_INSTALL	"curl -fsSL https://claude.ai/install.sh | bash"
+
+/* Subcommands an agent profile may not shadow. */
+static const char *const reserved_names[] = {
+	"run", "shell", "ls", "list", "show", "replay", "cat", "text",
+	"export", "import", "grep", "rm", "gc", "vm", "doctor", "init",
+	"completion", "version", "help", "__complete", "config", "local",
+	"multipass", NULL
+};
+
+enum key_type {
+	KEY_STRING,	/* any non-empty string */
+	KEY_WORD,	/* non-empty, no white space */
+	KEY_SIZE,	/* multipass size syntax */
+	KEY_COUNT,	/* positive integer */
+	KEY_VMNAME,
+	KEY_PATH,	/* string, "~/" expanded */
+};
+
+struct key_def {
+	const char	*name;
+	enum key_type	 type;
+	size_t		 offset;	/* into struct config */
+	long		 max;		/* KEY_COUNT only */
+};
+
+static const struct key_def vm_keys[] = {
+	{ "name", KEY_VMNAME, offsetof(struct config, vm.name), 0 },
+	{ "cpus", KEY_COUNT, offsetof(struct config, vm.cpus), 1024 },
+	{ "memory", KEY_SIZE, offsetof(struct config, vm.memory), 0 },
+	{ "disk", KEY_SIZE, offsetof(struct config, vm.disk), 0 },
+	{ "image", KEY_WORD, offsetof(struct config, vm.image), 0 },
+	{ "cloud_init", KEY_PATH, offsetof(struct config, vm.cloud_init), 0 },
+	{ "launch_timeout", KEY_COUNT,
+	    offsetof(struct config, vm.launch_timeout), 86400 },
+};
+
+struct parse {
+	const char	*name;	/* file name for messages */
+	char		**cause;
+};
+
+static char **
+strv_new(const char *first)
+{
+	char	**v;
+
+	v = xcalloc(2, sizeof *v);
+	v[0] = xstrdup(first);
+	return v;
+}
+
+static void
+strv_free(char **v)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+agent_free(struct agent_profile *a)
+{
+	free(a->name);
+	strv_free(a->command);
+	free(a->install);
+	strv_free(a->env);
+	free(a->description);
+	memset(a, 0, sizeof *a);
+}
+
+static struct agent_profile *
+agent_add(struct config *cfg, const char *name)
+{
+	struct agent_profile	*a;
+
+	cfg->agents = xrealloc(cfg->agents,
+	    (cfg->n_agents + 1) * sizeof *cfg->agents);
+	a = &cfg->agents[cfg->n_agents++];
+	memset(a, 0, sizeof *a);
+	a->name = xstrdup(name);
+	return a;
+}
+
+void
+config_defaults(struct config *cfg)
+{
+	struct agent_profile	*a;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->backend = xstrdup("multipass");
+	cfg->vm.name = xstrdup("agentrun");
+	cfg->vm.cpus = 2;
+	cfg->vm.memory = xstrdup("4G");
+	cfg->vm.disk = xstrdup("20G");
+	cfg->vm.image = xstrdup("24.04");
+	cfg->vm.cloud_init = NULL;
+	cfg->vm.launch_timeout = 900;
+
+	a = agent_add(cfg, "claude");
+	a->command = strv_new("claude");
+	a->install = xstrdup(CLAUDE_INSTALL);
+	a->env = strv_new("ANTHROPIC_API_KEY");
+	a->description = xstrdup("Claude Code");
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t	i;
+
+	free(cfg->path);
+	free(cfg->backend);
+	free(cfg->vm.name);
+	free(cfg->vm.memory);
+	free(cfg->vm.disk);
+	free(cfg->vm.image);
+	free(cfg->vm.cloud_init);
+	for (i = 0; i < cfg->n_agents; i++)
+		agent_free(&cfg->agents[i]);
+	free(cfg->agents);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+const struct agent_profile *
+config_agent(const struct config *cfg, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < cfg->n_agents; i++) {
+		if (strcmp(cfg->agents[i].name, name) == 0)
+			return &cfg->agents[i];
+	}
+	return NULL;
+}
+
+char *
+config_path(void)
+{
+	char	*dir, *path;
+
+	if ((dir = xdg_dir("XDG_CONFIG_HOME", ".config")) == NULL)
+		return NULL;
+	path = path_join(dir, "config.json");
+	free(dir);
+	return path;
+}
+
+static int
+fail(struct parse *p, const char *key, const char *fmt, ...)
+    PRINTFLIKE(3, 4);
+
+static int
+fail(struct parse *p, const char *key, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (key != NULL)
+		xasprintf(p->cause, "%s: %s: %s", p->name, key, msg);
+	else
+		xasprintf(p->cause, "%s: %s", p->name, msg);
+	free(msg);
+	return -1;
+}
+
+/* Multipass's size syntax: digits, or a decimal before K/M/G, with an
+ * optional B or iB after the unit; a bare B suffix too. */
+static int
+size_valid(const char *s)
+{
+	const char	*p = s;
+	int		 dot = 0, digits = 0;
+
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	while (isdigit((unsigned char)*p) || *p == '.') {
+		if (*p == '.' && dot++)
+			return 0;
+		if (*p != '.')
+			digits++;
+		p++;
+	}
+	if (digits == 0 || p[-1] == '.')
+		return 0;
+	if (*p == '\0')
+		return !dot;
+	switch (toupper((unsigned char)*p)) {
+	case 'K': case 'M': case 'G':
+		p++;
+		if (strcasecmp(p, "") == 0 || strcasecmp(p, "B") == 0 ||
+		    strcasecmp(p, "iB") == 0)
+			return 1;
+		return 0;
+	case 'B':
+		return !dot && p[1] == '\0';
+	}
+	return 0;
+}
+
+static int
+word_valid(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (isspace((unsigned char)*s) || iscntrl((unsigned char)*s))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+env_name_valid(const char *s)
+{
+	if (!isalpha((unsigned char)*s) && *s != '_')
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	}
+	return 1;
+}
+
+static int
+agent_name_valid(const char *s)
+{
+	if (!islower((unsigned char)*s))
+		return 0;
+	for (; *s != '\0'; s++) {
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
+		    *s != '-' && *s != '_')
+			return 0;
+	}
+	return 1;
+}
+
+static char *
+expand_path(const char *s)
+{
+	const char	*home;
+	char		*out;
+
+	if (s[0] == '~' && (s[1] == '/' || s[1] == '\0') &&
+	    (home = getenv("HOME")) != NULL && *home != '\0') {
+		xasprintf(&out, "%s%s", home, s + 1);
+		return out;
+	}
+	return xstrdup(s);
+}
+
+static int
+set_key(struct parse *p, struct config *cfg, const struct key_def *k,
+    const cJSON *item, const char *path)
+{
+	char	**sp = (char **)((char *)cfg + k->offset);
+	int	 *ip = (int *)((char *)cfg + k->offset);
+	char	 *cause = NULL;
+	double	  d;
+	int	  r;
+
+	if (k->type == KEY_COUNT) {
+		if (!cJSON_IsNumber(item))
+			return fail(p, path, "expected an integer");
+		d = item->valuedouble;
+		if (d != (double)(long)d || d < 1 || d > (double)k->max)
+			return fail(p, path,
+			    "expected an integer from 1 to %ld", k->max);
+		*ip = (int)d;
+		return 0;
+	}
+	if (!cJSON_IsString(item)) {
+		if (k->type == KEY_SIZE)
+			return fail(p, path, "expected a size like \"4G\"");
+		return fail(p, path, "expected a string");
+	}
+	switch (k->type) {
+	case KEY_SIZE:
+		if (!size_valid(item->valuestring))
+			return fail(p, path, "expected a size like \"4G\"");
+		break;
+	case KEY_WORD:
+		if (!word_valid(item->valuestring))
+			return fail(p, path,
+			    "expected a non-empty string without spaces");
+		break;
+	case KEY_VMNAME:
+		if (vm_name_valid(item->valuestring, &cause) != 0) {
+			r = fail(p, path, "%s", cause);
+			free(cause);
+			return r;
+		}
+		break;
+	case KEY_PATH:
+		if (item->valuestring[0] == '\0')
+			return fail(p, path, "expected a file name");
+		free(*sp);
+		*sp = expand_path(item->valuestring);
+		return 0;
+	default:
+		if (item->valuestring[0] == '\0')
+			return fail(p, path, "expected a non-empty string");
+		break;
+	}
+	free(*sp);
+	*sp = xstrdup(item->valuestring);
+	return 0;
+}
+
+static int
+check_duplicates(struct parse *p, const cJSON *obj, const char *prefix)
+{
+	const cJSON	*a, *b;
+
+	for (a = obj->child; a != NULL; a = a->next) {
+		for (b = a->next; b != NULL; b = b->next) {
+			if (strcmp(a->string, b->string) == 0) {
+				if (*prefix == '\0')
+					return fail(p, a->string,
+					    "duplicate key");
+				xasprintf(p->cause, "%s: %s.%s: duplicate key",
+				    p->name, prefix, a->string);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+parse_vm(struct parse *p, struct config *cfg, const cJSON *obj)
+{
+	const cJSON	*item;
+	char		 path[256];
+	size_t		 i;
+	int		 found;
+
+	if (!cJSON_IsObject(obj))
+		return fail(p, "vm", "expected an object");
+	if (check_duplicates(p, obj, "vm") != 0)
+		return -1;
+	cJSON_ArrayForEach(item, obj) {
+		snprintf(path, sizeof path, "vm.%s", item->string);
+		found = 0;
+		for (i = 0; i < sizeof vm_keys / sizeof vm_keys[0]; i++) {
+			if (strcmp(vm_keys[i].name, item->string) != 0)
+				continue;
+			if (set_key(p, cfg, &vm_keys[i], item, path) != 0)
+				return -1;
+			found = 1;
+		}
+		if (!found)
+			return fail(p, path, "unknown key");
+	}
+	return 0;
+}
+
+/* A string is split on white space; an array must hold non-empty
+ * strings. */
+static int
+parse_command(struct parse *p, const char *path, const cJSON *item,
+    char ***out)
+{
+	const cJSON	*e;
+	char		**v = NULL, *copy, *tok, *save;
+	size_t		  n = 0;
+
+	if (cJSON_IsString(item)) {
+		if (strpbrk(item->valuestring, "\"'\\") != NULL)
+			return fail(p, path, "quotes are not understood here: "
+			    "use an array of strings");
+		copy = xstrdup(item->valuestring);
+		for (tok = strtok_r(copy, " \t\n", &save); tok != NULL;
+		    tok = strtok_r(NULL, " \t\n", &save)) {
+			v = xrealloc(v, (n + 2) * sizeof *v);
+			v[n++] = xstrdup(tok);
+			v[n] = NULL;
+		}
+		free(copy);
+	} else if (cJSON_IsArray(item)) {
+		cJSON_ArrayForEach(e, item) {
+			if (!cJSON_IsString(e) || e->valuestring[0] == '\0') {
+				strv_free(v);
+				return fail(p, path, "expected a string or an "
+				    "array of non-empty strings");
+			}
+			v = xrealloc(v, (n + 2) * sizeof *v);
+			v[n++] = xstrdup(e->valuestring);
+			v[n] = NULL;
+		}
+	} else
+		return fail(p, path,
+		    "expected a string or an array of strings");
+	if (n == 0)
+		return fail(p, path, "expected a command, not an empty one");
+	strv_free(*out);
+	*out = v;
+	return 0;
+}
+
+static int
+parse_env(struct parse *p, const char *path, const cJSON *item, char ***out)
+{
+	const cJSON	*e;
+	char		**v;
+	size_t		  n = 0;
+
+	if (!cJSON_IsArray(item))
+		return fail(p, path, "expected an array of variable names");
+	v = xcalloc(1, sizeof *v);
+	cJSON_ArrayForEach(e, item) {
+		if (!cJSON_IsString(e) || !env_name_valid(e->valuestring)) {
+			strv_free(v);
+			return fail(p, path, "expected an array of variable "
+			    "names like \"ANTHROPIC_API_KEY\"");
+		}
+		v = xrealloc(v, (n + 2) * sizeof *v);
+		v[n++] = xstrdup(e->valuestring);
+		v[n] = NULL;
+	}
+	strv_free(*out);
+	*out = v;
+	return 0;
+}
+
+static int
+parse_agent(struct parse *p, struct config *cfg, const cJSON *obj)
+{
+	struct agent_profile	*a;
+	const cJSON		*item;
+	char			 path[512];
+	size_t			 i;
+
+	snprintf(path, sizeof path, "agents.%s", obj->string);
+	if (!agent_name_valid(obj->string))
+		return fail(p, path, "an agent name is lower-case letters, "
+		    "digits, '-' and '_', starting with a letter");
+	for (i = 0; reserved_names[i] != NULL; i++) {
+		if (strcmp(reserved_names[i], obj->string) == 0)
+			return fail(p, path, "'%s' is an agentrun command; "
+			    "choose another name", obj->string);
+	}
+	if (!cJSON_IsObject(obj))
+		return fail(p, path, "expected an object");
+	if (check_duplicates(p, obj, path) != 0)
+		return -1;
+	a = NULL;
+	for (i = 0; i < cfg->n_agents; i++) {
+		if (strcmp(cfg->agents[i].name, obj->string) == 0)
+			a = &cfg->agents[i];
+	}
+	if (a == NULL)
+		a = agent_add(cfg, obj->string);
+	cJSON_ArrayForEach(item, obj) {
+		snprintf(path, sizeof path, "agents.%s.%s", obj->string,
+		    item->string);
+		if (strcmp(item->string, "command") == 0) {
+			if (parse_command(p, path, item, &a->command) != 0)
+				return -1;
+		} else if (strcmp(item->string, "env") == 0) {
+			if (parse_env(p, path, item, &a->env) != 0)
+				return -1;
+		} else if (strcmp(item->string, "install") == 0 ||
+		    strcmp(item->string, "description") == 0) {
+			char	**sp = item->string[0] == 'i' ?
+			    &a->install : &a->description;
+
+			if (cJSON_IsNull(item)) {
+				free(*sp);
+				*sp = NULL;
+				continue;
+			}
+			if (!cJSON_IsString(item))
+				return fail(p, path, "expected a string");
+			free(*sp);
+			*sp = xstrdup(item->valuestring);
+		} else
+			return fail(p, path, "unknown key");
+	}
+	if (a->command == NULL)
+		a->command = strv_new(a->name);
+	if (a->env == NULL)
+		a->env = xcalloc(1, sizeof *a->env);
+	return 0;
+}
+
+static int
+parse_agents(struct parse *p, struct config *cfg, const cJSON *obj)
+{
+	const cJSON	*item;
+
+	if (!cJSON_IsObject(obj))
+		return fail(p, "agents", "expected an object");
+	if (check_duplicates(p, obj, "agents") != 0)
+		return -1;
+	cJSON_ArrayForEach(item, obj) {
+		if (parse_agent(p, cfg, item) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+parse_root(struct parse *p, struct config *cfg, const cJSON *root)
+{
+	const cJSON	*item;
+
+	if (!cJSON_IsObject(root))
+		return fail(p, NULL, "expected a JSON object at the top level");
+	if (check_duplicates(p, root, "") != 0)
+		return -1;
+	cJSON_ArrayForEach(item, root) {
+		if (strcmp(item->string, "backend") == 0) {
+			if (!cJSON_IsString(item) ||
+			    (strcmp(item->valuestring, "multipass") != 0 &&
+			    strcmp(item->valuestring, "local") != 0))
+				return fail(p, "backend",
+				    "expected \"multipass\" or \"local\"");
+			free(cfg->backend);
+			cfg->backend = xstrdup(item->valuestring);
+		} else if (strcmp(item->string, "vm") == 0) {
+			if (parse_vm(p, cfg, item) != 0)
+				return -1;
+		} else if (strcmp(item->string, "agents") == 0) {
+			if (parse_agents(p, cfg, item) != 0)
+				return -1;
+		} else if (strcmp(item->string, "$schema") == 0 ||
+		    strcmp(item->string, "//") == 0) {
+			/* Comments and editor hints are allowed. */
+		} else
+			return fail(p, item->string, "unknown key");
+	}
+	return 0;
+}
+
+static void
+position(const char *text, size_t len, const char *at, size_t *line,
+    size_t *col)
+{
+	const char	*s;
+
+	*line = 1;
+	*col = 1;
+	if (at == NULL || at < text || at > text + len)
+		return;
+	for (s = text; s < at; s++) {
+		if (*s == '\n') {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}
+
+int
+config_load_text(struct config *cfg, const char *text, size_t len,
+    const char *name, char **cause)
+{
+	struct parse	 p = { name != NULL ? name : "config.json", cause };
+	cJSON		*root;
+	const char	*end = NULL;
+	size_t		 line, col;
+	int		 r;
+
+	config_defaults(cfg);
+	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (root == NULL) {
+		position(text, len, end, &line, &col);
+		xasprintf(cause, "%s: invalid JSON at line %zu, column %zu",
+		    p.name, line, col);
+		return -1;
+	}
+	/* Only white space may follow the value. */
+	for (; end != NULL && end < text + len; end++) {
+		if (*end == '\0' && end + 1 == text + len)
+			break;
+		if (!isspace((unsigned char)*end)) {
+			position(text, len, end, &line, &col);
+			xasprintf(cause, "%s: invalid JSON at line %zu, "
+			    "column %zu: text after the end", p.name, line,
+			    col);
+			cJSON_Delete(root);
+			return -1;
+		}
+	}
+	r = parse_root(&p, cfg, root);
+	cJSON_Delete(root);
+	if (r != 0) {
+		config_free(cfg);
+		config_defaults(cfg);
+	}
+	return r;
+}
+
+int
+config_load_file(struct config *cfg, const char *path, char **cause)
+{
+	char	*text, *why = NULL;
+	size_t	 len;
+	int	 r;
+
+	if ((text = read_file(path, &len, CONFIG_MAX_SIZE, &why)) == NULL) {
+		config_defaults(cfg);
+		xasprintf(cause, "%s", why != NULL ? why : path);
+		free(why);
+		return -1;
+	}
+	r = config_load_text(cfg, text, len, path, cause);
+	free(text);
+	if (r == 0)
+		cfg->path = xstrdup(path);
+	return r;
+}
+
+int
+config_load(struct config *cfg, char **cause)
+{
+	struct stat	 st;
+	char		*path;
+	int		 r;
+
+	if ((path = config_path()) == NULL || stat(path, &st) != 0) {
+		if (path != NULL && errno != ENOENT) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			free(path);
+			config_defaults(cfg);
+			return -1;
+		}
+		free(path);
+		config_defaults(cfg);
+		return 0;
+	}
+	r = config_load_file(cfg, path, cause);
+	free(path);
+	return r;
+}

@@ -1,0 +1,310 @@
+/* test-config.c: config.c: defaults, every key, and the error texts that
+ * name the key path. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "util.h"
+
+static int
+load(struct config *cfg, const char *text, char **cause)
+{
+	*cause = NULL;
+	return config_load_text(cfg, text, strlen(text), "config.json", cause);
+}
+
+/* Loading must fail with exactly this message. */
+static void
+expect_error(const char *text, const char *message)
+{
+	struct config	 cfg;
+	char		*cause = NULL;
+
+	if (load(&cfg, text, &cause) == 0)
+		fail_msg("accepted: %s", text);
+	assert_non_null(cause);
+	if (strcmp(cause, message) != 0)
+		fail_msg("for %s\n  expected: %s\n  got:      %s", text, message,
+		    cause);
+	/* The struct still holds the defaults. */
+	assert_string_equal(cfg.vm.name, "agentrun");
+	free(cause);
+	config_free(&cfg);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct config			 cfg;
+	const struct agent_profile	*a;
+	char				*cause;
+
+	(void)state;
+	assert_int_equal(load(&cfg, "{}", &cause), 0);
+	assert_string_equal(cfg.backend, "multipass");
+	assert_string_equal(cfg.vm.name, "agentrun");
+	assert_int_equal(cfg.vm.cpus, 2);
+	assert_string_equal(cfg.vm.memory, "4G");
+	assert_string_equal(cfg.vm.disk, "20G");
+	assert_string_equal(cfg.vm.image, "24.04");
+	assert_null(cfg.vm.cloud_init);
+	assert_int_equal(cfg.vm.launch_timeout, 900);
+	assert_int_equal(cfg.n_agents, 1);
+	a = config_agent(&cfg, "claude");
+	assert_non_null(a);
+	assert_ptr_equal(a, &cfg.agents[0]);
+	assert_string_equal(a->command[0], "claude");
+	assert_null(a->command[1]);
+	assert_string_equal(a->install,
+	    "curl -fsSL https://claude.ai/install.sh | bash");
+	assert_string_equal(a->env[0], "ANTHROPIC_API_KEY");
+	assert_null(a->env[1]);
+	assert_null(config_agent(&cfg, "aider"));
+	config_free(&cfg);
+}
+
+static void
+test_full(void **state)
+{
+	struct config			 cfg;
+	const struct agent_profile	*a;
+	char				*cause;
+	const char			*text =
+	    "{\n"
+	    "  \"backend\": \"local\",\n"
+	    "  \"vm\": {\"name\": \"dev-1\", \"cpus\": 4, \"memory\": \"8GiB\",\n"
+	    "          \"disk\": \"1.5G\", \"image\": \"22.04\",\n"
+	    "          \"cloud_init\": \"~/ci.yaml\", \"launch_timeout\": 60},\n"
+	    "  \"agents\": {\n"
+	    "    \"claude\": {\"install\": \"true\"},\n"
+	    "    \"aider\": {\"command\": \"aider --yes\",\n"
+	    "              \"install\": \"pipx install aider-chat\",\n"
+	    "              \"env\": [\"OPENAI_API_KEY\", \"X_1\"],\n"
+	    "              \"description\": \"Aider\"},\n"
+	    "    \"codex\": {\"command\": [\"codex\", \"--a b\"]}\n"
+	    "  }\n"
+	    "}\n";
+
+	(void)state;
+	setenv("HOME", "/home/u", 1);
+	assert_int_equal(load(&cfg, text, &cause), 0);
+	assert_string_equal(cfg.backend, "local");
+	assert_string_equal(cfg.vm.name, "dev-1");
+	assert_int_equal(cfg.vm.cpus, 4);
+	assert_string_equal(cfg.vm.memory, "8GiB");
+	assert_string_equal(cfg.vm.disk, "1.5G");
+	assert_string_equal(cfg.vm.image, "22.04");
+	assert_string_equal(cfg.vm.cloud_init, "/home/u/ci.yaml");
+	assert_int_equal(cfg.vm.launch_timeout, 60);
+	assert_int_equal(cfg.n_agents, 3);
+
+	a = config_agent(&cfg, "claude");
+	assert_string_equal(a->install, "true");
+	assert_string_equal(a->command[0], "claude");	/* kept */
+	assert_string_equal(a->env[0], "ANTHROPIC_API_KEY");
+
+	a = config_agent(&cfg, "aider");
+	assert_non_null(a);
+	assert_string_equal(a->command[0], "aider");
+	assert_string_equal(a->command[1], "--yes");
+	assert_null(a->command[2]);
+	assert_string_equal(a->install, "pipx install aider-chat");
+	assert_string_equal(a->env[0], "OPENAI_API_KEY");
+	assert_string_equal(a->env[1], "X_1");
+	assert_null(a->env[2]);
+	assert_string_equal(a->description, "Aider");
+
+	a = config_agent(&cfg, "codex");
+	assert_string_equal(a->command[1], "--a b");
+	assert_null(a->install);
+	assert_non_null(a->env);
+	assert_null(a->env[0]);
+	config_free(&cfg);
+}
+
+static void
+test_sizes(void **state)
+{
+	static const char *const good[] = { "4G", "4g", "512M", "1.5G",
+	    "42MiB", "1234B", "1234", "0.5G", "1024K", "2gb" };
+	static const char *const bad[] = { "", "G", "4X", "1CiG", "1.5",
+	    "4 G", "-1G", "1..5G", "4GG", "4Gi", ".5G", "5.G" };
+	struct config	 cfg;
+	char		 text[128], *cause;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		snprintf(text, sizeof text, "{\"vm\":{\"memory\":\"%s\"}}",
+		    good[i]);
+		if (load(&cfg, text, &cause) != 0)
+			fail_msg("refused %s: %s", good[i], cause);
+		assert_string_equal(cfg.vm.memory, good[i]);
+		config_free(&cfg);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "{\"vm\":{\"disk\":\"%s\"}}",
+		    bad[i]);
+		expect_error(text,
+		    "config.json: vm.disk: expected a size like \"4G\"");
+	}
+}
+
+static void
+test_errors(void **state)
+{
+	(void)state;
+	expect_error("{\"vm\":{\"memory\":4}}",
+	    "config.json: vm.memory: expected a size like \"4G\"");
+	expect_error("{\"vm\":{\"memory\":\"lots\"}}",
+	    "config.json: vm.memory: expected a size like \"4G\"");
+	expect_error("{\"vm\":{\"foo\":1}}", "config.json: vm.foo: unknown key");
+	expect_error("{\"color\":true}", "config.json: color: unknown key");
+	expect_error("{\"vm\":[]}", "config.json: vm: expected an object");
+	expect_error("[]",
+	    "config.json: expected a JSON object at the top level");
+	expect_error("{\"vm\":{\"cpus\":\"2\"}}",
+	    "config.json: vm.cpus: expected an integer");
+	expect_error("{\"vm\":{\"cpus\":0}}",
+	    "config.json: vm.cpus: expected an integer from 1 to 1024");
+	expect_error("{\"vm\":{\"cpus\":1.5}}",
+	    "config.json: vm.cpus: expected an integer from 1 to 1024");
+	expect_error("{\"vm\":{\"image\":7}}",
+	    "config.json: vm.image: expected a string");
+	expect_error("{\"vm\":{\"image\":\"a b\"}}",
+	    "config.json: vm.image: expected a non-empty string without "
+	    "spaces");
+	expect_error("{\"backend\":\"docker\"}",
+	    "config.json: backend: expected \"multipass\" or \"local\"");
+	expect_error("{\"vm\":{\"name\":\"primary\"}}",
+	    "config.json: vm.name: the VM name \"primary\" is refused: "
+	    "Multipass mounts your home folder into it");
+	expect_error("{\"vm\":{\"name\":\"1vm\"}}",
+	    "config.json: vm.name: VM name \"1vm\" is not valid: use letters, "
+	    "digits and hyphens, starting with a letter and not ending with "
+	    "a hyphen");
+	expect_error("{\"vm\":{\"name\":\"a_b\"}}",
+	    "config.json: vm.name: VM name \"a_b\" is not valid: use letters, "
+	    "digits and hyphens, starting with a letter and not ending with "
+	    "a hyphen");
+	expect_error("{\"vm\":{\"name\":"
+	    "\"abcdefghijabcdefghijabcdefghijabcdefghijx\"}}",
+	    "config.json: vm.name: VM name "
+	    "\"abcdefghijabcdefghijabcdefghijabcdefghijx\" is longer than 40 "
+	    "characters");
+	expect_error("{\"agents\":{\"shell\":{}}}",
+	    "config.json: agents.shell: 'shell' is an agentrun command; "
+	    "choose another name");
+	expect_error("{\"agents\":{\"ls\":{\"command\":\"ls\"}}}",
+	    "config.json: agents.ls: 'ls' is an agentrun command; "
+	    "choose another name");
+	expect_error("{\"agents\":{\"Bad\":{}}}",
+	    "config.json: agents.Bad: an agent name is lower-case letters, "
+	    "digits, '-' and '_', starting with a letter");
+	expect_error("{\"agents\":{\"x\":{\"command\":[]}}}",
+	    "config.json: agents.x.command: expected a command, not an empty "
+	    "one");
+	expect_error("{\"agents\":{\"x\":{\"command\":[1]}}}",
+	    "config.json: agents.x.command: expected a string or an array of "
+	    "non-empty strings");
+	expect_error("{\"agents\":{\"x\":{\"command\":\"a 'b c'\"}}}",
+	    "config.json: agents.x.command: quotes are not understood here: "
+	    "use an array of strings");
+	expect_error("{\"agents\":{\"x\":{\"env\":\"A\"}}}",
+	    "config.json: agents.x.env: expected an array of variable names");
+	expect_error("{\"agents\":{\"x\":{\"env\":[\"A-B\"]}}}",
+	    "config.json: agents.x.env: expected an array of variable names "
+	    "like \"ANTHROPIC_API_KEY\"");
+	expect_error("{\"agents\":{\"x\":{\"install\":true}}}",
+	    "config.json: agents.x.install: expected a string");
+	expect_error("{\"agents\":{\"x\":{\"cmd\":\"a\"}}}",
+	    "config.json: agents.x.cmd: unknown key");
+	expect_error("{\"vm\":{\"cpus\":1,\"cpus\":2}}",
+	    "config.json: vm.cpus: duplicate key");
+	expect_error("{\"vm\":{\"cloud_init\":\"\"}}",
+	    "config.json: vm.cloud_init: expected a file name");
+}
+
+static void
+test_invalid_json(void **state)
+{
+	(void)state;
+	expect_error("{\n  \"vm\": {\n    \"cpus\": 2,\n  }\n}\n",
+	    "config.json: invalid JSON at line 4, column 4");
+	expect_error("", "config.json: invalid JSON at line 1, column 1");
+	expect_error("{} x",
+	    "config.json: invalid JSON at line 1, column 4: text after the "
+	    "end");
+}
+
+static void
+test_files(void **state)
+{
+	struct config	 cfg;
+	char		 dir[] = "/tmp/test-config.XXXXXX", *path, *cause = NULL;
+	char		*want;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	setenv("XDG_CONFIG_HOME", dir, 1);
+
+	/* No file: the defaults, no path. */
+	assert_int_equal(config_load(&cfg, &cause), 0);
+	assert_null(cfg.path);
+	assert_int_equal(cfg.vm.cpus, 2);
+	config_free(&cfg);
+
+	path = config_path();
+	xasprintf(&want, "%s/agentrun/config.json", dir);
+	assert_string_equal(path, want);
+	assert_int_equal(mkdir_p(dir, 0700), 0);
+	free(want);
+	xasprintf(&want, "%s/agentrun", dir);
+	assert_int_equal(mkdir_p(want, 0700), 0);
+	assert_int_equal(write_file_atomic(path, "{\"vm\":{\"cpus\":3}}", 17,
+	    0600, &cause), 0);
+	assert_int_equal(config_load(&cfg, &cause), 0);
+	assert_int_equal(cfg.vm.cpus, 3);
+	assert_string_equal(cfg.path, path);
+	config_free(&cfg);
+
+	/* Errors name the file. */
+	assert_int_equal(write_file_atomic(path, "{\"vm\":{\"x\":3}}", 14,
+	    0600, &cause), 0);
+	assert_int_equal(config_load(&cfg, &cause), -1);
+	free(want);
+	xasprintf(&want, "%s: vm.x: unknown key", path);
+	assert_string_equal(cause, want);
+	free(cause);
+	config_free(&cfg);
+
+	assert_int_equal(unlink(path), 0);
+	free(want);
+	xasprintf(&want, "%s/agentrun", dir);
+	assert_int_equal(rmdir(want), 0);
+	assert_int_equal(rmdir(dir), 0);
+	free(want);
+	free(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_invalid_json),
+		cmocka_unit_test(test_files),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
