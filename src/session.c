@@ -1,0 +1,580 @@
+/* session.c: the session store. Ids, the layout of
+ * $XDG_DATA_HOME/agentrun/sessions (ID.cast.zst beside ID.json, directory
+ * 0700, files 0600), sidecars written atomically, listing newest first,
+ * and resolving what the user typed into one session. */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "session.h"
+#include "util.h"
+
+#define SIDECAR_MAX	(1024 * 1024)
+
+void
+session_init(struct session *s)
+{
+	memset(s, 0, sizeof *s);
+	s->git_dirty_before = s->git_dirty_after = -1;
+	s->exit_status = -1;
+	s->state = SESSION_RUNNING;
+}
+
+void
+session_free(struct session *s)
+{
+	free(s->cast_path);
+	free(s->json_path);
+	free(s->project);
+	free(s->command);
+	cJSON_Delete(s->argv);
+	free(s->title);
+	free(s->backend);
+	free(s->vm);
+	free(s->multipass_version);
+	cJSON_Delete(s->mounts);
+	free(s->mount_mode);
+	free(s->git_head_before);
+	free(s->git_head_after);
+	free(s->record_error);
+	session_init(s);
+}
+
+char *
+session_dir(int create, char **cause)
+{
+	char	*base, *dir;
+
+	if ((base = xdg_dir("XDG_DATA_HOME", ".local/share")) == NULL) {
+		xasprintf(cause, "neither XDG_DATA_HOME nor HOME is set");
+		return NULL;
+	}
+	dir = path_join(base, "sessions");
+	free(base);
+	if (create) {
+		if (mkdir_p(dir, 0700) != 0 || chmod(dir, 0700) != 0) {
+			xasprintf(cause, "%s: %s", dir, strerror(errno));
+			free(dir);
+			return NULL;
+		}
+	}
+	return dir;
+}
+
+void
+session_new_id(char id[SESSION_ID_LEN + 1])
+{
+	struct timespec	 ts;
+	struct tm	 tm;
+	unsigned int	 r = 0;
+	int		 fd;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0 ||
+	    gmtime_r(&ts.tv_sec, &tm) == NULL)
+		fatal("clock: %s", strerror(errno));
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, &r, sizeof r) != (ssize_t)sizeof r)
+		r = (unsigned int)ts.tv_nsec ^ (unsigned int)getpid();
+	if (fd >= 0)
+		close(fd);
+	if (strftime(id, SESSION_ID_LEN + 1, "%Y%m%d-%H%M%S-", &tm) != 16)
+		fatal("strftime failed");
+	snprintf(id + 16, 5, "%04x", r & 0xffffu);
+}
+
+int
+session_id_valid(const char *s)
+{
+	static const char	 shape[] = "dddddddd-dddddd-xxxx";
+	size_t			 i;
+
+	if (strlen(s) != SESSION_ID_LEN)
+		return 0;
+	for (i = 0; i < SESSION_ID_LEN; i++) {
+		switch (shape[i]) {
+		case 'd':
+			if (s[i] < '0' || s[i] > '9')
+				return 0;
+			break;
+		case 'x':
+			if (strchr("0123456789abcdef", s[i]) == NULL)
+				return 0;
+			break;
+		default:
+			if (s[i] != shape[i])
+				return 0;
+		}
+	}
+	return 1;
+}
+
+const char *
+session_state_name(enum session_state st)
+{
+	switch (st) {
+	case SESSION_RUNNING:
+		return "running";
+	case SESSION_FINISHED:
+		return "finished";
+	case SESSION_INTERRUPTED:
+		return "interrupted";
+	case SESSION_IMPORTED:
+		return "imported";
+	}
+	return "unknown";
+}
+
+static void
+json_add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, k, v);
+}
+
+static void
+json_add_time(cJSON *o, const char *k, int64_t us)
+{
+	char		 iso[64];
+	struct tm	 tm;
+	time_t		 t = (time_t)(us / 1000000);
+	char		*key;
+
+	cJSON_AddNumberToObject(o, k, (double)us / 1e6);
+	if (gmtime_r(&t, &tm) != NULL &&
+	    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0) {
+		xasprintf(&key, "%s_iso", k);
+		cJSON_AddStringToObject(o, key, iso);
+		free(key);
+	}
+}
+
+cJSON *
+session_to_json(const struct session *s)
+{
+	cJSON	*o, *git;
+
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", s->id);
+	cJSON_AddStringToObject(o, "state", session_state_name(s->state));
+	cJSON_AddNumberToObject(o, "pid", (double)s->pid);
+	json_add_str(o, "project", s->project);
+	json_add_str(o, "command", s->command);
+	if (s->argv != NULL)
+		cJSON_AddItemToObject(o, "argv", cJSON_Duplicate(s->argv, 1));
+	json_add_str(o, "title", s->title);
+	json_add_str(o, "backend", s->backend);
+	json_add_str(o, "vm", s->vm);
+	json_add_str(o, "multipass_version", s->multipass_version);
+	if (s->mounts != NULL)
+		cJSON_AddItemToObject(o, "mounts", cJSON_Duplicate(s->mounts, 1));
+	json_add_str(o, "mount_mode", s->mount_mode);
+	if (s->git_head_before != NULL || s->git_head_after != NULL) {
+		git = cJSON_AddObjectToObject(o, "git");
+		json_add_str(git, "head_before", s->git_head_before);
+		if (s->git_dirty_before >= 0)
+			cJSON_AddBoolToObject(git, "dirty_before",
+			    s->git_dirty_before);
+		json_add_str(git, "head_after", s->git_head_after);
+		if (s->git_dirty_after >= 0)
+			cJSON_AddBoolToObject(git, "dirty_after",
+			    s->git_dirty_after);
+	}
+	json_add_time(o, "start", s->start);
+	if (s->end != 0) {
+		json_add_time(o, "end", s->end);
+		cJSON_AddNumberToObject(o, "duration",
+		    (double)(s->end - s->start) / 1e6);
+	}
+	if (s->exit_status >= 0)
+		cJSON_AddNumberToObject(o, "exit_status", s->exit_status);
+	cJSON_AddNumberToObject(o, "bytes", (double)s->bytes);
+	cJSON_AddNumberToObject(o, "cols", s->cols);
+	cJSON_AddNumberToObject(o, "rows", s->rows);
+	cJSON_AddBoolToObject(o, "record_input", s->record_input);
+	json_add_str(o, "record_error", s->record_error);
+	return o;
+}
+
+int
+session_write(const struct session *s, char **cause)
+{
+	cJSON	*o;
+	char	*text;
+	int	 rc;
+
+	o = session_to_json(s);
+	text = cJSON_Print(o);
+	cJSON_Delete(o);
+	if (text == NULL)
+		fatal("out of memory");
+	rc = write_file_atomic(s->json_path, text, strlen(text), 0600, cause);
+	free(text);
+	return rc;
+}
+
+static char *
+json_str(const cJSON *o, const char *k)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
+}
+
+static double
+json_num(const cJSON *o, const char *k, double def)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+static int
+json_bool(const cJSON *o, const char *k)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : -1;
+}
+
+static cJSON *
+json_dup(const cJSON *o, const char *k)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return v != NULL ? cJSON_Duplicate(v, 1) : NULL;
+}
+
+static enum session_state
+session_state_parse(const char *st, pid_t pid)
+{
+	if (st == NULL)
+		return SESSION_INTERRUPTED;
+	if (strcmp(st, "finished") == 0)
+		return SESSION_FINISHED;
+	if (strcmp(st, "imported") == 0)
+		return SESSION_IMPORTED;
+	if (strcmp(st, "running") == 0) {
+		if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
+			return SESSION_RUNNING;
+	}
+	return SESSION_INTERRUPTED;
+}
+
+static void
+session_from_json(const cJSON *o, struct session *s)
+{
+	const cJSON	*git;
+	char		*id, *st;
+
+	if ((id = json_str(o, "id")) != NULL && session_id_valid(id))
+		memcpy(s->id, id, SESSION_ID_LEN + 1);
+	free(id);
+	s->pid = (pid_t)json_num(o, "pid", 0);
+	st = json_str(o, "state");
+	s->state = session_state_parse(st, s->pid);
+	free(st);
+	s->project = json_str(o, "project");
+	s->command = json_str(o, "command");
+	s->argv = json_dup(o, "argv");
+	s->title = json_str(o, "title");
+	s->backend = json_str(o, "backend");
+	s->vm = json_str(o, "vm");
+	s->multipass_version = json_str(o, "multipass_version");
+	s->mounts = json_dup(o, "mounts");
+	s->mount_mode = json_str(o, "mount_mode");
+	git = cJSON_GetObjectItemCaseSensitive(o, "git");
+	if (cJSON_IsObject(git)) {
+		s->git_head_before = json_str(git, "head_before");
+		s->git_head_after = json_str(git, "head_after");
+		s->git_dirty_before = json_bool(git, "dirty_before");
+		s->git_dirty_after = json_bool(git, "dirty_after");
+	}
+	s->start = (int64_t)(json_num(o, "start", 0) * 1e6 + 0.5);
+	s->end = (int64_t)(json_num(o, "end", 0) * 1e6 + 0.5);
+	s->exit_status = (int)json_num(o, "exit_status", -1);
+	s->bytes = (uint64_t)json_num(o, "bytes", 0);
+	s->cols = (int)json_num(o, "cols", 80);
+	s->rows = (int)json_num(o, "rows", 24);
+	s->record_input = json_bool(o, "record_input") == 1;
+	s->record_error = json_str(o, "record_error");
+}
+
+int
+session_read(const char *path, struct session *s, char **cause)
+{
+	cJSON	*o;
+	char	*text;
+	size_t	 len;
+
+	if ((text = read_file(path, &len, SIDECAR_MAX, cause)) == NULL)
+		return -1;
+	o = cJSON_ParseWithLength(text, len);
+	free(text);
+	if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		xasprintf(cause, "%s: not a session sidecar (bad JSON)", path);
+		return -1;
+	}
+	session_from_json(o, s);
+	cJSON_Delete(o);
+	free(s->json_path);
+	s->json_path = xstrdup(path);
+	return 0;
+}
+
+/* Fill s for the id in dir: the sidecar if there is one, else the id
+ * alone (a transcript whose sidecar was never written). */
+static void
+session_load(const char *dir, const char *id, struct session *s)
+{
+	char	*cause = NULL, *name, *path;
+
+	session_init(s);
+	xasprintf(&name, "%s.json", id);
+	path = path_join(dir, name);
+	free(name);
+	if (session_read(path, s, &cause) != 0) {
+		free(cause);
+		session_free(s);
+		s->state = SESSION_INTERRUPTED;
+	}
+	free(path);
+	memcpy(s->id, id, SESSION_ID_LEN + 1);
+	xasprintf(&name, "%s.cast.zst", id);
+	s->cast_path = path_join(dir, name);
+	free(name);
+	if (s->json_path == NULL) {
+		xasprintf(&name, "%s.json", id);
+		s->json_path = path_join(dir, name);
+		free(name);
+	}
+}
+
+static int
+id_cmp_desc(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)b, *(char *const *)a);
+}
+
+/* The ids in the store, newest first. */
+static int
+session_ids(const char *dir, char ***idsp, size_t *np, char **cause)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**ids = NULL, id[SESSION_ID_LEN + 1];
+	size_t		 n = 0, cap = 0, i, j;
+
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT) {
+			*idsp = NULL;
+			*np = 0;
+			return 0;
+		}
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		if (len < SESSION_ID_LEN + 1 || de->d_name[SESSION_ID_LEN] != '.')
+			continue;
+		if (strcmp(de->d_name + SESSION_ID_LEN, ".cast.zst") != 0 &&
+		    strcmp(de->d_name + SESSION_ID_LEN, ".json") != 0)
+			continue;
+		memcpy(id, de->d_name, SESSION_ID_LEN);
+		id[SESSION_ID_LEN] = '\0';
+		if (!session_id_valid(id))
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			ids = xrealloc(ids, cap * sizeof *ids);
+		}
+		ids[n++] = xstrdup(id);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(ids, n, sizeof *ids, id_cmp_desc);
+	for (i = j = 0; i < n; i++) {	/* ID.json and ID.cast.zst: once */
+		if (j > 0 && strcmp(ids[j - 1], ids[i]) == 0)
+			free(ids[i]);
+		else
+			ids[j++] = ids[i];
+	}
+	*idsp = ids;
+	*np = j;
+	return 0;
+}
+
+static void
+ids_free(char **ids, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+int
+session_list(const char *dir, const char *project, struct session_list *l,
+    char **cause)
+{
+	char	**ids;
+	size_t	 n, i;
+
+	l->v = NULL;
+	l->n = 0;
+	if (session_ids(dir, &ids, &n, cause) != 0)
+		return -1;
+	if (n > 0)
+		l->v = xcalloc(n, sizeof *l->v);
+	for (i = 0; i < n; i++) {
+		session_load(dir, ids[i], &l->v[l->n]);
+		if (project != NULL && (l->v[l->n].project == NULL ||
+		    strcmp(l->v[l->n].project, project) != 0)) {
+			session_free(&l->v[l->n]);
+			continue;
+		}
+		l->n++;
+	}
+	ids_free(ids, n);
+	return 0;
+}
+
+void
+session_list_free(struct session_list *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		session_free(&l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t	 a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* A path the user gave: a transcript, with its sidecar if one is beside. */
+static int
+session_resolve_path(const char *spec, struct session *s, char **cause)
+{
+	struct stat	 st;
+	char		*json = NULL, *c2 = NULL;
+	size_t		 n = strlen(spec);
+
+	if (stat(spec, &st) != 0) {
+		xasprintf(cause, "%s: %s", spec, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		xasprintf(cause, "%s: not a recording (not a regular file)", spec);
+		return -1;
+	}
+	if (has_suffix(spec, ".cast.zst"))
+		xasprintf(&json, "%.*s.json", (int)(n - 9), spec);
+	if (json != NULL && session_read(json, s, &c2) != 0) {
+		free(c2);
+		session_free(s);
+	}
+	free(json);
+	s->cast_path = xstrdup(spec);
+	if (s->id[0] == '\0') {
+		const char *base = strrchr(spec, '/');
+
+		base = base != NULL ? base + 1 : spec;
+		snprintf(s->id, sizeof s->id, "%.*s", SESSION_ID_LEN, base);
+		s->state = SESSION_IMPORTED;
+	}
+	return 0;
+}
+
+static const char *
+session_latest(const char *dir, char **ids, size_t n, const char *project)
+{
+	struct session	 s;
+	size_t		 i;
+	int		 match;
+
+	if (project == NULL)
+		return n > 0 ? ids[0] : NULL;
+	for (i = 0; i < n; i++) {
+		session_load(dir, ids[i], &s);
+		match = s.project != NULL && strcmp(s.project, project) == 0;
+		session_free(&s);
+		if (match)
+			return ids[i];
+	}
+	return n > 0 ? ids[0] : NULL;
+}
+
+int
+session_resolve(const char *spec, const char *project, struct session *s,
+    char **cause)
+{
+	char		**ids = NULL, *dir;
+	const char	*found = NULL;
+	size_t		 n = 0, i, hits = 0, len = strlen(spec);
+	struct buf	 cand;
+	int		 rc = -1;
+
+	session_init(s);
+	if (strchr(spec, '/') != NULL || has_suffix(spec, ".cast") ||
+	    has_suffix(spec, ".zst"))
+		return session_resolve_path(spec, s, cause);
+	if ((dir = session_dir(0, cause)) == NULL)
+		return -1;
+	if (session_ids(dir, &ids, &n, cause) != 0)
+		goto out;
+	buf_init(&cand);
+	if (strcmp(spec, "latest") == 0) {
+		if ((found = session_latest(dir, ids, n, project)) == NULL)
+			xasprintf(cause, "no sessions recorded yet");
+	} else if (len == 0) {
+		xasprintf(cause, "empty session id");
+	} else {
+		for (i = 0; i < n; i++) {
+			if (strncmp(ids[i], spec, len) != 0)
+				continue;
+			if (hits++ < 5)
+				buf_addf(&cand, "%s%s", hits > 1 ? ", " : "",
+				    ids[i]);
+			found = ids[i];
+		}
+		if (hits == 0)
+			xasprintf(cause, "%s: no such session (see 'agentrun ls"
+			    " --all')", spec);
+		else if (hits > 1) {
+			xasprintf(cause, "%s: ambiguous, %zu sessions match: "
+			    "%s%s", spec, hits, cand.data,
+			    hits > 5 ? ", ..." : "");
+			found = NULL;
+		}
+	}
+	buf_free(&cand);
+	if (found != NULL) {
+		session_load(dir, found, s);
+		rc = 0;
+	}
+out:
+	ids_free(ids, n);
+	free(dir);
+	return rc;
+}
