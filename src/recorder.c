@@ -1,0 +1,388 @@
+/* recorder.c: turns what the proxy sees into an asciicast v3 stream: the
+ * clock, UTF-8 carried across reads, secrets redacted across reads, the
+ * flush policy (at least once a second while data is pending) and the
+ * sidecar at start and end. A write failure never ends the session: the
+ * recorder stops writing, remembers why, and says so at the end. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cast.h"
+#include "recorder.h"
+#include "session.h"
+#include "util.h"
+#include "zio.h"
+
+#define RECORDER_LEVEL	1	/* zstd level: fast enough for any pty */
+
+/* Bytes of one event kind not yet written: an incomplete UTF-8 sequence
+ * at the end, or a tail that may be the start of a secret. */
+struct rstream {
+	char		 code;
+	struct buf	 pending;
+};
+
+struct recorder {
+	struct session			*s;
+	struct recorder_opts		 opts;
+	size_t				 max_secret;
+	int				 fd;
+	struct zio_writer		*z;
+	struct cast_clock		 clock;
+	int64_t				 t0;
+	int				 cols, rows;
+	struct rstream			 out, in;
+	struct buf			 esc;		/* escaped event data */
+	struct buf			 line;		/* one event line */
+	struct buf			 red;		/* redaction scratch */
+	char				*error;		/* first failure */
+};
+
+static void
+recorder_fail(struct recorder *r, const char *what, int err)
+{
+	if (r->error != NULL)
+		return;
+	xasprintf(&r->error, "recording stopped early (%s: %s); what was "
+	    "written before is kept in %s", what, strerror(err),
+	    r->s->cast_path);
+}
+
+static void
+recorder_put(struct recorder *r, const struct buf *b)
+{
+	if (r->error != NULL || b->len == 0)
+		return;
+	if (zio_write(r->z, b->data, b->len) != 0)
+		recorder_fail(r, "write", zio_error(r->z));
+}
+
+static void
+recorder_event(struct recorder *r, int64_t t, char code, const char *data,
+    size_t len, int escaped)
+{
+	buf_reset(&r->line);
+	cast_event_write_v3(&r->clock, t, code, data, len, escaped, &r->line);
+	recorder_put(r, &r->line);
+}
+
+/* Replace every secret value in b by [redacted:NAME]. */
+static void
+recorder_redact(struct recorder *r, struct buf *b)
+{
+	const struct recorder_secret	*sec;
+	const char			*p, *e, *hit;
+	size_t				 i, vlen;
+
+	for (i = 0; i < r->opts.n_secrets; i++) {
+		sec = &r->opts.secrets[i];
+		vlen = strlen(sec->value);
+		if (vlen == 0 || b->len < vlen)
+			continue;
+		if (memmem(b->data, b->len, sec->value, vlen) == NULL)
+			continue;
+		buf_reset(&r->red);
+		p = b->data;
+		e = b->data + b->len;
+		while ((hit = memmem(p, (size_t)(e - p), sec->value, vlen))
+		    != NULL) {
+			buf_add(&r->red, p, (size_t)(hit - p));
+			buf_addf(&r->red, "[redacted:%s]", sec->name);
+			p = hit + vlen;
+		}
+		buf_add(&r->red, p, (size_t)(e - p));
+		buf_reset(b);
+		buf_add(b, r->red.data, r->red.len);
+	}
+}
+
+/* How many bytes at the end of b might begin a secret. */
+static size_t
+recorder_holdback(struct recorder *r, const struct buf *b)
+{
+	const char	*v;
+	size_t		 i, k, vlen, hold = 0;
+
+	for (i = 0; i < r->opts.n_secrets; i++) {
+		v = r->opts.secrets[i].value;
+		vlen = strlen(v);
+		for (k = vlen - (vlen > 0); k > hold; k--) {
+			if (k <= b->len &&
+			    memcmp(b->data + b->len - k, v, k) == 0) {
+				hold = k;
+				break;
+			}
+		}
+	}
+	return hold;
+}
+
+/* Write out what can be written of a stream; final writes everything. */
+static void
+recorder_stream(struct recorder *r, struct rstream *st, int64_t t, int final)
+{
+	size_t	 hold = 0, used;
+
+	if (r->opts.n_secrets > 0) {
+		recorder_redact(r, &st->pending);
+		if (!final)
+			hold = recorder_holdback(r, &st->pending);
+	}
+	if (st->pending.len <= hold)
+		return;
+	buf_reset(&r->esc);
+	used = cast_escape(&r->esc, st->pending.data, st->pending.len - hold,
+	    final);
+	if (r->esc.len > 0)
+		recorder_event(r, t, st->code, r->esc.data, r->esc.len, 1);
+	buf_consume(&st->pending, used);
+}
+
+static void
+recorder_data(struct recorder *r, struct rstream *st, const char *p,
+    size_t n)
+{
+	int64_t	 t = now_us() - r->t0;
+	size_t	 used;
+
+	if (st->pending.len == 0 && r->opts.n_secrets == 0) {
+		/* Fast path: escape straight from the read buffer. */
+		buf_reset(&r->esc);
+		used = cast_escape(&r->esc, p, n, 0);
+		if (r->esc.len > 0)
+			recorder_event(r, t, st->code, r->esc.data, r->esc.len,
+			    1);
+		if (used < n)
+			buf_add(&st->pending, p + used, n - used);
+		return;
+	}
+	buf_add(&st->pending, p, n);
+	recorder_stream(r, st, t, 0);
+}
+
+void
+recorder_output_cb(void *arg, const char *p, size_t n)
+{
+	struct recorder	*r = arg;
+
+	r->s->bytes += n;
+	if (r->error == NULL)
+		recorder_data(r, &r->out, p, n);
+}
+
+void
+recorder_input_cb(void *arg, const char *p, size_t n)
+{
+	struct recorder	*r = arg;
+
+	if (r->opts.record_input && r->error == NULL)
+		recorder_data(r, &r->in, p, n);
+}
+
+void
+recorder_resize_cb(void *arg, int cols, int rows)
+{
+	struct recorder	*r = arg;
+	char		 size[32];
+	int		 n;
+
+	if (cols == r->cols && rows == r->rows)
+		return;
+	r->cols = cols;
+	r->rows = rows;
+	n = snprintf(size, sizeof size, "%dx%d", cols, rows);
+	recorder_event(r, now_us() - r->t0, 'r', size, (size_t)n, 0);
+}
+
+void
+recorder_tick_cb(void *arg)
+{
+	struct recorder	*r = arg;
+
+	if (r->error != NULL || zio_pending(r->z) == 0)
+		return;
+	if (zio_flush(r->z) != 0)
+		recorder_fail(r, "write", zio_error(r->z));
+}
+
+void
+recorder_marker(struct recorder *r, const char *label)
+{
+	recorder_event(r, now_us() - r->t0, 'm', label, strlen(label), 0);
+}
+
+static int
+recorder_open(struct recorder *r, const char *dir, char **cause)
+{
+	struct session	*s = r->s;
+	char		*name;
+	int		 tries;
+
+	for (tries = 0; tries < 20; tries++) {
+		if (tries > 0 || !session_id_valid(s->id))
+			session_new_id(s->id);
+		free(s->cast_path);
+		xasprintf(&name, "%s.cast.zst", s->id);
+		s->cast_path = path_join(dir, name);
+		free(name);
+		r->fd = open(s->cast_path, O_WRONLY | O_CREAT | O_EXCL |
+		    O_CLOEXEC, 0600);
+		if (r->fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (r->fd < 0) {
+		xasprintf(cause, "%s: %s", s->cast_path, strerror(errno));
+		return -1;
+	}
+	if (fchmod(r->fd, 0600) != 0) {
+		xasprintf(cause, "%s: %s", s->cast_path, strerror(errno));
+		return -1;
+	}
+	free(s->json_path);
+	xasprintf(&name, "%s.json", s->id);
+	s->json_path = path_join(dir, name);
+	free(name);
+	return 0;
+}
+
+static void
+recorder_header(struct recorder *r)
+{
+	struct cast_header	 h;
+	struct buf		 b;
+
+	cast_header_init(&h);
+	h.version = 3;
+	h.cols = r->cols;
+	h.rows = r->rows;
+	h.term_type = (char *)(uintptr_t)r->opts.term_type;
+	h.timestamp = r->s->start / 1000000;
+	h.command = r->s->command;
+	h.title = r->s->title;
+	buf_init(&b);
+	cast_header_write(&h, 3, &b);
+	recorder_put(r, &b);
+	buf_free(&b);
+	if (r->error == NULL && zio_flush(r->z) != 0)
+		recorder_fail(r, "write", zio_error(r->z));
+}
+
+struct recorder *
+recorder_new(struct session *s, const struct recorder_opts *opts,
+    char **cause)
+{
+	struct recorder	*r;
+	char		*dir;
+	size_t		 i, len;
+
+	if ((dir = session_dir(1, cause)) == NULL)
+		return NULL;
+	r = xcalloc(1, sizeof *r);
+	r->s = s;
+	r->opts = *opts;
+	r->fd = -1;
+	r->out.code = 'o';
+	r->in.code = 'i';
+	for (i = 0; i < opts->n_secrets; i++) {
+		len = strlen(opts->secrets[i].value);
+		if (len > r->max_secret)
+			r->max_secret = len;
+	}
+	if (recorder_open(r, dir, cause) != 0)
+		goto fail;
+	r->z = zio_writer_new(r->fd, opts->level > 0 ? opts->level :
+	    RECORDER_LEVEL);
+	if (r->z == NULL) {
+		xasprintf(cause, "zstd: cannot create a compressor");
+		goto fail;
+	}
+	r->cols = s->cols;
+	r->rows = s->rows;
+	r->t0 = now_us();
+	if (s->start == 0)
+		s->start = wall_us();
+	s->pid = getpid();
+	s->state = SESSION_RUNNING;
+	s->record_input = opts->record_input;
+	recorder_header(r);
+	if (r->error != NULL) {
+		*cause = r->error;
+		r->error = NULL;
+		goto fail;
+	}
+	if (session_write(s, cause) != 0)
+		goto fail;
+	free(dir);
+	return r;
+fail:
+	if (r->fd >= 0) {
+		close(r->fd);
+		unlink(s->cast_path);
+	}
+	zio_writer_free(r->z);
+	free(r);
+	free(dir);
+	return NULL;
+}
+
+int
+recorder_finish(struct recorder *r, int status, char **cause)
+{
+	struct session	*s = r->s;
+	int64_t		 t = now_us() - r->t0;
+	char		 st[16], *c2 = NULL;
+	int		 n;
+
+	if (r->error == NULL) {
+		recorder_stream(r, &r->out, t, 1);
+		recorder_stream(r, &r->in, t, 1);
+		n = snprintf(st, sizeof st, "%d", status);
+		recorder_event(r, t, 'x', st, (size_t)n, 0);
+	}
+	if (r->error == NULL && zio_end(r->z) != 0)
+		recorder_fail(r, "write", zio_error(r->z));
+	if (r->error == NULL && fsync(r->fd) != 0 && errno != EINVAL)
+		recorder_fail(r, "fsync", errno);
+	if (close(r->fd) != 0 && r->error == NULL)
+		recorder_fail(r, "close", errno);
+	r->fd = -1;
+	s->end = wall_us();
+	s->exit_status = status;
+	s->state = SESSION_FINISHED;
+	if (r->error != NULL)
+		s->record_error = xstrdup(r->error);
+	if (session_write(s, &c2) != 0) {
+		if (r->error == NULL)
+			xasprintf(&r->error, "the session's sidecar could not "
+			    "be written: %s", c2);
+		free(c2);
+	}
+	if (r->error != NULL) {
+		*cause = r->error;
+		r->error = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void
+recorder_free(struct recorder *r)
+{
+	if (r == NULL)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	zio_writer_free(r->z);
+	buf_free(&r->out.pending);
+	buf_free(&r->in.pending);
+	buf_free(&r->esc);
+	buf_free(&r->line);
+	buf_free(&r->red);
+	free(r->error);
+	free(r);
+}
