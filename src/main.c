@@ -1,0 +1,488 @@
+/* main.c: global options, the command table with every command's usage
+ * text, exit codes, and the project root every command agrees on. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "util.h"
+
+#define RUN_OPTIONS \
+"      --read-only       mount the project read-only inside the VM (guards\n" \
+"                        against accidents; root in the VM can undo it)\n" \
+"      --no-record       do not record this session\n" \
+"      --record-input    also record keys typed (off by default: passwords)\n" \
+"      --title TEXT      a title for the recording\n" \
+"  -h, --help            show this help\n"
+
+static const struct cmd_entry cmds[] = {
+	{ "claude", cmd_agent, "run Claude Code in the project's VM",
+"usage: agentrun claude [RUN OPTIONS] [--] [ARGS...]\n"
+"\n"
+"Run Claude Code in the project's VM, recorded. The VM is created on first\n"
+"use and sees only the project folder. ARGS go to claude unchanged; RUN\n"
+"OPTIONS are read only before the first other word (use -- to pass one of\n"
+"them, or --help, to claude).\n"
+"\n"
+"Run options:\n" RUN_OPTIONS, 0 },
+	{ "shell", cmd_shell, "a login shell in the VM, in the project folder",
+"usage: agentrun shell [RUN OPTIONS]\n"
+"\n"
+"Open an interactive login shell in the project's VM, in the project\n"
+"folder, recorded.\n"
+"\n"
+"Run options:\n" RUN_OPTIONS, 0 },
+	{ "run", cmd_run, "run any command in the VM, recorded",
+"usage: agentrun run [RUN OPTIONS] [--] CMD [ARGS...]\n"
+"\n"
+"Run CMD in the project's VM in a pseudo-terminal, recorded. With\n"
+"--backend local, CMD runs on this machine with no isolation at all.\n"
+"The exit status is CMD's (128+N if a signal N killed it, 127 if it was\n"
+"not found).\n"
+"\n"
+"Run options:\n" RUN_OPTIONS, 0 },
+	{ "ls", cmd_ls, "list recorded sessions, newest first",
+"usage: agentrun ls [--all] [--json] [-n N]\n"
+"\n"
+"List this project's recorded sessions, newest first.\n"
+"\n"
+"  -a, --all     sessions of every project\n"
+"      --json    one JSON array of the sidecars, for scripts\n"
+"  -n N          at most N sessions\n"
+"  -h, --help    show this help\n", 0 },
+	{ "show", cmd_show, "one session's metadata and provenance",
+"usage: agentrun show [--json] ID\n"
+"\n"
+"Show one session's metadata: command, project, VM, mounts, git state\n"
+"before and after, times, exit status. ID is a full id, a unique prefix,\n"
+"'latest', or a path to a .cast or .cast.zst file.\n"
+"\n"
+"      --json    the sidecar as JSON\n"
+"  -h, --help    show this help\n", 0 },
+	{ "cat", cmd_cat, "the raw output of a session",
+"usage: agentrun cat ID\n"
+"\n"
+"Write a session's output to stdout as the terminal received it. asciicast\n"
+"holds UTF-8 text only, so bytes that were not valid UTF-8 come out as\n"
+"U+FFFD. ID is a full id, a unique prefix, 'latest', or a file path.\n"
+"\n"
+"  -h, --help    show this help\n", 0 },
+	{ "replay", cmd_replay, "play a session back in the terminal",
+"usage: agentrun replay [--speed X] [--idle-limit S] [--at T] ID\n"
+"\n"
+"Play a session back, rendered through a virtual terminal (recorded\n"
+"queries never reach yours).\n"
+"\n"
+"      --speed X        playback speed (default 1)\n"
+"      --idle-limit S   cap every pause at S seconds\n"
+"      --at T           start at T (seconds, or M:SS, or 1m30s)\n"
+"  -h, --help           show this help\n"
+"\n"
+"Keys: space pause, . step while paused, + - speed, left/right seek 5 s,\n"
+"0-9 jump to 0-90%, [ ] previous/next marker, q quit, ? help.\n", 0 },
+	{ "text", cmd_text, "the screen of a session as plain text",
+"usage: agentrun text [--at T] ID\n"
+"\n"
+"Print the screen at the end of the session (or at time T) as plain UTF-8\n"
+"text, rendered through a virtual terminal.\n"
+"\n"
+"      --at T    the screen at T (seconds, or M:SS)\n"
+"  -h, --help    show this help\n", 0 },
+	{ "export", cmd_export, "write a session in another format",
+"usage: agentrun export [--format FMT] [-o FILE] ID\n"
+"\n"
+"Write a session as asciicast v3 (cast, the default), asciicast v2\n"
+"(cast-v2), the raw output bytes (raw) or the final screen (text).\n"
+"\n"
+"  -f, --format FMT   cast, cast-v2, raw or text\n"
+"  -o, --output FILE  write to FILE instead of stdout\n"
+"  -h, --help         show this help\n", 0 },
+	{ "import", cmd_import, "add an asciicast file to the store",
+"usage: agentrun import FILE\n"
+"\n"
+"Copy an asciicast v1, v2 or v3 file (plain or zstd) into the store, with\n"
+"a sidecar, and print its new id.\n"
+"\n"
+"  -h, --help    show this help\n", 0 },
+	{ "grep", cmd_grep, "search the output of sessions",
+"usage: agentrun grep [-i] [--all] PATTERN\n"
+"\n"
+"Search this project's sessions' output, as text without escape sequences,\n"
+"for the fixed string PATTERN. Each hit prints the session id, the time\n"
+"offset, and the line; 'agentrun replay ID --at OFFSET' opens that moment.\n"
+"\n"
+"  -i, --ignore-case   ignore case (ASCII)\n"
+"  -a, --all           search every project's sessions\n"
+"  -h, --help          show this help\n", 0 },
+	{ "rm", cmd_rm, "delete sessions",
+"usage: agentrun rm ID...\n"
+"\n"
+"Delete sessions. Each ID must resolve to exactly one session.\n"
+"\n"
+"  -h, --help    show this help\n", 0 },
+	{ "gc", cmd_gc, "delete old sessions",
+"usage: agentrun gc [--keep N] [--older-than DAYS] [--dry-run]\n"
+"\n"
+"Delete finished sessions of every project: all but the newest N, and/or\n"
+"those older than DAYS days. Running sessions are never deleted.\n"
+"\n"
+"      --keep N            keep the newest N sessions\n"
+"      --older-than DAYS   delete sessions older than DAYS days\n"
+"  -n, --dry-run           only print what would be deleted\n"
+"  -h, --help              show this help\n", 0 },
+	{ "vm", cmd_vm, "look after the VM",
+"usage: agentrun vm status|start|stop|delete|mounts|provision\n"
+"\n"
+"  status      the VM's state and mounts\n"
+"  start       start the VM (create it if needed)\n"
+"  stop        stop the VM\n"
+"  delete      delete the VM and purge it\n"
+"  mounts      the VM's mounts\n"
+"  provision   (re)install the agent in the VM\n"
+"\n"
+"  -h, --help    show this help\n", 0 },
+	{ "doctor", cmd_doctor, "check the set-up and say how to fix it",
+"usage: agentrun doctor\n"
+"\n"
+"Check multipass, its daemon, the VM, its mounts, the session store and\n"
+"the config; print one line per check, and how to fix what is wrong.\n"
+"Exits 1 if something is wrong.\n"
+"\n"
+"  -h, --help    show this help\n", 0 },
+	{ "init", cmd_init, "print shell integration for eval",
+"usage: agentrun init bash|zsh [--aliases] [--wrap claude]\n"
+"\n"
+"Print shell integration for eval \"$(agentrun init zsh)\": completion and,\n"
+"optionally, short aliases and a claude function that runs agentrun claude.\n"
+"\n"
+"      --aliases       also define short aliases\n"
+"      --wrap AGENT    define a function AGENT that runs agentrun AGENT\n"
+"  -h, --help          show this help\n", 0 },
+	{ "completion", cmd_completion, "print the completion script",
+"usage: agentrun completion bash|zsh\n"
+"\n"
+"Print the completion script alone.\n"
+"\n"
+"  -h, --help    show this help\n", 0 },
+	{ "version", cmd_version, "print the version",
+"usage: agentrun version\n", 0 },
+	{ "help", cmd_help, "help on a command",
+"usage: agentrun help [COMMAND]\n", 0 },
+	{ "__complete", cmd_complete, "values for shell completion",
+"usage: agentrun __complete sessions|vms|agents|commands\n", 1 },
+};
+
+static const char main_usage[] =
+"usage: agentrun [-C DIR] [--vm NAME] [--backend multipass|local] [-q|-v]\n"
+"                COMMAND [ARGS]\n"
+"\n"
+"Run an AI coding agent in a Multipass VM that sees only the project, and\n"
+"record every session.\n"
+"\n"
+"Options:\n"
+"  -C DIR              use DIR as the working directory\n"
+"      --vm NAME       the VM to use (default: config vm.name, 'agentrun')\n"
+"      --backend B     multipass (default) or local (no isolation)\n"
+"  -q, --quiet         only errors on stderr\n"
+"  -v, --verbose       more detail (multipass calls)\n"
+"  -h, --help          show this help\n"
+"      --version       print the version\n"
+"\n"
+"Commands:\n";
+
+const struct cmd_entry *
+cmd_table(size_t *n)
+{
+	*n = sizeof cmds / sizeof cmds[0];
+	return cmds;
+}
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	}
+	return NULL;
+}
+
+int
+usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "agentrun: %s\n", msg);
+	if (cmd != NULL && strcmp(cmd, "agentrun") != 0)
+		fprintf(stderr, "Try 'agentrun %s --help'.\n", cmd);
+	else
+		fprintf(stderr, "Try 'agentrun --help'.\n");
+	free(msg);
+	return EXIT_USAGE;
+}
+
+static void
+main_help(void)
+{
+	struct config	 cfg;
+	char		*cause = NULL;
+	size_t		 i;
+
+	fputs(main_usage, stdout);
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		if (!cmds[i].hidden)
+			printf("  %-12s%s\n", cmds[i].name, cmds[i].summary);
+	}
+	if (config_load(&cfg, &cause) == 0) {
+		for (i = 0; i < cfg.n_agents; i++) {
+			if (cmd_find(cfg.agents[i].name) != NULL)
+				continue;
+			printf("  %-12s%s\n", cfg.agents[i].name,
+			    cfg.agents[i].description != NULL ?
+			    cfg.agents[i].description : "an agent from the config");
+		}
+		config_free(&cfg);
+	}
+	free(cause);
+	printf("\nSee 'agentrun COMMAND --help' for a command's options.\n");
+}
+
+int
+usage_print(const char *cmd)
+{
+	const struct cmd_entry	*e = cmd_find(cmd);
+
+	if (e == NULL) {
+		printf("usage: agentrun %s [RUN OPTIONS] [--] [ARGS...]\n\n"
+		    "Run the agent '%s' from the config in the project's VM, "
+		    "recorded.\n\nRun options:\n%s", cmd, cmd, RUN_OPTIONS);
+		return EXIT_OK;
+	}
+	fputs(e->usage, stdout);
+	return EXIT_OK;
+}
+
+int
+cmd_version(struct globals *g, int argc, char **argv)
+{
+	(void)g;
+	if (argc > 1)
+		return usage_error(argv[0], "version takes no arguments");
+	printf("agentrun %s\n", AGENTRUN_VERSION);
+	return EXIT_OK;
+}
+
+int
+cmd_help(struct globals *g, int argc, char **argv)
+{
+	(void)g;
+	if (argc > 2)
+		return usage_error(argv[0], "help takes one command");
+	if (argc == 2) {
+		if (cmd_find(argv[1]) == NULL) {
+			struct config	 cfg;
+			char		*cause = NULL;
+			int		 known = 0;
+
+			if (config_load(&cfg, &cause) == 0) {
+				known = config_agent(&cfg, argv[1]) != NULL;
+				config_free(&cfg);
+			}
+			free(cause);
+			if (!known)
+				return usage_error("help", "no such command: %s",
+				    argv[1]);
+		}
+		return usage_print(argv[1]);
+	}
+	main_help();
+	return EXIT_OK;
+}
+
+static int
+is_dir(const char *p)
+{
+	struct stat	 st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *
+project_root(const struct globals *g, char **cause)
+{
+	char	 cwd[PATH_MAX], home[PATH_MAX], *dir, *p, *git;
+	size_t	 hlen;
+	int	 have_home;
+
+	if (g->dir != NULL) {
+		if (realpath(g->dir, cwd) == NULL) {
+			xasprintf(cause, "%s: %s", g->dir, strerror(errno));
+			return NULL;
+		}
+		if (!is_dir(cwd)) {
+			xasprintf(cause, "%s: not a directory", g->dir);
+			return NULL;
+		}
+	} else if (getcwd(cwd, sizeof cwd) == NULL) {	/* already physical */
+		xasprintf(cause, "current directory: %s", strerror(errno));
+		return NULL;
+	}
+	have_home = getenv("HOME") != NULL &&
+	    realpath(getenv("HOME"), home) != NULL;
+	hlen = have_home ? strlen(home) : 0;
+	dir = xstrdup(cwd);
+	for (;;) {
+		/* Never $HOME itself, nor above it. */
+		if (have_home && strncmp(dir, home, hlen) == 0 &&
+		    dir[hlen] == '\0')
+			break;
+		if (strcmp(dir, "/") == 0)
+			break;
+		git = path_join(dir, ".git");
+		if (access(git, F_OK) == 0) {
+			free(git);
+			return dir;
+		}
+		free(git);
+		if ((p = strrchr(dir, '/')) == NULL)
+			break;
+		if (p == dir)
+			p[1] = '\0';
+		else
+			*p = '\0';
+		if (have_home && hlen > strlen(dir) &&
+		    strncmp(home, dir, strlen(dir)) == 0)
+			break;	/* climbed above $HOME */
+	}
+	free(dir);
+	return xstrdup(cwd);
+}
+
+/* Global options; returns the index of the command or -1 after an
+ * error/help (*rc set). */
+static int
+main_options(int argc, char **argv, struct globals *g, int *rc)
+{
+	int		 i;
+	const char	*a, *v;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return i + 1;
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			main_help();
+			*rc = EXIT_OK;
+			return -1;
+		}
+		if (strcmp(a, "--version") == 0) {
+			printf("agentrun %s\n", AGENTRUN_VERSION);
+			*rc = EXIT_OK;
+			return -1;
+		}
+		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			g->verbosity = -1;
+			continue;
+		}
+		if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			g->verbosity = g->verbosity < 0 ? 1 : g->verbosity + 1;
+			continue;
+		}
+		v = NULL;
+		if (strncmp(a, "-C", 2) == 0 && a[2] != '\0')
+			v = a + 2;
+		else if (strncmp(a, "--vm=", 5) == 0)
+			v = a + 5;
+		else if (strncmp(a, "--backend=", 10) == 0)
+			v = a + 10;
+		else if (strcmp(a, "-C") == 0 || strcmp(a, "--vm") == 0 ||
+		    strcmp(a, "--backend") == 0) {
+			if (i + 1 >= argc) {
+				*rc = usage_error(NULL, "option %s needs a value",
+				    a);
+				return -1;
+			}
+			v = argv[++i];
+		} else {
+			*rc = usage_error(NULL, "unknown option: %s", a);
+			return -1;
+		}
+		if (a[1] == 'C')
+			g->dir = v;
+		else if (strncmp(a, "--vm", 4) == 0)
+			g->vm = v;
+		else
+			g->backend = v;
+	}
+	if (g->backend != NULL && strcmp(g->backend, "multipass") != 0 &&
+	    strcmp(g->backend, "local") != 0) {
+		*rc = usage_error(NULL, "unknown backend '%s' (multipass or "
+		    "local)", g->backend);
+		return -1;
+	}
+	if (i >= argc) {
+		*rc = usage_error(NULL, "no command given");
+		return -1;
+	}
+	return i;
+}
+
+static int
+is_agent(const char *name)
+{
+	struct config	 cfg;
+	char		*cause = NULL;
+	int		 found = 0;
+
+	if (config_load(&cfg, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		return -1;
+	}
+	found = config_agent(&cfg, name) != NULL;
+	config_free(&cfg);
+	return found;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct globals		 g;
+	const struct cmd_entry	*e;
+	int			 i, rc = EXIT_OK, agent;
+
+	memset(&g, 0, sizeof g);
+	(void)setlocale(LC_CTYPE, "");
+	if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)	/* EFBIG instead */
+		fatal("signal: %s", strerror(errno));
+	if ((i = main_options(argc, argv, &g, &rc)) < 0)
+		return rc;
+	log_set_verbosity(g.verbosity);
+	if ((e = cmd_find(argv[i])) != NULL) {
+		if (i + 1 < argc && e->fn != cmd_help &&
+		    (strcmp(argv[i + 1], "--help") == 0 ||
+		    strcmp(argv[i + 1], "-h") == 0))
+			return usage_print(argv[i]);
+		return e->fn(&g, argc - i, argv + i);
+	}
+	if ((agent = is_agent(argv[i])) < 0)
+		return EXIT_ERROR;
+	if (agent)
+		return cmd_agent(&g, argc - i, argv + i);
+	return usage_error(NULL, "'%s' is not an agentrun command", argv[i]);
+}
