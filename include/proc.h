@@ -15,7 +15,7 @@ struct proc_result {
 /* Run argv in dir (NULL: here) with stdin from /dev/null. timeout_ms 0
  * waits forever. 0 when the program ran (whatever its status), -1 and
  * *cause when it could not be started (ENOENT in errno if not found). */
-int	 proc_capture(char *const argv[], const char *dir, int timeout_ms,
+int	 proc_capture(const char *const argv[], const char *dir, int timeout_ms,
 	     struct proc_result *, char **cause);
 void	 proc_result_free(struct proc_result *);
 

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,7 +16,7 @@
 #include "proc.h"
 
 static void
-proc_child(char *const argv[], const char *dir, int out, int err, int ep)
+proc_child(const char *const argv[], const char *dir, int out, int err, int ep)
 {
 	int	 fd, e;
 
@@ -24,7 +25,7 @@ proc_child(char *const argv[], const char *dir, int out, int err, int ep)
 		goto fail;
 	if (dir != NULL && chdir(dir) != 0)
 		goto fail;
-	execvp(argv[0], argv);
+	execvp(argv[0], (char *const *)(uintptr_t)argv);	/* argv is not modified */
 fail:
 	e = errno;
 	if (write(ep, &e, sizeof e) < 0)
@@ -48,7 +49,7 @@ proc_read(int fd, struct buf *b)
 }
 
 int
-proc_capture(char *const argv[], const char *dir, int timeout_ms,
+proc_capture(const char *const argv[], const char *dir, int timeout_ms,
     struct proc_result *r, char **cause)
 {
 	int		 po[2] = { -1, -1 }, pe[2] = { -1, -1 }, ep[2] = { -1, -1 };

@@ -1,0 +1,313 @@
+/* cmd-ls.c: looking at the store: ls (sessions, newest first), show (one
+ * session's metadata and provenance) and cat (its output bytes). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "cast.h"
+#include "cmd.h"
+#include "session.h"
+#include "util.h"
+
+static const struct option ls_longopts[] = {
+	{ "all",	no_argument,		NULL, 'a' },
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ NULL,		0,			NULL, 0 }
+};
+
+static void
+fmt_time(int64_t us, char *out, size_t len)
+{
+	time_t		 t = (time_t)(us / 1000000);
+	struct tm	 tm;
+
+	if (us == 0 || localtime_r(&t, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(out, len, "-");
+}
+
+static void
+fmt_duration(const struct session *s, char *out, size_t len)
+{
+	int64_t	 d;
+
+	if (s->end == 0 || s->start == 0) {
+		snprintf(out, len, "-");
+		return;
+	}
+	d = (s->end - s->start + 500000) / 1000000;
+	if (d < 60)
+		snprintf(out, len, "%llds", (long long)d);
+	else if (d < 3600)
+		snprintf(out, len, "%lldm%02llds", (long long)(d / 60),
+		    (long long)(d % 60));
+	else
+		snprintf(out, len, "%lldh%02lldm", (long long)(d / 3600),
+		    (long long)(d % 3600 / 60));
+}
+
+static void
+ls_print_table(const struct session_list *l, size_t n, int all)
+{
+	char		 start[32], dur[32], st[16];
+	size_t		 i;
+	const struct session *s;
+
+	printf("%-20s  %-16s  %8s  %4s  %-11s  %s\n", "ID", "STARTED",
+	    "DURATION", "EXIT", "STATE", all ? "PROJECT / COMMAND" : "COMMAND");
+	for (i = 0; i < n; i++) {
+		s = &l->v[i];
+		fmt_time(s->start, start, sizeof start);
+		fmt_duration(s, dur, sizeof dur);
+		if (s->exit_status >= 0)
+			snprintf(st, sizeof st, "%d", s->exit_status);
+		else
+			snprintf(st, sizeof st, "-");
+		printf("%-20s  %-16s  %8s  %4s  %-11s  ", s->id, start, dur, st,
+		    session_state_name(s->state));
+		if (all)
+			printf("%s: ", s->project != NULL ? s->project : "-");
+		printf("%s\n", s->command != NULL ? s->command : "-");
+	}
+}
+
+static void
+ls_print_json(const struct session_list *l, size_t n)
+{
+	cJSON	*a = cJSON_CreateArray();
+	char	*text;
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, session_to_json(&l->v[i]));
+	if ((text = cJSON_Print(a)) == NULL)
+		fatal("out of memory");
+	printf("%s\n", text);
+	free(text);
+	cJSON_Delete(a);
+}
+
+int
+cmd_ls(struct globals *g, int argc, char **argv)
+{
+	struct session_list	 l;
+	char			*dir = NULL, *project = NULL, *cause = NULL;
+	int			 ch, all = 0, json = 0, rc = EXIT_ERROR;
+	long			 max = -1;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+ajn:h", ls_longopts, NULL))
+	    != -1) {
+		switch (ch) {
+		case 'a':
+			all = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'n':
+			if (parse_int(optarg, 0, 1000000000, &max) != 0)
+				return usage_error(argv[0], "-n needs a number,"
+				    " not '%s'", optarg);
+			break;
+		case 'h':
+			return usage_print(argv[0]);
+		default:
+			return usage_error(argv[0], "unknown option");
+		}
+	}
+	if (optind < argc)
+		return usage_error(argv[0], "unexpected argument: %s",
+		    argv[optind]);
+	if (!all && (project = project_root(g, &cause)) == NULL)
+		goto out;
+	if ((dir = session_dir(0, &cause)) == NULL)
+		goto out;
+	if (session_list(dir, project, &l, &cause) != 0)
+		goto out;
+	if (max < 0 || (size_t)max > l.n)
+		max = (long)l.n;
+	if (json)
+		ls_print_json(&l, (size_t)max);
+	else if (l.n == 0 && isatty(STDOUT_FILENO))
+		fprintf(stderr, "No sessions recorded%s yet.\n",
+		    all ? "" : " for this project");
+	else
+		ls_print_table(&l, (size_t)max, all);
+	session_list_free(&l);
+	rc = EXIT_OK;
+out:
+	if (cause != NULL)
+		log_error("%s", cause);
+	free(cause);
+	free(dir);
+	free(project);
+	return rc;
+}
+
+static void
+show_line(const char *k, const char *v)
+{
+	if (v != NULL)
+		printf("%-18s %s\n", k, v);
+}
+
+static void
+show_text(const struct session *s)
+{
+	char		 start[32], end[32], dur[32], n[32];
+	const cJSON	*m;
+
+	fmt_time(s->start, start, sizeof start);
+	fmt_time(s->end, end, sizeof end);
+	fmt_duration(s, dur, sizeof dur);
+	show_line("id:", s->id);
+	show_line("state:", session_state_name(s->state));
+	show_line("command:", s->command);
+	show_line("title:", s->title);
+	show_line("project:", s->project);
+	show_line("backend:", s->backend);
+	show_line("vm:", s->vm);
+	show_line("multipass:", s->multipass_version);
+	cJSON_ArrayForEach(m, s->mounts) {
+		const cJSON *src = cJSON_GetObjectItem(m, "source");
+		const cJSON *dst = cJSON_GetObjectItem(m, "target");
+		const cJSON *mode = cJSON_GetObjectItem(m, "mode");
+
+		printf("%-18s %s -> %s%s%s\n", "mount:",
+		    cJSON_IsString(src) ? src->valuestring : "?",
+		    cJSON_IsString(dst) ? dst->valuestring : "?",
+		    cJSON_IsString(mode) ? " " : "",
+		    cJSON_IsString(mode) ? mode->valuestring : "");
+	}
+	show_line("mount mode:", s->mount_mode);
+	if (s->git_head_before != NULL)
+		printf("%-18s %s%s\n", "git before:", s->git_head_before,
+		    s->git_dirty_before == 1 ? " (dirty)" : "");
+	if (s->git_head_after != NULL)
+		printf("%-18s %s%s\n", "git after:", s->git_head_after,
+		    s->git_dirty_after == 1 ? " (dirty)" : "");
+	show_line("started:", start);
+	if (s->end != 0)
+		show_line("ended:", end);
+	show_line("duration:", dur);
+	if (s->exit_status >= 0) {
+		snprintf(n, sizeof n, "%d", s->exit_status);
+		show_line("exit status:", n);
+	}
+	snprintf(n, sizeof n, "%dx%d", s->cols, s->rows);
+	show_line("terminal:", n);
+	snprintf(n, sizeof n, "%llu", (unsigned long long)s->bytes);
+	show_line("output bytes:", n);
+	show_line("input recorded:", s->record_input ? "yes" : "no");
+	show_line("recording error:", s->record_error);
+	show_line("transcript:", s->cast_path);
+}
+
+int
+cmd_show(struct globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL,		0,		NULL, 0 }
+	};
+	struct session	 s;
+	char		*cause = NULL, *project = NULL, *text;
+	int		 ch, json = 0;
+	cJSON		*o;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+jh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			return usage_print(argv[0]);
+		default:
+			return usage_error(argv[0], "unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(argv[0], "show takes one session ID");
+	project = project_root(g, &cause);
+	free(cause);
+	cause = NULL;
+	if (session_resolve(argv[optind], project, &s, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		free(project);
+		return EXIT_ERROR;
+	}
+	free(project);
+	if (json) {
+		o = session_to_json(&s);
+		if ((text = cJSON_Print(o)) == NULL)
+			fatal("out of memory");
+		printf("%s\n", text);
+		free(text);
+		cJSON_Delete(o);
+	} else
+		show_text(&s);
+	session_free(&s);
+	return EXIT_OK;
+}
+
+int
+cmd_cat(struct globals *g, int argc, char **argv)
+{
+	struct session		 s;
+	struct cast_reader	*r;
+	struct cast_event	 ev;
+	const char		*damage;
+	char			*cause = NULL, *project;
+	int			 rc = EXIT_OK;
+
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0))
+		return usage_print(argv[0]);
+	if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
+		return usage_error(argv[0], "cat takes one session ID");
+	project = project_root(g, &cause);
+	free(cause);
+	cause = NULL;
+	if (session_resolve(argv[1], project, &s, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		free(project);
+		return EXIT_ERROR;
+	}
+	free(project);
+	if ((r = cast_reader_open(s.cast_path, &cause)) == NULL) {
+		log_error("%s", cause);
+		free(cause);
+		session_free(&s);
+		return EXIT_ERROR;
+	}
+	while (cast_reader_next(r, &ev) == 1) {
+		if (ev.code != 'o')
+			continue;
+		if (write_all(STDOUT_FILENO, ev.data, ev.len) != 0) {
+			if (errno != EPIPE)
+				log_error("stdout: %s", strerror(errno));
+			rc = EXIT_ERROR;
+			break;
+		}
+	}
+	if ((damage = cast_reader_damage(r)) != NULL) {
+		log_warn("%s: %s", s.id, damage);
+		if (strncmp(damage, "cut short", 9) != 0)
+			rc = EXIT_ERROR;
+	}
+	cast_reader_free(r);
+	session_free(&s);
+	return rc;
+}

@@ -1,0 +1,390 @@
+/* cmd-run.c: the commands that start a session: claude (and every agent
+ * profile of the config), shell and run. Their shared options, the
+ * backend choice, git provenance, and the flow: prepare the VM, start the
+ * recorder, run the proxy, finish. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "proc.h"
+#include "pty.h"
+#include "recorder.h"
+#include "session.h"
+#include "term.h"
+#include "util.h"
+#include "vm.h"
+
+/* char ** to const char *const * is safe but not implicit in C. */
+#define CONST_WORDS(v)	((const char *const *)(const void *)(v))
+
+enum run_kind {
+	RUN_AGENT,
+	RUN_SHELL,
+	RUN_CMD,
+};
+
+struct run_opts {
+	int		 read_only;
+	int		 no_record;
+	int		 record_input;
+	const char	*title;
+};
+
+/* Leading run options. Returns the index of the first payload word, or
+ * -1 with *rc set. For an agent, the first word that is not a run option
+ * starts the payload; for run, an unknown option is an error. */
+static int
+run_options(enum run_kind kind, int argc, char **argv, struct run_opts *o,
+    int *rc)
+{
+	const char	*a;
+	int		 i;
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return i + 1;
+		if (strcmp(a, "--read-only") == 0)
+			o->read_only = 1;
+		else if (strcmp(a, "--no-record") == 0)
+			o->no_record = 1;
+		else if (strcmp(a, "--record-input") == 0)
+			o->record_input = 1;
+		else if (strcmp(a, "--title") == 0 && i + 1 < argc)
+			o->title = argv[++i];
+		else if (strncmp(a, "--title=", 8) == 0)
+			o->title = a + 8;
+		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			*rc = usage_print(argv[0]);
+			return -1;
+		} else if (strcmp(a, "--title") == 0) {
+			*rc = usage_error(argv[0], "option --title needs a value");
+			return -1;
+		} else if (a[0] == '-' && a[1] != '\0' && kind != RUN_AGENT) {
+			*rc = usage_error(argv[0], "unknown option: %s", a);
+			return -1;
+		} else
+			return i;
+	}
+	return i;
+}
+
+/* Quote a word for display the way a POSIX shell would read it back. */
+static void
+quote_word(struct buf *b, const char *w)
+{
+	const char	*p;
+
+	if (*w != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+	    "OPQRSTUVWXYZ0123456789-_./=:,+@%") == strlen(w)) {
+		buf_adds(b, w);
+		return;
+	}
+	buf_addc(b, '\'');
+	for (p = w; *p != '\0'; p++) {
+		if (*p == '\'')
+			buf_adds(b, "'\\''");
+		else
+			buf_addc(b, *p);
+	}
+	buf_addc(b, '\'');
+}
+
+static void
+run_describe(struct session *s, char *const *words)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b);
+	s->argv = cJSON_CreateArray();
+	for (i = 0; words[i] != NULL; i++) {
+		if (i > 0)
+			buf_addc(&b, ' ');
+		quote_word(&b, words[i]);
+		cJSON_AddItemToArray(s->argv, cJSON_CreateString(words[i]));
+	}
+	s->command = b.data != NULL ? b.data : xstrdup("");
+}
+
+/* HEAD and dirty flag of the project, if it is a git work tree. */
+static void
+run_git(const char *project, char **head, int *dirty)
+{
+	const char		*rev[] = { "git", "rev-parse", "HEAD", NULL };
+	const char		*st[] = { "git", "status", "--porcelain", NULL };
+	struct proc_result	 r;
+	char			*cause = NULL;
+
+	free(*head);
+	*head = NULL;
+	*dirty = -1;
+	if (proc_capture(rev, project, 10000, &r, &cause) != 0) {
+		free(cause);
+		return;
+	}
+	if (r.status == 0 && r.out.len >= 40)
+		*head = xstrndup(r.out.data, strcspn(r.out.data, "\n"));
+	proc_result_free(&r);
+	if (*head == NULL)
+		return;
+	if (proc_capture(st, project, 10000, &r, &cause) != 0) {
+		free(cause);
+		return;
+	}
+	if (r.status == 0)
+		*dirty = r.out.len > 0;
+	proc_result_free(&r);
+}
+
+static char **
+words_dup(const char *const *a, const char *const *b)
+{
+	size_t	 na = 0, nb = 0, i;
+	char	**v;
+
+	while (a != NULL && a[na] != NULL)
+		na++;
+	while (b != NULL && b[nb] != NULL)
+		nb++;
+	v = xcalloc(na + nb + 1, sizeof *v);
+	for (i = 0; i < na; i++)
+		v[i] = xstrdup(a[i]);
+	for (i = 0; i < nb; i++)
+		v[na + i] = xstrdup(b[i]);
+	return v;
+}
+
+static void
+words_free(char **v)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* What runs on this machine for the local backend. */
+static char **
+run_local_argv(enum run_kind kind, const struct agent_profile *agent,
+    const char *const *payload)
+{
+	const char	*sh = getenv("SHELL");
+	const char	*login[] = { NULL, "-l", NULL };
+
+	switch (kind) {
+	case RUN_AGENT:
+		return words_dup(CONST_WORDS(agent->command), payload);
+	case RUN_SHELL:
+		login[0] = sh != NULL && *sh != '\0' ? sh : "/bin/sh";
+		return words_dup(login, NULL);
+	case RUN_CMD:
+		break;
+	}
+	return words_dup(payload, NULL);
+}
+
+static struct recorder_secret *
+run_secrets(const struct agent_profile *agent, size_t *n)
+{
+	struct recorder_secret	*v;
+	const char		*val;
+	size_t			 i, k = 0;
+
+	*n = 0;
+	if (agent == NULL || agent->env == NULL)
+		return NULL;
+	for (i = 0; agent->env[i] != NULL; i++)
+		;
+	v = xcalloc(i + 1, sizeof *v);
+	for (i = 0; agent->env[i] != NULL; i++) {
+		if ((val = getenv(agent->env[i])) == NULL || *val == '\0')
+			continue;
+		v[k].name = agent->env[i];
+		v[k].value = val;
+		k++;
+	}
+	*n = k;
+	return v;
+}
+
+static int
+run_session(struct globals *g, enum run_kind kind, const char *agent_name,
+    char *const *payload, const struct run_opts *o)
+{
+	static const char		*shell_words[] = { "shell", NULL };
+	struct config			 cfg;
+	const struct agent_profile	*agent = NULL;
+	struct session			 s;
+	struct vm_request		 req;
+	struct vm_handle		*vm = NULL;
+	struct recorder			*rec = NULL;
+	struct recorder_secret		*secrets = NULL;
+	struct recorder_opts		 ropts;
+	struct pty_cbs			 cbs;
+	char				**argv = NULL, **shown = NULL;
+	char				*cause = NULL, *project = NULL;
+	const char			*backend;
+	int				 status = EXIT_SETUP, local;
+
+	session_init(&s);
+	if (config_load(&cfg, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (kind == RUN_AGENT && (agent = config_agent(&cfg, agent_name))
+	    == NULL) {
+		log_error("no agent profile '%s' in the config", agent_name);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	backend = g->backend != NULL ? g->backend : cfg.backend;
+	if (backend == NULL)
+		backend = "multipass";
+	local = strcmp(backend, "local") == 0;
+	if ((project = project_root(g, &cause)) == NULL) {
+		log_error("%s", cause);
+		status = EXIT_USAGE;
+		goto out;
+	}
+
+	if (kind == RUN_SHELL)
+		shown = words_dup(shell_words, NULL);
+	else if (kind == RUN_AGENT)
+		shown = words_dup(CONST_WORDS(agent->command),
+		    CONST_WORDS(payload));
+	else
+		shown = words_dup(CONST_WORDS(payload), NULL);
+	run_describe(&s, shown);
+	s.project = xstrdup(project);
+	s.backend = xstrdup(backend);
+	s.title = o->title != NULL ? xstrdup(o->title) : NULL;
+	if (term_size(STDIN_FILENO, &s.cols, &s.rows) != 0 &&
+	    term_size(STDOUT_FILENO, &s.cols, &s.rows) != 0) {
+		s.cols = 80;
+		s.rows = 24;
+	}
+
+	if (local) {
+		log_warn("the local backend runs '%s' on this machine with no "
+		    "isolation", s.command);
+		if (g->dir != NULL && chdir(project) != 0) {
+			log_error("%s: %s", project, strerror(errno));
+			goto out;
+		}
+		argv = run_local_argv(kind, agent, CONST_WORDS(payload));
+	} else {
+		memset(&req, 0, sizeof req);
+		req.cfg = &cfg;
+		req.name = g->vm != NULL ? g->vm : cfg.vm.name;
+		req.project = project;
+		req.read_only = o->read_only;
+		req.agent = agent;
+		req.agent_args = kind == RUN_AGENT ? payload : NULL;
+		req.cmd = kind == RUN_CMD ? payload : NULL;
+		req.interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+		if ((vm = vm_prepare(&req, &s, &argv, &cause)) == NULL) {
+			log_error("%s", cause);
+			goto out;
+		}
+	}
+	run_git(project, &s.git_head_before, &s.git_dirty_before);
+
+	memset(&cbs, 0, sizeof cbs);
+	if (!o->no_record) {
+		memset(&ropts, 0, sizeof ropts);
+		secrets = run_secrets(agent, &ropts.n_secrets);
+		ropts.secrets = secrets;
+		ropts.record_input = o->record_input;
+		ropts.term_type = getenv("TERM");
+		if ((rec = recorder_new(&s, &ropts, &cause)) == NULL) {
+			log_warn("not recording: %s", cause);
+			free(cause);
+			cause = NULL;
+		} else {
+			cbs.arg = rec;
+			cbs.output_cb = recorder_output_cb;
+			cbs.input_cb = recorder_input_cb;
+			cbs.resize_cb = recorder_resize_cb;
+			cbs.tick_cb = recorder_tick_cb;
+		}
+	}
+
+	status = pty_run(argv, &cbs, &cause);
+	if (status < 0) {
+		log_error("%s", cause);
+		free(cause);
+		cause = NULL;
+		status = EXIT_SETUP;
+	} else if (vm != NULL)
+		status = vm_exit_status(vm, status);
+
+	run_git(project, &s.git_head_after, &s.git_dirty_after);
+	if (rec != NULL && recorder_finish(rec, status, &cause) != 0) {
+		log_warn("%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+out:
+	recorder_free(rec);
+	vm_release(vm);
+	free(secrets);
+	words_free(argv);
+	words_free(shown);
+	free(project);
+	free(cause);
+	session_free(&s);
+	config_free(&cfg);
+	return status;
+}
+
+int
+cmd_agent(struct globals *g, int argc, char **argv)
+{
+	struct run_opts	 o;
+	int		 i, rc;
+
+	memset(&o, 0, sizeof o);
+	if ((i = run_options(RUN_AGENT, argc, argv, &o, &rc)) < 0)
+		return rc;
+	return run_session(g, RUN_AGENT, argv[0], argv + i, &o);
+}
+
+int
+cmd_shell(struct globals *g, int argc, char **argv)
+{
+	struct run_opts	 o;
+	int		 i, rc;
+
+	memset(&o, 0, sizeof o);
+	if ((i = run_options(RUN_SHELL, argc, argv, &o, &rc)) < 0)
+		return rc;
+	if (i < argc)
+		return usage_error(argv[0], "shell takes no command (use "
+		    "'agentrun run -- CMD')");
+	return run_session(g, RUN_SHELL, NULL, argv + i, &o);
+}
+
+int
+cmd_run(struct globals *g, int argc, char **argv)
+{
+	struct run_opts	 o;
+	int		 i, rc;
+
+	memset(&o, 0, sizeof o);
+	if ((i = run_options(RUN_CMD, argc, argv, &o, &rc)) < 0)
+		return rc;
+	if (i >= argc)
+		return usage_error(argv[0], "no command given");
+	return run_session(g, RUN_CMD, NULL, argv + i, &o);
+}
