@@ -37,7 +37,7 @@ CFLAGS	+= -std=c11 $(WARN)
 CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE -iquote include \
 	    -DAGENTRUN_VERSION='"$(VERSION)"' \
 	    $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LDLIBS	+= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+LDLIBS	+= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 ifneq ($(UNAME),Darwin)
 LDLIBS	+= -lutil
 endif
