@@ -120,7 +120,8 @@ cmd_ls(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_error(argv[0], "unknown option");
+			return usage_error(argv[0], "unknown option: %s",
+			    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -233,7 +234,8 @@ cmd_show(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_error(argv[0], "unknown option");
+			return usage_error(argv[0], "unknown option: %s",
+			    argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1)

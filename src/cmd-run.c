@@ -276,8 +276,8 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	}
 
 	if (local) {
-		log_warn("the local backend runs '%s' on this machine with no "
-		    "isolation", s.command);
+		log_warn("the local backend runs the command on this machine, "
+		    "with no isolation");
 		if (g->dir != NULL && chdir(project) != 0) {
 			log_error("%s: %s", project, strerror(errno));
 			goto out;

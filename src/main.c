@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <locale.h>
 #include <signal.h>
@@ -291,6 +292,9 @@ int
 cmd_help(struct globals *g, int argc, char **argv)
 {
 	(void)g;
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0))
+		return usage_print(argv[0]);
 	if (argc > 2)
 		return usage_error(argv[0], "help takes one command");
 	if (argc == 2) {
@@ -467,6 +471,7 @@ main(int argc, char **argv)
 	int			 i, rc = EXIT_OK, agent;
 
 	memset(&g, 0, sizeof g);
+	opterr = 0;	/* commands print their own one-line errors */
 	(void)setlocale(LC_CTYPE, "");
 	if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)	/* EFBIG instead */
 		fatal("signal: %s", strerror(errno));

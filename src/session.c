@@ -426,6 +426,19 @@ ids_free(char **ids, size_t n)
 	free(ids);
 }
 
+static int
+session_cmp_desc(const void *a, const void *b)
+{
+	const struct session	*x = a, *y = b;
+	int			 c = strncmp(y->id, x->id, 15);
+
+	if (c != 0)
+		return c;
+	if (x->start != y->start)
+		return x->start < y->start ? 1 : -1;
+	return strcmp(y->id, x->id);
+}
+
 int
 session_list(const char *dir, const char *project, struct session_list *l,
     char **cause)
@@ -449,6 +462,8 @@ session_list(const char *dir, const char *project, struct session_list *l,
 		l->n++;
 	}
 	ids_free(ids, n);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, session_cmp_desc);
 	return 0;
 }
 
@@ -506,23 +521,36 @@ session_resolve_path(const char *spec, struct session *s, char **cause)
 	return 0;
 }
 
+/* The newest session (of the project if it has any). Ids order by the
+ * second only, so ties within a second are broken by the sidecar's start. */
 static const char *
 session_latest(const char *dir, char **ids, size_t n, const char *project)
 {
 	struct session	 s;
+	const char	*best = NULL;
+	int64_t		 best_start = -1;
 	size_t		 i;
-	int		 match;
+	int		 pass;
 
-	if (project == NULL)
-		return n > 0 ? ids[0] : NULL;
-	for (i = 0; i < n; i++) {
-		session_load(dir, ids[i], &s);
-		match = s.project != NULL && strcmp(s.project, project) == 0;
-		session_free(&s);
-		if (match)
-			return ids[i];
+	for (pass = project != NULL ? 0 : 1; pass < 2 && best == NULL;
+	    pass++) {
+		for (i = 0; i < n; i++) {
+			if (best != NULL && strncmp(ids[i], best, 15) != 0)
+				break;	/* an older second */
+			session_load(dir, ids[i], &s);
+			if (pass == 0 && (s.project == NULL ||
+			    strcmp(s.project, project) != 0)) {
+				session_free(&s);
+				continue;
+			}
+			if (best == NULL || s.start > best_start) {
+				best = ids[i];
+				best_start = s.start;
+			}
+			session_free(&s);
+		}
 	}
-	return n > 0 ? ids[0] : NULL;
+	return best;
 }
 
 int

@@ -62,7 +62,7 @@ tm_start() {	# cols rows command...
 		ASAN_OPTIONS="$ASAN_OPTIONS" LC_ALL=C.UTF-8 TERM=xterm-256color "$@"
 	tm set-option -t t remain-on-exit on >/dev/null
 }
-tm_capture() { tm capture-pane -p -t t; }
+tm_capture() { tm capture-pane -p -S -500 -t t; }	# with history
 tm_wait() {	# text [seconds]: wait until the pane shows text
 	local i n=$(( ${2:-10} * 20 ))
 	for ((i = 0; i < n; i++)); do

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# kill -9 of agentrun while it records a large output: the real zstd
+# decodes the file to a prefix of valid asciicast lines (at most one torn
+# last line), and cat and ls still work on it (ls: interrupted).
+. "$(dirname "$0")/../lib/common.sh"
+need zstd
+need python3
+cd "$T" || exit 1
+
+"$AGENTRUN" -q --backend local run -- sh -c \
+    'i=0; while :; do echo "line $i: ééé ✓ 中文 $(printf "\033[3%dm" $((i % 8)))x"; i=$((i+1)); done' \
+    >/dev/null 2>"$T/err" </dev/null &
+pid=$!
+sleep 2.5
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+sleep 0.3
+
+cast=$(latest_cast)
+[ -n "$cast" ] || fail "no transcript"
+zstd -dc "$cast" > "$T/t.cast" 2>"$T/zerr"	# cut frame: zstd complains, still decodes
+python3 - "$T/t.cast" <<'PY' || fail "not a valid prefix"
+import json, sys
+data = open(sys.argv[1], "rb").read()
+lines = data.split(b"\n")
+torn = lines.pop()            # after the last newline: empty or one torn line
+h = json.loads(lines[0])
+assert h["version"] == 3, h
+n = 0
+for l in lines[1:]:
+    e = json.loads(l.decode("utf-8"))
+    assert len(e) == 3 and e[1] in "ori", e
+    n += 1
+assert n > 10, "only %d events survived" % n
+if torn:
+    try:
+        json.loads(torn.decode("utf-8", "replace"))
+    except ValueError:
+        pass                  # one torn last line is allowed
+print("events", n, "torn", len(torn))
+PY
+
+id=$(basename "$cast" .cast.zst)
+ar ls
+assert_eq 0 "$RC" "ls status"
+assert_contains "$id" "$OUT"
+assert_contains "interrupted" "$OUT"
+"$AGENTRUN" cat "$id" > "$T/out" 2>"$T/cerr"
+rc=$?
+assert_eq 0 "$rc" "cat of a cut transcript"
+grep -q "line 10: ééé" "$T/out" || fail "cat lost early output"
+grep -q "cut short" "$T/cerr" || fail "cat does not say the file was cut: $(cat "$T/cerr")"
+exit 0

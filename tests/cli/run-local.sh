@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# agentrun run with the local backend: exit statuses pass through, output is
+# recorded, the warning is one line on stderr, stdin EOF reaches the child.
+. "$(dirname "$0")/../lib/common.sh"
+cd "$T" || exit 1
+
+ar --backend local run -- sh -c 'echo hello; exit 7'
+assert_eq 7 "$RC" "exit 7"
+assert_eq "hello" "$(printf '%s' "$OUT" | tr -d '\r')" "output"
+assert_eq "agentrun: warning: the local backend runs the command on this machine, with no isolation" "$ERR" "warning"
+
+ar -q --backend local run -- sh -c 'kill -9 $$'
+assert_eq 137 "$RC" "SIGKILL gives 137"
+assert_eq "" "$ERR" "-q silences the warning"
+
+ar -q --backend local run -- /nonexistent/cmd
+assert_eq 127 "$RC" "not found gives 127"
+assert_contains "/nonexistent/cmd: command not found" "$OUT"
+
+touch "$T/noexec"
+ar -q --backend local run -- "$T/noexec"
+assert_eq 126 "$RC" "not executable gives 126"
+
+# stdin from a pipe: data and EOF reach the child.
+out=$(printf 'one\ntwo\n' | "$AGENTRUN" -q --backend local run -- sh -c 'cat; echo done')
+rc=$?
+assert_eq 0 "$rc" "pipe status"
+assert_contains "done" "$out"
+assert_contains "two" "$out"
+
+# The recording: one session, listed, cat gives the output.
+ar -q --backend local run --title "my title" -- printf 'x\033[1my\n'
+assert_eq 0 "$RC"
+n=$(ls "$STORE"/*.cast.zst | wc -l)
+[ "$n" -ge 4 ] || fail "expected sessions in the store, got $n"
+ar ls --all
+assert_eq 0 "$RC"
+assert_contains "printf" "$OUT"
+assert_contains "finished" "$OUT"
+"$AGENTRUN" cat latest > "$T/cat.out" || fail "cat status"
+printf 'x\033[1my\r\n' > "$T/cat.want"
+cmp "$T/cat.want" "$T/cat.out" || fail "cat bytes: $(od -c "$T/cat.out")"
+ar show latest
+assert_contains "my title" "$OUT"
+assert_contains "exit status:" "$OUT"
+ar show --json latest
+assert_eq "finished local my title" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["state"], d["backend"], d["title"])')" "show --json"
+
+# Permissions: directory 0700, files 0600, even with a permissive umask.
+(umask 000; "$AGENTRUN" -q --backend local run -- true) || fail "run under umask 000"
+assert_eq 700 "$(stat -c %a "$STORE")" "store mode"
+for f in "$STORE"/*; do
+	assert_eq 600 "$(stat -c %a "$f")" "mode of $f"
+done
+
+# --no-record records nothing.
+before=$(ls "$STORE" | wc -l)
+ar -q --backend local run --no-record -- echo quiet
+assert_eq 0 "$RC"
+assert_eq "$before" "$(ls "$STORE" | wc -l)" "--no-record"
+
+# The transcript is valid asciicast v3 as the real zstd decodes it.
+need zstd
+zstd -dc "$(latest_cast)" > "$T/t.cast" || fail "zstd -dc"
+python3 - "$T/t.cast" <<'PY' || fail "not asciicast v3"
+import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+h = json.loads(lines[0])
+assert h["version"] == 3 and h["term"]["cols"] > 0, h
+evs = [json.loads(l) for l in lines[1:]]
+assert evs[-1][1] == "x" and evs[-1][2] == "0", evs[-1]
+for e in evs:
+    assert len(e) == 3 and isinstance(e[0], (int, float)) and e[0] >= 0
+PY
+exit 0

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The command line: --help on every command, help CMD, version, unknown
+# commands and options (one line, "Try ...", exit 2).
+. "$(dirname "$0")/../lib/common.sh"
+
+ar --help
+assert_eq 0 "$RC" "--help status"
+assert_contains "Commands:" "$OUT"
+main_help=$OUT
+for c in claude shell run ls show cat replay text export import grep rm gc \
+    vm doctor init completion version help; do
+	[ "$c" = help ] || [ "$c" = version ] || assert_contains "  $c " "$main_help" "main help"
+	ar "$c" --help
+	assert_eq 0 "$RC" "$c --help status"
+	assert_match "usage: agentrun $c*" "$OUT" "$c --help"
+	assert_eq "" "$ERR" "$c --help stderr"
+	ar help "$c"
+	assert_eq 0 "$RC" "help $c"
+	assert_match "usage: agentrun $c*" "$OUT" "help $c"
+done
+
+ar version
+assert_eq 0 "$RC"
+assert_match "agentrun [0-9]*.[0-9]*" "$OUT"
+ar --version
+assert_match "agentrun [0-9]*" "$OUT"
+
+ar frobnicate
+assert_eq 2 "$RC" "unknown command status"
+assert_eq "" "$OUT" "unknown command stdout"
+assert_eq "agentrun: 'frobnicate' is not an agentrun command
+Try 'agentrun --help'." "$ERR"
+
+ar --frob ls
+assert_eq 2 "$RC" "unknown global option"
+assert_contains "Try 'agentrun --help'." "$ERR"
+
+ar ls --frob
+assert_eq 2 "$RC" "unknown ls option"
+assert_contains "Try 'agentrun ls --help'." "$ERR"
+[ "$(printf '%s\n' "$ERR" | wc -l)" -eq 2 ] || fail "two lines expected: $ERR"
+
+ar run --frob x
+assert_eq 2 "$RC" "unknown run option"
+assert_contains "Try 'agentrun run --help'." "$ERR"
+
+ar run
+assert_eq 2 "$RC" "run without a command"
+
+ar --backend bogus ls
+assert_eq 2 "$RC" "bad backend"
+assert_contains "unknown backend" "$ERR"
+
+ar
+assert_eq 2 "$RC" "no command"
+
+ar help nosuch
+assert_eq 2 "$RC" "help on unknown"
+exit 0

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# agentrun run inside a real terminal (tmux): keys, a resize seen by the
+# program and recorded, the exit status, and the terminal modes restored
+# (stty -g identical before and after) for a normal exit, SIGTERM,
+# SIGHUP, a crashing child, and stop/continue.
+. "$(dirname "$0")/../lib/common.sh"
+need tmux
+need zstd
+cd "$T" || exit 1
+
+cat > "$T/wrap.sh" <<WRAP
+stty -g > "$T/before"
+"\$@"
+echo "STATUS=\$?" > "$T/status"
+stty -g > "$T/after"
+echo WRAPDONE
+WRAP
+
+finish() {	# expected status
+	tm_wait WRAPDONE 15
+	assert_eq "STATUS=$1" "$(cat "$T/status")" "exit status"
+	cmp -s "$T/before" "$T/after" || fail "stty differs: $(cat "$T/before") / $(cat "$T/after")"
+	tm kill-server
+	rm -f "$T/status" "$T/before" "$T/after"
+}
+
+# 1. Keys and a resize.
+tm_start 100 30 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- bash -c \
+    'trap "echo SIZE \$(stty size)" WINCH; echo READY; while :; do read -t 0.2 -r l && { echo "GOT:$l"; exit 3; }; done'
+tm_wait READY
+tm resize-window -t t -x 90 -y 20
+tm_wait "SIZE 20 90"
+tm send-keys -t t "hello world" Enter
+tm_wait "GOT:hello world"
+finish 3
+zstd -dc "$(latest_cast)" | grep -q '"r", "90x20"' || fail "resize not recorded"
+
+# 2. SIGTERM to agentrun: passed to the child, terminal restored.
+tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- sh -c \
+    "echo \$PPID > $T/ppid; echo READY; exec sleep 100"
+tm_wait READY
+kill -TERM "$(cat "$T/ppid")"
+finish 143
+
+# 3. SIGHUP (the terminal went away).
+tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- sh -c \
+    "echo \$PPID > $T/ppid; echo READY; exec sleep 100"
+tm_wait READY
+kill -HUP "$(cat "$T/ppid")"
+finish 129
+
+# 4. A crashing child that left the alternate screen on and the cursor off.
+tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- sh -c \
+    'printf "\033[?1049h\033[?25lREADY"; sleep 0.5; kill -SEGV $$'
+tm_wait WRAPDONE 15
+assert_eq "0 1" "$(tm display -p -t t '#{alternate_on} #{cursor_flag}')" "modes reset"
+finish 139
+
+# 5. Stop and continue: the terminal is restored while stopped, raw again after.
+tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- sh -c \
+    "echo \$PPID > $T/ppid; echo READY; read x; echo GOT:\$x"
+tm_wait READY
+tty=$(tm display -p -t t '#{pane_tty}')
+raw=$(stty -g -F "$tty")
+cmp -s <(echo "$raw") "$T/before" && fail "terminal not raw while running"
+kill -TSTP "$(cat "$T/ppid")"
+sleep 0.5
+assert_eq "$(cat "$T/before")" "$(stty -g -F "$tty")" "restored while stopped"
+kill -CONT "$(cat "$T/ppid")"
+sleep 0.5
+assert_eq "$raw" "$(stty -g -F "$tty")" "raw again after continue"
+tm send-keys -t t "abc" Enter
+tm_wait GOT:abc
+finish 0
+exit 0
