@@ -1,0 +1,1271 @@
+/* cast.c: asciicast v1/v2/v3 encode and decode. Owns the header in both
+ * shapes (through cJSON), JSON string escaping of terminal output, the v3
+ * interval clock, a hand-written parser for event lines, and the reader
+ * that turns any asciicast file (plain or zstd, cut or damaged) into events
+ * with absolute times. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cast.h"
+#include "util.h"
+#include "zio.h"
+
+#define CAST_V1_MAX	(256 * 1024 * 1024)	/* largest v1 file read */
+#define CAST_NUM_MAX	64			/* longest number token */
+#define CAST_TIME_MAX	1e12			/* seconds: fits int64 us */
+#define CAST_SIZE_MAX	100000			/* cols, rows */
+#define CAST_CHUNK	4096			/* escape input per reserve */
+
+static const char cast_fffd[3] = { '\xef', '\xbf', '\xbd' };
+static const char cast_hex[16] = "0123456789abcdef";
+
+/* Byte classes for escaping: 0 copy, 1 escape, 2 UTF-8 lead or stray. */
+#define C1 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+#define C0 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+#define C2 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2
+static const unsigned char cast_esc_class[256] = {
+	C1, C1,					/* 0x00-0x1f */
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* '"' */
+	C0, C0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,	/* '\\' */
+	C0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,	/* DEL */
+	C2, C2, C2, C2, C2, C2, C2, C2
+};
+/* Byte classes inside a JSON string being parsed: 0 copy, 1 '"' or '\\',
+ * 2 UTF-8 lead or stray. Raw control characters are taken as they are. */
+static const unsigned char cast_str_class[256] = {
+	C0, C0,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* '"' */
+	C0, C0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,	/* '\\' */
+	C0, C0,
+	C2, C2, C2, C2, C2, C2, C2, C2
+};
+#undef C0
+#undef C1
+#undef C2
+
+struct cast_reader {
+	struct zio_reader	*zr;
+	char			*path;
+	struct cast_header	 hdr;
+	int64_t			 clock;
+	struct buf		 scratch;
+	size_t			 lineno;
+	size_t			 events;
+	int			 done;
+	char			*damage;
+
+	cJSON			*v1;		/* the whole v1 document */
+	cJSON			*v1frame;	/* next frame */
+};
+
+/*
+ * UTF-8.
+ */
+
+/* Look at the sequence that starts with s[0] >= 0x80 (n > 0 bytes left).
+ * k > 0: a valid character of k bytes. 0: a valid but incomplete start
+ * that runs to the end of the input. -k: invalid; the first k bytes (the
+ * longest valid-looking start) stand for one U+FFFD. */
+static int
+utf8_check(const unsigned char *s, size_t n)
+{
+	unsigned char	 c = s[0], lo = 0x80, hi = 0xbf;
+	int		 need, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		need = 1;
+	else if (c >= 0xe0 && c <= 0xef) {
+		need = 2;
+		if (c == 0xe0)
+			lo = 0xa0;		/* overlong */
+		else if (c == 0xed)
+			hi = 0x9f;		/* surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3;
+		if (c == 0xf0)
+			lo = 0x90;		/* overlong */
+		else if (c == 0xf4)
+			hi = 0x8f;		/* above U+10FFFF */
+	} else
+		return -1;
+	for (i = 1; i <= need; i++) {
+		if ((size_t)i >= n)
+			return 0;
+		if (s[i] < lo || s[i] > hi)
+			return -i;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return need + 1;
+}
+
+static char *
+utf8_put(char *o, unsigned long cp)
+{
+	if (cp < 0x80)
+		*o++ = (char)cp;
+	else if (cp < 0x800) {
+		*o++ = (char)(0xc0 | (cp >> 6));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*o++ = (char)(0xe0 | (cp >> 12));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*o++ = (char)(0xf0 | (cp >> 18));
+		*o++ = (char)(0x80 | ((cp >> 12) & 0x3f));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return o;
+}
+
+/* Append s as valid UTF-8: invalid bytes become U+FFFD. */
+static void
+utf8_sanitize(struct buf *b, const char *s0, size_t n)
+{
+	const unsigned char	*s = (const unsigned char *)s0;
+	size_t			 i = 0, start;
+	int			 k;
+
+	while (i < n) {
+		start = i;
+		while (i < n && s[i] < 0x80)
+			i++;
+		while (i < n && (k = utf8_check(s + i, n - i)) > 0)
+			i += (size_t)k;
+		if (i != start)
+			buf_add(b, s + start, i - start);
+		if (i == n)
+			break;
+		if (s[i] < 0x80)
+			continue;
+		k = utf8_check(s + i, n - i);
+		buf_add(b, cast_fffd, sizeof cast_fffd);
+		i += k == 0 ? n - i : (size_t)-k;
+	}
+	if (b->data == NULL)
+		buf_reserve(b, 0);
+	b->data[b->len] = '\0';
+}
+
+/*
+ * Escaping.
+ */
+
+static char *
+cast_escape_ascii(char *o, unsigned char c)
+{
+	*o++ = '\\';
+	switch (c) {
+	case '"':
+	case '\\':
+		*o++ = (char)c;
+		break;
+	case '\n':
+		*o++ = 'n';
+		break;
+	case '\r':
+		*o++ = 'r';
+		break;
+	case '\t':
+		*o++ = 't';
+		break;
+	case '\b':
+		*o++ = 'b';
+		break;
+	case '\f':
+		*o++ = 'f';
+		break;
+	default:
+		*o++ = 'u';
+		*o++ = '0';
+		*o++ = '0';
+		*o++ = cast_hex[c >> 4];
+		*o++ = cast_hex[c & 0xf];
+		break;
+	}
+	return o;
+}
+
+size_t
+cast_escape(struct buf *b, const char *s0, size_t len, int final)
+{
+	const unsigned char	*s = (const unsigned char *)s0;
+	size_t			 i = 0, end, start;
+	char			*o;
+	int			 k, stop = 0;
+
+	while (i < len && !stop) {
+		end = len - i > CAST_CHUNK ? i + CAST_CHUNK : len;
+		/* Worst case 6 bytes out per byte in, plus a character
+		 * that starts before end and runs 3 bytes past it. */
+		buf_reserve(b, (end - i) * 6 + 8);
+		o = b->data + b->len;
+		while (i < end) {
+			start = i;
+			while (i < end && cast_esc_class[s[i]] == 0)
+				i++;
+			if (i != start) {
+				memcpy(o, s + start, i - start);
+				o += i - start;
+				if (i == end)
+					break;
+			}
+			if (s[i] < 0x80) {
+				o = cast_escape_ascii(o, s[i]);
+				i++;
+				continue;
+			}
+			k = utf8_check(s + i, len - i);
+			if (k > 0) {
+				memcpy(o, s + i, (size_t)k);
+				o += k;
+				i += (size_t)k;
+				continue;
+			}
+			if (k == 0 && !final) {
+				stop = 1;	/* carried to the next call */
+				break;
+			}
+			memcpy(o, cast_fffd, sizeof cast_fffd);
+			o += sizeof cast_fffd;
+			i += k == 0 ? len - i : (size_t)-k;
+		}
+		b->len = (size_t)(o - b->data);
+	}
+	if (b->data == NULL)
+		buf_reserve(b, 0);
+	b->data[b->len] = '\0';
+	return i;
+}
+
+static void
+cast_string_write(struct buf *b, const char *s)
+{
+	buf_addc(b, '"');
+	cast_escape(b, s, strlen(s), 1);
+	buf_addc(b, '"');
+}
+
+/*
+ * Times.
+ */
+
+/* Seconds (0 <= v <= CAST_TIME_MAX) to microseconds, rounded. */
+static int64_t
+cast_seconds_us(double v)
+{
+	return (int64_t)(v * 1e6 + 0.5);
+}
+
+/* Write v in decimal, with at least width digits. */
+static void
+cast_uint_write(struct buf *b, uint64_t v, int width)
+{
+	char	 tmp[24], *p = tmp + sizeof tmp;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+		width--;
+	} while (v != 0 || width > 0);
+	buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+static uint64_t
+cast_abs(int64_t v)
+{
+	return v < 0 ? (uint64_t)-(v + 1) + 1 : (uint64_t)v;
+}
+
+/* t microseconds to whole milliseconds, halves away from zero. */
+static int64_t
+cast_round_ms(int64_t t)
+{
+	int64_t	 q = t / 1000, r = t % 1000;
+
+	if (r >= 500)
+		q++;
+	else if (r <= -500)
+		q--;
+	return q;
+}
+
+static void
+cast_ms_write(int64_t ms, struct buf *b)
+{
+	uint64_t	 u = cast_abs(ms);
+
+	if (ms < 0)
+		buf_addc(b, '-');
+	cast_uint_write(b, u / 1000, 1);
+	buf_addc(b, '.');
+	cast_uint_write(b, u % 1000, 3);
+}
+
+static void
+cast_us_write(int64_t t, struct buf *b)
+{
+	uint64_t	 u = cast_abs(t), frac;
+	int		 digits = 6;
+
+	if (t < 0)
+		buf_addc(b, '-');
+	cast_uint_write(b, u / 1000000, 1);
+	buf_addc(b, '.');
+	frac = u % 1000000;
+	while (digits > 1 && frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	cast_uint_write(b, frac, digits);
+}
+
+void
+cast_time_write(int64_t t, int ms, struct buf *b)
+{
+	if (ms)
+		cast_ms_write(cast_round_ms(t), b);
+	else
+		cast_us_write(t, b);
+}
+
+/*
+ * Event lines.
+ */
+
+static void
+cast_event_tail(char code, const char *data, size_t len, int escaped,
+    struct buf *b)
+{
+	unsigned char	 c = (unsigned char)code;
+
+	buf_reserve(b, len + 16);
+	buf_add(b, ", \"", 3);
+	if (cast_esc_class[c] == 0)
+		buf_addc(b, code);
+	else
+		cast_escape(b, &code, 1, 1);
+	buf_add(b, "\", \"", 4);
+	if (escaped)
+		buf_add(b, data, len);
+	else
+		cast_escape(b, data, len, 1);
+	buf_add(b, "\"]\n", 3);
+}
+
+void
+cast_event_write_v3(struct cast_clock *clock, int64_t t, char code,
+    const char *data, size_t len, int escaped, struct buf *b)
+{
+	int64_t	 ms;
+
+	ms = cast_round_ms(t) - clock->written_ms;
+	if (ms < 0)
+		ms = 0;		/* time never runs backwards in a file */
+	clock->written_ms += ms;
+	buf_addc(b, '[');
+	cast_ms_write(ms, b);
+	cast_event_tail(code, data, len, escaped, b);
+}
+
+void
+cast_event_write_v2(int64_t t, char code, const char *data, size_t len,
+    int escaped, struct buf *b)
+{
+	buf_addc(b, '[');
+	cast_us_write(t, b);
+	cast_event_tail(code, data, len, escaped, b);
+}
+
+/*
+ * Event parsing.
+ */
+
+static const char *
+cast_skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n'))
+		p++;
+	return p;
+}
+
+/* A JSON number, as seconds, into microseconds. */
+static int
+cast_number_parse(const char **pp, const char *end, int64_t *us,
+    const char **why)
+{
+	const char	*p = *pp;
+	char		 tmp[CAST_NUM_MAX], *e;
+	size_t		 n = 0;
+	double		 v;
+
+	while (p + n < end && n < sizeof tmp && ((p[n] >= '0' && p[n] <= '9') ||
+	    p[n] == '-' || p[n] == '+' || p[n] == '.' || p[n] == 'e' ||
+	    p[n] == 'E'))
+		n++;
+	if (n == 0) {
+		*why = "the time is not a number";
+		return -1;
+	}
+	if (n == sizeof tmp) {
+		*why = "the time is too long a number";
+		return -1;
+	}
+	memcpy(tmp, p, n);
+	tmp[n] = '\0';
+	errno = 0;
+	v = strtod(tmp, &e);
+	if (e != tmp + n || !isfinite(v)) {
+		*why = "the time is not a number";
+		return -1;
+	}
+	if (v < 0) {
+		*why = "negative time";
+		return -1;
+	}
+	if (v > CAST_TIME_MAX) {
+		*why = "time out of range";
+		return -1;
+	}
+	*us = cast_seconds_us(v);
+	*pp = p + n;
+	return 0;
+}
+
+static int
+cast_hex4(const char *p, const char *end, unsigned long *cp)
+{
+	unsigned long	 v = 0;
+	int		 i, d;
+
+	if (end - p < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		d = p[i];
+		if (d >= '0' && d <= '9')
+			d -= '0';
+		else if (d >= 'a' && d <= 'f')
+			d -= 'a' - 10;
+		else if (d >= 'A' && d <= 'F')
+			d -= 'A' - 10;
+		else
+			return -1;
+		v = v << 4 | (unsigned long)d;
+	}
+	*cp = v;
+	return 0;
+}
+
+/* One escape after a backslash at *pp (which points past it). */
+static int
+cast_unescape(const char **pp, const char *end, struct buf *out)
+{
+	const char	*p = *pp;
+	char		 tmp[4], c;
+	unsigned long	 cp, lo;
+
+	if (p >= end)
+		return -1;
+	switch ((c = *p++)) {
+	case '"':
+	case '\\':
+	case '/':
+		buf_addc(out, c);
+		break;
+	case 'b':
+		buf_addc(out, '\b');
+		break;
+	case 'f':
+		buf_addc(out, '\f');
+		break;
+	case 'n':
+		buf_addc(out, '\n');
+		break;
+	case 'r':
+		buf_addc(out, '\r');
+		break;
+	case 't':
+		buf_addc(out, '\t');
+		break;
+	case 'u':
+		if (cast_hex4(p, end, &cp) != 0)
+			return -1;
+		p += 4;
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			if (end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
+			    cast_hex4(p + 2, end, &lo) == 0 &&
+			    lo >= 0xdc00 && lo <= 0xdfff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				p += 6;
+			} else
+				cp = 0xfffd;	/* a lone high surrogate */
+		} else if (cp >= 0xdc00 && cp <= 0xdfff)
+			cp = 0xfffd;		/* a lone low surrogate */
+		buf_add(out, tmp, (size_t)(utf8_put(tmp, cp) - tmp));
+		break;
+	default:
+		return -1;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* A JSON string at *pp (at its opening quote), decoded into out. */
+static int
+cast_string_parse(const char **pp, const char *end, struct buf *out,
+    const char **why)
+{
+	const char	*p = *pp + 1, *start;
+	int		 k;
+
+	buf_reset(out);
+	for (;;) {
+		start = p;
+		while (p < end && cast_str_class[(unsigned char)*p] == 0)
+			p++;
+		if (p != start)
+			buf_add(out, start, (size_t)(p - start));
+		if (p >= end) {
+			*why = "a string does not end";
+			return -1;
+		}
+		if (*p == '"')
+			break;
+		if (*p == '\\') {
+			p++;
+			if (cast_unescape(&p, end, out) != 0) {
+				*why = "bad escape in a string";
+				return -1;
+			}
+			continue;
+		}
+		k = utf8_check((const unsigned char *)p, (size_t)(end - p));
+		if (k > 0) {
+			buf_add(out, p, (size_t)k);
+			p += k;
+		} else {
+			buf_add(out, cast_fffd, sizeof cast_fffd);
+			p += k == 0 ? end - p : -k;
+		}
+	}
+	if (out->data == NULL)
+		buf_reserve(out, 0);
+	out->data[out->len] = '\0';
+	*pp = p + 1;
+	return 0;
+}
+
+static int
+cast_expect(const char **pp, const char *end, char c)
+{
+	const char	*p = cast_skip_ws(*pp, end);
+
+	if (p >= end || *p != c)
+		return -1;
+	*pp = cast_skip_ws(p + 1, end);
+	return 0;
+}
+
+int
+cast_event_parse(const char *line, size_t len, int version, int64_t *clock,
+    struct cast_event *ev, struct buf *scratch, char **cause)
+{
+	const char	*p = line, *end = line + len, *why = NULL;
+	int64_t		 t;
+	char		 code;
+
+	if (cast_expect(&p, end, '[') != 0) {
+		why = "not an event (no '[')";
+		goto fail;
+	}
+	if (cast_number_parse(&p, end, &t, &why) != 0)
+		goto fail;
+	if (cast_expect(&p, end, ',') != 0 || p >= end || *p != '"') {
+		why = "no event code after the time";
+		goto fail;
+	}
+	if (cast_string_parse(&p, end, scratch, &why) != 0)
+		goto fail;
+	if (scratch->len == 0) {
+		why = "empty event code";
+		goto fail;
+	}
+	code = scratch->data[0];
+	if (cast_expect(&p, end, ',') != 0 || p >= end || *p != '"') {
+		why = "no string data after the event code";
+		goto fail;
+	}
+	if (cast_string_parse(&p, end, scratch, &why) != 0)
+		goto fail;
+	if (cast_expect(&p, end, ']') != 0) {
+		why = "no ']' after the event data";
+		goto fail;
+	}
+	if (p != end) {
+		why = "text after the event";
+		goto fail;
+	}
+
+	if (version == 3) {
+		if (t > INT64_MAX - *clock) {
+			why = "time out of range";
+			goto fail;
+		}
+		t += *clock;
+	}
+	*clock = t;
+	ev->time = t;
+	ev->code = code;
+	ev->data = scratch->data;
+	ev->len = scratch->len;
+	return 0;
+
+fail:
+	xasprintf(cause, "%s", why);
+	return -1;
+}
+
+/*
+ * Header.
+ */
+
+void
+cast_header_init(struct cast_header *h)
+{
+	memset(h, 0, sizeof *h);
+}
+
+void
+cast_header_free(struct cast_header *h)
+{
+	free(h->term_type);
+	free(h->command);
+	free(h->title);
+	cJSON_Delete(h->env);
+	cJSON_Delete(h->theme);
+	cJSON_Delete(h->tags);
+	cast_header_init(h);
+}
+
+static char *
+cast_json_string(const cJSON *o, const char *key)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!cJSON_IsString(v) || v->valuestring == NULL)
+		return NULL;
+	return xstrdup(v->valuestring);
+}
+
+static int
+cast_json_size(const cJSON *o, const char *key, int *out)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
+	    v->valuedouble > CAST_SIZE_MAX)
+		return -1;
+	*out = (int)v->valuedouble;
+	return 0;
+}
+
+static cJSON *
+cast_json_object_copy(const cJSON *o, const char *key)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
+	cJSON		*c;
+
+	if (!cJSON_IsObject(v))
+		return NULL;
+	if ((c = cJSON_Duplicate(v, 1)) == NULL)
+		fatal("out of memory");
+	return c;
+}
+
+/* env: string values only (old files have nulls); TERM goes to *term. */
+static cJSON *
+cast_env_copy(const cJSON *o, char **term)
+{
+	const cJSON	*env = cJSON_GetObjectItemCaseSensitive(o, "env"), *v;
+	cJSON		*c;
+
+	if (!cJSON_IsObject(env))
+		return NULL;
+	if ((c = cJSON_CreateObject()) == NULL)
+		fatal("out of memory");
+	cJSON_ArrayForEach(v, env) {
+		if (!cJSON_IsString(v) || v->valuestring == NULL ||
+		    v->string == NULL)
+			continue;
+		if (term != NULL && strcmp(v->string, "TERM") == 0) {
+			free(*term);
+			*term = xstrdup(v->valuestring);
+			continue;
+		}
+		if (cJSON_AddStringToObject(c, v->string, v->valuestring) ==
+		    NULL)
+			fatal("out of memory");
+	}
+	return c;
+}
+
+/* The fields that v1, v2 and v3 share. */
+static void
+cast_header_common(const cJSON *o, struct cast_header *h)
+{
+	const cJSON	*v;
+
+	v = cJSON_GetObjectItemCaseSensitive(o, "timestamp");
+	if (cJSON_IsNumber(v) && v->valuedouble > 0 && v->valuedouble < 1e15)
+		h->timestamp = (int64_t)v->valuedouble;
+	v = cJSON_GetObjectItemCaseSensitive(o, "idle_time_limit");
+	if (cJSON_IsNumber(v) && v->valuedouble > 0 &&
+	    v->valuedouble < CAST_TIME_MAX)
+		h->idle_time_limit = v->valuedouble;
+	h->command = cast_json_string(o, "command");
+	h->title = cast_json_string(o, "title");
+}
+
+/* Fill h from a parsed header object; the version is already known. */
+static int
+cast_header_from(const cJSON *o, int version, struct cast_header *h,
+    const char **why)
+{
+	const cJSON	*term, *v;
+
+	h->version = version;
+	cast_header_common(o, h);
+	if (version == 3) {
+		term = cJSON_GetObjectItemCaseSensitive(o, "term");
+		if (!cJSON_IsObject(term)) {
+			*why = "the header has no \"term\"";
+			return -1;
+		}
+		if (cast_json_size(term, "cols", &h->cols) != 0 ||
+		    cast_json_size(term, "rows", &h->rows) != 0) {
+			*why = "the header has no valid term.cols and term.rows";
+			return -1;
+		}
+		h->term_type = cast_json_string(term, "type");
+		h->theme = cast_json_object_copy(term, "theme");
+		h->env = cast_env_copy(o, NULL);
+		v = cJSON_GetObjectItemCaseSensitive(o, "tags");
+		if (cJSON_IsArray(v) && (h->tags = cJSON_Duplicate(v, 1)) ==
+		    NULL)
+			fatal("out of memory");
+		return 0;
+	}
+	if (cast_json_size(o, "width", &h->cols) != 0 ||
+	    cast_json_size(o, "height", &h->rows) != 0) {
+		*why = "the header has no valid width and height";
+		return -1;
+	}
+	h->env = cast_env_copy(o, &h->term_type);
+	if (version == 2)
+		h->theme = cast_json_object_copy(o, "theme");
+	return 0;
+}
+
+/* Parse a whole JSON text; NULL if it is not exactly one value. */
+static cJSON *
+cast_json_parse(const char *s, size_t len)
+{
+	const char	*end = NULL;
+	cJSON		*o;
+
+	o = cJSON_ParseWithLengthOpts(s, len, &end, 0);
+	if (o == NULL)
+		return NULL;
+	if (end == NULL || cast_skip_ws(end, s + len) != s + len) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int
+cast_json_version(const cJSON *o)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, "version");
+
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
+	    v->valuedouble > 1000 || v->valuedouble != (int)v->valuedouble)
+		return -1;
+	return (int)v->valuedouble;
+}
+
+int
+cast_header_parse(const char *s, size_t len, struct cast_header *h,
+    char **cause)
+{
+	cJSON		*o;
+	const char	*why = NULL;
+	int		 version, rc = -1;
+
+	cast_header_init(h);
+	if ((o = cast_json_parse(s, len)) == NULL) {
+		xasprintf(cause, "the header is not JSON");
+		return -1;
+	}
+	if (!cJSON_IsObject(o)) {
+		why = "the header is not a JSON object";
+		goto out;
+	}
+	version = cast_json_version(o);
+	if (version < 0) {
+		why = "the header has no version";
+		goto out;
+	}
+	if (version != 2 && version != 3) {
+		xasprintf(cause, "asciicast version %d is not supported here",
+		    version);
+		goto out;
+	}
+	if (cast_header_from(o, version, h, &why) != 0) {
+		cast_header_free(h);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (why != NULL)
+		xasprintf(cause, "%s", why);
+	cJSON_Delete(o);
+	return rc;
+}
+
+static void cast_json_write(const cJSON *, struct buf *);
+
+static void
+cast_json_number_write(double d, struct buf *b)
+{
+	char	 tmp[64];
+
+	if (!isfinite(d)) {
+		buf_adds(b, "null");
+		return;
+	}
+	if (d > -1e15 && d < 1e15 && d == (double)(long long)d) {
+		buf_addf(b, "%lld", (long long)d);
+		return;
+	}
+	snprintf(tmp, sizeof tmp, "%.15g", d);
+	if (strtod(tmp, NULL) != d)
+		snprintf(tmp, sizeof tmp, "%.17g", d);
+	buf_adds(b, tmp);
+}
+
+/* Any JSON value, with ", " and ": " between tokens like asciinema. */
+static void
+cast_json_write(const cJSON *v, struct buf *b)
+{
+	const cJSON	*c;
+	int		 first = 1;
+
+	if (cJSON_IsString(v))
+		cast_string_write(b, v->valuestring != NULL ?
+		    v->valuestring : "");
+	else if (cJSON_IsNumber(v))
+		cast_json_number_write(v->valuedouble, b);
+	else if (cJSON_IsTrue(v))
+		buf_adds(b, "true");
+	else if (cJSON_IsFalse(v))
+		buf_adds(b, "false");
+	else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
+		buf_addc(b, cJSON_IsArray(v) ? '[' : '{');
+		cJSON_ArrayForEach(c, v) {
+			if (!first)
+				buf_add(b, ", ", 2);
+			first = 0;
+			if (cJSON_IsObject(v)) {
+				cast_string_write(b, c->string != NULL ?
+				    c->string : "");
+				buf_add(b, ": ", 2);
+			}
+			cast_json_write(c, b);
+		}
+		buf_addc(b, cJSON_IsArray(v) ? ']' : '}');
+	} else
+		buf_adds(b, "null");
+}
+
+static void
+cast_key_write(struct buf *b, const char *key)
+{
+	buf_add(b, ", \"", 3);
+	buf_adds(b, key);
+	buf_add(b, "\": ", 3);
+}
+
+/* v2 env: the v3 env less any TERM, then TERM from term_type. */
+static void
+cast_env_v2_write(const struct cast_header *h, struct buf *b)
+{
+	const cJSON	*c;
+	int		 first = 1;
+
+	cast_key_write(b, "env");
+	buf_addc(b, '{');
+	if (h->env != NULL) {
+		cJSON_ArrayForEach(c, h->env) {
+			if (c->string == NULL || (h->term_type != NULL &&
+			    strcmp(c->string, "TERM") == 0))
+				continue;
+			if (!first)
+				buf_add(b, ", ", 2);
+			first = 0;
+			cast_string_write(b, c->string);
+			buf_add(b, ": ", 2);
+			cast_json_write(c, b);
+		}
+	}
+	if (h->term_type != NULL) {
+		if (!first)
+			buf_add(b, ", ", 2);
+		buf_adds(b, "\"TERM\": ");
+		cast_string_write(b, h->term_type);
+	}
+	buf_addc(b, '}');
+}
+
+void
+cast_header_write(const struct cast_header *h, int version, struct buf *b)
+{
+	if (version != 2)
+		version = 3;
+	buf_addf(b, "{\"version\": %d", version);
+	if (version == 3) {
+		buf_addf(b, ", \"term\": {\"cols\": %d, \"rows\": %d",
+		    h->cols, h->rows);
+		if (h->term_type != NULL) {
+			cast_key_write(b, "type");
+			cast_string_write(b, h->term_type);
+		}
+		if (h->theme != NULL) {
+			cast_key_write(b, "theme");
+			cast_json_write(h->theme, b);
+		}
+		buf_addc(b, '}');
+	} else
+		buf_addf(b, ", \"width\": %d, \"height\": %d", h->cols,
+		    h->rows);
+	if (h->timestamp != 0)
+		buf_addf(b, ", \"timestamp\": %lld", (long long)h->timestamp);
+	if (h->idle_time_limit > 0 && h->idle_time_limit < CAST_TIME_MAX) {
+		cast_key_write(b, "idle_time_limit");
+		cast_us_write(cast_seconds_us(h->idle_time_limit), b);
+	}
+	if (h->command != NULL) {
+		cast_key_write(b, "command");
+		cast_string_write(b, h->command);
+	}
+	if (h->title != NULL) {
+		cast_key_write(b, "title");
+		cast_string_write(b, h->title);
+	}
+	if (version == 2) {
+		if (h->term_type != NULL || cJSON_GetArraySize(h->env) > 0)
+			cast_env_v2_write(h, b);
+		if (h->theme != NULL) {
+			cast_key_write(b, "theme");
+			cast_json_write(h->theme, b);
+		}
+	} else {
+		if (cJSON_GetArraySize(h->env) > 0) {
+			cast_key_write(b, "env");
+			cast_json_write(h->env, b);
+		}
+		if (h->tags != NULL) {
+			cast_key_write(b, "tags");
+			cast_json_write(h->tags, b);
+		}
+	}
+	buf_add(b, "}\n", 2);
+}
+
+/*
+ * Reader.
+ */
+
+static void
+cast_reader_damaged(struct cast_reader *cr, const char *fmt, ...)
+    PRINTFLIKE(2, 3);
+
+static void
+cast_reader_damaged(struct cast_reader *cr, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	cr->done = 1;
+	if (cr->damage != NULL)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(&cr->damage, fmt, ap);
+	va_end(ap);
+}
+
+/* The whole file as one v1 JSON object, after its first line. */
+static int
+cast_reader_v1(struct cast_reader *cr, const char *first, size_t flen,
+    int nl, char **cause)
+{
+	struct buf	 b;
+	char		 chunk[65536];
+	ssize_t		 n;
+	const char	*why = NULL;
+	cJSON		*o = NULL, *frames;
+	int		 rc = -1;
+
+	buf_init(&b);
+	buf_add(&b, first, flen);
+	if (nl)
+		buf_addc(&b, '\n');
+	while ((n = zio_read(cr->zr, chunk, sizeof chunk)) > 0) {
+		if (b.len + (size_t)n > CAST_V1_MAX) {
+			why = "a v1 file larger than 256 MiB";
+			goto out;
+		}
+		buf_add(&b, chunk, (size_t)n);
+	}
+	if (n < 0) {
+		*cause = xstrdup(zio_reader_error(cr->zr));
+		goto out;
+	}
+	o = cast_json_parse(b.data, b.len);
+	if (!cJSON_IsObject(o) || cast_json_version(o) != 1) {
+		why = zio_truncated(cr->zr) ?
+		    "not an asciicast file (and it was cut short)" :
+		    "not an asciicast file";
+		goto out;
+	}
+	if (cast_header_from(o, 1, &cr->hdr, &why) != 0)
+		goto out;
+	frames = cJSON_GetObjectItemCaseSensitive(o, "stdout");
+	if (!cJSON_IsArray(frames)) {
+		why = "a v1 file without \"stdout\" frames";
+		goto out;
+	}
+	cr->v1frame = frames->child;
+	cr->v1 = o;
+	o = NULL;
+	rc = 0;
+out:
+	if (why != NULL)
+		xasprintf(cause, "%s: %s", cr->path, why);
+	cJSON_Delete(o);
+	buf_free(&b);
+	return rc;
+}
+
+static int
+cast_json_whole(const char *s, size_t len)
+{
+	cJSON	*o = cast_json_parse(s, len);
+
+	cJSON_Delete(o);
+	return o != NULL;
+}
+
+/* Could line 1 be the start of a v1 file? */
+static int
+cast_maybe_v1(const char *line, size_t len)
+{
+	const char	*p = cast_skip_ws(line, line + len);
+	cJSON		*o;
+	int		 v1;
+
+	if (p == line + len || *p != '{')
+		return 0;
+	if ((o = cast_json_parse(line, len)) == NULL)
+		return 1;		/* an object spread over lines */
+	v1 = cJSON_IsObject(o) && cast_json_version(o) == 1;
+	cJSON_Delete(o);
+	return v1;
+}
+
+static int
+cast_blank(const char *line, size_t len)
+{
+	return cast_skip_ws(line, line + len) == line + len;
+}
+
+/* Read the header (or a whole v1 file). 0, or -1 with *why. */
+static int
+cast_reader_start(struct cast_reader *cr, char **why)
+{
+	char	*line;
+	size_t	 len;
+	int	 nl, rc;
+
+	do {
+		rc = zio_getline(cr->zr, &line, &len, &nl);
+		cr->lineno++;
+	} while (rc == 1 && cast_blank(line, len));
+	if (rc < 0) {
+		*why = xstrdup(zio_reader_error(cr->zr));
+		return -1;
+	}
+	if (rc == 0) {
+		xasprintf(why, "%s: empty%s", cr->path, zio_truncated(cr->zr) ?
+		    " (the recording was cut short)" : "");
+		return -1;
+	}
+	if (!nl && !cast_json_whole(line, len) && line[0] == '{') {
+		xasprintf(why, "%s: cut short inside the header", cr->path);
+		return -1;
+	}
+	if (cast_maybe_v1(line, len))
+		return cast_reader_v1(cr, line, len, nl, why);
+	if (cast_header_parse(line, len, &cr->hdr, why) != 0) {
+		line = *why;
+		xasprintf(why, "%s: %s", cr->path, line);
+		free(line);
+		return -1;
+	}
+	return 0;
+}
+
+struct cast_reader *
+cast_reader_open(const char *path, char **cause)
+{
+	struct cast_reader	*cr;
+
+	cr = xcalloc(1, sizeof *cr);
+	cast_header_init(&cr->hdr);
+	buf_init(&cr->scratch);
+	cr->path = xstrdup(path);
+	if ((cr->zr = zio_reader_open(path, cause)) == NULL ||
+	    cast_reader_start(cr, cause) != 0) {
+		cast_reader_free(cr);
+		return NULL;
+	}
+	return cr;
+}
+
+const struct cast_header *
+cast_reader_header(struct cast_reader *cr)
+{
+	return &cr->hdr;
+}
+
+static int
+cast_reader_next_v1(struct cast_reader *cr, struct cast_event *ev)
+{
+	const cJSON	*f = cr->v1frame, *d, *s;
+	double		 v;
+	int64_t		 t;
+
+	if (f == NULL) {
+		cr->done = 1;
+		return 0;
+	}
+	cr->v1frame = f->next;
+	d = cJSON_GetArrayItem(f, 0);
+	s = cJSON_GetArrayItem(f, 1);
+	if (!cJSON_IsArray(f) || !cJSON_IsNumber(d) || !cJSON_IsString(s) ||
+	    s->valuestring == NULL) {
+		cast_reader_damaged(cr, "frame %zu: not [delay, data]",
+		    cr->events + 1);
+		return 0;
+	}
+	v = d->valuedouble;
+	if (!(v >= 0 && v <= CAST_TIME_MAX)) {
+		cast_reader_damaged(cr, "frame %zu: bad delay", cr->events + 1);
+		return 0;
+	}
+	t = cast_seconds_us(v);
+	if (t > INT64_MAX - cr->clock) {
+		cast_reader_damaged(cr, "frame %zu: time out of range",
+		    cr->events + 1);
+		return 0;
+	}
+	cr->clock += t;
+	buf_reset(&cr->scratch);
+	utf8_sanitize(&cr->scratch, s->valuestring, strlen(s->valuestring));
+	ev->time = cr->clock;
+	ev->code = 'o';
+	ev->data = cr->scratch.data;
+	ev->len = cr->scratch.len;
+	cr->events++;
+	return 1;
+}
+
+int
+cast_reader_next(struct cast_reader *cr, struct cast_event *ev)
+{
+	char	*line, *why = NULL;
+	size_t	 len;
+	int	 nl, rc;
+
+	if (cr->done)
+		return 0;
+	if (cr->v1 != NULL)
+		return cast_reader_next_v1(cr, ev);
+	for (;;) {
+		rc = zio_getline(cr->zr, &line, &len, &nl);
+		if (rc < 0) {
+			cast_reader_damaged(cr, "line %zu: %s", cr->lineno + 1,
+			    zio_reader_error(cr->zr));
+			return 0;
+		}
+		if (rc == 0) {
+			if (zio_truncated(cr->zr)) {
+				cast_reader_damaged(cr, "cut short after %zu "
+				    "events (the recording was not closed "
+				    "cleanly)", cr->events);
+			}
+			cr->done = 1;
+			return 0;
+		}
+		cr->lineno++;
+		if (cast_blank(line, len) ||
+		    (cr->hdr.version == 3 && line[0] == '#'))
+			continue;
+		if (cast_event_parse(line, len, cr->hdr.version, &cr->clock,
+		    ev, &cr->scratch, &why) == 0) {
+			cr->events++;
+			return 1;
+		}
+		if (!nl) {
+			/* A torn last line: drop it, see how the file ends. */
+			free(why);
+			why = NULL;
+			continue;
+		}
+		cast_reader_damaged(cr, "line %zu: %s", cr->lineno, why);
+		free(why);
+		return 0;
+	}
+}
+
+const char *
+cast_reader_damage(struct cast_reader *cr)
+{
+	return cr->damage;
+}
+
+void
+cast_reader_free(struct cast_reader *cr)
+{
+	if (cr == NULL)
+		return;
+	zio_reader_free(cr->zr);
+	cast_header_free(&cr->hdr);
+	buf_free(&cr->scratch);
+	cJSON_Delete(cr->v1);
+	free(cr->damage);
+	free(cr->path);
+	free(cr);
+}
