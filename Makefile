@@ -80,8 +80,8 @@ $(BUILD)/embed.c: $(EMBEDDED) Makefile | $(BUILD)
 	  echo 'static const struct { const char *name, *data; } files[] = {'; \
 	  for f in $(EMBEDDED); do \
 	    echo "{ \"$$f\","; \
-	    awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); \
-	           printf "\"%s\\n\"\n", $$0 }' "$$f"; \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/?/\\?/g' \
+	        -e 's/^/"/' -e 's/$$/\\n"/' "$$f"; \
 	    echo "\"\" },"; \
 	  done; \
 	  echo '{ NULL, NULL } };'; \
