@@ -47,7 +47,7 @@ ar() {
 	RC=$?
 	ERR=$(cat "$T/stderr")
 }
-latest_cast() { ls -1 "$STORE"/*.cast.zst 2>/dev/null | tail -n 1; }
+latest_cast() { ls -1t "$STORE"/*.cast.zst 2>/dev/null | head -n 1; }	# newest by mtime
 
 # tmux: a private server; one window of the given size.
 tm() { tmux -S "$TMUX_SOCK" "$@"; }
