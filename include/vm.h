@@ -4,6 +4,8 @@
 #ifndef AGENTRUN_VM_H
 #define AGENTRUN_VM_H
 
+#include <stdio.h>
+
 struct config;
 struct agent_profile;
 struct session;
@@ -22,6 +24,12 @@ struct vm_request {
 };
 
 struct vm_handle;
+
+/* The refusals that need no VM (name, mount policy for the project,
+ * agentrun's own folders): 0, or -1 with *cause. vm_prepare runs it
+ * first; a caller that wants DESIGN's exit 2 for a refusal (rather than
+ * 125 for a session that could not start) calls it before vm_prepare. */
+int	 vm_check(const struct vm_request *, char **cause);
 
 /* Ensure the VM (launch + provision, start), refuse unsafe projects,
  * reconcile mounts under the lock, register this session as live, and
@@ -48,5 +56,18 @@ int	 vm_mount_allowed(const char *path, const char *home, int snap,
  * never "primary" (Multipass mounts $HOME into it). 0 or -1 with
  * *cause. */
 int	 vm_name_valid(const char *name, char **cause);
+
+/* Pieces of the flow for 'agentrun vm' and 'doctor'. Each 0, or -1 with
+ * *cause (one actionable line). */
+int	 vm_launch(const struct config *, const char *name, char **cause);
+int	 vm_provision(const char *name, const struct agent_profile *,
+	     char **cause);
+int	 vm_start(const char *name, char **cause);
+/* Print the live sessions of VM name ("session: pid N in DIR (mode)");
+ * returns how many. */
+int	 vm_live_print(const char *name, FILE *);
+/* The per-VM lock ($XDG_STATE_HOME/agentrun/NAME.lock); fd or -1. */
+int	 vm_lock_open(const char *name, char **cause);
+void	 vm_lock_close(int fd);
 
 #endif

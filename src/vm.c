@@ -1,15 +1,61 @@
-/* vm.c: policy for the multipass backend: ensure the VM, reconcile mounts,
- * the mount safety rules, the per-VM lock and the live-session registry,
- * and the exec command line. */
+/* vm.c: policy for the multipass backend: ensure the VM (launch and
+ * provision, start), the mount safety rules, reconciling mounts to exactly
+ * the project under a per-VM lock, the live-session registry, and the
+ * exec command line that runs the payload through a login shell. */
+#include <sys/types.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "config.h"
+#include "multipass.h"
 #include "session.h"
 #include "util.h"
 #include "vm.h"
+
+/* In ≤1.16 an exec whose command exits 4 is re-run forever; inside the
+ * guest 4 becomes this and vm_exit_status turns it back. */
+#define VM_STATUS4_SENTINEL	244
+
+/* Where a read-only project's real (writable) mount lives in the guest:
+ * below a folder only root can enter. */
+#define VM_STAGE_ROOT		"/var/lib/agentrun"
+#define VM_STAGE_DIR		VM_STAGE_ROOT "/ro"
+
+struct vm_handle {
+	char	*name;
+	char	*live_path;	/* our entry in the live registry */
+	int	 guard4;
+};
+
+/* Folders that are the system's: refused, and so is all inside them. */
+static const char *const system_dirs[] = {
+	"/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64",
+	"/libx32", "/proc", "/run", "/sbin", "/snap", "/sys", "/usr", "/var",
+	"/nix", "/System", "/Library", "/Applications", "/private/etc",
+	"/private/var", "/cores", NULL
+};
+
+/* Folders that hold many things rather than one project: refused
+ * themselves, their sub-folders are fine. */
+static const char *const container_dirs[] = {
+	"/home", "/Users", "/tmp", "/private", "/private/tmp", "/opt",
+	"/srv", "/mnt", "/media", "/root", "/Volumes", "/home/ubuntu", NULL
+};
 
 int
 vm_name_valid(const char *name, char **cause)
@@ -44,32 +90,978 @@ vm_name_valid(const char *name, char **cause)
 	return 0;
 }
 
+/* --- the mount policy (pure) ------------------------------------------ */
+
+/* path is top or inside it. */
+static int
+path_under(const char *path, const char *top)
+{
+	size_t	n = strlen(top);
+
+	if (strcmp(top, "/") == 0)
+		return 1;
+	return strncmp(path, top, n) == 0 &&
+	    (path[n] == '\0' || path[n] == '/');
+}
+
+static int
+path_plain(const char *p)
+{
+	const char	*s;
+
+	if (p[0] != '/')
+		return 0;
+	if (strcmp(p, "/") == 0)
+		return 1;
+	if (p[strlen(p) - 1] == '/')
+		return 0;
+	for (s = p; *s != '\0'; s++) {
+		if (s[0] != '/')
+			continue;
+		if (s[1] == '/' || (s[1] == '.' && (s[2] == '/' ||
+		    s[2] == '\0')) || (s[1] == '.' && s[2] == '.' &&
+		    (s[3] == '/' || s[3] == '\0')))
+			return 0;
+	}
+	return 1;
+}
+
+int
+vm_mount_allowed(const char *path, const char *home, int snap, char **cause)
+{
+	const char	*s;
+	size_t		 i, hlen;
+
+	for (s = path; *s != '\0'; s++) {
+		if (iscntrl((unsigned char)*s)) {
+			xasprintf(cause, "refusing to mount a folder whose "
+			    "name has a control character");
+			return -1;
+		}
+	}
+	if (!path_plain(path)) {
+		xasprintf(cause, "refusing to mount %s: not a resolved "
+		    "absolute path", path);
+		return -1;
+	}
+	if (strchr(path, ':') != NULL) {
+		xasprintf(cause, "cannot mount %s: multipass cannot express a "
+		    "path with ':' in it (it reads NAME:PATH); rename the "
+		    "folder or use -C with another one", path);
+		return -1;
+	}
+	if (strcmp(path, "/") == 0) {
+		xasprintf(cause, "refusing to mount /: that would give the VM "
+		    "your whole file system; run agentrun in a project folder "
+		    "or use -C DIR");
+		return -1;
+	}
+	if (home != NULL && *home != '\0' && strcmp(home, "/") != 0) {
+		if (strcmp(path, home) == 0) {
+			xasprintf(cause, "refusing to mount your home folder "
+			    "%s: run agentrun in a project folder or use -C DIR",
+			    path);
+			return -1;
+		}
+		if (path_under(home, path)) {
+			xasprintf(cause, "refusing to mount %s: it contains "
+			    "your home folder %s; run agentrun in a project "
+			    "folder or use -C DIR", path, home);
+			return -1;
+		}
+		hlen = strlen(home);
+		if (path_under(path, home) && path[hlen + 1] == '.') {
+			s = strchr(path + hlen + 1, '/');
+			xasprintf(cause, "refusing to mount %s: it is inside "
+			    "%.*s, where settings and credentials live", path,
+			    (int)(s != NULL ? (size_t)(s - path) : strlen(path)),
+			    path);
+			return -1;
+		}
+	}
+	for (i = 0; system_dirs[i] != NULL; i++) {
+		if (path_under(path, system_dirs[i])) {
+			xasprintf(cause, "refusing to mount %s: %s is a system "
+			    "folder", path, system_dirs[i]);
+			return -1;
+		}
+	}
+	for (i = 0; container_dirs[i] != NULL; i++) {
+		if (strcmp(path, container_dirs[i]) == 0) {
+			xasprintf(cause, "refusing to mount %s: it holds many "
+			    "folders, not one project; run agentrun in a "
+			    "project folder or use -C DIR", path);
+			return -1;
+		}
+	}
+	if (snap && (!path_under(path, "/home") || strstr(path, "/.") !=
+	    NULL)) {
+		xasprintf(cause, "cannot mount %s: multipass is installed as "
+		    "a snap, which can only mount folders under /home with no "
+		    "hidden (dot) folder in their path; move the project there",
+		    path);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- state: lock, live registry, version cache ------------------------ */
+
+static char *
+state_path(const char *name, char **cause)
+{
+	char	*dir, *p;
+
+	if ((dir = xdg_dir("XDG_STATE_HOME", ".local/state")) == NULL) {
+		xasprintf(cause, "HOME is not set");
+		return NULL;
+	}
+	if (mkdir_p(dir, 0700) != 0) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	p = name != NULL ? path_join(dir, name) : xstrdup(dir);
+	free(dir);
+	return p;
+}
+
+/* The exclusive per-VM lock; -1 and *cause on failure. */
+static int
+vm_lock(const char *name, char **cause)
+{
+	char	*file, *path;
+	int	 fd;
+
+	xasprintf(&file, "%s.lock", name);
+	path = state_path(file, cause);
+	free(file);
+	if (path == NULL)
+		return -1;
+	if ((fd = open(path, O_RDWR|O_CREAT|O_CLOEXEC, 0600)) < 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX|LOCK_NB) != 0) {
+		log_info("waiting for another agentrun to finish with VM %s",
+		    name);
+		while (flock(fd, LOCK_EX) != 0) {
+			if (errno != EINTR) {
+				xasprintf(cause, "%s: %s", path,
+				    strerror(errno));
+				close(fd);
+				free(path);
+				return -1;
+			}
+		}
+	}
+	free(path);
+	return fd;
+}
+
+static void
+vm_unlock(int fd)
+{
+	if (fd >= 0) {
+		flock(fd, LOCK_UN);
+		close(fd);
+	}
+}
+
+struct live {
+	long	 pid;
+	char	*vm;
+	char	*project;
+	char	*mode;
+	char	*path;
+};
+
+static void
+live_free(struct live *l)
+{
+	free(l->vm);
+	free(l->project);
+	free(l->mode);
+	free(l->path);
+	memset(l, 0, sizeof *l);
+}
+
+static int
+pid_alive(long pid)
+{
+	if (pid <= 0)
+		return 0;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+static int
+live_read(const char *path, struct live *l)
+{
+	cJSON		*j;
+	const cJSON	*pid, *vm, *project, *mode;
+	char		*text, *cause = NULL;
+	size_t		 len;
+	int		 rv = -1;
+
+	memset(l, 0, sizeof *l);
+	if ((text = read_file(path, &len, 65536, &cause)) == NULL) {
+		free(cause);
+		return -1;
+	}
+	j = cJSON_ParseWithLength(text, len);
+	free(text);
+	pid = cJSON_GetObjectItemCaseSensitive(j, "pid");
+	vm = cJSON_GetObjectItemCaseSensitive(j, "vm");
+	project = cJSON_GetObjectItemCaseSensitive(j, "project");
+	mode = cJSON_GetObjectItemCaseSensitive(j, "mode");
+	if (cJSON_IsNumber(pid) && cJSON_IsString(vm) &&
+	    cJSON_IsString(project) && cJSON_IsString(mode)) {
+		l->pid = (long)pid->valuedouble;
+		l->vm = xstrdup(vm->valuestring);
+		l->project = xstrdup(project->valuestring);
+		l->mode = xstrdup(mode->valuestring);
+		l->path = xstrdup(path);
+		rv = 0;
+	}
+	cJSON_Delete(j);
+	return rv;
+}
+
+/* Calls fn for each live session of VM name (all VMs if NULL); stale
+ * entries are removed. fn returns non-zero to stop. */
+static int
+live_walk(const char *name, int (*fn)(void *, const struct live *),
+    void *arg)
+{
+	struct live	 l;
+	struct dirent	*de;
+	DIR		*d;
+	char		*dir, *path, *cause = NULL;
+	int		 r = 0;
+
+	if ((dir = state_path("live", &cause)) == NULL) {
+		free(cause);
+		return 0;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return 0;
+	}
+	while (r == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		path = path_join(dir, de->d_name);
+		if (live_read(path, &l) != 0) {
+			free(path);
+			continue;
+		}
+		if (!pid_alive(l.pid))
+			unlink(path);
+		else if (name == NULL || strcmp(l.vm, name) == 0)
+			r = fn(arg, &l);
+		live_free(&l);
+		free(path);
+	}
+	closedir(d);
+	free(dir);
+	return r;
+}
+
+struct live_check {
+	const char	*project;
+	const char	*mode;
+	const char	*name;
+	char		**cause;
+};
+
+static int
+live_conflict_cb(void *arg, const struct live *l)
+{
+	struct live_check	*c = arg;
+
+	if ((long)getpid() == l->pid)
+		return 0;
+	if (strcmp(l->project, c->project) != 0) {
+		xasprintf(c->cause, "VM %s is in use by a session in %s (pid "
+		    "%ld); wait for it to end, or use another VM with --vm "
+		    "NAME", c->name, l->project, l->pid);
+		return 1;
+	}
+	if (strcmp(l->mode, c->mode) != 0) {
+		xasprintf(c->cause, "a %s session of this project is live on "
+		    "VM %s (pid %ld); end it before starting a %s one, or use "
+		    "--vm NAME", strcmp(l->mode, "ro") == 0 ? "read-only" :
+		    "read-write", c->name, l->pid, strcmp(c->mode, "ro") == 0 ?
+		    "read-only" : "read-write");
+		return 1;
+	}
+	return 0;
+}
+
+static char *
+live_register(const char *name, const char *project, const char *mode,
+    char **cause)
+{
+	cJSON	*j;
+	char	*dir, *file, *path, *text;
+
+	if ((dir = state_path("live", cause)) == NULL)
+		return NULL;
+	if (mkdir_p(dir, 0700) != 0) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	xasprintf(&file, "%s.%ld.json", name, (long)getpid());
+	path = path_join(dir, file);
+	free(file);
+	free(dir);
+	j = cJSON_CreateObject();
+	cJSON_AddNumberToObject(j, "pid", (double)getpid());
+	cJSON_AddStringToObject(j, "vm", name);
+	cJSON_AddStringToObject(j, "project", project);
+	cJSON_AddStringToObject(j, "mode", mode);
+	text = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	if (write_file_atomic(path, text, strlen(text), 0600, cause) != 0) {
+		free(path);
+		path = NULL;
+	}
+	cJSON_free(text);
+	return path;
+}
+
+/* The client's version, cached against the binary so the warm path
+ * needs no 'multipass version' call. NULL if unknown. */
+static char *
+vm_multipass_version(void)
+{
+	struct stat	 st;
+	char		 real[PATH_MAX], snap[PATH_MAX], *bin, *cache, *key;
+	char		*text, *client = NULL, *daemon = NULL, *cause = NULL;
+	char		*nl, *v = NULL;
+	size_t		 len;
+	ssize_t		 n;
+
+	if ((bin = mp_find()) == NULL)
+		return NULL;
+	if (realpath(bin, real) == NULL || stat(real, &st) != 0) {
+		free(bin);
+		return NULL;
+	}
+	free(bin);
+	if ((n = readlink("/snap/multipass/current", snap, sizeof snap - 1))
+	    < 0)
+		n = 0;
+	snap[n] = '\0';
+	xasprintf(&key, "%s %lld %lld %s\n", real, (long long)st.st_mtime,
+	    (long long)st.st_size, snap);
+	if ((cache = state_path("multipass-version", &cause)) == NULL) {
+		free(cause);
+		free(key);
+		return NULL;
+	}
+	if ((text = read_file(cache, &len, 4096, &cause)) != NULL &&
+	    strncmp(text, key, strlen(key)) == 0) {
+		v = xstrdup(text + strlen(key));
+		if ((nl = strchr(v, '\n')) != NULL)
+			*nl = '\0';
+		goto out;
+	}
+	free(cause);
+	cause = NULL;
+	if (mp_version(&client, &daemon, &cause) == 0) {
+		v = xstrdup(client);
+		free(text);
+		xasprintf(&text, "%s%s\n", key, v);
+		if (write_file_atomic(cache, text, strlen(text), 0600,
+		    &cause) != 0)
+			log_debug("%s", cause);
+	} else
+		log_debug("%s", cause);
+out:
+	free(client);
+	free(daemon);
+	free(cause);
+	free(text);
+	free(cache);
+	free(key);
+	return v;
+}
+
+/* --- running multipass ------------------------------------------------ */
+
+/* Run a multipass command; 0, or -1 with *cause (one line). */
+static int
+vm_mp(const char *const *argv, int timeout, int flags, const char *name,
+    mp_progress_cb cb, void *arg, char **cause)
+{
+	struct mp_call		 c = { argv, timeout, flags, cb, arg };
+	struct mp_result	 r;
+	int			 rv = -1;
+
+	if (mp_run(&c, &r, cause) != 0)
+		return -1;
+	if (r.status == 0 && !r.timed_out)
+		rv = 0;
+	else
+		*cause = mp_error(argv[0], name, &r);
+	if (rv == 0 && r.err.len > 0)
+		log_debug("multipass %s: %s", argv[0], r.err.data);
+	mp_result_free(&r);
+	return rv;
+}
+
+struct progress {
+	char	*last;
+	int	 sshfs;
+};
+
+/* Launch and start progress: one line per new message, percentages
+ * once per step. */
+static void
+vm_progress_cb(void *arg, const char *msg)
+{
+	struct progress	*p = arg;
+	const char	*colon = strchr(msg, ':');
+	size_t		 n = colon != NULL ? (size_t)(colon - msg) : strlen(msg);
+
+	if (strstr(msg, "Enabling support for mounting") != NULL) {
+		if (!p->sshfs)
+			log_info("installing sshfs in the VM for its first "
+			    "mount (the VM needs internet access; this can "
+			    "take a minute)");
+		p->sshfs = 1;
+		return;
+	}
+	if (p->last != NULL && strncmp(p->last, msg, n) == 0 &&
+	    p->last[n] == (colon != NULL ? ':' : '\0'))
+		return;
+	free(p->last);
+	p->last = xstrdup(msg);
+	log_info("%s", msg);
+}
+
+int
+vm_launch(const struct config *cfg, const char *name, char **cause)
+{
+	const char	*argv[16];
+	char		 cpus[16], timeout[16];
+	struct progress	 p = { NULL, 0 };
+	size_t		 n = 0;
+	int		 rv;
+
+	if (cfg->vm.cloud_init != NULL && access(cfg->vm.cloud_init, R_OK)
+	    != 0) {
+		xasprintf(cause, "vm.cloud_init: %s: %s", cfg->vm.cloud_init,
+		    strerror(errno));
+		return -1;
+	}
+	snprintf(cpus, sizeof cpus, "%d", cfg->vm.cpus);
+	snprintf(timeout, sizeof timeout, "%d", cfg->vm.launch_timeout);
+	argv[n++] = "launch";
+	argv[n++] = "--name";
+	argv[n++] = name;
+	argv[n++] = "--cpus";
+	argv[n++] = cpus;
+	argv[n++] = "--memory";
+	argv[n++] = cfg->vm.memory;
+	argv[n++] = "--disk";
+	argv[n++] = cfg->vm.disk;
+	if (cfg->vm.cloud_init != NULL) {
+		argv[n++] = "--cloud-init";
+		argv[n++] = cfg->vm.cloud_init;
+	}
+	argv[n++] = "--timeout";
+	argv[n++] = timeout;
+	argv[n++] = cfg->vm.image;
+	argv[n] = NULL;
+	log_info("creating VM %s (%d CPUs, %s memory, %s disk, image %s); "
+	    "this takes a few minutes", name, cfg->vm.cpus, cfg->vm.memory,
+	    cfg->vm.disk, cfg->vm.image);
+	rv = vm_mp(argv, cfg->vm.launch_timeout + 60, 0, name,
+	    vm_progress_cb, &p, cause);
+	free(p.last);
+	return rv;
+}
+
+int
+vm_provision(const char *name, const struct agent_profile *agent,
+    char **cause)
+{
+	const char		*argv[] = { "exec", name, "-n", "--", "bash",
+	    "-lc", NULL, NULL };
+	struct mp_call		 c = { argv, 0, MP_INHERIT, NULL, NULL };
+	struct mp_result	 r;
+	int			 rv = -1;
+
+	if (agent->install == NULL || *agent->install == '\0') {
+		log_info("agent %s has no install command; nothing to do",
+		    agent->name);
+		return 0;
+	}
+	argv[6] = agent->install;
+	log_info("installing %s in VM %s: %s", agent->name, name,
+	    agent->install);
+	if (mp_run(&c, &r, cause) != 0)
+		return -1;
+	if (r.status == 0)
+		rv = 0;
+	else
+		xasprintf(cause, "installing %s in VM %s failed (status %d); "
+		    "fix the problem above, then run 'agentrun vm provision'",
+		    agent->name, name, r.status);
+	mp_result_free(&r);
+	return rv;
+}
+
+int
+vm_start(const char *name, char **cause)
+{
+	const char	*argv[] = { "start", name, NULL };
+	struct progress	 p = { NULL, 0 };
+	int		 rv;
+
+	log_info("starting VM %s", name);
+	rv = vm_mp(argv, MP_TIMEOUT_START, 0, name, vm_progress_cb, &p,
+	    cause);
+	free(p.last);
+	return rv;
+}
+
+/* A guest command as root, without a working directory (so multipass's
+ * sudo special case never applies). */
+static int
+vm_guest_root(const char *name, const char *script, const char *a1,
+    const char *a2, char **cause)
+{
+	const char	*argv[] = { "exec", name, "-n", "--", "sudo", "sh",
+	    "-c", script, "sh", a1, a2, NULL };
+
+	return vm_mp(argv, MP_TIMEOUT_EXEC, 0, name, NULL, NULL, cause);
+}
+
+static char *
+stage_path(const char *project)
+{
+	return path_join(VM_STAGE_DIR, project + 1);
+}
+
+/* Remove every mount but the wanted one; 1 if the wanted one is there. */
+static int
+vm_umount_others(const char *name, const struct mp_info *info,
+    const char *target, const char *source, char **cause)
+{
+	const char	*argv[] = { "umount", NULL, NULL };
+	const char	*t;
+	char		*spec;
+	size_t		 i, stage_len = strlen(VM_STAGE_DIR);
+	int		 have = 0, r;
+
+	for (i = 0; i < info->n_mounts; i++) {
+		t = info->mounts[i].target;
+		if (strcmp(t, target) == 0 &&
+		    strcmp(info->mounts[i].source, source) == 0) {
+			have = 1;
+			continue;
+		}
+		if (strchr(t, ':') != NULL) {
+			/* NAME:PATH cannot name it: remove them all. */
+			argv[1] = name;
+			if (vm_mp(argv, MP_TIMEOUT_UMOUNT, 0, name, NULL, NULL,
+			    cause) != 0)
+				return -1;
+			return 0;
+		}
+		/* A read-only view: its bind goes first. */
+		if (strncmp(t, VM_STAGE_DIR "/", stage_len + 1) == 0) {
+			char	*why = NULL;
+
+			if (vm_guest_root(name, "umount -l \"$1\"", t +
+			    stage_len, "", &why) != 0) {
+				log_debug("%s", why);
+				free(why);
+			}
+		}
+		log_info("unmounting %s from VM %s", info->mounts[i].source,
+		    name);
+		xasprintf(&spec, "%s:%s", name, t);
+		argv[1] = spec;
+		r = vm_mp(argv, MP_TIMEOUT_UMOUNT, 0, name, NULL, NULL, cause);
+		free(spec);
+		if (r != 0)
+			return -1;
+	}
+	return have;
+}
+
+static int
+vm_mount(const char *name, const char *source, const char *target,
+    char **cause)
+{
+	const char	*argv[] = { "mount", source, NULL, NULL };
+	struct progress	 p = { NULL, 1 };
+	char		*spec;
+	int		 rv;
+
+	p.sshfs = 0;
+	xasprintf(&spec, "%s:%s", name, target);
+	argv[2] = spec;
+	rv = vm_mp(argv, MP_TIMEOUT_MOUNT, 0, name, vm_progress_cb, &p,
+	    cause);
+	if (rv != 0 && strstr(*cause, "does not exist") != NULL &&
+	    access(source, F_OK) == 0) {
+		free(*cause);
+		xasprintf(cause, "multipass cannot see %s: a snap install of "
+		    "multipass can only mount folders under /home with no "
+		    "hidden (dot) folder in their path; move the project "
+		    "there", source);
+	}
+	free(p.last);
+	free(spec);
+	return rv;
+}
+
+/* The read-only view: bind the staging mount read-only over the project
+ * path, and close the staging folder to everyone but root. */
+static int
+vm_bind_ro(const char *name, const char *stage, const char *target,
+    char **cause)
+{
+	static const char	 script[] =
+	    "mountpoint -q \"$2\" || { mkdir -p \"$2\" && "
+	    "mount --bind -o ro \"$1\" \"$2\"; } && "
+	    "chmod 0700 " VM_STAGE_ROOT;
+
+	return vm_guest_root(name, script, stage, target, cause);
+}
+
+/* --- checks and the flow ---------------------------------------------- */
+
+/* project is, holds or lies inside one of agentrun's own folders. */
+static int
+vm_own_dirs(const char *project, char **cause)
+{
+	static const struct { const char *env, *fallback; } dirs[] = {
+		{ "XDG_CONFIG_HOME", ".config" },
+		{ "XDG_DATA_HOME", ".local/share" },
+		{ "XDG_STATE_HOME", ".local/state" },
+	};
+	char	 real[PATH_MAX], *d;
+	size_t	 i;
+
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		if ((d = xdg_dir(dirs[i].env, dirs[i].fallback)) == NULL)
+			continue;
+		if (realpath(d, real) == NULL)
+			snprintf(real, sizeof real, "%s", d);
+		free(d);
+		if (path_under(project, real) || path_under(real, project)) {
+			xasprintf(cause, "refusing to mount %s: it holds "
+			    "agentrun's own files (%s), which the agent could "
+			    "change", project, real);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+vm_check(const struct vm_request *req, char **cause)
+{
+	char		 real[PATH_MAX], home[PATH_MAX], *bin;
+	const char	*h = getenv("HOME");
+	int		 snap;
+
+	if (vm_name_valid(req->name, cause) != 0)
+		return -1;
+	if (realpath(req->project, real) == NULL) {
+		xasprintf(cause, "%s: %s", req->project, strerror(errno));
+		return -1;
+	}
+	bin = mp_find();
+	snap = mp_path_is_snap(bin);
+	free(bin);
+	if (h != NULL && realpath(h, home) == NULL)
+		snprintf(home, sizeof home, "%s", h);
+	if (vm_mount_allowed(real, h != NULL ? home : NULL, snap, cause) != 0)
+		return -1;
+	if (h != NULL && strcmp(h, home) != 0 && path_plain(h) &&
+	    vm_mount_allowed(real, h, snap, cause) != 0)
+		return -1;
+	if (strcmp(real, req->project) != 0 &&
+	    vm_mount_allowed(req->project, h != NULL ? home : NULL, snap,
+	    cause) != 0)
+		return -1;
+	return vm_own_dirs(real, cause);
+}
+
+/* Bring VM name to Running, launching (and provisioning) it if needed.
+ * info is filled with its state and mounts. */
+static int
+vm_ensure(const struct vm_request *req, struct mp_info *info, char **cause)
+{
+	const char	*state;
+	int		 r;
+
+	if ((r = mp_info(req->name, info, cause)) < 0)
+		return -1;
+	if (r == 0) {
+		if (vm_launch(req->cfg, req->name, cause) != 0)
+			return -1;
+		if (req->agent != NULL &&
+		    vm_provision(req->name, req->agent, cause) != 0)
+			return -1;
+		return mp_info(req->name, info, cause) == 1 ? 0 : -1;
+	}
+	state = info->state;
+	if (strcmp(state, "Running") == 0)
+		return 0;
+	if (strcmp(state, "Deleted") == 0) {
+		xasprintf(cause, "VM %s is deleted but not purged: run "
+		    "'multipass recover %s' to keep it, or 'multipass delete "
+		    "--purge %s' to start afresh", req->name, req->name,
+		    req->name);
+		return -1;
+	}
+	if (strcmp(state, "Stopped") != 0 && strcmp(state, "Suspended") != 0 &&
+	    strcmp(state, "Starting") != 0 && strcmp(state, "Restarting") != 0 &&
+	    strcmp(state, "Delayed Shutdown") != 0) {
+		xasprintf(cause, "VM %s is %s: see 'agentrun vm status', or "
+		    "'multipass stop --force %s' and try again", req->name,
+		    state, req->name);
+		return -1;
+	}
+	if (vm_start(req->name, cause) != 0)
+		return -1;
+	/* Start drops mounts it cannot re-activate: look again. */
+	mp_info_free(info);
+	return mp_info(req->name, info, cause) == 1 ? 0 : -1;
+}
+
+static char **
+argv_push(char **v, size_t *n, const char *s)
+{
+	v = xrealloc(v, (*n + 2) * sizeof *v);
+	v[(*n)++] = xstrdup(s);
+	v[*n] = NULL;
+	return v;
+}
+
+/* multipass exec NAME -d TARGET -- [env N=V...] bash -lc SCRIPT agentrun
+ * CMD ARGS...: the arguments stay positional parameters, never spliced
+ * into the script. */
+static char **
+vm_exec_argv(const struct vm_request *req, int guard4)
+{
+	static const char check[] =
+	    "command -v \"$1\" >/dev/null 2>&1 || { printf '%s\\n' "
+	    "\"agentrun: $1 is not installed in the VM; install it with "
+	    "'agentrun vm provision'\" >&2; exit 127; }; ";
+	static const char guarded[] =
+	    "\"$@\"; s=$?; [ \"$s\" -eq 4 ] && s=244; exit \"$s\"";
+	static const char plain[] = "exec \"$@\"";
+	static const char *const login_shell[] = { "bash", "-l", NULL };
+	char		**v = NULL, *script, *pair;
+	const char	*val;
+	size_t		  n = 0, i;
+	char *const	 *cmd;
+
+	v = argv_push(v, &n, "multipass");
+	v = argv_push(v, &n, "exec");
+	v = argv_push(v, &n, req->name);
+	v = argv_push(v, &n, "-d");
+	v = argv_push(v, &n, req->project);
+	v = argv_push(v, &n, "--");
+	if (req->agent != NULL && req->agent->env != NULL) {
+		for (i = 0; req->agent->env[i] != NULL; i++) {
+			if ((val = getenv(req->agent->env[i])) == NULL)
+				continue;
+			if (n == 6)
+				v = argv_push(v, &n, "env");
+			xasprintf(&pair, "%s=%s", req->agent->env[i], val);
+			v = argv_push(v, &n, pair);
+			free(pair);
+		}
+	}
+	xasprintf(&script, "%s%s", req->agent != NULL ? check : "",
+	    guard4 ? guarded : plain);
+	v = argv_push(v, &n, "bash");
+	v = argv_push(v, &n, "-lc");
+	v = argv_push(v, &n, script);
+	v = argv_push(v, &n, "agentrun");
+	free(script);
+	if (req->agent != NULL) {
+		for (i = 0; req->agent->command[i] != NULL; i++)
+			v = argv_push(v, &n, req->agent->command[i]);
+		cmd = req->agent_args;
+	} else if (req->cmd != NULL)
+		cmd = req->cmd;
+	else
+		cmd = (char *const *)(uintptr_t)login_shell;	/* not modified */
+	for (i = 0; cmd != NULL && cmd[i] != NULL; i++)
+		v = argv_push(v, &n, cmd[i]);
+	return v;
+}
+
+static void
+vm_fill_session(const struct vm_request *req, struct session *s,
+    char *version)
+{
+	cJSON	*m;
+
+	free(s->vm);
+	s->vm = xstrdup(req->name);
+	free(s->multipass_version);
+	s->multipass_version = version;
+	free(s->mount_mode);
+	s->mount_mode = xstrdup(req->read_only ? "ro" : "rw");
+	if (s->mounts != NULL)
+		cJSON_Delete(s->mounts);
+	s->mounts = cJSON_CreateArray();
+	m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "source", req->project);
+	cJSON_AddStringToObject(m, "target", req->project);
+	cJSON_AddStringToObject(m, "mode", req->read_only ? "ro" : "rw");
+	cJSON_AddItemToArray(s->mounts, m);
+}
+
 struct vm_handle *
 vm_prepare(const struct vm_request *req, struct session *s, char ***argv,
     char **cause)
 {
-	(void)req; (void)s; (void)argv;
-	xasprintf(cause, "the multipass backend is not implemented yet");
+	struct vm_handle	*h = NULL;
+	struct mp_info		 info;
+	struct live_check	 lc;
+	char			*bin, *stage = NULL, *version = NULL;
+	char			*live = NULL;
+	const char		*target, *mode = req->read_only ? "ro" : "rw";
+	int			 lockfd = -1, have;
+
+	memset(&info, 0, sizeof info);
+	*argv = NULL;
+	if (vm_check(req, cause) != 0)
+		return NULL;
+	if ((bin = mp_find()) == NULL) {
+		xasprintf(cause, "multipass is not installed: %s (or use "
+		    "--backend local, which has no isolation)",
+		    mp_install_hint());
+		return NULL;
+	}
+	free(bin);
+	if ((lockfd = vm_lock(req->name, cause)) < 0)
+		return NULL;
+	if (vm_ensure(req, &info, cause) != 0)
+		goto fail;
+
+	lc.project = req->project;
+	lc.mode = mode;
+	lc.name = req->name;
+	lc.cause = cause;
+	if (live_walk(req->name, live_conflict_cb, &lc) != 0)
+		goto fail;
+
+	if (req->read_only) {
+		stage = stage_path(req->project);
+		target = stage;
+	} else
+		target = req->project;
+	if ((have = vm_umount_others(req->name, &info, target, req->project,
+	    cause)) < 0)
+		goto fail;
+	if (!have) {
+		log_info("mounting %s into VM %s%s", req->project, req->name,
+		    req->read_only ? " (read-only)" : "");
+		if (vm_mount(req->name, req->project, target, cause) != 0)
+			goto fail;
+	}
+	if (req->read_only) {
+		if (vm_bind_ro(req->name, stage, req->project, cause) != 0)
+			goto fail;
+		log_info("read-only: the project is read-only inside the VM; "
+		    "root in the VM can undo it, so this guards against "
+		    "accidents, not against a hostile agent");
+	}
+	if ((live = live_register(req->name, req->project, mode, cause)) ==
+	    NULL)
+		goto fail;
+	vm_unlock(lockfd);
+	lockfd = -1;
+
+	version = vm_multipass_version();
+	h = xcalloc(1, sizeof *h);
+	h->name = xstrdup(req->name);
+	h->live_path = live;
+	h->guard4 = mp_version_loops_on_4(version);
+	vm_fill_session(req, s, version);
+	*argv = vm_exec_argv(req, h->guard4);
+	mp_info_free(&info);
+	free(stage);
+	return h;
+
+fail:
+	vm_unlock(lockfd);
+	mp_info_free(&info);
+	free(stage);
 	return NULL;
 }
 
 int
 vm_exit_status(struct vm_handle *h, int status)
 {
-	(void)h;
+	if (h != NULL && h->guard4 && status == VM_STATUS4_SENTINEL)
+		return 4;
 	return status;
 }
 
 void
 vm_release(struct vm_handle *h)
 {
-	(void)h;
+	if (h == NULL)
+		return;
+	if (h->live_path != NULL)
+		unlink(h->live_path);
+	free(h->live_path);
+	free(h->name);
+	free(h);
+}
+
+/* --- for 'agentrun vm' and 'doctor' ----------------------------------- */
+
+struct live_print {
+	FILE	*f;
+	int	 n;
+};
+
+static int
+live_print_cb(void *arg, const struct live *l)
+{
+	struct live_print	*p = arg;
+
+	fprintf(p->f, "session:  pid %ld in %s (%s)\n", l->pid, l->project,
+	    strcmp(l->mode, "ro") == 0 ? "read-only" : "read-write");
+	p->n++;
+	return 0;
 }
 
 int
-vm_mount_allowed(const char *path, const char *home, int snap, char **cause)
+vm_live_print(const char *name, FILE *f)
 {
-	(void)path; (void)home; (void)snap;
-	xasprintf(cause, "not implemented yet");
-	return -1;
+	struct live_print	p = { f, 0 };
+
+	live_walk(name, live_print_cb, &p);
+	return p.n;
+}
+
+int
+vm_lock_open(const char *name, char **cause)
+{
+	return vm_lock(name, cause);
+}
+
+void
+vm_lock_close(int fd)
+{
+	vm_unlock(fd);
 }

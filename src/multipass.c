@@ -1,0 +1,692 @@
+/* multipass.c: running the multipass client with argv only (fork and
+ * execvp, never a shell) and a bounded wait, stripping its spinner,
+ * parsing its JSON, and mapping its error texts (reference/multipass-cli.md,
+ * multipass-samples/errors.txt) to one actionable line each. */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "multipass.h"
+#include "util.h"
+
+char *
+mp_find(void)
+{
+	const char	*path = getenv("PATH");
+	char		*copy, *dir, *save, *full, *found = NULL;
+
+	if (path == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin:/snap/bin";
+	copy = xstrdup(path);
+	for (dir = strtok_r(copy, ":", &save); dir != NULL;
+	    dir = strtok_r(NULL, ":", &save)) {
+		full = path_join(*dir != '\0' ? dir : ".", "multipass");
+		if (access(full, X_OK) == 0) {
+			found = full;
+			break;
+		}
+		free(full);
+	}
+	free(copy);
+	return found;
+}
+
+int
+mp_path_is_snap(const char *path)
+{
+	char	 real[PATH_MAX];
+
+	if (path == NULL)
+		return 0;
+	if (strncmp(path, "/snap/", 6) == 0)
+		return 1;
+	if (realpath(path, real) == NULL)
+		return 0;
+	/* /snap/bin/multipass is a link to /usr/bin/snap. */
+	return strncmp(real, "/snap/", 6) == 0 ||
+	    strcmp(real, "/usr/bin/snap") == 0;
+}
+
+const char *
+mp_install_hint(void)
+{
+#ifdef __APPLE__
+	return "install it with 'brew install --cask multipass' "
+	    "(or from https://canonical.com/multipass/install)";
+#else
+	return "install it with 'sudo snap install multipass' "
+	    "(see https://canonical.com/multipass/install)";
+#endif
+}
+
+/* --- the spinner ------------------------------------------------------ */
+
+void
+mp_strip_init(struct mp_strip *st)
+{
+	memset(st, 0, sizeof *st);
+	buf_init(&st->line);
+	buf_init(&st->done);
+}
+
+void
+mp_strip_free(struct mp_strip *st)
+{
+	buf_free(&st->line);
+	buf_free(&st->done);
+	free(st->last);
+}
+
+/* The message being drawn, without the spinner character and padding. */
+static char *
+strip_message(const struct buf *line)
+{
+	size_t	n = line->len;
+
+	while (n > 0 && isspace((unsigned char)line->data[n - 1]))
+		n--;
+	if (n >= 2 && strchr("/-\\|", line->data[n - 1]) != NULL &&
+	    line->data[n - 2] == ' ') {
+		n--;
+		while (n > 0 && isspace((unsigned char)line->data[n - 1]))
+			n--;
+	}
+	if (n == 0)
+		return NULL;
+	return xstrndup(line->data, n);
+}
+
+const char *
+mp_strip_feed(struct mp_strip *st, const char *p, size_t len)
+{
+	char	*msg;
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char	c = (unsigned char)p[i];
+
+		if (st->esc == 1) {
+			st->esc = c == '[' ? 2 : 0;
+			continue;
+		}
+		if (st->esc == 2) {
+			if (c >= 0x40 && c <= 0x7e) {
+				st->esc = 0;
+				if (c == 'K')
+					buf_reset(&st->line);
+			}
+			continue;
+		}
+		switch (c) {
+		case 0x1b:
+			st->esc = 1;
+			break;
+		case '\b':
+			if (st->line.len > 0)
+				st->line.data[--st->line.len] = '\0';
+			break;
+		case '\r':
+			buf_reset(&st->line);
+			break;
+		case '\n':
+			buf_add(&st->done, st->line.data, st->line.len);
+			buf_addc(&st->done, '\n');
+			buf_reset(&st->line);
+			break;
+		default:
+			if (c >= 0x20 || c == '\t')
+				buf_addc(&st->line, (char)c);
+			break;
+		}
+	}
+	if ((msg = strip_message(&st->line)) == NULL)
+		return NULL;
+	if (st->last != NULL && strcmp(st->last, msg) == 0) {
+		free(msg);
+		return NULL;
+	}
+	free(st->last);
+	st->last = msg;
+	return msg;
+}
+
+char *
+mp_strip_text(const char *p, size_t len)
+{
+	struct mp_strip	 st;
+	char		*msg, *out;
+
+	mp_strip_init(&st);
+	mp_strip_feed(&st, p, len);
+	/* A last line without a newline is kept only if it is text, not a
+	 * spinner. */
+	if ((msg = strip_message(&st.line)) != NULL &&
+	    strcmp(msg, st.line.data) == 0)
+		buf_adds(&st.done, msg);
+	free(msg);
+	buf_addc(&st.done, '\0');
+	out = xstrdup(st.done.data);
+	mp_strip_free(&st);
+	return out;
+}
+
+/* --- running ---------------------------------------------------------- */
+
+static void
+mp_child(const char *const *argv, const char *path, int flags, int out,
+    int err, int ep)
+{
+	sigset_t	 none;
+	const char	**v;
+	size_t		 n, i;
+	int		 fd, e;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if ((fd = open("/dev/null", O_RDONLY)) < 0 || dup2(fd, 0) < 0)
+		goto fail;
+	if (!(flags & MP_INHERIT) && (dup2(out, 1) < 0 || dup2(err, 2) < 0))
+		goto fail;
+	for (n = 0; argv[n] != NULL; n++)
+		;
+	v = calloc(n + 2, sizeof *v);
+	if (v == NULL)
+		goto fail;
+	v[0] = "multipass";
+	for (i = 0; i < n; i++)
+		v[i + 1] = argv[i];
+	execv(path, (char *const *)(uintptr_t)v);	/* v is not modified */
+fail:
+	e = errno;
+	if (write(ep, &e, sizeof e) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+static void
+mp_log_call(const struct mp_call *c)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	if (log_get_verbosity() < 1)
+		return;
+	buf_init(&b);
+	buf_adds(&b, "run: multipass");
+	for (i = 0; c->argv[i] != NULL; i++) {
+		if (strpbrk(c->argv[i], " \t\n'\"\\$`") != NULL ||
+		    c->argv[i][0] == '\0')
+			buf_addf(&b, " '%s'", c->argv[i]);
+		else
+			buf_addf(&b, " %s", c->argv[i]);
+	}
+	log_debug("%s", b.data);
+	buf_free(&b);
+}
+
+static int
+mp_read(int fd, struct buf *b, struct mp_strip *st, const struct mp_call *c)
+{
+	char		 chunk[8192];
+	const char	*msg;
+	ssize_t		 n;
+
+	n = read(fd, chunk, sizeof chunk);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 1;
+	if (n <= 0)
+		return 0;
+	if (st == NULL) {
+		buf_add(b, chunk, (size_t)n);
+		return 1;
+	}
+	msg = mp_strip_feed(st, chunk, (size_t)n);
+	if (msg != NULL && c->progress_cb != NULL)
+		c->progress_cb(c->arg, msg);
+	return 1;
+}
+
+/* Wait for pid for at most ms (-1 forever); 1 if it exited. */
+static int
+mp_wait(pid_t pid, int *wstatus, int64_t ms)
+{
+	int64_t	 end = now_us() + ms * 1000;
+	pid_t	 r;
+
+	for (;;) {
+		r = waitpid(pid, wstatus, ms < 0 ? 0 : WNOHANG);
+		if (r == pid)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			return 1;
+		if (ms >= 0 && now_us() >= end)
+			return 0;
+		if (ms >= 0)
+			usleep(20000);
+	}
+}
+
+int
+mp_run(const struct mp_call *c, struct mp_result *r, char **cause)
+{
+	struct mp_strip	 st;
+	struct pollfd	 pfd[2];
+	char		*path;
+	int		 out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	int		 ep[2] = { -1, -1 }, e = 0, wstatus = 0, open_fds, rv = -1;
+	int64_t		 deadline, left;
+	ssize_t		 n;
+	pid_t		 pid;
+
+	memset(r, 0, sizeof *r);
+	buf_init(&r->out);
+	buf_init(&r->err);
+	r->status = -1;
+	mp_strip_init(&st);
+	if ((path = mp_find()) == NULL) {
+		xasprintf(cause, "multipass is not installed: %s",
+		    mp_install_hint());
+		goto out;
+	}
+	mp_log_call(c);
+	if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 ||
+	    pipe2(ep, O_CLOEXEC) != 0) {
+		xasprintf(cause, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	if ((pid = fork()) < 0) {
+		xasprintf(cause, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		mp_child(c->argv, path, c->flags, out[1], err[1], ep[1]);
+	close(out[1]);
+	close(err[1]);
+	close(ep[1]);
+	out[1] = err[1] = ep[1] = -1;
+
+	deadline = c->timeout > 0 ? now_us() + (int64_t)c->timeout * 1000000 :
+	    0;
+	pfd[0].fd = out[0];
+	pfd[1].fd = err[0];
+	pfd[0].events = pfd[1].events = POLLIN;
+	open_fds = 2;
+	while (open_fds > 0) {
+		left = -1;
+		if (deadline != 0) {
+			left = (deadline - now_us()) / 1000;
+			if (left <= 0) {
+				r->timed_out = 1;
+				break;
+			}
+		}
+		if (poll(pfd, 2, left > INT_MAX ? INT_MAX : (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[0].fd >= 0 && pfd[0].revents != 0 &&
+		    !mp_read(pfd[0].fd, &r->out, &st, c)) {
+			pfd[0].fd = -1;
+			open_fds--;
+		}
+		if (pfd[1].fd >= 0 && pfd[1].revents != 0 &&
+		    !mp_read(pfd[1].fd, &r->err, NULL, c)) {
+			pfd[1].fd = -1;
+			open_fds--;
+		}
+	}
+	if (r->timed_out || !mp_wait(pid, &wstatus, deadline != 0 ?
+	    (deadline - now_us()) / 1000 : -1)) {
+		r->timed_out = 1;
+		kill(pid, SIGTERM);
+		if (!mp_wait(pid, &wstatus, 2000)) {
+			kill(pid, SIGKILL);
+			mp_wait(pid, &wstatus, -1);
+		}
+	}
+	if ((n = read(ep[0], &e, sizeof e)) == (ssize_t)sizeof e) {
+		xasprintf(cause, "cannot run %s: %s", path, strerror(e));
+		goto out;
+	}
+	if (WIFEXITED(wstatus))
+		r->status = WEXITSTATUS(wstatus);
+	else if (WIFSIGNALED(wstatus))
+		r->status = 128 + WTERMSIG(wstatus);
+	if (st.line.len > 0)
+		mp_strip_feed(&st, "\n", 1);
+	buf_add(&r->out, st.done.data, st.done.len);
+	buf_addc(&r->out, '\0');
+	r->out.len--;
+	buf_addc(&r->err, '\0');
+	r->err.len--;
+	log_debug("multipass %s: status %d%s", c->argv[0], r->status,
+	    r->timed_out ? " (timed out)" : "");
+	rv = 0;
+out:
+	mp_strip_free(&st);
+	free(path);
+	if (out[0] >= 0)
+		close(out[0]);
+	if (err[0] >= 0)
+		close(err[0]);
+	if (ep[0] >= 0)
+		close(ep[0]);
+	if (out[1] >= 0)
+		close(out[1]);
+	if (err[1] >= 0)
+		close(err[1]);
+	if (ep[1] >= 0)
+		close(ep[1]);
+	return rv;
+}
+
+void
+mp_result_free(struct mp_result *r)
+{
+	buf_free(&r->out);
+	buf_free(&r->err);
+}
+
+/* --- errors ----------------------------------------------------------- */
+
+/* The first line of stderr that says something, with "CMD failed: " and
+ * "The following errors occurred:" folded away. */
+static char *
+first_error(const char *err)
+{
+	const char	*p = err, *nl, *colon;
+	char		*line;
+
+	for (;;) {
+		nl = strchr(p, '\n');
+		line = nl != NULL ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
+		if ((colon = strstr(line, " failed: ")) != NULL) {
+			memmove(line, colon + 9, strlen(colon + 9) + 1);
+		}
+		if (*line != '\0' &&
+		    strcmp(line, "The following errors occurred:") != 0)
+			return line;
+		free(line);
+		if (nl == NULL)
+			return NULL;
+		p = nl + 1;
+	}
+}
+
+char *
+mp_error(const char *cmd, const char *name, const struct mp_result *r)
+{
+	const char	*e = r->err.data != NULL ? r->err.data : "";
+	char		*msg, *line;
+
+	if (r->timed_out) {
+		if (strcmp(cmd, "launch") == 0)
+			xasprintf(&msg, "launching VM %s timed out; it may "
+			    "still be coming up: check with 'agentrun vm "
+			    "status'", name);
+		else
+			xasprintf(&msg, "multipass %s did not finish in time; "
+			    "the daemon may be stuck: see 'agentrun doctor'",
+			    cmd);
+		return msg;
+	}
+	if (strstr(e, "cannot connect to the multipass socket") != NULL) {
+		xasprintf(&msg, "the multipass daemon is not running: %s",
+#ifdef __APPLE__
+		    "start it with 'sudo launchctl kickstart -k "
+		    "system/com.canonical.multipassd'"
+#else
+		    "start it with 'sudo snap start multipass' (or "
+		    "'sudo systemctl start multipassd')"
+#endif
+		    );
+		return msg;
+	}
+	if (strstr(e, "socket access denied") != NULL) {
+		xasprintf(&msg, "not allowed to talk to the multipass daemon: "
+		    "your user needs read and write access to its socket "
+		    "(on Linux, membership of the sudo or admin group)");
+		return msg;
+	}
+	if (strstr(e, "not authenticated") != NULL) {
+		xasprintf(&msg, "multipass does not know this user: run "
+		    "'multipass authenticate' (an authorised user sets the "
+		    "passphrase with 'multipass set local.passphrase')");
+		return msg;
+	}
+	if (strstr(e, "Error enabling mount support") != NULL) {
+		xasprintf(&msg, "multipass could not install sshfs in VM %s "
+		    "(the first mount needs the VM to reach the internet): "
+		    "run 'multipass exec %s -- sudo snap install "
+		    "multipass-sshfs', then try again", name, name);
+		return msg;
+	}
+	if (strstr(e, "Mounts are disabled") != NULL) {
+		xasprintf(&msg, "mounts are disabled in multipass: run "
+		    "'multipass set local.privileged-mounts=true'");
+		return msg;
+	}
+	if (strcmp(cmd, "launch") == 0 && (strstr(e, "timed out") != NULL ||
+	    r->status == 5)) {
+		xasprintf(&msg, "launching VM %s timed out; it may still be "
+		    "coming up: check with 'agentrun vm status'", name);
+		return msg;
+	}
+	if (strstr(e, "is unknown or unreachable") != NULL) {
+		xasprintf(&msg, "multipass cannot reach its image server yet "
+		    "(this happens for a while after the host boots): try "
+		    "again in a few minutes");
+		return msg;
+	}
+	if ((line = first_error(e)) == NULL)
+		xasprintf(&msg, "multipass %s failed with status %d", cmd,
+		    r->status);
+	else {
+		xasprintf(&msg, "multipass %s failed: %s", cmd, line);
+		free(line);
+	}
+	return msg;
+}
+
+/* --- info ------------------------------------------------------------- */
+
+static char **
+json_strings(const cJSON *a)
+{
+	const cJSON	*e;
+	char		**v;
+	size_t		  n = 0;
+
+	v = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *v);
+	cJSON_ArrayForEach(e, a) {
+		if (cJSON_IsString(e))
+			v[n++] = xstrdup(e->valuestring);
+	}
+	return v;
+}
+
+static void
+strv_free(char **v)
+{
+	size_t	i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+int
+mp_info_parse(const char *json, size_t len, const char *name,
+    struct mp_info *info, char **cause)
+{
+	cJSON		*root;
+	const cJSON	*inst, *state, *mounts, *m, *src, *rel;
+	struct mp_mount	*mm;
+	int		 rv = -1;
+
+	memset(info, 0, sizeof *info);
+	if ((root = cJSON_ParseWithLength(json, len)) == NULL) {
+		xasprintf(cause, "multipass info printed something that is "
+		    "not JSON");
+		return -1;
+	}
+	inst = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(root, "info"), name);
+	if (!cJSON_IsObject(inst)) {
+		xasprintf(cause, "multipass info did not describe %s", name);
+		goto out;
+	}
+	state = cJSON_GetObjectItemCaseSensitive(inst, "state");
+	if (!cJSON_IsString(state)) {
+		xasprintf(cause, "multipass info gave no state for %s", name);
+		goto out;
+	}
+	info->name = xstrdup(name);
+	info->state = xstrdup(state->valuestring);
+	rel = cJSON_GetObjectItemCaseSensitive(inst, "image_release");
+	if (cJSON_IsString(rel))
+		info->release = xstrdup(rel->valuestring);
+	mounts = cJSON_GetObjectItemCaseSensitive(inst, "mounts");
+	if (cJSON_IsObject(mounts)) {
+		info->mounts = xcalloc((size_t)cJSON_GetArraySize(mounts) + 1,
+		    sizeof *info->mounts);
+		cJSON_ArrayForEach(m, mounts) {
+			src = cJSON_GetObjectItemCaseSensitive(m,
+			    "source_path");
+			if (!cJSON_IsString(src) || m->string == NULL)
+				continue;
+			mm = &info->mounts[info->n_mounts++];
+			mm->target = xstrdup(m->string);
+			mm->source = xstrdup(src->valuestring);
+			mm->uid_maps = json_strings(
+			    cJSON_GetObjectItemCaseSensitive(m,
+			    "uid_mappings"));
+			mm->gid_maps = json_strings(
+			    cJSON_GetObjectItemCaseSensitive(m,
+			    "gid_mappings"));
+		}
+	}
+	rv = 0;
+out:
+	cJSON_Delete(root);
+	if (rv != 0)
+		mp_info_free(info);
+	return rv;
+}
+
+void
+mp_info_free(struct mp_info *info)
+{
+	size_t	i;
+
+	for (i = 0; i < info->n_mounts; i++) {
+		free(info->mounts[i].target);
+		free(info->mounts[i].source);
+		strv_free(info->mounts[i].uid_maps);
+		strv_free(info->mounts[i].gid_maps);
+	}
+	free(info->mounts);
+	free(info->name);
+	free(info->state);
+	free(info->release);
+	memset(info, 0, sizeof *info);
+}
+
+int
+mp_info(const char *name, struct mp_info *info, char **cause)
+{
+	const char		*argv[] = { "info", name,
+	    "--no-runtime-information", "--format", "json", NULL };
+	struct mp_call		 c = { argv, MP_TIMEOUT_INFO, 0, NULL, NULL };
+	struct mp_result	 r;
+	char			*needle;
+	int			 rv = -1;
+
+	memset(info, 0, sizeof *info);
+	if (mp_run(&c, &r, cause) != 0)
+		return -1;
+	if (r.status != 0 || r.timed_out) {
+		xasprintf(&needle, "instance \"%s\" does not exist", name);
+		if (!r.timed_out && strstr(r.err.data, needle) != NULL)
+			rv = 0;
+		else
+			*cause = mp_error("info", name, &r);
+		free(needle);
+		goto out;
+	}
+	if (mp_info_parse(r.out.data, r.out.len, name, info, cause) == 0)
+		rv = 1;
+out:
+	mp_result_free(&r);
+	return rv;
+}
+
+/* --- version ---------------------------------------------------------- */
+
+int
+mp_version(char **client, char **daemon, char **cause)
+{
+	const char		*argv[] = { "version", "--format", "json", NULL };
+	struct mp_call		 c = { argv, MP_TIMEOUT_INFO, 0, NULL, NULL };
+	struct mp_result	 r;
+	cJSON			*root = NULL;
+	const cJSON		*v;
+	int			 rv = -1;
+
+	*client = *daemon = NULL;
+	if (mp_run(&c, &r, cause) != 0)
+		return -1;
+	if (r.status != 0 || r.timed_out ||
+	    (root = cJSON_Parse(r.out.data)) == NULL) {
+		*cause = mp_error("version", "", &r);
+		goto out;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(root, "multipass");
+	if (cJSON_IsString(v))
+		*client = xstrdup(v->valuestring);
+	v = cJSON_GetObjectItemCaseSensitive(root, "multipassd");
+	if (cJSON_IsString(v))
+		*daemon = xstrdup(v->valuestring);
+	if (*client == NULL) {
+		xasprintf(cause, "multipass version printed no version");
+		goto out;
+	}
+	rv = 0;
+out:
+	cJSON_Delete(root);
+	mp_result_free(&r);
+	return rv;
+}
+
+int
+mp_version_loops_on_4(const char *v)
+{
+	long	 major, minor;
+	char	*end;
+
+	if (v == NULL)
+		return 1;
+	major = strtol(v, &end, 10);
+	if (*end != '.')
+		return 1;
+	minor = strtol(end + 1, &end, 10);
+	return major < 1 || (major == 1 && minor <= 16);
+}
