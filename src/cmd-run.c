@@ -331,7 +331,7 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 
 	run_git(project, &s.git_head_after, &s.git_dirty_after);
 	if (rec != NULL && recorder_finish(rec, status, &cause) != 0) {
-		log_warn("%s", cause);
+		log_error("warning: %s", cause);	/* shown even with -q */
 		free(cause);
 		cause = NULL;
 	}
