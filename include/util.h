@@ -15,7 +15,7 @@ void	*xrealloc(void *, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 int	 xasprintf(char **, const char *, ...) PRINTFLIKE(2, 3);
-int	 xvasprintf(char **, const char *, va_list);
+int	 xvasprintf(char **, const char *, va_list) PRINTFLIKE(2, 0);
 
 /* A growable buffer; data is always NUL-terminated after buf_add*. */
 struct buf {

@@ -189,6 +189,8 @@ log_get_verbosity(void)
 	return log_verbosity;
 }
 
+static void log_vprint(const char *, const char *, va_list) PRINTFLIKE(2, 0);
+
 static void
 log_vprint(const char *prefix, const char *fmt, va_list ap)
 {
