@@ -1,4 +1,422 @@
-/* cmd-vm.c: stub, replaced by its owner. */
+/* cmd-vm.c: 'agentrun vm status|start|stop|delete|mounts|provision' and
+ * 'agentrun doctor' (one line per check: ok, or what to do). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cmd.h"
-int cmd_vm(struct globals *g, int argc, char **argv) { (void)g; (void)argc; (void)argv; fprintf(stderr, "agentrun: not implemented yet\n"); return 1; }
-int cmd_doctor(struct globals *g, int argc, char **argv) { (void)g; (void)argc; (void)argv; fprintf(stderr, "agentrun: not implemented yet\n"); return 1; }
+#include "config.h"
+#include "multipass.h"
+#include "session.h"
+#include "util.h"
+#include "vm.h"
+
+struct vm_ctx {
+	struct config	 cfg;
+	const char	*name;
+};
+
+static int
+vm_ctx_init(struct globals *g, struct vm_ctx *c)
+{
+	char	*cause = NULL;
+
+	if (config_load(&c->cfg, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		config_free(&c->cfg);
+		return -1;
+	}
+	c->name = g->vm != NULL ? g->vm : c->cfg.vm.name;
+	if (vm_name_valid(c->name, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		config_free(&c->cfg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Run one multipass command on the VM; EXIT_OK or EXIT_ERROR. */
+static int
+vm_simple(const char *const *argv, int timeout, const char *name)
+{
+	struct mp_call		 c = { argv, timeout, 0, NULL, NULL };
+	struct mp_result	 r;
+	char			*cause = NULL;
+	int			 rv = EXIT_ERROR;
+
+	if (mp_run(&c, &r, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		return EXIT_ERROR;
+	}
+	if (r.status == 0 && !r.timed_out)
+		rv = EXIT_OK;
+	else {
+		cause = mp_error(argv[0], name, &r);
+		log_error("%s", cause);
+		free(cause);
+	}
+	mp_result_free(&r);
+	return rv;
+}
+
+/* 1 exists (info filled), 0 not, -1 error (printed). */
+static int
+vm_lookup(const char *name, struct mp_info *info)
+{
+	char	*cause = NULL;
+	int	 r;
+
+	if ((r = mp_info(name, info, &cause)) < 0) {
+		log_error("%s", cause);
+		free(cause);
+	}
+	return r;
+}
+
+static int
+vm_status(struct vm_ctx *c)
+{
+	struct mp_info	 info;
+	size_t		 i;
+	int		 r;
+
+	if ((r = vm_lookup(c->name, &info)) < 0)
+		return EXIT_ERROR;
+	printf("vm:       %s\n", c->name);
+	if (r == 0) {
+		printf("state:    not created ('agentrun claude' or 'agentrun "
+		    "vm start' creates it)\n");
+		return EXIT_OK;
+	}
+	printf("state:    %s\n", info.state);
+	if (info.release != NULL && *info.release != '\0')
+		printf("image:    %s\n", info.release);
+	if (info.n_mounts == 0)
+		printf("mounts:   none\n");
+	for (i = 0; i < info.n_mounts; i++)
+		printf("mount:    %s => %s\n", info.mounts[i].source,
+		    info.mounts[i].target);
+	vm_live_print(c->name, stdout);
+	mp_info_free(&info);
+	return EXIT_OK;
+}
+
+static int
+vm_mounts(struct vm_ctx *c)
+{
+	struct mp_info	 info;
+	size_t		 i;
+	int		 r;
+
+	if ((r = vm_lookup(c->name, &info)) < 0)
+		return EXIT_ERROR;
+	if (r == 0) {
+		log_error("VM %s does not exist", c->name);
+		return EXIT_ERROR;
+	}
+	for (i = 0; i < info.n_mounts; i++)
+		printf("%s => %s\n", info.mounts[i].source,
+		    info.mounts[i].target);
+	mp_info_free(&info);
+	return EXIT_OK;
+}
+
+static int
+vm_agent_of(struct vm_ctx *c, const char *agent_name,
+    const struct agent_profile **agent)
+{
+	*agent = config_agent(&c->cfg, agent_name != NULL ? agent_name :
+	    c->cfg.agents[0].name);
+	if (*agent == NULL) {
+		log_error("no agent profile '%s' in the config", agent_name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Launch (and provision) or start; with provision set, (re)install the
+ * agent in any case. */
+static int
+vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
+{
+	struct mp_info	 info;
+	char		*cause = NULL;
+	int		 r, lockfd, rv = EXIT_ERROR;
+
+	if ((lockfd = vm_lock_open(c->name, &cause)) < 0)
+		goto out;
+	if ((r = vm_lookup(c->name, &info)) < 0)
+		goto out;
+	if (r == 0) {
+		if (provision) {
+			xasprintf(&cause, "VM %s does not exist: 'agentrun vm "
+			    "start' creates it", c->name);
+			goto out;
+		}
+		if (vm_launch(&c->cfg, c->name, &cause) != 0)
+			goto out;
+		provision = 1;
+	} else {
+		if (strcmp(info.state, "Deleted") == 0) {
+			xasprintf(&cause, "VM %s is deleted but not purged: "
+			    "run 'multipass recover %s' or 'agentrun vm "
+			    "delete'", c->name, c->name);
+			mp_info_free(&info);
+			goto out;
+		}
+		if (strcmp(info.state, "Running") != 0 &&
+		    vm_start(c->name, &cause) != 0) {
+			mp_info_free(&info);
+			goto out;
+		}
+		mp_info_free(&info);
+	}
+	if (provision && vm_provision(c->name, agent, &cause) != 0)
+		goto out;
+	rv = EXIT_OK;
+out:
+	vm_lock_close(lockfd);
+	if (cause != NULL) {
+		log_error("%s", cause);
+		free(cause);
+	}
+	return rv;
+}
+
+/* Stop and delete refuse while a session is live, unless forced. */
+static int
+vm_busy(struct vm_ctx *c, const char *what, int force)
+{
+	if (force)
+		return 0;
+	if (vm_live_print(c->name, stderr) == 0)
+		return 0;
+	log_error("not %s VM %s while a session uses it (above); use --force",
+	    what, c->name);
+	return 1;
+}
+
+int
+cmd_vm(struct globals *g, int argc, char **argv)
+{
+	struct vm_ctx			 c;
+	const struct agent_profile	*agent;
+	const char			*sub, *arg = NULL;
+	int				 i, force = 0, rv;
+
+	if (argc < 2)
+		return usage_error("vm", "which one: status, start, stop, "
+		    "delete, mounts or provision?");
+	sub = argv[1];
+	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0)
+		return usage_print("vm");
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return usage_print("vm");
+		if (strcmp(argv[i], "--force") == 0 && (strcmp(sub, "stop") == 0
+		    || strcmp(sub, "delete") == 0))
+			force = 1;
+		else if (argv[i][0] == '-')
+			return usage_error("vm", "unknown option: %s", argv[i]);
+		else if (strcmp(sub, "provision") == 0 && arg == NULL)
+			arg = argv[i];
+		else
+			return usage_error("vm", "unexpected argument: %s",
+			    argv[i]);
+	}
+	if (strcmp(sub, "status") != 0 && strcmp(sub, "start") != 0 &&
+	    strcmp(sub, "stop") != 0 && strcmp(sub, "delete") != 0 &&
+	    strcmp(sub, "mounts") != 0 && strcmp(sub, "provision") != 0)
+		return usage_error("vm", "unknown vm command: %s", sub);
+	if (vm_ctx_init(g, &c) != 0)
+		return EXIT_ERROR;
+
+	if (strcmp(sub, "status") == 0)
+		rv = vm_status(&c);
+	else if (strcmp(sub, "mounts") == 0)
+		rv = vm_mounts(&c);
+	else if (strcmp(sub, "start") == 0 || strcmp(sub, "provision") == 0) {
+		if (vm_agent_of(&c, arg, &agent) != 0)
+			rv = EXIT_USAGE;
+		else
+			rv = vm_up(&c, agent, strcmp(sub, "provision") == 0);
+	} else if (strcmp(sub, "stop") == 0) {
+		const char	*a[] = { "stop", c.name, NULL };
+
+		rv = vm_busy(&c, "stopping", force) ? EXIT_ERROR :
+		    vm_simple(a, MP_TIMEOUT_STOP, c.name);
+	} else {
+		const char	*a[] = { "delete", "--purge", c.name, NULL };
+
+		rv = vm_busy(&c, "deleting", force) ? EXIT_ERROR :
+		    vm_simple(a, MP_TIMEOUT_DELETE, c.name);
+		if (rv == EXIT_OK)
+			log_info("deleted VM %s", c.name);
+	}
+	config_free(&c.cfg);
+	return rv;
+}
+
+/* --- doctor ----------------------------------------------------------- */
+
+static int
+check(int ok, const char *fmt, ...) PRINTFLIKE(2, 3);
+
+static int
+check(int ok, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	printf("%-6s", ok ? "ok" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	return ok ? 0 : 1;
+}
+
+static int
+doctor_vm(const char *name, const struct config *cfg)
+{
+	struct mp_info	 info;
+	char		*cause = NULL, *home;
+	const char	*h = getenv("HOME");
+	size_t		 i;
+	int		 r, bad = 0;
+
+	if ((r = mp_info(name, &info, &cause)) < 0) {
+		bad += check(0, "vm %s: %s", name, cause);
+		free(cause);
+		return bad;
+	}
+	if (r == 0)
+		return check(1, "vm %s: not created yet ('agentrun claude' "
+		    "creates it: %d CPUs, %s memory, %s disk)", name,
+		    cfg->vm.cpus, cfg->vm.memory, cfg->vm.disk);
+	if (strcmp(info.state, "Deleted") == 0)
+		bad += check(0, "vm %s: deleted but not purged: run "
+		    "'agentrun vm delete' or 'multipass recover %s'", name,
+		    name);
+	else if (strcmp(info.state, "Running") == 0 ||
+	    strcmp(info.state, "Stopped") == 0 ||
+	    strcmp(info.state, "Suspended") == 0)
+		bad += check(1, "vm %s: %s", name, info.state);
+	else
+		bad += check(0, "vm %s: %s: try 'agentrun vm stop' then "
+		    "'agentrun vm start'", name, info.state);
+	home = h != NULL ? xstrdup(h) : NULL;
+	for (i = 0; i < info.n_mounts; i++) {
+		if (vm_mount_allowed(info.mounts[i].source, home, 0, &cause)
+		    != 0) {
+			bad += check(0, "mount %s => %s: %s; remove it with "
+			    "'multipass umount %s:%s'", info.mounts[i].source,
+			    info.mounts[i].target, cause, name,
+			    info.mounts[i].target);
+			free(cause);
+			cause = NULL;
+		} else
+			check(1, "mount %s => %s", info.mounts[i].source,
+			    info.mounts[i].target);
+	}
+	if (info.n_mounts == 0)
+		check(1, "mounts: none (each session mounts its project)");
+	if (info.n_mounts > 1)
+		check(1, "mounts: %zu; the next session keeps only its "
+		    "project", info.n_mounts);
+	free(home);
+	mp_info_free(&info);
+	return bad;
+}
+
+int
+cmd_doctor(struct globals *g, int argc, char **argv)
+{
+	struct config	 cfg;
+	char		*cause = NULL, *path, *client = NULL, *daemon = NULL;
+	char		*dir;
+	const char	*name;
+	int		 bad = 0, i, have_cfg;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return usage_print("doctor");
+		return usage_error("doctor", "unexpected argument: %s",
+		    argv[i]);
+	}
+
+	have_cfg = config_load(&cfg, &cause) == 0;
+	if (!have_cfg) {
+		bad += check(0, "config: %s", cause);
+		free(cause);
+		cause = NULL;
+	} else
+		check(1, "config: %s", cfg.path != NULL ? cfg.path :
+		    "none, using the defaults");
+	name = g->vm != NULL ? g->vm : cfg.vm.name;
+	if (vm_name_valid(name, &cause) != 0) {
+		bad += check(0, "vm name: %s", cause);
+		free(cause);
+		cause = NULL;
+	}
+
+	if ((dir = session_dir(1, &cause)) == NULL) {
+		bad += check(0, "store: %s", cause);
+		free(cause);
+		cause = NULL;
+	} else {
+		bad += check(access(dir, W_OK) == 0, "store: %s%s", dir,
+		    access(dir, W_OK) == 0 ? "" : ": not writable");
+		free(dir);
+	}
+	if ((dir = xdg_dir("XDG_STATE_HOME", ".local/state")) != NULL) {
+		if (mkdir_p(dir, 0700) != 0)
+			bad += check(0, "state: %s: %s", dir, strerror(errno));
+		else
+			check(1, "state: %s", dir);
+		free(dir);
+	}
+
+	if ((path = mp_find()) == NULL) {
+		bad += check(0, "multipass: not installed: %s",
+		    mp_install_hint());
+		goto out;
+	}
+	if (mp_version(&client, &daemon, &cause) != 0) {
+		bad += check(0, "multipass: %s", cause);
+		free(cause);
+		cause = NULL;
+		goto out;
+	}
+	check(1, "multipass %s: %s%s", client, path,
+	    mp_path_is_snap(path) ? " (snap: only non-hidden folders under "
+	    "/home can be mounted)" : "");
+	if (daemon == NULL) {
+		struct mp_result	r;
+
+		memset(&r, 0, sizeof r);
+		buf_init(&r.err);
+		buf_adds(&r.err, "cannot connect to the multipass socket");
+		cause = mp_error("version", name, &r);
+		bad += check(0, "daemon: %s", cause);
+		mp_result_free(&r);
+		free(cause);
+		cause = NULL;
+		goto out;
+	}
+	check(1, "daemon: multipassd %s", daemon);
+	if (vm_name_valid(name, &cause) == 0)
+		bad += doctor_vm(name, &cfg);
+	free(cause);
+	cause = NULL;
+out:
+	free(path);
+	free(client);
+	free(daemon);
+	config_free(&cfg);
+	return bad > 0 ? EXIT_ERROR : EXIT_OK;
+}

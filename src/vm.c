@@ -620,14 +620,9 @@ int
 vm_start(const char *name, char **cause)
 {
 	const char	*argv[] = { "start", name, NULL };
-	struct progress	 p = { NULL, 0 };
-	int		 rv;
 
 	log_info("starting VM %s", name);
-	rv = vm_mp(argv, MP_TIMEOUT_START, 0, name, vm_progress_cb, &p,
-	    cause);
-	free(p.last);
-	return rv;
+	return vm_mp(argv, MP_TIMEOUT_START, 0, name, NULL, NULL, cause);
 }
 
 /* A guest command as root, without a working directory (so multipass's
