@@ -23,7 +23,6 @@
 #define CAST_CHUNK	4096			/* escape input per reserve */
 
 static const char cast_fffd[3] = { '\xef', '\xbf', '\xbd' };
-static const char cast_hex[16] = "0123456789abcdef";
 
 /* Byte classes for escaping: 0 copy, 1 escape, 2 UTF-8 lead or stray. */
 #define C1 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
@@ -162,47 +161,67 @@ utf8_sanitize(struct buf *b, const char *s0, size_t n)
  * Escaping.
  */
 
-static char *
-cast_escape_ascii(char *o, unsigned char c)
+/* The escape for each ASCII byte of class 1: its length, then the text.
+ * Six bytes are always copied; the length says how many count. */
+static const char cast_esc_seq[128][7] = {
+	[0x00] = { 6, '\\', 'u', '0', '0', '0', '0' },
+	[0x01] = { 6, '\\', 'u', '0', '0', '0', '1' },
+	[0x02] = { 6, '\\', 'u', '0', '0', '0', '2' },
+	[0x03] = { 6, '\\', 'u', '0', '0', '0', '3' },
+	[0x04] = { 6, '\\', 'u', '0', '0', '0', '4' },
+	[0x05] = { 6, '\\', 'u', '0', '0', '0', '5' },
+	[0x06] = { 6, '\\', 'u', '0', '0', '0', '6' },
+	[0x07] = { 6, '\\', 'u', '0', '0', '0', '7' },
+	[0x08] = { 2, '\\', 'b' },
+	[0x09] = { 2, '\\', 't' },
+	[0x0a] = { 2, '\\', 'n' },
+	[0x0b] = { 6, '\\', 'u', '0', '0', '0', 'b' },
+	[0x0c] = { 2, '\\', 'f' },
+	[0x0d] = { 2, '\\', 'r' },
+	[0x0e] = { 6, '\\', 'u', '0', '0', '0', 'e' },
+	[0x0f] = { 6, '\\', 'u', '0', '0', '0', 'f' },
+	[0x10] = { 6, '\\', 'u', '0', '0', '1', '0' },
+	[0x11] = { 6, '\\', 'u', '0', '0', '1', '1' },
+	[0x12] = { 6, '\\', 'u', '0', '0', '1', '2' },
+	[0x13] = { 6, '\\', 'u', '0', '0', '1', '3' },
+	[0x14] = { 6, '\\', 'u', '0', '0', '1', '4' },
+	[0x15] = { 6, '\\', 'u', '0', '0', '1', '5' },
+	[0x16] = { 6, '\\', 'u', '0', '0', '1', '6' },
+	[0x17] = { 6, '\\', 'u', '0', '0', '1', '7' },
+	[0x18] = { 6, '\\', 'u', '0', '0', '1', '8' },
+	[0x19] = { 6, '\\', 'u', '0', '0', '1', '9' },
+	[0x1a] = { 6, '\\', 'u', '0', '0', '1', 'a' },
+	[0x1b] = { 6, '\\', 'u', '0', '0', '1', 'b' },
+	[0x1c] = { 6, '\\', 'u', '0', '0', '1', 'c' },
+	[0x1d] = { 6, '\\', 'u', '0', '0', '1', 'd' },
+	[0x1e] = { 6, '\\', 'u', '0', '0', '1', 'e' },
+	[0x1f] = { 6, '\\', 'u', '0', '0', '1', 'f' },
+	[0x22] = { 2, '\\', '"' },
+	[0x5c] = { 2, '\\', '\\' },
+	[0x7f] = { 6, '\\', 'u', '0', '0', '7', 'f' },
+};
+
+/* Are all eight bytes of w copied as they are (class 0)? No byte below
+ * 0x20, no '"' or '\\', none at or above 0x7f. */
+static int
+cast_word_plain(uint64_t w)
 {
-	*o++ = '\\';
-	switch (c) {
-	case '"':
-	case '\\':
-		*o++ = (char)c;
-		break;
-	case '\n':
-		*o++ = 'n';
-		break;
-	case '\r':
-		*o++ = 'r';
-		break;
-	case '\t':
-		*o++ = 't';
-		break;
-	case '\b':
-		*o++ = 'b';
-		break;
-	case '\f':
-		*o++ = 'f';
-		break;
-	default:
-		*o++ = 'u';
-		*o++ = '0';
-		*o++ = '0';
-		*o++ = cast_hex[c >> 4];
-		*o++ = cast_hex[c & 0xf];
-		break;
-	}
-	return o;
+	const uint64_t	 ones = 0x0101010101010101ULL;
+	const uint64_t	 high = 0x8080808080808080ULL;
+	uint64_t	 q = w ^ (ones * '"'), b = w ^ (ones * '\\'), t;
+
+	t = ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+	    ((b - ones) & ~b) | (((w & ~high) + ones) | w);
+	return (t & high) == 0;
 }
 
 size_t
 cast_escape(struct buf *b, const char *s0, size_t len, int final)
 {
 	const unsigned char	*s = (const unsigned char *)s0;
-	size_t			 i = 0, end, start;
+	size_t			 i = 0, end;
 	char			*o;
+	uint64_t		 w;
 	int			 k, stop = 0;
 
 	while (i < len && !stop) {
@@ -212,17 +231,21 @@ cast_escape(struct buf *b, const char *s0, size_t len, int final)
 		buf_reserve(b, (end - i) * 6 + 8);
 		o = b->data + b->len;
 		while (i < end) {
-			start = i;
-			while (i < end && cast_esc_class[s[i]] == 0)
-				i++;
-			if (i != start) {
-				memcpy(o, s + start, i - start);
-				o += i - start;
-				if (i == end)
+			while (end - i >= 8) {
+				memcpy(&w, s + i, 8);
+				if (!cast_word_plain(w))
 					break;
+				memcpy(o, &w, 8);
+				o += 8;
+				i += 8;
 			}
+			while (i < end && cast_esc_class[s[i]] == 0)
+				*o++ = (char)s[i++];
+			if (i == end)
+				break;
 			if (s[i] < 0x80) {
-				o = cast_escape_ascii(o, s[i]);
+				memcpy(o, cast_esc_seq[s[i]] + 1, 6);
+				o += cast_esc_seq[s[i]][0];
 				i++;
 				continue;
 			}

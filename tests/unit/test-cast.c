@@ -168,6 +168,28 @@ test_escape_ascii(void **state)
 	assert_int_equal(b.len, 3);
 	buf_free(&b);
 
+	/* Every byte at every place of a word: the same as on its own. */
+	{
+		char	 in[24], *one, *got, want[64];
+		int	 c, pos;
+
+		for (c = 0; c < 256; c++) {
+			in[0] = (char)c;
+			one = esc(in, 1);
+			for (pos = 0; pos < 24; pos++) {
+				memset(in, 'a', sizeof in);
+				in[pos] = (char)c;
+				got = esc(in, sizeof in);
+				snprintf(want, sizeof want, "%.*s%s%.*s", pos,
+				    "aaaaaaaaaaaaaaaaaaaaaaaa", one, 23 - pos,
+				    "aaaaaaaaaaaaaaaaaaaaaaaa");
+				assert_string_equal(got, want);
+				free(got);
+			}
+			free(one);
+		}
+	}
+
 	/* Nothing to escape still leaves a string. */
 	buf_init(&b);
 	assert_int_equal(cast_escape(&b, "", 0, 0), 0);
