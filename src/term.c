@@ -31,7 +31,7 @@ static int			term_handlers_done;
 const char *
 term_reset_string(int alt)
 {
-	return alt ? RESET_COMMON RESET_ALT : RESET_COMMON;
+	return alt ? RESET_ALT RESET_COMMON : RESET_COMMON;	/* leave alt first */
 }
 
 void

@@ -14,6 +14,7 @@ stty -g > "$T/before"
 echo "STATUS=\$?" > "$T/status"
 stty -g > "$T/after"
 echo WRAPDONE
+sleep 1	# let the test read the pane's modes while it is alive
 WRAP
 
 finish() {	# expected status
