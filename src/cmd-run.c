@@ -293,6 +293,11 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 		req.agent_args = kind == RUN_AGENT ? payload : NULL;
 		req.cmd = kind == RUN_CMD ? payload : NULL;
 		req.interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+		if (vm_check(&req, &cause) != 0) {	/* a refusal: exit 2 */
+			log_error("%s", cause);
+			status = EXIT_USAGE;
+			goto out;
+		}
 		if ((vm = vm_prepare(&req, &s, &argv, &cause)) == NULL) {
 			log_error("%s", cause);
 			goto out;
