@@ -1,0 +1,200 @@
+# completions/agentrun.bash: bash completion for agentrun.
+#
+# Installed as share/bash-completion/completions/agentrun, and built into
+# the binary: 'agentrun completion bash' prints this file and 'agentrun
+# init bash' prints it before shell/agentrun.bash. The options here follow
+# the usage texts in src/main.c. Sessions, VMs, agents and commands come
+# from 'agentrun __complete KIND', which reads agentrun's own files only
+# (never multipass) and prints one value a line, maybe a tab and a
+# description after it.
+
+# __agentrun_values KIND: the values of KIND into the array __agentrun_v.
+__agentrun_values() {
+	local bin=agentrun
+	case ${COMP_WORDS[0]-} in
+	*/*) bin=${COMP_WORDS[0]/#\~/$HOME} ;;
+	esac
+	mapfile -t __agentrun_v < <(command "$bin" __complete "$1" \
+	    2>/dev/null </dev/null)
+	__agentrun_v=("${__agentrun_v[@]%%$'\t'*}")
+}
+
+# __agentrun_add WORD...: add the words that start with $cur.
+__agentrun_add() {
+	local w
+	for w; do
+		[[ $w == "$cur"* ]] && COMPREPLY+=("$w")
+	done
+}
+
+__agentrun_add_values() {	# KIND
+	local -a __agentrun_v
+	__agentrun_values "$1"
+	__agentrun_add "${__agentrun_v[@]}"
+}
+
+# __agentrun_compgen ACTION: add what compgen -ACTION gives for $cur.
+__agentrun_compgen() {
+	mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen "$1" -- "$cur")
+}
+
+__agentrun_files() {	# -d: directories only
+	compopt -o filenames 2>/dev/null
+	__agentrun_compgen "${1:--f}"
+}
+
+# The values of an option's argument.
+__agentrun_optarg() {	# COMMAND OPTION
+	case $1:$2 in
+	:-C) __agentrun_files -d ;;
+	:--vm) __agentrun_add_values vms ;;
+	:--backend) __agentrun_add multipass local ;;
+	export:-f|export:--format) __agentrun_add cast cast-v2 raw text ;;
+	export:-o|export:--output) __agentrun_files ;;
+	init:--wrap) __agentrun_add_values agents ;;
+	esac	# --title TEXT, -n N, --speed X...: nothing to offer
+}
+
+# The options of a command (opts), those that take an argument (argopts),
+# whether the first word that is not an option ends them (agent: even one
+# that starts with -), and whether options may follow other words
+# (permute; else getopt stops at the first other word).
+__agentrun_options() {	# COMMAND
+	argopts= agent=0 permute=0
+	case $1 in
+	'')	opts='-C --vm --backend -q --quiet -v --verbose -h --help --version'
+		argopts='-C --vm --backend' ;;
+	ls)	opts='-a --all --json -n -h --help'; argopts='-n' ;;
+	show)	opts='--json -h --help' ;;
+	replay)	opts='--speed --idle-limit --at -h --help'
+		argopts='--speed --idle-limit --at' ;;
+	text)	opts='--at -h --help'; argopts='--at' ;;
+	export)	opts='-f --format -o --output -h --help'
+		argopts='-f --format -o --output' ;;
+	grep)	opts='-i --ignore-case -a --all -h --help' ;;
+	gc)	opts='--keep --older-than -n --dry-run -h --help'
+		argopts='--keep --older-than' ;;
+	init)	opts='--aliases --wrap -h --help'; argopts='--wrap' permute=1 ;;
+	cat|import|rm|vm|doctor|completion)
+		opts='-h --help' ;;
+	version|help)
+		opts= ;;
+	shell|run)
+		opts='--read-only --no-record --record-input --title -h --help'
+		argopts='--title' ;;
+	*)	# claude and the config's agents: other words are the agent's
+		opts='--read-only --no-record --record-input --title -h --help'
+		argopts='--title' agent=1 ;;
+	esac
+}
+
+_agentrun() {
+	local cur prev opt cmd= opts argopts w
+	local -i i=1 npos=0 optend=0 agent=0 permute=0
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]-}
+	prev=
+	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+
+	# The option whose argument is being completed, if any; bash splits
+	# --opt=value at the '='.
+	opt=
+	if [[ $cur == = && $prev == --* ]]; then
+		opt=$prev cur=
+	elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
+		opt=${COMP_WORDS[COMP_CWORD - 2]}
+	elif [[ $prev == -* ]]; then
+		opt=$prev
+	fi
+
+	# Walk the words before the cursor: global options, the command,
+	# its options (up to --, or the first other word as getopt does)
+	# and its other words, counted in npos.
+	__agentrun_options ''
+	while ((i < COMP_CWORD)); do
+		w=${COMP_WORDS[i]}
+		if ((optend)); then
+			npos+=1
+		elif [[ $w == -- ]]; then
+			[[ -n $cmd ]] && optend=1
+		elif [[ $w == -?* ]] &&
+		    { ((!agent)) || [[ " $opts " == *" $w "* ]]; }; then
+			if [[ " $argopts " == *" $w "* ]]; then
+				[[ ${COMP_WORDS[i + 1]-} == = ]] && i+=1
+				i+=1
+			fi
+		elif [[ -z $cmd ]]; then
+			cmd=$w
+			__agentrun_options "$cmd"
+		elif ((permute)); then
+			npos+=1
+		else
+			optend=1 npos=1
+		fi
+		i+=1
+	done
+
+	if ((!optend)) && [[ -n $opt && " $argopts " == *" $opt "* ]]; then
+		__agentrun_optarg "$cmd" "$opt"
+		return 0
+	fi
+	if ((!optend)) && [[ $cur == -* ]]; then
+		# shellcheck disable=SC2086
+		__agentrun_add $opts
+		return 0
+	fi
+	if [[ -z $cmd ]]; then
+		__agentrun_add_values commands
+		return 0
+	fi
+
+	case $cmd in
+	show|cat|replay|text|export)
+		if ((npos == 0)); then
+			compopt -o nosort 2>/dev/null
+			__agentrun_add_values sessions
+		fi ;;
+	rm)	compopt -o nosort 2>/dev/null
+		__agentrun_add_values sessions ;;
+	import)	((npos == 0)) && __agentrun_files ;;
+	vm)	((npos == 0)) &&
+		    __agentrun_add status start stop delete mounts provision ;;
+	init|completion)
+		((npos == 0)) && __agentrun_add bash zsh ;;
+	help)	((npos == 0)) && __agentrun_add_values commands ;;
+	ls|gc)	# shellcheck disable=SC2086
+		__agentrun_add $opts ;;
+	grep|doctor|version|shell) ;;
+	run)	# CMD runs in the VM; complete it as a command here.
+		if ((npos == 0)); then
+			__agentrun_compgen -c
+		else
+			compopt -o default 2>/dev/null
+		fi ;;
+	*)	# claude and the config's agents: the words are the agent's.
+		compopt -o default 2>/dev/null ;;
+	esac
+	return 0
+}
+
+# _agentrun_alias: completion for an alias of agentrun (arc='agentrun
+# claude'): the words of the alias take the place of its name.
+_agentrun_alias() {
+	local -a exp
+	local a=${BASH_ALIASES[${COMP_WORDS[0]}]-}
+	read -r -a exp <<<"$a"
+	((${#exp[@]} > 0)) || return 0
+	local -a COMP_WORDS=("${exp[@]}" "${COMP_WORDS[@]:1}")
+	local COMP_CWORD=$((COMP_CWORD + ${#exp[@]} - 1))
+	_agentrun
+}
+
+# _agentrun_wrapped: completion for a function NAME that runs agentrun
+# NAME (agentrun init --wrap NAME).
+_agentrun_wrapped() {
+	local -a COMP_WORDS=(agentrun "${COMP_WORDS[@]}")
+	local COMP_CWORD=$((COMP_CWORD + 1))
+	_agentrun
+}
+
+complete -F _agentrun agentrun

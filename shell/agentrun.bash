@@ -1,0 +1,32 @@
+# shell/agentrun.bash: what 'agentrun init bash' prints after
+# completions/agentrun.bash, for eval "$(agentrun init bash)". It only
+# defines functions; init appends a call for each feature asked for:
+#   __agentrun_setup_aliases       (init bash --aliases)
+#   __agentrun_setup_wrap AGENT    (init bash --wrap AGENT)
+
+# Short aliases, each completed like what it stands for.
+__agentrun_setup_aliases() {
+	alias arc='agentrun claude'
+	alias ars='agentrun shell'
+	alias arx='agentrun run'
+	alias arl='agentrun ls'
+	alias arr='agentrun replay'
+	alias arg='agentrun grep'
+	alias arv='agentrun vm'
+	complete -F _agentrun_alias arc ars arx arl arr arg arv
+}
+
+# A function AGENT that runs 'agentrun AGENT'; the real program stays
+# reachable as 'command AGENT'. init has checked that AGENT is an agent
+# profile, so it is a plain name ([a-z][a-z0-9_-]*).
+__agentrun_setup_wrap() {
+	case $1 in
+	[a-z]*) ;;
+	*) return 1 ;;
+	esac
+	case $1 in
+	*[!a-z0-9_-]*) return 1 ;;
+	esac
+	eval "function $1 { command agentrun $1 \"\$@\"; }"
+	complete -F _agentrun_wrapped "$1"
+}

@@ -1,0 +1,49 @@
+# shell/agentrun.zsh: what 'agentrun init zsh' prints before
+# completions/_agentrun, for eval "$(agentrun init zsh)". It makes sure
+# the completion system is loaded and defines functions; init appends a
+# call for each feature asked for:
+#   __agentrun_setup_aliases       (init zsh --aliases)
+#   __agentrun_setup_wrap AGENT    (init zsh --wrap AGENT)
+
+# The completion registers itself with compdef, which compinit defines.
+# Best put this after compinit in .zshrc; if it has not run, run it here.
+if ! (( $+functions[compdef] )); then
+	autoload -Uz compinit && compinit -i
+fi
+
+# Short aliases. zsh completes an alias as what it stands for; with
+# complete_aliases set it looks the alias up instead, and finds this.
+__agentrun_setup_aliases() {
+	alias arc='agentrun claude'
+	alias ars='agentrun shell'
+	alias arx='agentrun run'
+	alias arl='agentrun ls'
+	alias arr='agentrun replay'
+	alias arg='agentrun grep'
+	alias arv='agentrun vm'
+	compdef __agentrun_alias arc ars arx arl arr arg arv
+}
+
+__agentrun_alias() {
+	local -a exp
+	exp=(${(z)aliases[$words[1]]})
+	(( $#exp )) || return 1
+	words=($exp "${(@)words[2,-1]}")
+	(( CURRENT += $#exp - 1 ))
+	_agentrun
+}
+
+# A function AGENT that runs 'agentrun AGENT'; the real program stays
+# reachable as 'command AGENT'. init has checked that AGENT is an agent
+# profile, so it is a plain name.
+__agentrun_setup_wrap() {
+	[[ $1 == [a-z]* && $1 != *[^a-z0-9_-]* ]] || return 1
+	functions[$1]="command agentrun $1 \"\$@\""
+	compdef __agentrun_wrapped $1
+}
+
+__agentrun_wrapped() {
+	words=(agentrun "${(@)words}")
+	(( CURRENT++ ))
+	_agentrun
+}
