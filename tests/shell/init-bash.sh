@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# tests/shell/init-bash.sh: eval "$(agentrun init bash)" in fresh bash
+# shells registers the completion; short aliases only with --aliases; a
+# claude function only with --wrap claude, which runs 'agentrun claude
+# ARGS' while 'command claude' still reaches the real one. Also init's
+# usage errors, and an interactive bash in tmux completing after eval.
+. "$(dirname "$0")/../lib/common.sh"
+
+ln -s "$AGENTRUN" "$T/bin/agentrun"
+ALIASES=(arc ars arx arl arr arg arv)
+
+# fresh ARGS... -- SCRIPT: a new bash, no rc files, that evals init ARGS
+# and then runs SCRIPT; its output in OUT.
+fresh() {
+	local args=()
+	while [ "$1" != -- ]; do args+=("$1"); shift; done
+	shift
+	OUT=$(bash --norc --noprofile -c 'set -u
+		eval "$(agentrun init bash "$@")" || exit 9
+		'"$1" init-test "${args[@]}" 2>&1) ||
+		fail "bash (init bash ${args[*]}): $OUT"
+}
+
+fresh -- 'complete -p agentrun
+	for a in arc ars arx arl arr arg arv; do alias "$a" 2>/dev/null; done
+	type -t claude || echo "no claude"'
+assert_eq "complete -F _agentrun agentrun
+no claude" "$OUT" "plain init"
+
+fresh --aliases -- 'complete -p agentrun; alias; type -t claude ||
+	echo "no claude"'
+assert_contains "complete -F _agentrun agentrun" "$OUT"
+for a in "${ALIASES[@]}"; do
+	assert_contains "alias $a='agentrun " "$OUT" "--aliases"
+done
+assert_contains "alias arc='agentrun claude'" "$OUT"
+assert_contains "alias arr='agentrun replay'" "$OUT"
+assert_contains "no claude" "$OUT" "--aliases without --wrap"
+fresh --aliases -- 'complete -p arc arr'
+assert_eq "complete -F _agentrun_alias arc
+complete -F _agentrun_alias arr" "$OUT" "alias completion"
+
+fresh --wrap claude -- 'complete -p agentrun claude; type -t claude;
+	alias | grep -c agentrun || :'
+assert_eq "complete -F _agentrun agentrun
+complete -F _agentrun_wrapped claude
+function
+0" "$OUT" "--wrap claude"
+
+
+# The wrapper runs 'agentrun claude ARGS', quoting intact, and the real
+# claude stays reachable with 'command'. Fakes stand in for both.
+mkdir -p "$T/fake"
+printf '#!/bin/sh\nprintf "[%%s]" agentrun "$@"; echo\n' >"$T/fake/agentrun"
+printf '#!/bin/sh\necho "real claude $*"\n' >"$T/fake/claude"
+chmod +x "$T/fake/agentrun" "$T/fake/claude"
+OUT=$(bash --norc --noprofile -c '
+	eval "$("$1" init bash --wrap claude)"
+	PATH=$2:$PATH
+	claude --resume "two words"
+	command claude x' init-test "$AGENTRUN" "$T/fake" 2>&1)
+assert_eq "[agentrun][claude][--resume][two words]
+real claude x" "$OUT" "the claude wrapper"
+
+# Both, and the output is exactly completion + shell file + calls.
+ar init bash --aliases --wrap claude
+assert_eq 0 "$RC" "status"
+assert_eq "$(cat "$ROOT/completions/agentrun.bash" "$ROOT/shell/agentrun.bash")
+__agentrun_setup_aliases
+__agentrun_setup_wrap claude" "$OUT" "init bash output"
+ar init bash
+assert_eq "$(cat "$ROOT/completions/agentrun.bash" "$ROOT/shell/agentrun.bash")" \
+	"$OUT" "plain init bash output"
+
+# Usage errors exit 2 and say where to look.
+for args in "" "fish" "bash zsh" "bash --bogus" "bash --wrap" \
+    "bash --wrap nosuchagent" "bash --wrap ../x"; do
+	# shellcheck disable=SC2086
+	ar init $args
+	assert_eq 2 "$RC" "status of init $args"
+	assert_eq "" "$OUT" "stdout of init $args"
+	assert_contains "Try 'agentrun init --help'." "$ERR" "init $args"
+done
+ar completion
+assert_eq 2 "$RC" "completion without a shell"
+ar completion fish
+assert_eq 2 "$RC" "completion fish"
+ar init --help
+assert_eq 0 "$RC" "init --help"
+assert_contains "usage: agentrun init bash|zsh" "$OUT"
+ar init bash --aliases --help
+assert_eq 0 "$RC" "init bash --aliases --help"
+assert_contains "usage: agentrun init" "$OUT"
+# Agents from the config can be wrapped too.
+mkdir -p "$XDG_CONFIG_HOME/agentrun"
+echo '{ "agents": { "aider": {} } }' >"$XDG_CONFIG_HOME/agentrun/config.json"
+fresh --wrap=aider -- 'type -t aider; complete -p aider'
+assert_eq "function
+complete -F _agentrun_wrapped aider" "$OUT" "--wrap=aider"
+
+# An interactive bash: eval, then Tab on an alias and on the command.
+need tmux
+mkdir -p "$STORE" && : >"$STORE/20250101-090000-cccc.cast.zst"
+tm_start 100 30 bash --norc --noprofile -i
+tm send-keys -t t "PS1='$ '; eval \"\$(agentrun init bash --aliases)\"; echo ev''al-done" Enter
+tm_wait "eval-done"
+tm send-keys -t t "agentrun re" Tab
+tm_wait "$ agentrun replay"
+tm send-keys -t t C-u "arr 2025" Tab
+tm_wait "$ arr 20250101-090000-cccc"
+exit 0

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# tests/shell/zsh-completion.sh: a real interactive 'zsh -f' in tmux, with
+# compinit and completions/ on $fpath (the file autoloaded, as installed):
+# Tab after 'agentrun re' completes replay, 'agentrun replay <Tab>' lists
+# the store's ids, commands and formats come with their descriptions,
+# options are offered per command, and multipass is never called.
+. "$(dirname "$0")/../lib/common.sh"
+need zsh
+need tmux
+
+ln -s "$AGENTRUN" "$T/bin/agentrun"
+mkdir -p "$STORE" "$XDG_STATE_HOME/agentrun"
+for f in 20240101-000000-aaaa.cast.zst 20240101-000000-aaaa.json \
+    20240315-120000-bbbb.cast.zst 20250101-090000-cccc.json; do
+	: >"$STORE/$f"
+done
+: >"$XDG_STATE_HOME/agentrun/devbox.lock"
+mkdir -p "$T/fpath" && cp "$ROOT/completions/_agentrun" "$T/fpath/"
+
+tm_start 120 40 zsh -f
+# (no argument of send-keys may end in ';': tmux reads that as its own)
+tm send-keys -t t "PROMPT='%% '; fpath=($T/fpath \$fpath); autoload -Uz compinit; compinit -D -u; echo co''mpinit-done" Enter
+tm_wait compinit-done
+
+# type WORDS: a fresh line and screen, then WORDS and Tab.
+type_tab() {
+	tm send-keys -t t C-u C-l
+	sleep 0.2
+	tm send-keys -t t "$1" Tab
+}
+
+type_tab "agentrun re"
+tm_wait "% agentrun replay"
+
+type_tab "agentrun replay "
+for id in latest 20250101-090000-cccc 20240315-120000-bbbb \
+    20240101-000000-aaaa; do
+	tm_wait "$id"
+done
+tm_wait "-- the newest session"
+
+type_tab "agentrun "
+tm_wait "replay      -- play a session back in the terminal"
+tm_wait "claude      -- run Claude Code in the project's VM"
+assert_not_contains "__complete" "$(tm_capture)" "command list"
+
+type_tab "agentrun export -f "
+tm_wait "cast-v2  -- asciicast v2"
+
+type_tab "agentrun replay --"
+tm_wait "--idle-limit"
+tm_wait "--speed"
+
+type_tab "agentrun --vm "
+tm_wait "devbox"
+tm_wait "agentrun"
+
+type_tab "agentrun claude --no"
+tm_wait "% agentrun claude --no-record"
+
+type_tab "agentrun vm st"
+tm_wait "start"
+tm_wait "status"
+
+[ ! -s "$MULTIPASS_EMU_DIR/calls.log" ] ||
+	fail "completion called multipass: $(cat "$MULTIPASS_EMU_DIR/calls.log")"
+exit 0
