@@ -59,6 +59,8 @@ LIBOBJS	:= $(filter-out $(BUILD)/main.o,$(OBJS))
 EMBEDDED := $(sort $(wildcard shell/*) $(wildcard completions/*))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/%)
 TEST_HELPERS_SRCS := $(sort $(wildcard tests/lib/*.c))
 TEST_HELPERS := $(TEST_HELPERS_SRCS:tests/lib/%.c=$(BUILD)/tests/%)
 
@@ -106,11 +108,16 @@ $(BUILD)/tests/test-%: tests/unit/test-%.c $(BUILD)/libagentrun.a | $(BUILD)
 	    $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null) -o $@ $< \
 	    $(BUILD)/libagentrun.a $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
+# Fuzz targets, built with a plain main so the corpora run as tests.
+$(BUILD)/tests/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/standalone.c $(BUILD)/libagentrun.a | $(BUILD)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ \
+	    $< tests/fuzz/standalone.c $(BUILD)/libagentrun.a $(LDLIBS)
+
 # Small C programs the script tests use (tests/lib/*.c).
 $(BUILD)/tests/%: tests/lib/%.c | $(BUILD)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ $< $(LDLIBS)
 
-tests: $(BUILD)/agentrun $(UNIT_BINS) $(TEST_HELPERS)
+tests: $(BUILD)/agentrun $(UNIT_BINS) $(TEST_HELPERS) $(FUZZ_BINS)
 
 check: all tests
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run.sh $(SUITES)
@@ -118,8 +125,23 @@ check: all tests
 bench: all
 	@BUILD=$(BUILD) tests/bench/run.sh
 
+# libFuzzer (clang): each target for FUZZ_SECONDS on a copy of its corpus.
+FUZZ_SECONDS	?= 30
+FUZZ_FLAGS	:= -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
+FUZZ_DIR	:= build/libfuzzer
+FUZZ_NAMES	:= $(FUZZ_SRCS:tests/fuzz/fuzz-%.c=%)
 fuzz:
-	@$(MAKE) -f tests/fuzz/fuzz.mk FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30)
+	$(MAKE) BUILD=$(FUZZ_DIR) CC=clang \
+	    CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" $(FUZZ_DIR)/libagentrun.a
+	@set -e; for t in $(FUZZ_NAMES); do \
+	  clang $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $(FUZZ_DIR)/libfuzz-$$t \
+	    tests/fuzz/fuzz-$$t.c $(FUZZ_DIR)/libagentrun.a $(LDLIBS); \
+	  mkdir -p $(FUZZ_DIR)/corpus-$$t; cp tests/fuzz/corpus/$$t/* $(FUZZ_DIR)/corpus-$$t/; \
+	  echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
+	  $(FUZZ_DIR)/libfuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -print_final_stats=1 $(FUZZ_DIR)/corpus-$$t 2>&1 | \
+	    grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Done" ; \
+	done
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
