@@ -31,7 +31,8 @@ struct config {
 };
 
 /* Defaults, then the file if it exists. 0, or -1 with *cause like
- * "config.json: vm.memory: expected a size like \"4G\"". */
+ * "config.json: vm.memory: expected a size like \"4G\"". Either way cfg
+ * holds something (the defaults after a failure): config_free it. */
 int	 config_load(struct config *, char **cause);
 /* Same from an explicit path (tests, fuzzing) or text. */
 int	 config_load_file(struct config *, const char *path, char **cause);

@@ -240,6 +240,7 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	if (config_load(&cfg, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
+		config_free(&cfg);
 		return EXIT_USAGE;
 	}
 	if (kind == RUN_AGENT && (agent = config_agent(&cfg, agent_name))

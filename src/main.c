@@ -249,16 +249,15 @@ main_help(void)
 		if (!cmds[i].hidden)
 			printf("  %-12s%s\n", cmds[i].name, cmds[i].summary);
 	}
-	if (config_load(&cfg, &cause) == 0) {
-		for (i = 0; i < cfg.n_agents; i++) {
-			if (cmd_find(cfg.agents[i].name) != NULL)
-				continue;
-			printf("  %-12s%s\n", cfg.agents[i].name,
-			    cfg.agents[i].description != NULL ?
-			    cfg.agents[i].description : "an agent from the config");
-		}
-		config_free(&cfg);
+	(void)config_load(&cfg, &cause);	/* the defaults if it fails */
+	for (i = 0; i < cfg.n_agents; i++) {
+		if (cmd_find(cfg.agents[i].name) != NULL)
+			continue;
+		printf("  %-12s%s\n", cfg.agents[i].name,
+		    cfg.agents[i].description != NULL ?
+		    cfg.agents[i].description : "an agent from the config");
 	}
+	config_free(&cfg);
 	free(cause);
 	printf("\nSee 'agentrun COMMAND --help' for a command's options.\n");
 }
@@ -303,10 +302,9 @@ cmd_help(struct globals *g, int argc, char **argv)
 			char		*cause = NULL;
 			int		 known = 0;
 
-			if (config_load(&cfg, &cause) == 0) {
+			if (config_load(&cfg, &cause) == 0)
 				known = config_agent(&cfg, argv[1]) != NULL;
-				config_free(&cfg);
-			}
+			config_free(&cfg);
 			free(cause);
 			if (!known)
 				return usage_error("help", "no such command: %s",
@@ -456,6 +454,7 @@ is_agent(const char *name)
 	if (config_load(&cfg, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
+		config_free(&cfg);
 		return -1;
 	}
 	found = config_agent(&cfg, name) != NULL;
