@@ -61,11 +61,13 @@ struct mp_strip {
 	struct buf	 done;		/* finished lines */
 	char		*last;		/* last progress message reported */
 	int		 esc;		/* inside an escape sequence */
+	mp_progress_cb	 cb;		/* told each new message, or NULL */
+	void		*arg;
 };
 void	 mp_strip_init(struct mp_strip *);
 void	 mp_strip_free(struct mp_strip *);
-/* Feed bytes; returns the current progress message if it changed since
- * the last call (valid until the next call), else NULL. */
+/* Feed bytes; each new progress message goes to cb. Returns the last
+ * new one of this chunk (valid until the next call), else NULL. */
 const char *mp_strip_feed(struct mp_strip *, const char *, size_t);
 char	*mp_strip_text(const char *, size_t);
 

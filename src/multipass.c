@@ -110,11 +110,31 @@ strip_message(const struct buf *line)
 	return xstrndup(line->data, n);
 }
 
+/* A message drawn on the current line is reported once, before the line
+ * is cleared and at the end of each chunk. */
+static const char *
+strip_report(struct mp_strip *st)
+{
+	char	*msg;
+
+	if ((msg = strip_message(&st->line)) == NULL)
+		return NULL;
+	if (st->last != NULL && strcmp(st->last, msg) == 0) {
+		free(msg);
+		return NULL;
+	}
+	free(st->last);
+	st->last = msg;
+	if (st->cb != NULL)
+		st->cb(st->arg, msg);
+	return msg;
+}
+
 const char *
 mp_strip_feed(struct mp_strip *st, const char *p, size_t len)
 {
-	char	*msg;
-	size_t	 i;
+	const char	*msg, *latest = NULL;
+	size_t		 i;
 
 	for (i = 0; i < len; i++) {
 		unsigned char	c = (unsigned char)p[i];
@@ -126,8 +146,11 @@ mp_strip_feed(struct mp_strip *st, const char *p, size_t len)
 		if (st->esc == 2) {
 			if (c >= 0x40 && c <= 0x7e) {
 				st->esc = 0;
-				if (c == 'K')
+				if (c == 'K') {
+					if ((msg = strip_report(st)) != NULL)
+						latest = msg;
 					buf_reset(&st->line);
+				}
 			}
 			continue;
 		}
@@ -140,6 +163,8 @@ mp_strip_feed(struct mp_strip *st, const char *p, size_t len)
 				st->line.data[--st->line.len] = '\0';
 			break;
 		case '\r':
+			if ((msg = strip_report(st)) != NULL)
+				latest = msg;
 			buf_reset(&st->line);
 			break;
 		case '\n':
@@ -153,15 +178,9 @@ mp_strip_feed(struct mp_strip *st, const char *p, size_t len)
 			break;
 		}
 	}
-	if ((msg = strip_message(&st->line)) == NULL)
-		return NULL;
-	if (st->last != NULL && strcmp(st->last, msg) == 0) {
-		free(msg);
-		return NULL;
-	}
-	free(st->last);
-	st->last = msg;
-	return msg;
+	if ((msg = strip_report(st)) != NULL)
+		latest = msg;
+	return latest;
 }
 
 char *
@@ -240,10 +259,9 @@ mp_log_call(const struct mp_call *c)
 }
 
 static int
-mp_read(int fd, struct buf *b, struct mp_strip *st, const struct mp_call *c)
+mp_read(int fd, struct buf *b, struct mp_strip *st)
 {
 	char		 chunk[8192];
-	const char	*msg;
 	ssize_t		 n;
 
 	n = read(fd, chunk, sizeof chunk);
@@ -255,9 +273,7 @@ mp_read(int fd, struct buf *b, struct mp_strip *st, const struct mp_call *c)
 		buf_add(b, chunk, (size_t)n);
 		return 1;
 	}
-	msg = mp_strip_feed(st, chunk, (size_t)n);
-	if (msg != NULL && c->progress_cb != NULL)
-		c->progress_cb(c->arg, msg);
+	mp_strip_feed(st, chunk, (size_t)n);
 	return 1;
 }
 
@@ -298,6 +314,8 @@ mp_run(const struct mp_call *c, struct mp_result *r, char **cause)
 	buf_init(&r->err);
 	r->status = -1;
 	mp_strip_init(&st);
+	st.cb = c->progress_cb;
+	st.arg = c->arg;
 	if ((path = mp_find()) == NULL) {
 		xasprintf(cause, "multipass is not installed: %s",
 		    mp_install_hint());
@@ -341,12 +359,12 @@ mp_run(const struct mp_call *c, struct mp_result *r, char **cause)
 			break;
 		}
 		if (pfd[0].fd >= 0 && pfd[0].revents != 0 &&
-		    !mp_read(pfd[0].fd, &r->out, &st, c)) {
+		    !mp_read(pfd[0].fd, &r->out, &st)) {
 			pfd[0].fd = -1;
 			open_fds--;
 		}
 		if (pfd[1].fd >= 0 && pfd[1].revents != 0 &&
-		    !mp_read(pfd[1].fd, &r->err, NULL, c)) {
+		    !mp_read(pfd[1].fd, &r->err, NULL)) {
 			pfd[1].fd = -1;
 			open_fds--;
 		}

@@ -580,7 +580,9 @@ vm_launch(const struct config *cfg, const char *name, char **cause)
 	log_info("creating VM %s (%d CPUs, %s memory, %s disk, image %s); "
 	    "this takes a few minutes", name, cfg->vm.cpus, cfg->vm.memory,
 	    cfg->vm.disk, cfg->vm.image);
-	rv = vm_mp(argv, cfg->vm.launch_timeout + 60, 0, name,
+	/* multipass's own --timeout should fire first; ours is the bound. */
+	rv = vm_mp(argv, cfg->vm.launch_timeout +
+	    (cfg->vm.launch_timeout < 60 ? cfg->vm.launch_timeout : 60), 0, name,
 	    vm_progress_cb, &p, cause);
 	free(p.last);
 	return rv;

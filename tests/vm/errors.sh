@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Failures become one actionable line and exit 125 (the session could not
+# be started), with no session left half-written in the store.
+. "$(dirname "$0")/../lib/common.sh"
+. "$ROOT/tests/data/multipass/vm-setup.sh"
+
+P=$(mkproj p)
+no_sessions() {	# nothing was recorded
+	local n
+	n=$(find "$STORE" -type f 2>/dev/null | wc -l | tr -d ' ')
+	assert_eq 0 "$n" "files in the store after: $1"
+}
+one_line() { assert_eq 1 "$(printf '%s\n' "$ERR" | wc -l | tr -d ' ')" "lines of [$ERR]"; }
+
+# multipass missing from PATH.
+OUT=$(cd "$P" && PATH=/usr/bin:/bin "$AGENTRUN" claude 2>"$T/stderr" </dev/null)
+RC=$? ERR=$(cat "$T/stderr")
+assert_eq 125 "$RC" "multipass missing"
+assert_match "agentrun: multipass is not installed: install it with 'sudo snap install multipass'*" "$ERR"
+one_line
+no_sessions "multipass missing"
+
+# Daemon down.
+export MULTIPASS_EMU_DAEMON_DOWN=1
+ar_in "$P" claude
+assert_eq 125 "$RC" "daemon down"
+assert_match "agentrun: the multipass daemon is not running: start it with *" "$ERR"
+one_line
+no_sessions "daemon down"
+unset MULTIPASS_EMU_DAEMON_DOWN
+
+# Not authenticated.
+MULTIPASS_EMU_UNAUTH=1 ar_in "$P" shell
+assert_eq 125 "$RC" "unauthenticated"
+assert_match "agentrun: *run 'multipass authenticate'*" "$ERR"
+one_line
+
+# Launch failures.
+MULTIPASS_EMU_FAIL_LAUNCH=error ar_in "$P" claude
+assert_eq 125 "$RC" "launch error"
+assert_contains "multipass cannot reach its image server yet" "$ERR"
+assert_eq none "$(vm_state)" "no VM after a failed launch"
+no_sessions "launch error"
+
+MULTIPASS_EMU_FAIL_LAUNCH=timeout ar_in "$P" claude
+assert_eq 125 "$RC" "launch timeout"
+assert_contains "agentrun: launching VM agentrun timed out; it may still be coming up: check with 'agentrun vm status'" "$ERR"
+no_sessions "launch timeout"
+# The VM came up anyway; vm status says so.
+ar vm status
+assert_contains "state:    Running" "$OUT"
+"$ROOT/tests/multipass" delete --purge agentrun
+
+MULTIPASS_EMU_FAIL_LAUNCH=client-timeout ar_in "$P" claude
+assert_eq 125 "$RC" "client timeout"
+assert_contains "agentrun vm status" "$ERR"
+"$ROOT/tests/multipass" delete --purge agentrun
+
+# A multipass that hangs is killed at the launch timeout.
+write_config '"vm": {"launch_timeout": 1}'
+start=$(date +%s)
+MULTIPASS_EMU_HANG=launch ar_in "$P" claude
+end=$(date +%s)
+assert_eq 125 "$RC" "hung launch"
+assert_contains "launching VM agentrun timed out; it may still be coming up" "$ERR"
+[ $((end - start)) -lt 120 ] || fail "hung launch took $((end - start))s"
+write_config
+
+# sshfs cannot be installed for the first mount.
+MULTIPASS_EMU_FAIL_MOUNT=sshfs ar_in "$P" run -- true
+assert_eq 125 "$RC" "sshfs"
+assert_contains "installing sshfs in the VM for its first mount" "$ERR"
+assert_contains "multipass could not install sshfs in VM agentrun (the first mount needs the VM to reach the internet)" "$ERR"
+
+# A snap multipass cannot see outside non-hidden /home: explained, not
+# passed through as "does not exist".
+MULTIPASS_EMU_SNAP=1 ar_in "$P" run -- true
+assert_eq 125 "$RC" "snap"
+assert_contains "agentrun: multipass cannot see $P: a snap install of multipass can only mount folders under /home" "$ERR"
+assert_not_contains "does not exist" "$ERR"
+assert_eq "" "$(vm_mounts)" "nothing mounted"
+
+# After all that, a normal run works.
+ar_in "$P" run -- echo fine
+assert_eq 0 "$RC" "normal run: $ERR"
+exit 0

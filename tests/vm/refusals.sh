@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Each refusal of DESIGN section 5: one clear line, exit 2, and the VM's
+# mounts unchanged.
+. "$(dirname "$0")/../lib/common.sh"
+. "$ROOT/tests/data/multipass/vm-setup.sh"
+
+P=$(mkproj ok)
+ar_in "$P" run -- true
+[ "$RC" = 0 ] || fail "setup: $RC: $ERR"
+before=$(vm_mounts)
+assert_eq "$P => $P" "$before"
+
+refuse() {	# dir want-glob [agentrun args...]
+	local d=$1 want=$2
+	shift 2
+	reset_calls
+	ar_in "$d" "$@" run -- true
+	[ "$RC" = 2 ] || fail "$d: status $RC, want 2: $ERR"
+	assert_match "agentrun: $want" "$ERR" "$d"
+	assert_eq 1 "$(printf '%s\n' "$ERR" | wc -l | tr -d ' ')" "one line for $d"
+	assert_eq "$before" "$(vm_mounts)" "mounts after $d"
+	# Nothing in the VM was touched: no mount, umount, exec.
+	if grep -Eq '^multipass (mount|umount|exec|launch)' "$CALLS"; then
+		fail "$d: changed the VM: $(cat "$CALLS")"
+	fi
+}
+
+refuse "$HOME" "refusing to mount your home folder $HOME: *"
+refuse / "refusing to mount /: *"
+refuse "$T" "refusing to mount $T: it contains your home folder $HOME*"
+refuse /etc "refusing to mount /etc: /etc is a system folder"
+refuse /usr/share "refusing to mount /usr/share: /usr is a system folder"
+for d in /mnt /srv /media /opt; do
+	[ -d "$d" ] || continue
+	refuse "$d" "refusing to mount $d: it holds many folders*"
+	break
+done
+mkdir -p "$HOME/.ssh/keys"
+refuse "$HOME/.ssh/keys" "refusing to mount $HOME/.ssh/keys: it is inside $HOME/.ssh*"
+refuse "$XDG_CONFIG_HOME/agentrun" "refusing to mount $XDG_CONFIG_HOME/agentrun: it is inside*"
+
+# Symlinks resolve before any check.
+ln -s "$HOME" "$T/homelink"
+refuse "$T/homelink" "refusing to mount your home folder $HOME: *"
+ln -s / "$T/rootlink"
+refuse "$T/rootlink" "refusing to mount /: *"
+ln -s /etc "$T/etclink"
+refuse "$T/etclink" "refusing to mount /etc: /etc is a system folder"
+# -C too.
+refuse "$P" "refusing to mount your home folder $HOME: *" -C "$T/homelink"
+
+# Paths multipass cannot express.
+mkdir -p "$T/a:b"
+refuse "$T/a:b" "cannot mount $T/a:b: multipass cannot express a path with ':'*"
+
+# Agentrun's own state outside HOME.
+mkdir -p "$T/state"
+XDG_STATE_HOME=$T/state/inner refuse "$T/state" "refusing to mount $T/state: it holds agentrun's own files*"
+
+# The VM name primary: Multipass mounts HOME into it.
+refuse "$P" "the VM name \"primary\" is refused: *" --vm primary
+refuse "$P" "VM name \"bad_name\" is not valid: *" --vm bad_name
+exit 0
