@@ -27,5 +27,21 @@ void	 render_text(struct render *, struct buf *);
  * cursor placed and shown/hidden. Never contains a query. */
 void	 render_ansi(struct render *, int max_cols, int max_rows,
 	     struct buf *);
+int	 render_cursor_visible(struct render *);
+int	 render_alt(struct render *);	/* the alternate screen is shown */
+
+/* Snapshots: the whole state of the terminal, to rebuild it exactly
+ * without feeding everything again. NULL where that is not possible (in
+ * the middle of an escape sequence, or after changed tab stops or
+ * DECSCL); take one again a little later. */
+struct render_snap;
+struct render_snap *render_snap_take(struct render *);
+struct render *render_snap_restore(const struct render_snap *);
+size_t	 render_snap_size(const struct render_snap *);	/* bytes held */
+void	 render_snap_free(struct render_snap *);
+
+/* Every cell with its attributes on both screens, the cursor and the
+ * modes: for tests that compare two terminals. */
+void	 render_dump(struct render *, struct buf *);
 
 #endif

@@ -1,0 +1,1327 @@
+/* render.c: a virtual terminal (libtsm 4.0.2) fed with recorded output;
+ * reads the screen back as text or as ANSI to repaint a real terminal, and
+ * takes snapshots of its whole state so a player can seek quickly. The
+ * only file that includes <libtsm.h>; the workarounds follow
+ * reference/libtsm-notes.md.
+ *
+ * libtsm cannot be copied or asked for its parser state, so a small shadow
+ * parser ("track") follows the stream beside it and remembers what a
+ * snapshot needs and the screen cannot tell: the SGR in force, margins,
+ * charsets, the DECSC save, the alternate-screen cursor save, LNM/SRM.
+ * A snapshot is only taken where that is complete (parser in ground
+ * state; no changed tab stops, no DECSCL); restoring paints the cells of
+ * both screens and replays that state as escape sequences. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libtsm.h>
+
+#include "render.h"
+#include "util.h"
+
+#define RENDER_SB_MAX	256	/* > 0: lines pushed off by a resize survive */
+#define TR_SEQ_MAX	64	/* raw bytes of one CSI kept for replay */
+#define TR_SGR_MAX	512	/* SGR sequences since the last reset */
+#define TR_ARG_MAX	16	/* as libtsm's CSI_ARG_MAX */
+
+/* libtsm's CSI flags (do_collect). */
+#define F_BANG		0x001
+#define F_CASH		0x002
+#define F_WHAT		0x004
+#define F_GT		0x008
+#define F_SPACE		0x010
+#define F_POPEN		0x020
+#define F_PCLOSE	0x040
+#define F_MULT		0x080
+#define F_PLUS		0x100
+#define F_OTHER		0x200
+
+enum tr_state {
+	TR_GROUND,
+	TR_ESC,
+	TR_ESC_INT,
+	TR_CSI_ENTRY,
+	TR_CSI_PARAM,
+	TR_CSI_INT,
+	TR_CSI_IGNORE,
+	TR_STRING,	/* DCS, SOS, PM, APC: until ST */
+	TR_OSC,		/* until BEL or ST */
+};
+
+enum tr_probe {
+	PROBE_NONE,
+	PROBE_DECSC,	/* read the cursor and modes DECSC saved */
+	PROBE_ALTSAVE,	/* read the cursor ?1048h/?1049h saved */
+};
+
+struct tr_sgr {
+	char	 s[TR_SGR_MAX];
+	size_t	 len;
+	int	 over;		/* did not fit: state unknown */
+};
+
+struct track {
+	int		 state;
+	uint32_t	 cp;		/* UTF-8 decoder */
+	int		 need;
+	unsigned int	 flags;		/* collected intermediates */
+	int		 argc;
+	int		 argv[TR_ARG_MAX];
+	char		 seq[TR_SEQ_MAX];	/* CSI bytes after the introducer */
+	size_t		 seqlen;
+	int		 seqover;
+
+	struct tr_sgr	 sgr;
+	int		 margins;	/* DECSTBM in force */
+	int		 mtop, mbot;	/* its raw parameters, -1 empty */
+	int		 lnm;		/* LNM set */
+	int		 srm_off;	/* SRM reset (local echo) */
+	char		 g[4];		/* designation finals, 0 default */
+	int		 gl, gr;
+	int		 shift;		/* SS2/SS3 pending */
+	int		 tabs;		/* tab stops changed */
+	int		 unsupported;	/* DECSCL seen */
+	struct {
+		int		 valid;
+		unsigned int	 x, y;
+		struct tr_sgr	 sgr;
+		int		 gl, gr;
+		int		 wrap, origin;
+	}		 saved;
+	unsigned int	 altx, alty;
+};
+
+struct render {
+	struct tsm_screen	*scr;
+	struct tsm_vte		*vte;
+	struct track		 tr;
+	struct tsm_screen_attr	 blank;	/* attributes of a never-written cell */
+};
+
+/* One cell as read back with tsm_screen_draw. */
+struct rcell {
+	uint32_t		 ch;	/* 0 when empty */
+	int			 width;	/* 0: right half of a wide character */
+	struct tsm_screen_attr	 attr;
+};
+
+struct grid {
+	int		 cols, rows;
+	struct rcell	*c;
+};
+
+/* A non-blank cell of a snapshot. */
+struct scell {
+	uint16_t		 x, y;
+	uint32_t		 ch;
+	struct tsm_screen_attr	 attr;
+};
+
+struct render_snap {
+	int		 cols, rows;
+	unsigned int	 flags;
+	unsigned int	 cx, cy;
+	struct track	 tr;
+	size_t		 nmain, nalt;
+	struct scell	*cells;		/* nmain main-screen cells, then alt */
+};
+
+static void
+discard_write_cb(struct tsm_vte *vte, const char *u8, size_t len, void *data)
+{
+	/* Answers to DSR, DA, ENQ...: never sent anywhere. */
+	(void)vte;
+	(void)u8;
+	(void)len;
+	(void)data;
+}
+
+/* ------------------------------------------------------------------ */
+/* The shadow parser. It mirrors the state machine of libtsm's vte.c. */
+
+static void
+tr_sgr_clear(struct tr_sgr *s)
+{
+	s->len = 0;
+	s->over = 0;
+}
+
+static void
+tr_soft_reset(struct track *t)
+{
+	tr_sgr_clear(&t->sgr);
+	t->margins = 0;
+	t->lnm = 0;
+	t->srm_off = 0;
+	memset(t->g, 0, sizeof t->g);
+	t->gl = 0;
+	t->gr = 1;
+	t->shift = 0;
+	t->tabs = 0;
+	t->unsupported = 0;
+	t->saved.valid = 0;
+}
+
+static void
+tr_init(struct track *t)
+{
+	memset(t, 0, sizeof *t);
+	t->state = TR_GROUND;
+	tr_soft_reset(t);
+}
+
+static void
+tr_clear(struct track *t)
+{
+	int	i;
+
+	t->flags = 0;
+	t->argc = 0;
+	for (i = 0; i < TR_ARG_MAX; i++)
+		t->argv[i] = -1;
+	t->seqlen = 0;
+	t->seqover = 0;
+}
+
+static void
+tr_seq_add(struct track *t, uint32_t cp)
+{
+	if (cp >= 0x80 || t->seqlen >= sizeof t->seq) {
+		t->seqover = 1;
+		return;
+	}
+	t->seq[t->seqlen++] = (char)cp;
+}
+
+static void
+tr_collect(struct track *t, uint32_t cp)
+{
+	switch (cp) {
+	case '!': t->flags |= F_BANG; break;
+	case '$': t->flags |= F_CASH; break;
+	case '?': t->flags |= F_WHAT; break;
+	case '>': t->flags |= F_GT; break;
+	case ' ': t->flags |= F_SPACE; break;
+	case '(': t->flags |= F_POPEN; break;
+	case ')': t->flags |= F_PCLOSE; break;
+	case '*': t->flags |= F_MULT; break;
+	case '+': t->flags |= F_PLUS; break;
+	case '\'': case '"': t->flags |= F_OTHER; break;
+	}
+}
+
+static void
+tr_param(struct track *t, uint32_t cp)
+{
+	int	v;
+
+	if (cp == ';') {
+		if (t->argc < TR_ARG_MAX)
+			t->argc++;
+		return;
+	}
+	if (t->argc >= TR_ARG_MAX || t->argv[t->argc] > 0xffff)
+		return;
+	v = t->argv[t->argc];
+	t->argv[t->argc] = v <= 0 ? (int)(cp - '0') : v * 10 + (int)(cp - '0');
+}
+
+/* C0 and C1 controls that change tracked state. */
+static void
+tr_execute(struct track *t, uint32_t cp)
+{
+	switch (cp) {
+	case 0x0e: t->gl = 1; break;		/* SO */
+	case 0x0f: t->gl = 0; break;		/* SI */
+	case 0x88: t->tabs = 1; break;		/* HTS */
+	case 0x8e: case 0x8f: t->shift = 1; break; /* SS2, SS3 */
+	}
+}
+
+static void
+tr_print(struct track *t, uint32_t cp)
+{
+	if (cp >= 33 && cp <= 126)
+		t->shift = 0;
+}
+
+static void
+tr_decrc(struct track *t)
+{
+	if (t->saved.valid) {
+		t->sgr = t->saved.sgr;
+		t->gl = t->saved.gl;
+		t->gr = t->saved.gr;
+	} else {
+		tr_sgr_clear(&t->sgr);
+		t->gl = 0;
+		t->gr = 1;
+	}
+}
+
+static int
+tr_charset_final(uint32_t f)
+{
+	return f != 0 && strchr("B<0A4C5RQKYE6ZH7=", (int)f) != NULL;
+}
+
+static enum tr_probe
+tr_esc_dispatch(struct track *t, uint32_t f)
+{
+	int	slot = -1;
+
+	if (tr_charset_final(f)) {
+		if (t->flags & F_POPEN)
+			slot = 0;
+		else if (t->flags & F_PCLOSE)
+			slot = 1;
+		else if (t->flags & F_MULT)
+			slot = 2;
+		else if (t->flags & F_PLUS)
+			slot = 3;
+		if (slot != -1) {
+			t->g[slot] = (char)f;
+			return PROBE_NONE;
+		}
+	}
+	if ((f == 'F' || f == 'G') && (t->flags & F_SPACE))
+		return PROBE_NONE;
+	if (t->flags != 0)
+		return PROBE_NONE;
+	switch (f) {
+	case 'H': t->tabs = 1; break;
+	case 'N': case 'O': t->shift = 1; break;
+	case '~': t->gr = 1; break;
+	case 'n': t->gl = 2; break;
+	case '}': t->gr = 2; break;
+	case 'o': t->gl = 3; break;
+	case '|': t->gr = 3; break;
+	case 'c': tr_soft_reset(t); break;
+	case '7': return PROBE_DECSC;
+	case '8': tr_decrc(t); break;
+	}
+	return PROBE_NONE;
+}
+
+static void
+tr_sgr(struct track *t)
+{
+	struct tr_sgr	*s = &t->sgr;
+
+	if (t->argv[0] == 0 || (t->argc <= 1 && t->argv[0] == -1))
+		tr_sgr_clear(s);
+	if (t->seqover || s->len + 2 + t->seqlen > sizeof s->s) {
+		s->over = 1;
+		return;
+	}
+	memcpy(s->s + s->len, "\033[", 2);
+	memcpy(s->s + s->len + 2, t->seq, t->seqlen);
+	s->len += 2 + t->seqlen;
+}
+
+static enum tr_probe
+tr_mode(struct track *t, int set)
+{
+	enum tr_probe	 probe = PROBE_NONE;
+	int		 i;
+
+	for (i = 0; i < t->argc; i++) {
+		if (!(t->flags & F_WHAT)) {
+			if (t->argv[i] == 12)
+				t->srm_off = !set;
+			else if (t->argv[i] == 20)
+				t->lnm = set;
+			continue;
+		}
+		if (set && (t->argv[i] == 1048 || t->argv[i] == 1049))
+			probe = PROBE_ALTSAVE;
+	}
+	return probe;
+}
+
+static enum tr_probe
+tr_csi_dispatch(struct track *t, uint32_t f)
+{
+	if (t->argc < TR_ARG_MAX)
+		t->argc++;
+	switch (f) {
+	case 'm':		/* libtsm reads any CSI ... m as SGR */
+		tr_sgr(t);
+		break;
+	case 'r':
+		t->margins = 1;
+		t->mtop = t->argv[0];
+		t->mbot = t->argv[1];
+		break;
+	case 'h':
+		return tr_mode(t, 1);
+	case 'l':
+		return tr_mode(t, 0);
+	case 'p':
+		if (t->flags & (F_GT | F_BANG))
+			tr_soft_reset(t);
+		else if (!(t->flags & F_CASH)) {
+			tr_soft_reset(t);
+			t->unsupported = 1;	/* DECSCL: 7/8-bit modes */
+		}
+		break;
+	case 'g':
+		t->tabs = 1;
+		break;
+	}
+	return PROBE_NONE;
+}
+
+/* Transitions that apply in every state. 1 if cp was consumed. */
+static int
+tr_anywhere(struct track *t, uint32_t cp)
+{
+	switch (cp) {
+	case 0x18: case 0x1a:
+		t->state = TR_GROUND;
+		return 1;
+	case 0x1b:
+		t->state = TR_ESC;
+		tr_clear(t);
+		return 1;
+	case 0x90: case 0x98: case 0x9e: case 0x9f:
+		t->state = TR_STRING;
+		return 1;
+	case 0x9d:
+		t->state = TR_OSC;
+		return 1;
+	case 0x9b:
+		t->state = TR_CSI_ENTRY;
+		tr_clear(t);
+		return 1;
+	}
+	if (cp >= 0x80 && cp <= 0x9f) {
+		t->state = TR_GROUND;
+		tr_execute(t, cp);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+is_c0(uint32_t cp)
+{
+	return cp <= 0x17 || cp == 0x19 || (cp >= 0x1c && cp <= 0x1f);
+}
+
+static enum tr_probe
+tr_csi(struct track *t, uint32_t cp)
+{
+	int	ignore;
+
+	if (is_c0(cp)) {
+		tr_execute(t, cp);
+		return PROBE_NONE;
+	}
+	if (cp == 0x7f)
+		return PROBE_NONE;
+	tr_seq_add(t, cp);
+	if (cp >= 0x40 && cp <= 0x7e) {
+		ignore = t->state == TR_CSI_IGNORE;
+		t->state = TR_GROUND;
+		return ignore ? PROBE_NONE : tr_csi_dispatch(t, cp);
+	}
+	switch (t->state) {
+	case TR_CSI_ENTRY:
+		if (cp >= 0x20 && cp <= 0x2f) {
+			tr_collect(t, cp);
+			t->state = TR_CSI_INT;
+		} else if ((cp >= '0' && cp <= '9') || cp == ';') {
+			tr_param(t, cp);
+			t->state = TR_CSI_PARAM;
+		} else if (cp >= 0x3c && cp <= 0x3f) {
+			tr_collect(t, cp);
+			t->state = TR_CSI_PARAM;
+		} else
+			t->state = TR_CSI_IGNORE;
+		break;
+	case TR_CSI_PARAM:
+		if ((cp >= '0' && cp <= '9') || cp == ';')
+			tr_param(t, cp);
+		else if (cp >= 0x20 && cp <= 0x2f) {
+			tr_collect(t, cp);
+			t->state = TR_CSI_INT;
+		} else
+			t->state = TR_CSI_IGNORE;
+		break;
+	case TR_CSI_INT:
+		if (cp >= 0x20 && cp <= 0x2f)
+			tr_collect(t, cp);
+		else
+			t->state = TR_CSI_IGNORE;
+		break;
+	}
+	return PROBE_NONE;
+}
+
+static enum tr_probe
+tr_esc(struct track *t, uint32_t cp)
+{
+	if (is_c0(cp)) {
+		tr_execute(t, cp);
+		return PROBE_NONE;
+	}
+	if (cp == 0x7f)
+		return PROBE_NONE;
+	if (t->state == TR_ESC_INT) {
+		if (cp >= 0x30 && cp <= 0x7e) {
+			t->state = TR_GROUND;
+			return tr_esc_dispatch(t, cp);
+		}
+		tr_collect(t, cp);
+		return PROBE_NONE;
+	}
+	switch (cp) {
+	case '[':
+		t->state = TR_CSI_ENTRY;
+		tr_clear(t);
+		return PROBE_NONE;
+	case ']':
+		t->state = TR_OSC;
+		return PROBE_NONE;
+	case 'P': case 'X': case '^': case '_':
+		t->state = TR_STRING;
+		return PROBE_NONE;
+	}
+	if (cp >= 0x30 && cp <= 0x7e) {
+		t->state = TR_GROUND;
+		return tr_esc_dispatch(t, cp);
+	}
+	tr_collect(t, cp);
+	t->state = TR_ESC_INT;
+	return PROBE_NONE;
+}
+
+static enum tr_probe
+tr_cp(struct track *t, uint32_t cp)
+{
+	if (tr_anywhere(t, cp))
+		return PROBE_NONE;
+	switch (t->state) {
+	case TR_GROUND:
+		if (is_c0(cp))
+			tr_execute(t, cp);
+		else
+			tr_print(t, cp);
+		return PROBE_NONE;
+	case TR_ESC:
+	case TR_ESC_INT:
+		return tr_esc(t, cp);
+	case TR_CSI_ENTRY:
+	case TR_CSI_PARAM:
+	case TR_CSI_INT:
+	case TR_CSI_IGNORE:
+		return tr_csi(t, cp);
+	case TR_OSC:
+		if (cp == 0x07)
+			t->state = TR_GROUND;
+		return PROBE_NONE;
+	}
+	return PROBE_NONE;	/* TR_STRING: only ST (handled above) ends it */
+}
+
+static enum tr_probe
+tr_byte(struct track *t, unsigned char b)
+{
+	if (t->need > 0) {
+		if ((b & 0xc0) == 0x80) {
+			t->cp = (t->cp << 6) | (b & 0x3f);
+			if (--t->need > 0)
+				return PROBE_NONE;
+			return tr_cp(t, t->cp);
+		}
+		t->need = 0;
+		tr_cp(t, 0xfffd);
+	}
+	if (b < 0x80)
+		return tr_cp(t, b);
+	if ((b & 0xe0) == 0xc0) {
+		t->cp = b & 0x1f;
+		t->need = 1;
+	} else if ((b & 0xf0) == 0xe0) {
+		t->cp = b & 0x0f;
+		t->need = 2;
+	} else if ((b & 0xf8) == 0xf0) {
+		t->cp = b & 0x07;
+		t->need = 3;
+	} else
+		return tr_cp(t, 0xfffd);
+	return PROBE_NONE;
+}
+
+/* Can a snapshot hold everything that matters here? */
+static int
+tr_complete(const struct track *t)
+{
+	if (t->state != TR_GROUND || t->need != 0 || t->shift)
+		return 0;
+	if (t->tabs || t->unsupported || t->sgr.over)
+		return 0;
+	if (t->saved.valid && t->saved.sgr.over)
+		return 0;
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The terminal. */
+
+static void
+screen_cursor_raw(struct render *r, unsigned int *x, unsigned int *y)
+{
+	*x = tsm_screen_get_cursor_x(r->scr);
+	*y = tsm_screen_get_cursor_y(r->scr);
+}
+
+static void
+render_probe(struct render *r, enum tr_probe probe)
+{
+	struct track	*t = &r->tr;
+	unsigned int	 flags;
+
+	switch (probe) {
+	case PROBE_NONE:
+		break;
+	case PROBE_DECSC:
+		flags = tsm_screen_get_flags(r->scr);
+		t->saved.valid = 1;
+		screen_cursor_raw(r, &t->saved.x, &t->saved.y);
+		t->saved.sgr = t->sgr;
+		t->saved.gl = t->gl;
+		t->saved.gr = t->gr;
+		t->saved.wrap = (flags & TSM_SCREEN_AUTO_WRAP) != 0;
+		t->saved.origin = (flags & TSM_SCREEN_REL_ORIGIN) != 0;
+		break;
+	case PROBE_ALTSAVE:
+		screen_cursor_raw(r, &t->altx, &t->alty);
+		break;
+	}
+}
+
+void
+render_feed(struct render *r, const char *s, size_t len)
+{
+	enum tr_probe	 probe;
+	size_t		 i, start = 0;
+
+	for (i = 0; i < len; i++) {
+		if ((probe = tr_byte(&r->tr, (unsigned char)s[i])) == PROBE_NONE)
+			continue;
+		tsm_vte_input(r->vte, s + start, i + 1 - start);
+		start = i + 1;
+		render_probe(r, probe);
+	}
+	if (start < len)
+		tsm_vte_input(r->vte, s + start, len - start);
+}
+
+static void
+vte_puts(struct render *r, const char *s)
+{
+	tsm_vte_input(r->vte, s, strlen(s));
+}
+
+static int
+attr_eq(const struct tsm_screen_attr *a, const struct tsm_screen_attr *b)
+{
+	return a->fccode == b->fccode && a->bccode == b->bccode &&
+	    a->fr == b->fr && a->fg == b->fg && a->fb == b->fb &&
+	    a->br == b->br && a->bg == b->bg && a->bb == b->bb &&
+	    a->bold == b->bold && a->italic == b->italic &&
+	    a->underline == b->underline && a->inverse == b->inverse &&
+	    a->protect == b->protect && a->blink == b->blink;
+}
+
+static int
+grid_cb(struct tsm_screen *scr, uint64_t id, const uint32_t *ch, size_t len,
+    unsigned int width, unsigned int posx, unsigned int posy,
+    const struct tsm_screen_attr *attr, tsm_age_t age, void *data)
+{
+	struct grid	*g = data;
+	struct rcell	*c;
+
+	(void)scr;
+	(void)id;
+	(void)age;
+	if ((int)posx >= g->cols || (int)posy >= g->rows)
+		return 0;
+	c = &g->c[(size_t)posy * (size_t)g->cols + posx];
+	c->ch = len > 0 ? ch[0] : 0;
+	c->width = (int)width;
+	c->attr = *attr;
+	return 0;
+}
+
+static const struct rcell *
+grid_at(const struct grid *g, int x, int y)
+{
+	return &g->c[(size_t)y * (size_t)g->cols + (size_t)x];
+}
+
+/*
+ * Smooth over libtsm 4.0.2's leftovers so that what is shown depends only
+ * on what a terminal would show: a width-0 cell whose left neighbour is
+ * no longer wide becomes a blank with that neighbour's attributes; a wide
+ * character whose right half was overwritten becomes a blank (as xterm
+ * erases it) unless raw: it shows again if a resize cuts the overwriting
+ * cell off. A wide character in the last column stays (it overhangs).
+ */
+static void
+grid_fix(struct grid *g, const struct tsm_screen_attr *blank, int raw)
+{
+	struct rcell	*c, *row;
+	int		 x, y;
+
+	for (y = 0; y < g->rows; y++) {
+		row = &g->c[(size_t)y * (size_t)g->cols];
+		for (x = 0; x < g->cols; x++) {
+			c = &row[x];
+			if (c->width == 2 && x + 1 < g->cols &&
+			    row[x + 1].width != 0 && !raw) {
+				c->ch = 0;
+				c->width = 1;
+			} else if (c->width == 0 &&
+			    (x == 0 || row[x - 1].width != 2)) {
+				c->ch = 0;
+				c->width = 1;
+				c->attr = x == 0 ? *blank : row[x - 1].attr;
+			}
+		}
+	}
+}
+
+/*
+ * Read the live screen (not the scrollback view) without the cursor. raw:
+ * the cells as stored, without the whole-screen inverse (DECSCNM) that
+ * draw applies to every cell, and broken wide characters kept.
+ */
+static void
+grid_grab(struct render *r, struct grid *g, int raw)
+{
+	unsigned int	 flags;
+
+	g->cols = (int)tsm_screen_get_width(r->scr);
+	g->rows = (int)tsm_screen_get_height(r->scr);
+	g->c = xcalloc((size_t)g->cols * (size_t)g->rows, sizeof *g->c);
+	tsm_screen_sb_reset(r->scr);
+	flags = tsm_screen_get_flags(r->scr);
+	if (!(flags & TSM_SCREEN_HIDE_CURSOR))
+		tsm_screen_set_flags(r->scr, TSM_SCREEN_HIDE_CURSOR);
+	if (raw && (flags & TSM_SCREEN_INVERSE))
+		tsm_screen_reset_flags(r->scr, TSM_SCREEN_INVERSE);
+	tsm_screen_draw(r->scr, grid_cb, g);
+	if (raw && (flags & TSM_SCREEN_INVERSE))
+		tsm_screen_set_flags(r->scr, TSM_SCREEN_INVERSE);
+	if (!(flags & TSM_SCREEN_HIDE_CURSOR))
+		tsm_screen_reset_flags(r->scr, TSM_SCREEN_HIDE_CURSOR);
+	grid_fix(g, &r->blank, raw);
+}
+
+/* The main screen, also while the alternate one is shown. */
+static void
+grid_grab_main(struct render *r, struct grid *g, int raw)
+{
+	unsigned int	 alt;
+
+	alt = tsm_screen_get_flags(r->scr) & TSM_SCREEN_ALTERNATE;
+	if (alt)
+		tsm_screen_reset_flags(r->scr, TSM_SCREEN_ALTERNATE);
+	grid_grab(r, g, raw);
+	if (alt)
+		tsm_screen_set_flags(r->scr, TSM_SCREEN_ALTERNATE);
+}
+
+static void
+grid_grab_alt(struct render *r, struct grid *g)
+{
+	unsigned int	 alt;
+
+	alt = tsm_screen_get_flags(r->scr) & TSM_SCREEN_ALTERNATE;
+	if (!alt)
+		tsm_screen_set_flags(r->scr, TSM_SCREEN_ALTERNATE);
+	grid_grab(r, g, 1);
+	if (!alt)
+		tsm_screen_reset_flags(r->scr, TSM_SCREEN_ALTERNATE);
+}
+
+static void
+grid_free(struct grid *g)
+{
+	free(g->c);
+	g->c = NULL;
+}
+
+/* What a cell shows: its character (0 for none) and width, 0 for the
+ * right half of a wide character, which is skipped. */
+static int
+grid_show(const struct grid *g, int x, int y, uint32_t *ch)
+{
+	const struct rcell	*c = grid_at(g, x, y);
+
+	*ch = c->ch;
+	return c->width;
+}
+
+static void
+put_utf8(struct buf *b, uint32_t ch)
+{
+	char	 u[8];
+	size_t	 n;
+
+	if (ch == 0) {
+		buf_addc(b, ' ');
+		return;
+	}
+	if ((n = tsm_ucs4_to_utf8(ch, u)) == 0)
+		buf_adds(b, "\xef\xbf\xbd");
+	else
+		buf_add(b, u, n);
+}
+
+struct render *
+render_new(int cols, int rows)
+{
+	struct render	*r;
+	struct grid	 g;
+
+	if (cols <= 0 || rows <= 0 || cols > 10000 || rows > 10000)
+		return NULL;
+	r = xcalloc(1, sizeof *r);
+	tr_init(&r->tr);
+	if (tsm_screen_new(&r->scr, NULL, NULL) < 0)
+		goto fail;
+	tsm_screen_set_max_sb(r->scr, RENDER_SB_MAX);
+	/* The vte first, then a hard reset: the screen's own default
+	 * attributes (black on white codes) become the vte's, and all 24
+	 * lines of both screens are erased with them, so lines a later
+	 * resize hides or shows are blank alike in every instance. */
+	if (tsm_vte_new(&r->vte, r->scr, discard_write_cb, NULL, NULL, NULL) < 0)
+		goto fail;
+	tsm_vte_hard_reset(r->vte);
+	tsm_screen_set_flags(r->scr, TSM_SCREEN_ALTERNATE);
+	tsm_screen_erase_screen(r->scr, false);
+	tsm_screen_reset_flags(r->scr, TSM_SCREEN_ALTERNATE);
+	if (tsm_screen_resize(r->scr, (unsigned int)cols, (unsigned int)rows) < 0)
+		goto fail;
+	grid_grab(r, &g, 1);
+	r->blank = g.c[0].attr;
+	grid_free(&g);
+	return r;
+fail:
+	render_free(r);
+	return NULL;
+}
+
+void
+render_free(struct render *r)
+{
+	if (r == NULL)
+		return;
+	if (r->vte != NULL)
+		tsm_vte_unref(r->vte);
+	if (r->scr != NULL) {
+		tsm_screen_clear_sb(r->scr);	/* 4.0.2 leaks it in unref */
+		tsm_screen_unref(r->scr);
+	}
+	free(r);
+}
+
+int
+render_resize(struct render *r, int cols, int rows)
+{
+	int	oc, or;
+
+	if (cols <= 0 || rows <= 0 || cols > 10000 || rows > 10000)
+		return -1;
+	render_size(r, &oc, &or);
+	if (oc == cols && or == rows)
+		return 0;
+	if (tsm_screen_resize(r->scr, (unsigned int)cols,
+	    (unsigned int)rows) < 0)
+		return -1;
+	r->tr.margins = 0;	/* a resize resets margins and tab stops */
+	r->tr.tabs = 0;
+	return 0;
+}
+
+void
+render_size(struct render *r, int *cols, int *rows)
+{
+	*cols = (int)tsm_screen_get_width(r->scr);
+	*rows = (int)tsm_screen_get_height(r->scr);
+}
+
+void
+render_cursor(struct render *r, int *x, int *y)
+{
+	unsigned int	 cx, cy, w, h;
+
+	screen_cursor_raw(r, &cx, &cy);
+	w = tsm_screen_get_width(r->scr);
+	h = tsm_screen_get_height(r->scr);
+	*x = (int)(cx >= w ? w - 1 : cx);	/* pending wrap: x == width */
+	*y = (int)(cy >= h ? h - 1 : cy);
+}
+
+int
+render_cursor_visible(struct render *r)
+{
+	return !(tsm_screen_get_flags(r->scr) & TSM_SCREEN_HIDE_CURSOR);
+}
+
+int
+render_alt(struct render *r)
+{
+	return (tsm_screen_get_flags(r->scr) & TSM_SCREEN_ALTERNATE) != 0;
+}
+
+void
+render_text(struct render *r, struct buf *out)
+{
+	struct grid	 g;
+	uint32_t	 ch;
+	size_t		 keep = out->len, line;
+	int		 x, y;
+
+	grid_grab(r, &g, 0);
+	for (y = 0; y < g.rows; y++) {
+		line = out->len;
+		for (x = 0; x < g.cols; x++) {
+			if (grid_show(&g, x, y, &ch) == 0)
+				continue;
+			put_utf8(out, ch);
+		}
+		while (out->len > line && out->data[out->len - 1] == ' ')
+			out->len--;
+		buf_addc(out, '\n');
+		if (out->len - line > 1)
+			keep = out->len;
+	}
+	out->len = keep;	/* drop trailing empty rows */
+	buf_add(out, "", 0);
+	grid_free(&g);
+}
+
+/* ------------------------------------------------------------------ */
+/* ANSI repaint. */
+
+static void
+sgr_color(struct buf *b, int code, uint8_t r, uint8_t g, uint8_t bl, int fg)
+{
+	if (code < 0)
+		buf_addf(b, ";%d;2;%u;%u;%u", fg ? 38 : 48, r, g, bl);
+	else if (code < 8)
+		buf_addf(b, ";%d", (fg ? 30 : 40) + code);
+	else if (code < 16)
+		buf_addf(b, ";%d", (fg ? 90 : 100) + code - 8);
+}
+
+static void
+sgr_emit(struct buf *b, const struct tsm_screen_attr *a)
+{
+	buf_adds(b, "\033[0");
+	if (a->bold)
+		buf_adds(b, ";1");
+	if (a->italic)
+		buf_adds(b, ";3");
+	if (a->underline)
+		buf_adds(b, ";4");
+	if (a->blink)
+		buf_adds(b, ";5");
+	if (a->inverse)
+		buf_adds(b, ";7");
+	sgr_color(b, a->fccode, a->fr, a->fg, a->fb, 1);
+	sgr_color(b, a->bccode, a->br, a->bg, a->bb, 0);
+	buf_addc(b, 'm');
+}
+
+/* A cell that "\033[0m\033[K" would leave the same. */
+static int
+cell_plain(const struct render *r, const struct rcell *c, uint32_t ch)
+{
+	const struct tsm_screen_attr	*a = &c->attr;
+
+	if (ch != 0 && ch != ' ')
+		return 0;
+	return a->bccode == r->blank.bccode && a->bccode >= 0 &&
+	    !a->inverse && !a->underline;
+}
+
+static void
+ansi_row(struct render *r, const struct grid *g, int y, int max_cols,
+    struct buf *out)
+{
+	const struct tsm_screen_attr	*last = NULL;
+	const struct rcell		*c;
+	uint32_t			 ch;
+	int				 x, w, end, ncols;
+
+	ncols = g->cols < max_cols ? g->cols : max_cols;
+	/* Last column worth drawing; the rest is cleared with EL. */
+	for (end = ncols; end > 0; end--) {
+		c = grid_at(g, end - 1, y);
+		if (grid_show(g, end - 1, y, &ch) == 0 || !cell_plain(r, c, ch))
+			break;
+	}
+	buf_addf(out, "\033[%d;1H", y + 1);
+	for (x = 0; x < end; x++) {
+		if ((w = grid_show(g, x, y, &ch)) == 0)
+			continue;
+		c = grid_at(g, x, y);
+		if (last == NULL || !attr_eq(last, &c->attr)) {
+			sgr_emit(out, &c->attr);
+			last = &c->attr;
+		}
+		if (w == 2 && x + 1 >= ncols)
+			ch = 0;	/* would wrap on the real terminal */
+		put_utf8(out, ch);
+	}
+	buf_adds(out, "\033[0m");
+	if (end < max_cols)
+		buf_adds(out, "\033[K");
+}
+
+void
+render_ansi(struct render *r, int max_cols, int max_rows, struct buf *out)
+{
+	struct grid	 g;
+	int		 y, rows, cx, cy;
+
+	if (max_cols <= 0 || max_rows <= 0)
+		return;
+	grid_grab(r, &g, 0);
+	rows = g.rows < max_rows ? g.rows : max_rows;
+	buf_adds(out, "\033[?25l\033[0m");
+	for (y = 0; y < rows; y++)
+		ansi_row(r, &g, y, max_cols, out);
+	for (; y < max_rows; y++)
+		buf_addf(out, "\033[%d;1H\033[K", y + 1);
+	render_cursor(r, &cx, &cy);
+	if (cx < max_cols && cy < max_rows)
+		buf_addf(out, "\033[%d;%dH", cy + 1, cx + 1);
+	if (render_cursor_visible(r) && cx < max_cols && cy < max_rows)
+		buf_adds(out, "\033[?25h");
+	grid_free(&g);
+}
+
+/* ------------------------------------------------------------------ */
+/* Snapshots. */
+
+static int
+cell_blank(const struct render *r, const struct rcell *c)
+{
+	return c->ch == 0 && c->width == 1 && attr_eq(&c->attr, &r->blank);
+}
+
+static size_t
+snap_cells(struct render *r, const struct grid *g, struct scell **v,
+    size_t n, size_t *cap)
+{
+	const struct rcell	*c;
+	size_t			 start = n;
+	int			 x, y, after_wide;
+
+	for (y = 0; y < g->rows; y++) {
+		after_wide = 0;
+		for (x = 0; x < g->cols; x++) {
+			c = grid_at(g, x, y);
+			if (c->width == 0 || (cell_blank(r, c) && !after_wide)) {
+				after_wide = 0;
+				continue;
+			}
+			after_wide = c->width == 2;
+			if (n == *cap) {
+				*cap = *cap == 0 ? 64 : *cap * 2;
+				*v = xrealloc(*v, *cap * sizeof **v);
+			}
+			(*v)[n].x = (uint16_t)x;
+			(*v)[n].y = (uint16_t)y;
+			(*v)[n].ch = c->ch;
+			(*v)[n].attr = c->attr;
+			n++;
+		}
+	}
+	return n - start;
+}
+
+struct render_snap *
+render_snap_take(struct render *r)
+{
+	struct render_snap	*s;
+	struct grid		 g;
+	size_t			 cap = 0;
+
+	if (!tr_complete(&r->tr))
+		return NULL;
+	s = xcalloc(1, sizeof *s);
+	render_size(r, &s->cols, &s->rows);
+	s->flags = tsm_screen_get_flags(r->scr);
+	screen_cursor_raw(r, &s->cx, &s->cy);
+	s->tr = r->tr;
+	grid_grab_main(r, &g, 1);
+	s->nmain = snap_cells(r, &g, &s->cells, 0, &cap);
+	grid_free(&g);
+	/* The alternate screen keeps its cells while hidden (?47h and
+	 * ?1047h show them again). */
+	grid_grab_alt(r, &g);
+	s->nalt = snap_cells(r, &g, &s->cells, s->nmain, &cap);
+	grid_free(&g);
+	return s;
+}
+
+size_t
+render_snap_size(const struct render_snap *s)
+{
+	return sizeof *s + (s->nmain + s->nalt) * sizeof *s->cells;
+}
+
+void
+render_snap_free(struct render_snap *s)
+{
+	if (s == NULL)
+		return;
+	free(s->cells);
+	free(s);
+}
+
+static const struct scell *
+snap_find(const struct scell *v, size_t n, unsigned int x, unsigned int y)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].x == x && v[i].y == y)
+			return &v[i];
+	}
+	return NULL;
+}
+
+static void
+paint(struct render *r, const struct scell *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		tsm_screen_move_to(r->scr, v[i].x, v[i].y);
+		tsm_screen_write(r->scr, v[i].ch == 0 ? ' ' : v[i].ch,
+		    &v[i].attr);
+	}
+}
+
+/*
+ * Put the cursor at (x, y) with origin mode off and full margins. x may be
+ * the width or beyond (the pending wrap after the last column): then the
+ * cell of v that got it there is written again.
+ */
+static void
+place_cursor(struct render *r, unsigned int x, unsigned int y,
+    const struct scell *v, size_t n)
+{
+	const struct scell	*c;
+	unsigned int		 w = tsm_screen_get_width(r->scr);
+
+	if (x < w) {
+		tsm_screen_move_to(r->scr, x, y);
+		return;
+	}
+	c = snap_find(v, n, w - 1, y);
+	if (c == NULL && w >= 2 && (c = snap_find(v, n, w - 2, y)) != NULL &&
+	    tsm_ucs4_get_width(c->ch) != 2)
+		c = NULL;
+	if (c == NULL) {
+		tsm_screen_move_to(r->scr, w - 1, y);
+		tsm_screen_write(r->scr, ' ', &r->blank);
+		return;
+	}
+	tsm_screen_move_to(r->scr, c->x, y);
+	tsm_screen_write(r->scr, c->ch == 0 ? ' ' : c->ch, &c->attr);
+}
+
+static void
+restore_charsets(struct render *r, const struct track *t, int gl, int gr)
+{
+	static const char	*intro = "()*+";
+	static const char	*gls[] = { "\017", "\016", "\033n", "\033o" };
+	static const char	*grs[] = { "", "\033~", "\033}", "\033|" };
+	char			 seq[4];
+	int			 i;
+
+	for (i = 0; i < 4; i++) {
+		if (t->g[i] == 0)
+			continue;
+		seq[0] = '\033';
+		seq[1] = intro[i];
+		seq[2] = t->g[i];
+		seq[3] = '\0';
+		vte_puts(r, seq);
+	}
+	vte_puts(r, gls[gl & 3]);
+	vte_puts(r, grs[gr & 3]);
+}
+
+static void
+restore_sgr(struct render *r, const struct tr_sgr *s)
+{
+	vte_puts(r, "\033[0m");
+	tsm_vte_input(r->vte, s->s, s->len);
+}
+
+/* The DECSC save: set up what it saved, save, then back to defaults. */
+static void
+restore_saved(struct render *r, const struct render_snap *s)
+{
+	const struct track	*t = &s->tr;
+
+	if (!t->saved.valid)
+		return;
+	restore_charsets(r, t, t->saved.gl, t->saved.gr);
+	restore_sgr(r, &t->saved.sgr);
+	tsm_screen_move_to(r->scr, t->saved.x, t->saved.y);
+	vte_puts(r, t->saved.wrap ? "\033[?7h" : "\033[?7l");
+	vte_puts(r, t->saved.origin ? "\033[?6h" : "\033[?6l");
+	vte_puts(r, "\0337\033[?6l\033[?7h\033[0m\017\033~");
+}
+
+static void
+restore_modes(struct render *r, const struct render_snap *s)
+{
+	const struct track	*t = &s->tr;
+	char			 m[64];
+
+	if (t->margins) {
+		snprintf(m, sizeof m, "\033[%.0d;%.0dr",
+		    t->mtop < 0 ? 0 : t->mtop, t->mbot < 0 ? 0 : t->mbot);
+		vte_puts(r, m);
+	}
+	if (s->flags & TSM_SCREEN_INSERT_MODE)
+		vte_puts(r, "\033[4h");
+	if (!(s->flags & TSM_SCREEN_AUTO_WRAP))
+		vte_puts(r, "\033[?7l");
+	if (s->flags & TSM_SCREEN_REL_ORIGIN)
+		vte_puts(r, "\033[?6h");
+	if (s->flags & TSM_SCREEN_INVERSE)
+		vte_puts(r, "\033[?5h");
+	if (s->flags & TSM_SCREEN_HIDE_CURSOR)
+		vte_puts(r, "\033[?25l");
+	if (t->lnm)
+		vte_puts(r, "\033[20h");
+	if (t->srm_off)
+		vte_puts(r, "\033[12l");
+}
+
+static void
+grow(unsigned int *w, unsigned int *h, unsigned int x, unsigned int y)
+{
+	if (x + 1 > *w)
+		*w = x + 1;
+	if (y + 1 > *h)
+		*h = y + 1;
+}
+
+struct render *
+render_snap_restore(const struct render_snap *s)
+{
+	const struct scell	*cur;
+	struct render		*r;
+	size_t			 ncur;
+	unsigned int		 w, h;
+
+	/* Saved cursors may lie outside the screen (saved before it
+	 * shrank): save them on a screen big enough, then resize. */
+	w = (unsigned int)s->cols;
+	h = (unsigned int)s->rows;
+	grow(&w, &h, s->tr.altx, s->tr.alty);
+	if (s->tr.saved.valid)
+		grow(&w, &h, s->tr.saved.x, s->tr.saved.y);
+	if ((r = render_new((int)w, (int)h)) == NULL)
+		return NULL;
+	restore_saved(r, s);
+	if (s->tr.alty != 0 || s->tr.altx != 0) {
+		tsm_screen_move_to(r->scr, s->tr.altx, s->tr.alty);
+		vte_puts(r, "\033[?1048h");
+	}
+	if ((w != (unsigned int)s->cols || h != (unsigned int)s->rows) &&
+	    tsm_screen_resize(r->scr, (unsigned int)s->cols,
+	    (unsigned int)s->rows) < 0) {
+		render_free(r);
+		return NULL;
+	}
+	paint(r, s->cells, s->nmain);
+	tsm_screen_set_flags(r->scr, TSM_SCREEN_ALTERNATE);
+	paint(r, s->cells + s->nmain, s->nalt);
+	cur = s->cells + s->nmain;
+	ncur = s->nalt;
+	if (!(s->flags & TSM_SCREEN_ALTERNATE)) {
+		tsm_screen_reset_flags(r->scr, TSM_SCREEN_ALTERNATE);
+		cur = s->cells;
+		ncur = s->nmain;
+	}
+	place_cursor(r, s->cx, s->cy, cur, ncur);
+	restore_modes(r, s);
+	restore_charsets(r, &s->tr, s->tr.gl, s->tr.gr);
+	restore_sgr(r, &s->tr.sgr);
+	r->tr = s->tr;
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* For tests: everything visible, both screens, cursor and modes. */
+
+static void
+dump_grid(struct render *r, const struct grid *g, struct buf *out)
+{
+	const struct tsm_screen_attr	*a;
+	uint32_t			 ch;
+	int				 x, y, w;
+
+	for (y = 0; y < g->rows; y++) {
+		for (x = 0; x < g->cols; x++) {
+			if ((w = grid_show(g, x, y, &ch)) == 0)
+				continue;
+			a = &grid_at(g, x, y)->attr;
+			if (ch == 0 && attr_eq(a, &r->blank)) {
+				buf_addc(out, '.');
+				continue;
+			}
+			buf_addc(out, '[');
+			put_utf8(out, ch);
+			buf_addf(out, "|%d,%d,%u%u%u,%u%u%u,%d%d%d%d%d]", a->fccode,
+			    a->bccode, a->fr, a->fg, a->fb, a->br, a->bg, a->bb,
+			    a->bold, a->italic, a->underline, a->inverse,
+			    a->blink);
+		}
+		buf_addc(out, '\n');
+	}
+}
+
+void
+render_dump(struct render *r, struct buf *out)
+{
+	struct grid	 g;
+	unsigned int	 cx, cy;
+
+	/* x beyond the width (after a wide character that overhangs the
+	 * last column) behaves exactly as x == width, the pending wrap. */
+	screen_cursor_raw(r, &cx, &cy);
+	if (cx > tsm_screen_get_width(r->scr))
+		cx = tsm_screen_get_width(r->scr);
+	buf_addf(out, "size %dx%d cursor %u,%u flags %#x\n",
+	    (int)tsm_screen_get_width(r->scr),
+	    (int)tsm_screen_get_height(r->scr), cx, cy,
+	    tsm_screen_get_flags(r->scr));
+	grid_grab_main(r, &g, 0);
+	dump_grid(r, &g, out);
+	grid_free(&g);
+	if (render_alt(r)) {
+		buf_adds(out, "alt:\n");
+		grid_grab(r, &g, 0);
+		dump_grid(r, &g, out);
+		grid_free(&g);
+	}
+}

@@ -1,0 +1,604 @@
+/* test-render.c: the libtsm wrapper: text and ANSI read-back of known byte
+ * sequences (colours, wide characters, the alternate screen, resizes,
+ * queries), and snapshots that must rebuild exactly the terminal they
+ * were taken from, checked on random streams. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "render.h"
+#include "util.h"
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t
+rng(void)
+{
+	uint64_t	 x = rng_state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return rng_state = x;
+}
+
+static int
+rnd(int n)
+{
+	return (int)(rng() % (uint64_t)n);
+}
+
+static void
+feeds(struct render *r, const char *s)
+{
+	render_feed(r, s, strlen(s));
+}
+
+/* The text of a terminal of cols x rows after s. */
+static char *
+text_of(int cols, int rows, const char *s)
+{
+	struct render	*r;
+	struct buf	 b;
+	char		*out;
+
+	r = render_new(cols, rows);
+	assert_non_null(r);
+	feeds(r, s);
+	buf_init(&b);
+	render_text(r, &b);
+	out = xstrdup(b.data == NULL ? "" : b.data);
+	buf_free(&b);
+	render_free(r);
+	return out;
+}
+
+static void
+expect_text(int cols, int rows, const char *in, const char *want)
+{
+	char	*got = text_of(cols, rows, in);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+t_plain(void **state)
+{
+	(void)state;
+	expect_text(20, 5, "hello\r\nworld", "hello\nworld\n");
+	expect_text(20, 5, "", "");
+	expect_text(20, 6, "a   \r\n\r\n\r\nb\r\n\r\n", "a\n\n\nb\n");
+	expect_text(20, 5, "x\033[2J", "");
+	/* Only the screen: what scrolled off is not text. */
+	expect_text(10, 2, "1\r\n2\r\n3\r\n4", "3\n4\n");
+	/* Tabs, backspace, carriage return overwrite. */
+	expect_text(20, 2, "a\tb\bc\rZ", "Z       c\n");
+}
+
+static void
+t_split(void **state)
+{
+	struct render	*r;
+	struct buf	 b;
+
+	(void)state;
+	r = render_new(20, 3);
+	render_feed(r, "\xe4", 1);		/* 中, cut inside */
+	render_feed(r, "\xb8\xad", 2);
+	render_feed(r, "\033[3", 3);		/* CSI cut inside */
+	render_feed(r, "1mX\033", 4);
+	render_feed(r, "[0mY", 4);
+	buf_init(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "中XY\n");
+	buf_reset(&b);
+	render_ansi(r, 20, 3, &b);
+	assert_non_null(strstr(b.data, "\033[0;31mX\033[0mY"));
+	buf_free(&b);
+	render_free(r);
+}
+
+/*
+ * Everything render_ansi writes must be harmless to a real terminal:
+ * only cursor moves, SGR, erase in line and cursor show/hide. No query
+ * (DSR, DA, DECRQM...), no OSC, no mode other than ?25.
+ */
+static void
+assert_ansi_safe(const char *s, size_t len)
+{
+	size_t	i, j;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != '\033')
+			continue;
+		assert_true(i + 1 < len && s[i + 1] == '[');
+		for (j = i + 2; j < len && ((s[j] >= '0' && s[j] <= '9') ||
+		    s[j] == ';' || s[j] == '?'); j++)
+			;
+		assert_true(j < len);
+		assert_non_null(strchr("HmKhl", s[j]));
+		if (s[j] == 'h' || s[j] == 'l')
+			assert_int_equal(j - i, 5);	/* \033[?25h */
+		i = j;
+	}
+}
+
+static void
+t_colours(void **state)
+{
+	struct render	*r;
+	struct buf	 b;
+
+	(void)state;
+	r = render_new(40, 4);
+	feeds(r, "\033[31mred\033[0m \033[1;38;2;1;2;3mrgb\033[0m "
+	    "\033[44;97mbg\033[0m \033[38;5;196mx\033[7m\033[4mi\033[m");
+	buf_init(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "red rgb bg xi\n");
+	buf_reset(&b);
+	render_ansi(r, 40, 4, &b);
+	assert_non_null(strstr(b.data, "\033[0;31mred"));
+	assert_non_null(strstr(b.data, "\033[0;1;38;2;1;2;3mrgb"));
+	assert_non_null(strstr(b.data, "\033[0;97;44mbg"));
+	assert_non_null(strstr(b.data, "\033[0;38;2;255;0;0mx"));
+	assert_non_null(strstr(b.data, "\033[0;4;7;38;2;255;0;0mi"));
+	assert_ansi_safe(b.data, b.len);
+	buf_free(&b);
+	render_free(r);
+}
+
+static void
+t_wide(void **state)
+{
+	struct render	*r;
+	struct buf	 b;
+
+	(void)state;
+	expect_text(10, 2, "中文ab", "中文ab\n");
+	/* Written over "AB": the stale right half is not shown. */
+	expect_text(10, 2, "AB\r中", "中\n");
+	/* A narrow character over the left half: the right half blanks. */
+	expect_text(10, 2, "中x\rab", "abx\n");
+	/* Over the right half: the wide character goes (as in xterm). */
+	expect_text(10, 2, "中x\033[2Gb", " bx\n");
+	/* Combining marks are dropped by libtsm 4.0.2. */
+	expect_text(10, 2, "e\xcc\x81!", "e!\n");
+
+	/* A wide character at the last column overhangs in libtsm; a
+	 * repaint must not let the real terminal wrap it. */
+	r = render_new(5, 2);
+	feeds(r, "abcd中");
+	buf_init(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "abcd中\n");
+	buf_reset(&b);
+	render_ansi(r, 5, 2, &b);
+	assert_non_null(strstr(b.data, "abcd \033[0m"));
+	assert_null(strstr(b.data, "中"));
+	buf_reset(&b);
+	render_ansi(r, 4, 2, &b);		/* cropped */
+	assert_non_null(strstr(b.data, "abcd\033[0m"));
+	buf_free(&b);
+	render_free(r);
+
+	/* A wide character cut by the crop becomes a space. */
+	r = render_new(10, 1);
+	feeds(r, "abc中");
+	buf_init(&b);
+	render_ansi(r, 4, 1, &b);
+	assert_non_null(strstr(b.data, "abc \033[0m"));
+	buf_free(&b);
+	render_free(r);
+}
+
+static void
+t_alt(void **state)
+{
+	struct render	*r;
+	struct buf	 b;
+	int		 x, y;
+
+	(void)state;
+	r = render_new(20, 4);
+	feeds(r, "main\033[?1049hALT");
+	assert_true(render_alt(r));
+	buf_init(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "    ALT\n");
+	feeds(r, "\033[?1049l");
+	assert_false(render_alt(r));
+	buf_reset(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "main\n");
+	render_cursor(r, &x, &y);
+	assert_int_equal(x, 4);
+	assert_int_equal(y, 0);
+	buf_free(&b);
+	render_free(r);
+}
+
+static void
+t_resize(void **state)
+{
+	struct render	*r;
+	struct buf	 b;
+	int		 c, w;
+
+	(void)state;
+	r = render_new(10, 3);
+	feeds(r, "abcdefghij");
+	assert_int_equal(render_resize(r, 5, 3), 0);
+	render_size(r, &c, &w);
+	assert_int_equal(c, 5);
+	assert_int_equal(w, 3);
+	assert_int_equal(render_resize(r, 10, 3), 0);	/* no reflow */
+	buf_init(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "abcde\n");
+	assert_int_equal(render_resize(r, 0, 3), -1);
+	assert_int_equal(render_resize(r, 10, 3), 0);	/* no-op */
+	feeds(r, "\r\n1\r\n2\r\n3");
+	assert_int_equal(render_resize(r, 10, 2), 0);
+	buf_reset(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "2\n3\n");
+	buf_free(&b);
+	render_free(r);
+	assert_null(render_new(0, 5));
+	assert_null(render_new(5, -1));
+}
+
+static void
+t_cursor(void **state)
+{
+	struct render	*r;
+	struct buf	 b;
+	int		 x, y;
+
+	(void)state;
+	r = render_new(5, 3);
+	feeds(r, "abcde");		/* pending wrap: libtsm says x == 5 */
+	render_cursor(r, &x, &y);
+	assert_int_equal(x, 4);
+	assert_int_equal(y, 0);
+	assert_true(render_cursor_visible(r));
+	buf_init(&b);
+	render_ansi(r, 5, 3, &b);
+	assert_non_null(strstr(b.data, "\033[1;5H\033[?25h"));
+	feeds(r, "\033[?25l");
+	assert_false(render_cursor_visible(r));
+	buf_reset(&b);
+	render_ansi(r, 5, 3, &b);
+	assert_null(strstr(b.data, "?25h"));
+	/* The cursor outside the crop stays hidden. */
+	feeds(r, "\033[?25h\033[3;5H");
+	buf_reset(&b);
+	render_ansi(r, 3, 2, &b);
+	assert_null(strstr(b.data, "?25h"));
+	buf_free(&b);
+	render_free(r);
+}
+
+/* Queries in the stream get no answer anywhere and change nothing. */
+static void
+t_queries(void **state)
+{
+	struct render	*r;
+	struct buf	 b;
+
+	(void)state;
+	r = render_new(20, 3);
+	feeds(r, "a\033[6nb\033[c\033[>c\033[5n\005\033Z\033[?1$p"
+	    "\033]11;?\007\033P+q544e\033\\c");
+	buf_init(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "abc\n");
+	buf_reset(&b);
+	render_ansi(r, 20, 3, &b);
+	assert_ansi_safe(b.data, b.len);
+	buf_free(&b);
+	render_free(r);
+}
+
+/* A smaller screen is drawn at the top left; the rest is cleared. */
+static void
+t_ansi_layout(void **state)
+{
+	struct render	*r;
+	struct buf	 b;
+
+	(void)state;
+	r = render_new(4, 2);
+	feeds(r, "ab\r\ncd");
+	buf_init(&b);
+	render_ansi(r, 10, 4, &b);
+	assert_string_equal(b.data, "\033[?25l\033[0m"
+	    "\033[1;1H\033[0mab\033[0m\033[K"
+	    "\033[2;1H\033[0mcd\033[0m\033[K"
+	    "\033[3;1H\033[K\033[4;1H\033[K"
+	    "\033[2;3H\033[?25h");
+	buf_free(&b);
+	render_free(r);
+}
+
+/* Random streams made of what terminals programs really send. */
+static void
+gen_token(struct buf *b)
+{
+	static const char *fixed[] = {
+		"\r\n", "\n", "\r", "\b", "\t", "\033[K", "\033[1K", "\033[2K",
+		"\033[J", "\033[1J", "\033[2J", "\033[L", "\033[2M", "\033[P",
+		"\033[3@", "\033[X", "\033[0m", "\033[m", "\033[1m", "\033[;1m",
+		"\033[7m", "\033[4m", "\033[22;24m", "\033[>4;2m", "\033[r",
+		"\033[?7l", "\033[?7h", "\033[?6h", "\033[?6l", "\033[4h",
+		"\033[4l", "\033[?25l", "\033[?25h", "\033[?5h", "\033[?5l",
+		"\033[20h", "\033[20l", "\033[?1049h", "\033[?1049l",
+		"\033[?47h", "\033[?47l", "\033[?1047h", "\033[?1047l",
+		"\033[?1048h", "\033[?1048l", "\0337", "\0338", "\033(0",
+		"\033(B", "\033)0", "\016", "\017", "\033D", "\033M", "\033E",
+		"\033]0;title\007", "\033[6n", "\033[S", "\033[2T", "\033[H",
+		"\033[?1h\033=", "\033[?2004h", "\033[?1000h", "中", "é",
+		"\xf0\x9f\x98\x80", "─│┌", "lqqk", "\033*0\033n", "\033~",
+	};
+	static const char *rare[] = {
+		"\033c", "\033[!p", "\033H", "\033[3g", "\033N", "\033[61\"p",
+		"\033[12l", "\033[12h",
+	};
+	int	i, n;
+
+	switch (rnd(12)) {
+	case 0:
+	case 1:
+	case 2:
+		n = 1 + rnd(30);
+		for (i = 0; i < n; i++)
+			buf_addc(b, (char)('!' + rnd(94)));
+		break;
+	case 3:
+		buf_addf(b, "\033[%d;%dH", rnd(30), rnd(90));
+		break;
+	case 4:
+		buf_addf(b, "\033[%d%c", rnd(12), "ABCDdGe"[rnd(7)]);
+		break;
+	case 5:
+		switch (rnd(4)) {
+		case 0: buf_addf(b, "\033[3%dm", rnd(10)); break;
+		case 1: buf_addf(b, "\033[38;5;%dm", rnd(256)); break;
+		case 2: buf_addf(b, "\033[48;2;%d;%d;%dm", rnd(256), rnd(256),
+		    rnd(256)); break;
+		default: buf_addf(b, "\033[%d;1;4%dm", 90 + rnd(8), rnd(8));
+		}
+		break;
+	case 6:
+		buf_addf(b, "\033[%d;%dr", rnd(25), rnd(25));
+		break;
+	case 7:
+		if (rnd(40) == 0) {
+			buf_adds(b, rare[rnd((int)(sizeof rare /
+			    sizeof rare[0]))]);
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		buf_adds(b, fixed[rnd((int)(sizeof fixed / sizeof fixed[0]))]);
+	}
+}
+
+struct op {
+	char	*s;		/* bytes, or NULL for a resize */
+	size_t	 len;
+	int	 cols, rows;
+};
+
+static void
+apply(struct render *r, const struct op *o)
+{
+	if (o->s != NULL)
+		render_feed(r, o->s, o->len);
+	else
+		render_resize(r, o->cols, o->rows);
+}
+
+static void
+assert_same(struct render *a, struct render *b, int seed, int at)
+{
+	struct buf	 da, db;
+
+	buf_init(&da);
+	buf_init(&db);
+	render_dump(a, &da);
+	render_dump(b, &db);
+	if (strcmp(da.data, db.data) != 0) {
+		fprintf(stderr, "seed %d, snapshot at op %d\n--- fed:\n%s\n"
+		    "--- restored:\n%s\n", seed, at, da.data, db.data);
+		fail();
+	}
+	buf_free(&da);
+	buf_free(&db);
+}
+
+static void
+one_stream(int seed, int nops, int *taken)
+{
+	struct op		*ops;
+	struct render		*a, *b;
+	struct render_snap	*s;
+	struct buf		 tok;
+	int			 i, k, cols, rows;
+
+	rng_state = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)seed * 0x100000001b3ULL);
+	cols = 5 + rnd(40);
+	rows = 2 + rnd(12);
+	ops = xcalloc((size_t)nops, sizeof *ops);
+	buf_init(&tok);
+	for (i = 0; i < nops; i++) {
+		if (rnd(60) == 0) {
+			ops[i].cols = 5 + rnd(40);
+			ops[i].rows = 2 + rnd(12);
+			continue;
+		}
+		buf_reset(&tok);
+		gen_token(&tok);
+		ops[i].s = xstrndup(tok.data, tok.len);
+		ops[i].len = tok.len;
+	}
+	buf_free(&tok);
+
+	for (k = 0; k < nops; k += 1 + rnd(nops / 4 + 1)) {
+		a = render_new(cols, rows);
+		for (i = 0; i < k; i++)
+			apply(a, &ops[i]);
+		if ((s = render_snap_take(a)) == NULL) {
+			render_free(a);
+			continue;
+		}
+		(*taken)++;
+		b = render_snap_restore(s);
+		assert_non_null(b);
+		assert_true(render_snap_size(s) > 0);
+		render_snap_free(s);
+		assert_same(a, b, seed, k);
+		for (i = k; i < nops; i++) {
+			apply(a, &ops[i]);
+			apply(b, &ops[i]);
+			if (getenv("TR_DEBUG") != NULL)
+				fprintf(stderr, "op %d: %s\n", i, ops[i].s ? ops[i].s : "resize");
+			if (i % 16 == 0 || getenv("TR_DEBUG") != NULL)
+				assert_same(a, b, seed, k);
+		}
+		assert_same(a, b, seed, k);
+		render_free(a);
+		render_free(b);
+	}
+	for (i = 0; i < nops; i++)
+		free(ops[i].s);
+	free(ops);
+}
+
+static void
+t_snapshots(void **state)
+{
+	int	seed, taken = 0;
+
+	(void)state;
+	if (getenv("TR_SEED") != NULL) {		/* debugging one stream */
+		one_stream(atoi(getenv("TR_SEED")), 120, &taken);
+		return;
+	}
+	for (seed = 0; seed < 300; seed++)
+		one_stream(seed, 120, &taken);
+	assert_true(taken > 500);
+}
+
+/* Not possible mid-sequence or after tab stops changed. */
+static void
+t_snapshot_refused(void **state)
+{
+	struct render		*r;
+	struct render_snap	*s;
+
+	(void)state;
+	r = render_new(10, 3);
+	feeds(r, "\033[3");
+	assert_null(render_snap_take(r));
+	feeds(r, "1m\xe4");
+	assert_null(render_snap_take(r));
+	feeds(r, "\xb8\xad");
+	assert_non_null(s = render_snap_take(r));
+	render_snap_free(s);
+	feeds(r, "\033]0;ti");
+	assert_null(render_snap_take(r));
+	feeds(r, "tle\007\033[3g");
+	assert_null(render_snap_take(r));
+	assert_int_equal(render_resize(r, 11, 3), 0);
+	assert_non_null(s = render_snap_take(r));
+	render_snap_free(s);
+	render_free(r);
+}
+
+/* Replaying render_ansi into a fresh terminal shows the same text. */
+static void
+t_ansi_roundtrip(void **state)
+{
+	struct render	*a, *b;
+	struct buf	 tok, ta, tb, ansi;
+	int		 seed, i;
+
+	(void)state;
+	buf_init(&tok);
+	buf_init(&ta);
+	buf_init(&tb);
+	buf_init(&ansi);
+	for (seed = 0; seed < 200; seed++) {
+		rng_state = 0x12345678ULL + (uint64_t)seed * 7919;
+		a = render_new(30, 8);
+		b = render_new(30, 8);
+		for (i = 0; i < 80; i++) {
+			buf_reset(&tok);
+			gen_token(&tok);
+			render_feed(a, tok.data, tok.len);
+		}
+		buf_reset(&ansi);
+		render_ansi(a, 30, 8, &ansi);
+		assert_ansi_safe(ansi.data, ansi.len);
+		render_feed(b, ansi.data, ansi.len);
+		buf_reset(&ta);
+		buf_reset(&tb);
+		render_text(a, &ta);
+		render_text(b, &tb);
+		/* The overhanging wide character becomes a space. */
+		if (strstr(ta.data == NULL ? "" : ta.data, "\n") != NULL &&
+		    ta.len == tb.len)
+			assert_memory_equal(ta.data, tb.data, ta.len);
+		render_free(a);
+		render_free(b);
+	}
+	buf_free(&tok);
+	buf_free(&ta);
+	buf_free(&tb);
+	buf_free(&ansi);
+}
+
+/* Much scrolling: scrollback lines must be freed (ASan). */
+static void
+t_scrollback(void **state)
+{
+	struct render	*r;
+	int		 i;
+
+	(void)state;
+	r = render_new(20, 5);
+	for (i = 0; i < 2000; i++)
+		feeds(r, "line of text\r\n");
+	render_free(r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_plain),
+		cmocka_unit_test(t_split),
+		cmocka_unit_test(t_colours),
+		cmocka_unit_test(t_wide),
+		cmocka_unit_test(t_alt),
+		cmocka_unit_test(t_resize),
+		cmocka_unit_test(t_cursor),
+		cmocka_unit_test(t_queries),
+		cmocka_unit_test(t_ansi_layout),
+		cmocka_unit_test(t_snapshots),
+		cmocka_unit_test(t_snapshot_refused),
+		cmocka_unit_test(t_ansi_roundtrip),
+		cmocka_unit_test(t_scrollback),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
