@@ -22,6 +22,7 @@ __agentrun_values() {
 # __agentrun_add WORD...: add the words that start with $cur.
 __agentrun_add() {
 	local w
+	[[ -z $cur ]] && { COMPREPLY+=("$@"); return; }
 	for w; do
 		[[ $w == "$cur"* ]] && COMPREPLY+=("$w")
 	done
