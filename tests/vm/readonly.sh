@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# --read-only: the project is mounted at a root-only staging folder and
+# bound read-only over its own path inside the VM; agentrun says plainly
+# that root in the VM can undo it.
+. "$(dirname "$0")/../lib/common.sh"
+. "$ROOT/tests/data/multipass/vm-setup.sh"
+
+P=$(mkproj p)
+echo original >"$P/file"
+ar_in "$P" run --read-only -- sh -c 'cat file; echo changed >file; echo new >new'
+assert_eq 0 "$RC" "read-only run: $ERR"
+assert_contains original "$OUT"
+assert_contains "read-only: the project is read-only inside the VM; root in the VM can undo it, so this guards against accidents, not against a hostile agent" "$ERR"
+assert_eq original "$(cat "$P/file")" "host file unchanged"
+[ ! -e "$P/new" ] || fail "a new file reached the host"
+assert_eq "$P => /var/lib/agentrun/ro$P" "$(vm_mounts)" "staging mount"
+grep -q "^multipass exec agentrun -n -- sudo sh -c .*mount --bind -o ro.* sh /var/lib/agentrun/ro$P $P\$" "$CALLS" ||
+	fail "no read-only bind: $(cat "$CALLS")"
+
+# The sidecar says ro.
+side=$(ls -1t "$STORE"/*.json 2>/dev/null | head -n 1)
+[ -z "$side" ] || python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s.get("mount_mode") == "ro", s
+assert s["mounts"][0]["mode"] == "ro", s' "$side" || fail "sidecar mode"
+
+# Warm read-only: info, the bind (a no-op when present), exec.
+reset_calls
+ar_in "$P" run --read-only -- true
+assert_eq 0 "$RC"
+assert_eq 3 "$(ncalls)" "warm read-only calls"
+
+# Back to read-write: the view and the staging mount go.
+ar_in "$P" run -- sh -c 'echo changed >file'
+assert_eq 0 "$RC" "read-write: $ERR"
+assert_eq changed "$(cat "$P/file")" "read-write writes"
+assert_eq "$P => $P" "$(vm_mounts)"
+grep -q "sudo sh -c 'umount -l \"\$1\"' sh $P" "$CALLS" || fail "bind not removed: $(cat "$CALLS")"
+exit 0

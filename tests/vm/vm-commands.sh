@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# agentrun vm status|start|stop|delete|mounts|provision and doctor.
+. "$(dirname "$0")/../lib/common.sh"
+. "$ROOT/tests/data/multipass/vm-setup.sh"
+
+P=$(mkproj p)
+
+# --help on stdout, exit 0; usage errors exit 2.
+for sub in "" status start stop delete mounts provision; do
+	ar vm $sub --help
+	assert_eq 0 "$RC" "vm $sub --help"
+	assert_contains "usage: agentrun vm" "$OUT"
+done
+ar doctor --help
+assert_eq 0 "$RC"
+assert_contains "usage: agentrun doctor" "$OUT"
+ar vm
+assert_eq 2 "$RC" "vm alone"
+assert_contains "Try 'agentrun vm --help'." "$ERR"
+ar vm frob
+assert_eq 2 "$RC" "vm frob"
+ar vm status extra
+assert_eq 2 "$RC" "vm status extra"
+ar doctor extra
+assert_eq 2 "$RC" "doctor extra"
+ar --vm primary vm status
+assert_eq 1 "$RC" "--vm primary"
+assert_contains "\"primary\" is refused" "$ERR"
+
+# Nothing yet.
+ar vm status
+assert_eq 0 "$RC"
+assert_contains "state:    not created" "$OUT"
+ar doctor
+assert_eq 0 "$RC" "doctor with no VM: $OUT"
+assert_contains "ok    vm agentrun: not created yet" "$OUT"
+ar vm provision
+assert_eq 1 "$RC" "provision without a VM"
+assert_contains "VM agentrun does not exist: 'agentrun vm start' creates it" "$ERR"
+ar vm mounts
+assert_eq 1 "$RC"
+
+# start creates and provisions.
+ar vm start
+assert_eq 0 "$RC" "vm start: $ERR"
+assert_contains "creating VM agentrun" "$ERR"
+assert_contains "installing claude in VM agentrun" "$ERR"
+[ -x "$MULTIPASS_EMU_DIR/vms/agentrun/home/.local/bin/claude" ] || fail "not provisioned"
+ar vm status
+assert_contains "state:    Running" "$OUT"
+assert_contains "mounts:   none" "$OUT"
+
+ar_in "$P" run -- true
+ar vm mounts
+assert_eq 0 "$RC"
+assert_eq "$P => $P" "$OUT"
+ar vm status
+assert_contains "mount:    $P => $P" "$OUT"
+ar doctor
+assert_eq 0 "$RC" "doctor: $OUT"
+for w in "ok    config: $XDG_CONFIG_HOME/agentrun/config.json" "ok    store: " \
+	"ok    multipass 1.16.3: " "ok    daemon: multipassd 1.16.3" \
+	"ok    vm agentrun: Running" "ok    mount $P => $P"; do
+	assert_contains "$w" "$OUT" doctor
+done
+
+# stop, start, stop again is a no-op.
+ar vm stop
+assert_eq 0 "$RC" "stop: $ERR"
+assert_eq Stopped "$(vm_state)"
+ar vm stop
+assert_eq 0 "$RC" "stop again"
+ar vm start
+assert_eq 0 "$RC"
+assert_eq Running "$(vm_state)"
+assert_contains "starting VM agentrun" "$ERR"
+
+# provision reruns the install command.
+rm "$MULTIPASS_EMU_DIR/vms/agentrun/home/.local/bin/claude"
+ar vm provision
+assert_eq 0 "$RC" "provision: $ERR"
+[ -x "$MULTIPASS_EMU_DIR/vms/agentrun/home/.local/bin/claude" ] || fail "not provisioned again"
+ar vm provision nosuch
+assert_eq 2 "$RC" "provision nosuch"
+# A failing install says what to do.
+write_config '"vm": {"cpus": 2}'
+cat >"$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
+{"agents": {"claude": {"install": "echo no network >&2; exit 7"}}}
+JSON
+ar vm provision
+assert_eq 1 "$RC"
+assert_contains "no network" "$ERR"
+assert_contains "installing claude in VM agentrun failed (status 7); fix the problem above, then run 'agentrun vm provision'" "$ERR"
+write_config
+
+# doctor finds what is wrong, one line each, and exits 1.
+MULTIPASS_EMU_DAEMON_DOWN=1 ar doctor
+assert_eq 1 "$RC" "doctor, daemon down"
+assert_contains "FAIL  daemon: the multipass daemon is not running: start it with" "$OUT"
+OUT=$(PATH=/usr/bin:/bin "$AGENTRUN" doctor 2>/dev/null)
+RC=$?
+assert_eq 1 "$RC" "doctor, no multipass"
+assert_contains "FAIL  multipass: not installed: install it with" "$OUT"
+echo '{"vm": {"memory": 4}}' >"$XDG_CONFIG_HOME/agentrun/config.json"
+ar doctor
+assert_eq 1 "$RC" "doctor, bad config"
+assert_contains "FAIL  config: $XDG_CONFIG_HOME/agentrun/config.json: vm.memory: expected a size like \"4G\"" "$OUT"
+write_config
+# A dangerous mount someone added by hand.
+"$ROOT/tests/multipass" mount "$HOME" agentrun:/srv/home >/dev/null
+ar doctor
+assert_eq 1 "$RC" "doctor, home mounted"
+assert_contains "FAIL  mount $HOME => /srv/home: refusing to mount your home folder" "$OUT"
+assert_contains "multipass umount agentrun:/srv/home" "$OUT"
+
+# delete purges.
+ar vm delete
+assert_eq 0 "$RC" "delete: $ERR"
+assert_eq none "$(vm_state)"
+ar vm status
+assert_contains "not created" "$OUT"
+exit 0
