@@ -9,14 +9,15 @@
 # description after it.
 
 # __agentrun_values KIND: the values of KIND into the array __agentrun_v.
+# (read -a rather than mapfile: bash 3.2 has no mapfile.)
 __agentrun_values() {
 	local bin=agentrun
 	case ${COMP_WORDS[0]-} in
 	*/*) bin=${COMP_WORDS[0]/#\~/$HOME} ;;
 	esac
-	mapfile -t __agentrun_v < <(command "$bin" __complete "$1" \
-	    2>/dev/null </dev/null)
-	__agentrun_v=("${__agentrun_v[@]%%$'\t'*}")
+	IFS=$'\n' read -r -d '' -a __agentrun_v < <(command "$bin" \
+	    __complete "$1" 2>/dev/null </dev/null)
+	__agentrun_v=(${__agentrun_v[@]+"${__agentrun_v[@]%%$'\t'*}"})
 }
 
 # __agentrun_add WORD...: add the words that start with $cur.
@@ -31,12 +32,14 @@ __agentrun_add() {
 __agentrun_add_values() {	# KIND
 	local -a __agentrun_v
 	__agentrun_values "$1"
-	__agentrun_add "${__agentrun_v[@]}"
+	__agentrun_add ${__agentrun_v[@]+"${__agentrun_v[@]}"}
 }
 
 # __agentrun_compgen ACTION: add what compgen -ACTION gives for $cur.
 __agentrun_compgen() {
-	mapfile -t -O ${#COMPREPLY[@]} COMPREPLY < <(compgen "$1" -- "$cur")
+	local -a more
+	IFS=$'\n' read -r -d '' -a more < <(compgen "$1" -- "$cur")
+	COMPREPLY+=(${more[@]+"${more[@]}"})
 }
 
 __agentrun_files() {	# -d: directories only
@@ -61,7 +64,7 @@ __agentrun_optarg() {	# COMMAND OPTION
 # that starts with -), and whether options may follow other words
 # (permute; else getopt stops at the first other word).
 __agentrun_options() {	# COMMAND
-	argopts= agent=0 permute=0
+	argopts='' agent=0 permute=0
 	case $1 in
 	'')	opts='-C --vm --backend -q --quiet -v --verbose -h --help --version'
 		argopts='-C --vm --backend' ;;
@@ -90,7 +93,7 @@ __agentrun_options() {	# COMMAND
 }
 
 _agentrun() {
-	local cur prev opt cmd= opts argopts w
+	local cur prev opt cmd='' opts argopts w
 	local -i i=1 npos=0 optend=0 agent=0 permute=0
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]-}
