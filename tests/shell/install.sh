@@ -56,8 +56,9 @@ if command -v zsh >/dev/null 2>&1; then
 	assert_eq "_agentrun" "$out" "zsh compinit"
 fi
 if command -v man >/dev/null 2>&1; then
-	out=$(MANWIDTH=80 man --warnings=all -l "$MAN" 2>&1 >/dev/null) &&
-		[ -z "$out" ] || fail "man -l of the installed page: $out"
+	out=$(MANWIDTH=80 man --warnings=all -l "$MAN" 2>&1 >/dev/null) ||
+		fail "man -l of the installed page failed: $out"
+	[ -z "$out" ] || fail "man -l of the installed page: $out"
 fi
 
 out=$(make "${margs[@]}" uninstall 2>&1) || fail "make uninstall: $out"
