@@ -139,7 +139,7 @@ fuzz:
 	  mkdir -p $(FUZZ_DIR)/corpus-$$t; cp tests/fuzz/corpus/$$t/* $(FUZZ_DIR)/corpus-$$t/; \
 	  echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
 	  $(FUZZ_DIR)/libfuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	    -print_final_stats=1 $(FUZZ_DIR)/corpus-$$t 2>&1 | \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$t 2>&1 | \
 	    grep -E "stat::number_of_executed_units|ERROR|SUMMARY|Done" ; \
 	done
 

@@ -290,7 +290,7 @@ set_key(struct parse *p, struct config *cfg, const struct key_def *k,
 		if (!cJSON_IsNumber(item))
 			return fail(p, path, "expected an integer");
 		d = item->valuedouble;
-		if (d != (double)(long)d || d < 1 || d > (double)k->max)
+		if (!(d >= 1 && d <= (double)k->max) || d != (double)(long)d)
 			return fail(p, path,
 			    "expected an integer from 1 to %ld", k->max);
 		*ip = (int)d;
