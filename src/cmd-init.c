@@ -130,6 +130,7 @@ cmd_init(struct globals *g, int argc, char **argv)
 		if (config_load(&cfg, &cause) != 0) {
 			log_error("%s", cause);
 			free(cause);
+			config_free(&cfg);	/* it holds the defaults */
 			free(wrap);
 			return EXIT_ERROR;
 		}

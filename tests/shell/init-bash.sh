@@ -98,6 +98,15 @@ fresh --wrap=aider -- 'type -t aider; complete -p aider'
 assert_eq "function
 complete -F _agentrun_wrapped aider" "$OUT" "--wrap=aider"
 
+# A broken config: init needs it only to check --wrap.
+echo '{ broken' >"$XDG_CONFIG_HOME/agentrun/config.json"
+ar init bash --wrap claude
+assert_eq 1 "$RC" "--wrap with a broken config"
+assert_contains "invalid JSON" "$ERR"
+ar init bash --aliases
+assert_eq 0 "$RC" "--aliases with a broken config"
+rm "$XDG_CONFIG_HOME/agentrun/config.json"
+
 # An interactive bash: eval, then Tab on an alias and on the command.
 need tmux
 mkdir -p "$STORE" && : >"$STORE/20250101-090000-cccc.cast.zst"
