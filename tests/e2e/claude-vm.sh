@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# agentrun claude inside tmux against the emulated VM, with the fake
+# claude provisioned into it: the first run creates the VM; keys, resize
+# and the exit status pass through; the terminal is restored; the
+# transcript replays what was on screen, with the forwarded key redacted.
+. "$(dirname "$0")/../lib/common.sh"
+. "$ROOT/tests/data/multipass/vm-setup.sh"
+need tmux
+P=$(mkproj shop)
+
+cat >"$T/wrap.sh" <<WRAP
+cd "$P" || exit 1
+stty -g >"$T/before"
+"\$@"
+echo "STATUS=\$?" >"$T/status"
+stty -g >"$T/after"
+echo WRAPDONE
+WRAP
+
+session() {	# expected-status cols rows
+	tm_start "$2" "$3" env ANTHROPIC_API_KEY=sk-e2e-secret-123 \
+		bash "$T/wrap.sh" "$AGENTRUN" claude --interactive "two words"
+	tm_wait "ready>" 60
+	tm_wait "size ${2}x${3}"
+	tm_wait "argx: $(hex "two words")"
+	tm_wait "key=sk-e2e-secret-123"
+	tm send-keys -t t "hello vm" Enter
+	tm_wait "got: hello vm"
+	tm resize-window -t t -x 120 -y 40
+	tm_wait "resized 120x40"
+	tm send-keys -t t "quit $1" Enter
+	tm_wait WRAPDONE 20
+	assert_eq "STATUS=$1" "$(cat "$T/status")" "exit status"
+	cmp -s "$T/before" "$T/after" || fail "stty differs after the session"
+	tm kill-server
+}
+
+session 7 100 30
+assert_eq "$P => $P" "$(vm_mounts)" "mounted"
+[ -x "$MULTIPASS_EMU_DIR/vms/agentrun/home/.local/bin/claude" ] || fail "not provisioned"
+
+out=$(cd "$P" && "$AGENTRUN" cat latest)
+for w in "got: hello vm" "resized 120x40" "size 100x30" "[redacted:ANTHROPIC_API_KEY]"; do
+	assert_contains "$w" "$out" transcript
+done
+assert_not_contains "sk-e2e-secret-123" "$out" transcript
+
+# Warm: two multipass calls, same behaviour.
+reset_calls
+session 0 90 25
+assert_eq 2 "$(ncalls)" "warm calls"
+out=$(cd "$P" && "$AGENTRUN" show latest 2>/dev/null)
+assert_match "*vm:*agentrun*" "$out" "show: vm"
+assert_match "*multipass:*1.16.3*" "$out" "show: multipass version"
+assert_match "*mount:*$P -> $P rw*" "$out" "show: mount"
+exit 0
