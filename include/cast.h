@@ -75,8 +75,9 @@ const struct cast_header *cast_reader_header(struct cast_reader *);
 /* 1 an event (valid until the next call), 0 at the end. Damage ends the
  * stream early: cast_reader_damage then says what happened. */
 int	 cast_reader_next(struct cast_reader *, struct cast_event *);
-/* NULL, or a one-line description ("cut short at line 812 (the file was
- * not closed cleanly)", "line 4: not JSON"). */
+/* NULL, or a one-line description: "cut short after N events (the
+ * recording was not closed cleanly)" for a cut stream (callers may treat
+ * that prefix as a warning), "line N: <what>" for damage. */
 const char *cast_reader_damage(struct cast_reader *);
 void	 cast_reader_free(struct cast_reader *);
 
