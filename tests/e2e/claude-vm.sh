@@ -53,4 +53,23 @@ out=$(cd "$P" && "$AGENTRUN" show latest 2>/dev/null)
 assert_match "*vm:*agentrun*" "$out" "show: vm"
 assert_match "*multipass:*1.16.3*" "$out" "show: multipass version"
 assert_match "*mount:*$P -> $P rw*" "$out" "show: mount"
+
+# Failures before the session: one line, status 125, terminal as it was,
+# nothing left running in the store.
+failing() {	# what expected-text env...
+	local what=$1 want=$2
+	shift 2
+	tm_start 80 24 env "$@" bash "$T/wrap.sh" "$AGENTRUN" claude
+	tm_wait WRAPDONE 20
+	assert_eq "STATUS=125" "$(cat "$T/status")" "$what: status"
+	tm_capture | grep -qF -- "$want" || fail "$what: pane lacks [$want]: $(tm_capture)"
+	cmp -s "$T/before" "$T/after" || fail "$what: stty differs"
+	tm kill-server
+}
+failing "daemon down" "the multipass daemon is not running" MULTIPASS_EMU_DAEMON_DOWN=1
+failing "no multipass" "multipass is not installed" PATH=/usr/bin:/bin
+"$ROOT/tests/multipass" delete --purge agentrun
+failing "launch failure" "launching VM agentrun timed out" \
+	MULTIPASS_EMU_FAIL_LAUNCH=timeout
+grep -l '"state": *"running"' "$STORE"/*.json 2>/dev/null && fail "a session was left running"
 exit 0
