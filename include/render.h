@@ -27,6 +27,15 @@ void	 render_text(struct render *, struct buf *);
  * cursor placed and shown/hidden. Never contains a query. */
 void	 render_ansi(struct render *, int max_cols, int max_rows,
 	     struct buf *);
+/* The same, drawing only the rows that differ from the last call with
+ * this frame (all of them after render_frame_reset, or when the area
+ * changed). Cursor placement and visibility are always written. */
+struct render_frame;
+struct render_frame *render_frame_new(void);
+void	 render_frame_reset(struct render_frame *);
+void	 render_frame_free(struct render_frame *);
+void	 render_ansi_frame(struct render *, struct render_frame *,
+	     int max_cols, int max_rows, struct buf *);
 int	 render_cursor_visible(struct render *);
 int	 render_alt(struct render *);	/* the alternate screen is shown */
 

@@ -1,9 +1,191 @@
-/* cmd-replay.c: stub, replaced by its owner. */
+/* cmd-replay.c: watching a session again: replay (played back through a
+ * virtual terminal on the user's terminal, never the recorded bytes
+ * themselves) and text (the screen at the end, or at a time, as plain
+ * text). */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cmd.h"
-int cmd_replay(struct globals *g, int argc, char **argv) { (void)g; (void)argc; (void)argv; fprintf(stderr, "agentrun: not implemented yet\n"); return 1; }
-int cmd_text(struct globals *g, int argc, char **argv) { (void)g; (void)argc; (void)argv; fprintf(stderr, "agentrun: not implemented yet\n"); return 1; }
-int cmd_export(struct globals *g, int argc, char **argv) { (void)g; (void)argc; (void)argv; fprintf(stderr, "agentrun: not implemented yet\n"); return 1; }
-int cmd_import(struct globals *g, int argc, char **argv) { (void)g; (void)argc; (void)argv; fprintf(stderr, "agentrun: not implemented yet\n"); return 1; }
-int cmd_grep(struct globals *g, int argc, char **argv) { (void)g; (void)argc; (void)argv; fprintf(stderr, "agentrun: not implemented yet\n"); return 1; }
-int cmd_rm(struct globals *g, int argc, char **argv) { (void)g; (void)argc; (void)argv; fprintf(stderr, "agentrun: not implemented yet\n"); return 1; }
-int cmd_gc(struct globals *g, int argc, char **argv) { (void)g; (void)argc; (void)argv; fprintf(stderr, "agentrun: not implemented yet\n"); return 1; }
+#include "player.h"
+#include "render.h"
+#include "session.h"
+#include "util.h"
+
+/* Seconds as the user may write them ("90", "1.5", "1:30", "2m") into
+ * microseconds. 0, or -1 if it is not a time. */
+static int
+replay_parse_time(const char *s, int64_t *us)
+{
+	double	 v;
+
+	if (parse_seconds(s, &v) != 0 || !isfinite(v) || v < 0 || v > 1e12)
+		return -1;
+	*us = llround(v * 1e6);
+	return 0;
+}
+
+/* The session an ID names; an error message and -1 if none. */
+static int
+replay_resolve(struct globals *g, const char *spec, struct session *s)
+{
+	char	*project, *cause = NULL;
+	int	 rc;
+
+	project = project_root(g, &cause);
+	free(cause);
+	cause = NULL;
+	rc = session_resolve(spec, project, s, &cause);
+	free(project);
+	if (rc != 0) {
+		log_error("%s", cause);
+		free(cause);
+	}
+	return rc;
+}
+
+/* Exit status for damage, as 'agentrun cat' has it: a file cut short by
+ * a crash is normal; anything else is an error, after what could be
+ * read. */
+static int
+replay_damage(const char *id, const char *damage)
+{
+	if (damage == NULL)
+		return EXIT_OK;
+	log_warn("%s: %s", id, damage);
+	return strncmp(damage, "cut short", 9) == 0 ? EXIT_OK : EXIT_ERROR;
+}
+
+int
+cmd_replay(struct globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "speed",	required_argument,	NULL, 's' },
+		{ "idle-limit",	required_argument,	NULL, 'i' },
+		{ "at",		required_argument,	NULL, 't' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct player_opts	 o;
+	struct session		 s;
+	struct timeline		 tl;
+	char			*cause = NULL, *end;
+	int			 ch, rc;
+	int64_t			 us;
+
+	memset(&o, 0, sizeof o);
+	o.speed = 1;
+	o.idle_limit = -1;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			o.speed = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' || !isfinite(o.speed) ||
+			    o.speed < 1.0 / 16 || o.speed > 64)
+				return usage_error(argv[0], "--speed needs a "
+				    "number from 0.0625 to 64, not '%s'", optarg);
+			break;
+		case 'i':
+			if (replay_parse_time(optarg, &us) != 0)
+				return usage_error(argv[0], "--idle-limit needs"
+				    " seconds, not '%s'", optarg);
+			o.idle_limit = (double)us / 1e6;
+			break;
+		case 't':
+			if (replay_parse_time(optarg, &o.at) != 0)
+				return usage_error(argv[0], "--at needs a time "
+				    "(90, 1.5, 1:30, 2m), not '%s'", optarg);
+			break;
+		case 'h':
+			return usage_print(argv[0]);
+		default:
+			return usage_error(argv[0], "unknown option: %s",
+			    argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(argv[0], "replay takes one session ID");
+	if (!isatty(STDOUT_FILENO)) {
+		log_error("replay draws on a terminal and stdout is not one; "
+		    "use 'agentrun cat %s' for the raw output or 'agentrun "
+		    "text %s' for the screen", argv[optind], argv[optind]);
+		return EXIT_ERROR;
+	}
+	if (replay_resolve(g, argv[optind], &s) != 0)
+		return EXIT_ERROR;
+	if (timeline_load(&tl, s.cast_path, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		session_free(&s);
+		return EXIT_ERROR;
+	}
+	if (player_run(&tl, &o, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		rc = EXIT_ERROR;
+	} else
+		rc = replay_damage(s.id, tl.damage);
+	timeline_free(&tl);
+	session_free(&s);
+	return rc;
+}
+
+int
+cmd_text(struct globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "at",		required_argument,	NULL, 't' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct session	 s;
+	struct render	*r;
+	struct buf	 b;
+	char		*cause = NULL, *damage;
+	int		 ch, rc = EXIT_OK;
+	int64_t		 at = -1;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			if (replay_parse_time(optarg, &at) != 0)
+				return usage_error(argv[0], "--at needs a time "
+				    "(90, 1.5, 1:30, 2m), not '%s'", optarg);
+			break;
+		case 'h':
+			return usage_print(argv[0]);
+		default:
+			return usage_error(argv[0], "unknown option: %s",
+			    argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(argv[0], "text takes one session ID");
+	if (replay_resolve(g, argv[optind], &s) != 0)
+		return EXIT_ERROR;
+	if (player_screen(s.cast_path, at, &r, &damage, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		session_free(&s);
+		return EXIT_ERROR;
+	}
+	buf_init(&b);
+	render_text(r, &b);
+	if (b.len > 0 && write_all(STDOUT_FILENO, b.data, b.len) != 0) {
+		log_error("stdout: %s", strerror(errno));
+		rc = EXIT_ERROR;
+	}
+	buf_free(&b);
+	render_free(r);
+	if (rc == EXIT_OK)
+		rc = replay_damage(s.id, damage);
+	free(damage);
+	session_free(&s);
+	return rc;
+}

@@ -987,27 +987,99 @@ ansi_row(struct render *r, const struct grid *g, int y, int max_cols,
 		buf_adds(out, "\033[K");
 }
 
+/* What the last repaint drew, row by row. */
+struct render_frame {
+	int	 cols, rows;	/* the area it covered; 0 after a reset */
+	char	**row;
+	size_t	*len;
+};
+
+struct render_frame *
+render_frame_new(void)
+{
+	return xcalloc(1, sizeof (struct render_frame));
+}
+
 void
-render_ansi(struct render *r, int max_cols, int max_rows, struct buf *out)
+render_frame_reset(struct render_frame *f)
+{
+	int	y;
+
+	for (y = 0; y < f->rows; y++)
+		free(f->row[y]);
+	free(f->row);
+	free(f->len);
+	f->row = NULL;
+	f->len = NULL;
+	f->cols = f->rows = 0;
+}
+
+void
+render_frame_free(struct render_frame *f)
+{
+	if (f == NULL)
+		return;
+	render_frame_reset(f);
+	free(f);
+}
+
+/* Keep row y of the frame; 1 if it changed (or there is no frame). */
+static int
+frame_keep(struct render_frame *f, int y, const char *s, size_t len)
+{
+	if (f == NULL)
+		return 1;
+	if (f->row[y] != NULL && f->len[y] == len &&
+	    memcmp(f->row[y], s, len) == 0)
+		return 0;
+	free(f->row[y]);
+	f->row[y] = xstrndup(s, len);
+	f->len[y] = len;
+	return 1;
+}
+
+void
+render_ansi_frame(struct render *r, struct render_frame *f, int max_cols,
+    int max_rows, struct buf *out)
 {
 	struct grid	 g;
-	int		 y, rows, cx, cy;
+	struct buf	 row;
+	int		 y, cx, cy;
 
 	if (max_cols <= 0 || max_rows <= 0)
 		return;
+	if (f != NULL && (f->cols != max_cols || f->rows != max_rows)) {
+		render_frame_reset(f);
+		f->cols = max_cols;
+		f->rows = max_rows;
+		f->row = xcalloc((size_t)max_rows, sizeof *f->row);
+		f->len = xcalloc((size_t)max_rows, sizeof *f->len);
+	}
 	grid_grab(r, &g, 0);
-	rows = g.rows < max_rows ? g.rows : max_rows;
+	buf_init(&row);
 	buf_adds(out, "\033[?25l\033[0m");
-	for (y = 0; y < rows; y++)
-		ansi_row(r, &g, y, max_cols, out);
-	for (; y < max_rows; y++)
-		buf_addf(out, "\033[%d;1H\033[K", y + 1);
+	for (y = 0; y < max_rows; y++) {
+		buf_reset(&row);
+		if (y < g.rows)
+			ansi_row(r, &g, y, max_cols, &row);
+		else
+			buf_addf(&row, "\033[%d;1H\033[K", y + 1);
+		if (frame_keep(f, y, row.data, row.len))
+			buf_add(out, row.data, row.len);
+	}
+	buf_free(&row);
 	render_cursor(r, &cx, &cy);
 	if (cx < max_cols && cy < max_rows)
 		buf_addf(out, "\033[%d;%dH", cy + 1, cx + 1);
 	if (render_cursor_visible(r) && cx < max_cols && cy < max_rows)
 		buf_adds(out, "\033[?25h");
 	grid_free(&g);
+}
+
+void
+render_ansi(struct render *r, int max_cols, int max_rows, struct buf *out)
+{
+	render_ansi_frame(r, NULL, max_cols, max_rows, out);
 }
 
 /* ------------------------------------------------------------------ */

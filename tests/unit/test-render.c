@@ -329,6 +329,43 @@ t_ansi_layout(void **state)
 	render_free(r);
 }
 
+/* A frame repaints only the rows that changed. */
+static void
+t_frame(void **state)
+{
+	struct render		*r;
+	struct render_frame	*f;
+	struct buf		 b;
+
+	(void)state;
+	r = render_new(10, 3);
+	f = render_frame_new();
+	feeds(r, "one\r\ntwo");
+	buf_init(&b);
+	render_ansi_frame(r, f, 10, 3, &b);
+	assert_non_null(strstr(b.data, "one"));
+	assert_non_null(strstr(b.data, "two"));
+	assert_non_null(strstr(b.data, "\033[3;1H"));
+	buf_reset(&b);
+	render_ansi_frame(r, f, 10, 3, &b);
+	assert_string_equal(b.data, "\033[?25l\033[0m\033[2;4H\033[?25h");
+	feeds(r, "!");
+	buf_reset(&b);
+	render_ansi_frame(r, f, 10, 3, &b);
+	assert_null(strstr(b.data, "one"));
+	assert_non_null(strstr(b.data, "two!"));
+	buf_reset(&b);
+	render_ansi_frame(r, f, 8, 3, &b);	/* another area: all again */
+	assert_non_null(strstr(b.data, "one"));
+	render_frame_reset(f);
+	buf_reset(&b);
+	render_ansi_frame(r, f, 8, 3, &b);
+	assert_non_null(strstr(b.data, "one"));
+	buf_free(&b);
+	render_frame_free(f);
+	render_free(r);
+}
+
 /* Random streams made of what terminals programs really send. */
 static void
 gen_token(struct buf *b)
@@ -594,6 +631,7 @@ main(void)
 		cmocka_unit_test(t_cursor),
 		cmocka_unit_test(t_queries),
 		cmocka_unit_test(t_ansi_layout),
+		cmocka_unit_test(t_frame),
 		cmocka_unit_test(t_snapshots),
 		cmocka_unit_test(t_snapshot_refused),
 		cmocka_unit_test(t_ansi_roundtrip),

@@ -1,0 +1,391 @@
+/* cmd-export.c: sessions in and out of the store: export (asciicast v3 or
+ * v2, the raw output, or the final screen as text) and import (any
+ * asciicast v1/v2/v3 file, plain or zstd, copied into the store as a v3
+ * stream with its header kept and a sidecar). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cast.h"
+#include "cmd.h"
+#include "player.h"
+#include "render.h"
+#include "session.h"
+#include "util.h"
+#include "zio.h"
+
+#define EXPORT_FLUSH	(256 * 1024)	/* write out in pieces this big */
+#define IMPORT_LEVEL	6		/* zstd level for imported files */
+
+enum export_format {
+	FMT_CAST,
+	FMT_CAST_V2,
+	FMT_RAW,
+	FMT_TEXT,
+};
+
+/* Where the export goes: stdout or a file. */
+struct export_out {
+	int		 fd;
+	const char	*path;		/* NULL for stdout */
+	struct buf	 b;
+	int		 failed;
+};
+
+static void
+export_flush(struct export_out *o, int force)
+{
+	if (o->failed || (o->b.len < EXPORT_FLUSH && !force))
+		return;
+	if (o->b.len > 0 && write_all(o->fd, o->b.data, o->b.len) != 0) {
+		if (errno != EPIPE)
+			log_error("%s: %s", o->path != NULL ? o->path :
+			    "stdout", strerror(errno));
+		o->failed = 1;
+	}
+	buf_reset(&o->b);
+}
+
+static int
+export_events(const char *path, enum export_format fmt, struct export_out *o,
+    char **damage, char **cause)
+{
+	struct cast_reader	*cr;
+	struct cast_event	 ev;
+	struct cast_clock	 clock;
+
+	if ((cr = cast_reader_open(path, cause)) == NULL)
+		return -1;
+	memset(&clock, 0, sizeof clock);
+	if (fmt != FMT_RAW)
+		cast_header_write(cast_reader_header(cr), fmt == FMT_CAST_V2 ?
+		    2 : 3, &o->b);
+	while (!o->failed && cast_reader_next(cr, &ev) == 1) {
+		if (fmt == FMT_RAW) {
+			if (ev.code == 'o')
+				buf_add(&o->b, ev.data, ev.len);
+		} else if (fmt == FMT_CAST_V2) {
+			if (ev.code != 'x')	/* not in v2 */
+				cast_event_write_v2(ev.time, ev.code, ev.data,
+				    ev.len, 0, &o->b);
+		} else
+			cast_event_write_v3(&clock, ev.time, ev.code, ev.data,
+			    ev.len, 0, &o->b);
+		export_flush(o, 0);
+	}
+	export_flush(o, 1);
+	if (cast_reader_damage(cr) != NULL)
+		*damage = xstrdup(cast_reader_damage(cr));
+	cast_reader_free(cr);
+	return 0;
+}
+
+static int
+export_text(const char *path, struct export_out *o, char **damage,
+    char **cause)
+{
+	struct render	*r;
+
+	if (player_screen(path, -1, &r, damage, cause) != 0)
+		return -1;
+	render_text(r, &o->b);
+	render_free(r);
+	export_flush(o, 1);
+	return 0;
+}
+
+static int
+export_format_parse(const char *s, enum export_format *fmt)
+{
+	if (strcmp(s, "cast") == 0 || strcmp(s, "cast-v3") == 0)
+		*fmt = FMT_CAST;
+	else if (strcmp(s, "cast-v2") == 0)
+		*fmt = FMT_CAST_V2;
+	else if (strcmp(s, "raw") == 0)
+		*fmt = FMT_RAW;
+	else if (strcmp(s, "text") == 0)
+		*fmt = FMT_TEXT;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+export_resolve(struct globals *g, const char *spec, struct session *s)
+{
+	char	*project, *cause = NULL;
+	int	 rc;
+
+	project = project_root(g, &cause);
+	free(cause);
+	cause = NULL;
+	rc = session_resolve(spec, project, s, &cause);
+	free(project);
+	if (rc != 0) {
+		log_error("%s", cause);
+		free(cause);
+	}
+	return rc;
+}
+
+int
+cmd_export(struct globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format",	required_argument,	NULL, 'f' },
+		{ "output",	required_argument,	NULL, 'o' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	enum export_format	 fmt = FMT_CAST;
+	struct export_out	 o;
+	struct session		 s;
+	char			*cause = NULL, *damage = NULL, *tmp = NULL;
+	int			 ch, rc;
+
+	memset(&o, 0, sizeof o);
+	o.fd = STDOUT_FILENO;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			if (export_format_parse(optarg, &fmt) != 0)
+				return usage_error(argv[0], "unknown format "
+				    "'%s' (cast, cast-v2, raw or text)", optarg);
+			break;
+		case 'o':
+			o.path = optarg;
+			break;
+		case 'h':
+			return usage_print(argv[0]);
+		default:
+			return usage_error(argv[0], "unknown option: %s",
+			    argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(argv[0], "export takes one session ID");
+	if (export_resolve(g, argv[optind], &s) != 0)
+		return EXIT_ERROR;
+	if (o.path != NULL) {
+		/* A temporary file beside it, renamed when complete. */
+		xasprintf(&tmp, "%s.tmp.%ld", o.path, (long)getpid());
+		if ((o.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0666)) < 0) {
+			log_error("%s: %s", o.path, strerror(errno));
+			free(tmp);
+			session_free(&s);
+			return EXIT_ERROR;
+		}
+	}
+	buf_init(&o.b);
+	if (fmt == FMT_TEXT)
+		rc = export_text(s.cast_path, &o, &damage, &cause);
+	else
+		rc = export_events(s.cast_path, fmt, &o, &damage, &cause);
+	if (rc != 0) {
+		log_error("%s", cause);
+		free(cause);
+		o.failed = 1;
+	}
+	if (o.path != NULL) {
+		if (!o.failed && close(o.fd) != 0) {
+			log_error("%s: %s", o.path, strerror(errno));
+			o.failed = 1;
+		} else if (o.failed)
+			(void)close(o.fd);
+		if (!o.failed && rename(tmp, o.path) != 0) {
+			log_error("%s: %s", o.path, strerror(errno));
+			o.failed = 1;
+		}
+		if (o.failed)
+			(void)unlink(tmp);
+		free(tmp);
+	}
+	rc = o.failed ? EXIT_ERROR : EXIT_OK;
+	if (damage != NULL) {
+		log_warn("%s: %s", s.id, damage);
+		if (strncmp(damage, "cut short", 9) != 0)
+			rc = EXIT_ERROR;
+	}
+	free(damage);
+	buf_free(&o.b);
+	session_free(&s);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* import */
+
+struct import {
+	struct zio_writer	*zw;
+	struct cast_clock	 clock;
+	struct buf		 b;
+	uint64_t		 bytes;
+	int64_t			 end;
+	int			 exit_status;
+};
+
+static int
+import_flush(struct import *im, int force)
+{
+	if (im->b.len < EXPORT_FLUSH && !force)
+		return 0;
+	if (im->b.len > 0 && zio_write(im->zw, im->b.data, im->b.len) != 0)
+		return -1;
+	buf_reset(&im->b);
+	return 0;
+}
+
+/* Copy every event as v3; note the size, end and exit status. */
+static int
+import_copy(struct cast_reader *cr, struct import *im)
+{
+	struct cast_event	 ev;
+	char			*end;
+	long			 st;
+
+	cast_header_write(cast_reader_header(cr), 3, &im->b);
+	while (cast_reader_next(cr, &ev) == 1) {
+		cast_event_write_v3(&im->clock, ev.time, ev.code, ev.data,
+		    ev.len, 0, &im->b);
+		if (ev.code == 'o')
+			im->bytes += ev.len;
+		if (ev.code == 'x') {
+			st = strtol(ev.data, &end, 10);
+			if (end != ev.data && *end == '\0' && st >= 0 &&
+			    st <= 255)
+				im->exit_status = (int)st;
+		}
+		if (ev.time > im->end)
+			im->end = ev.time;
+		if (import_flush(im, 0) != 0)
+			return -1;
+	}
+	if (import_flush(im, 1) != 0 || zio_end(im->zw) != 0)
+		return -1;
+	return 0;
+}
+
+/* A new id whose files do not exist yet. */
+static void
+import_new_id(const char *dir, struct session *s)
+{
+	char	*name;
+	int	 tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		session_new_id(s->id);
+		xasprintf(&name, "%s/%s.cast.zst", dir, s->id);
+		if (access(name, F_OK) != 0) {
+			free(s->cast_path);
+			s->cast_path = name;
+			xasprintf(&s->json_path, "%s/%s.json", dir, s->id);
+			return;
+		}
+		free(name);
+	}
+	fatal("no free session id in %s", dir);
+}
+
+static void
+import_sidecar(struct globals *g, const struct cast_header *h,
+    const char *file, const struct import *im, struct session *s)
+{
+	char	*cause = NULL;
+
+	s->state = SESSION_IMPORTED;
+	s->backend = xstrdup("import");
+	s->project = project_root(g, &cause);
+	free(cause);
+	if (h->command != NULL)
+		s->command = xstrdup(h->command);
+	else
+		xasprintf(&s->command, "import %s", file);
+	if (h->title != NULL)
+		s->title = xstrdup(h->title);
+	s->start = h->timestamp > 0 ? h->timestamp * 1000000 : wall_us();
+	s->end = s->start + im->end;
+	s->exit_status = im->exit_status;
+	s->bytes = im->bytes;
+	s->cols = h->cols;
+	s->rows = h->rows;
+	s->git_dirty_before = s->git_dirty_after = -1;
+}
+
+int
+cmd_import(struct globals *g, int argc, char **argv)
+{
+	struct cast_reader	*cr = NULL;
+	struct import		 im;
+	struct session		 s;
+	const char		*damage;
+	char			*cause = NULL, *dir = NULL, *tmp = NULL;
+	int			 fd = -1, rc = EXIT_ERROR;
+
+	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0))
+		return usage_print(argv[0]);
+	if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
+		return usage_error(argv[0], "import takes one file");
+	memset(&im, 0, sizeof im);
+	im.exit_status = -1;
+	buf_init(&im.b);
+	session_init(&s);
+	if ((cr = cast_reader_open(argv[1], &cause)) == NULL)
+		goto out;
+	if ((dir = session_dir(1, &cause)) == NULL)
+		goto out;
+	import_new_id(dir, &s);
+	xasprintf(&tmp, "%s.tmp", s.cast_path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) < 0) {
+		xasprintf(&cause, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if ((im.zw = zio_writer_new(fd, IMPORT_LEVEL)) == NULL)
+		fatal("zstd: cannot make a compressor");
+	if (import_copy(cr, &im) != 0) {
+		xasprintf(&cause, "%s: %s", tmp, strerror(zio_error(im.zw)));
+		goto out;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		xasprintf(&cause, "%s: %s", tmp, strerror(errno));
+		fd = -1;
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, s.cast_path) != 0) {
+		xasprintf(&cause, "%s: %s", s.cast_path, strerror(errno));
+		goto out;
+	}
+	import_sidecar(g, cast_reader_header(cr), argv[1], &im, &s);
+	if (session_write(&s, &cause) != 0) {
+		(void)unlink(s.cast_path);
+		goto out;
+	}
+	if ((damage = cast_reader_damage(cr)) != NULL)
+		log_warn("%s: imported up to the damage: %s", argv[1], damage);
+	printf("%s\n", s.id);
+	rc = EXIT_OK;
+out:
+	if (fd >= 0)
+		(void)close(fd);
+	if (rc != EXIT_OK && tmp != NULL)
+		(void)unlink(tmp);
+	if (cause != NULL)
+		log_error("%s", cause);
+	free(cause);
+	free(tmp);
+	free(dir);
+	zio_writer_free(im.zw);
+	buf_free(&im.b);
+	cast_reader_free(cr);
+	session_free(&s);
+	return rc;
+}

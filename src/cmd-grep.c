@@ -1,0 +1,417 @@
+/* cmd-grep.c: searching the output of sessions. The output is turned into
+ * text by a small escape-sequence stripper (not a terminal: it is much
+ * faster, and sees text that scrolled away or was redrawn), cut into lines
+ * at newlines, carriage returns and cursor moves, and searched for a fixed
+ * string with memmem, optionally ignoring ASCII case. Text split across
+ * output events or colour changes is one line. Each hit prints the session
+ * id, the time offset at which the matching text was complete on screen,
+ * and the line. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cast.h"
+#include "cmd.h"
+#include "session.h"
+#include "util.h"
+
+#define GREP_LINE_MAX	(64 * 1024)	/* longer lines are searched in parts */
+#define GREP_SHOW	160		/* bytes of context shown around a hit */
+
+enum grep_state {
+	G_TEXT,
+	G_ESC,
+	G_ESC_INT,
+	G_CSI,
+	G_OSC,		/* until BEL or ST */
+	G_STR,		/* DCS, SOS, PM, APC: until ST */
+};
+
+struct grep_seg {
+	size_t		 off;	/* where in the line this event's text starts */
+	int64_t		 t;
+};
+
+struct grep {
+	const char	*pat;
+	size_t		 plen;
+	int		 icase;
+	char		*fpat;		/* the pattern folded */
+	const char	*id;
+	int		 state;
+	struct buf	 line;
+	struct buf	 folded;
+	struct grep_seg	*segs;
+	size_t		 nsegs, segcap;
+	int64_t		 t;		/* time of the event being read */
+	struct buf	 last;		/* the last line printed (repeats once) */
+	struct buf	 out;
+	size_t		 hits;
+};
+
+/* Bytes the stripper must look at; every other byte is text. */
+static inline int
+grep_special(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f || c == 0xc2;	/* 0xc2: maybe C1 */
+}
+
+static int
+grep_fold(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* The time at which byte off of the line was written. */
+static int64_t
+grep_time_at(const struct grep *gr, size_t off)
+{
+	size_t	 lo = 0, hi = gr->nsegs, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (gr->segs[mid].off <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo == 0 ? 0 : gr->segs[lo - 1].t;
+}
+
+static void
+grep_print(struct grep *gr, size_t at, int64_t t)
+{
+	const char	*l = gr->line.data;
+	size_t		 start, end, len = gr->line.len;
+	int64_t		 ms = (t + 999) / 1000;	/* up: --at then shows it */
+
+	start = at > GREP_SHOW / 2 ? at - GREP_SHOW / 2 : 0;
+	end = start + GREP_SHOW < len ? start + GREP_SHOW : len;
+	while (start > 0 && ((unsigned char)l[start] & 0xc0) == 0x80)
+		start--;	/* whole UTF-8 characters */
+	while (end < len && ((unsigned char)l[end] & 0xc0) == 0x80)
+		end++;
+	while (start < end && (l[start] == ' ' || l[start] == '\t'))
+		start++;
+	while (end > start && (l[end - 1] == ' ' || l[end - 1] == '\t'))
+		end--;
+	if (gr->last.len == end - start &&
+	    memcmp(gr->last.data, l + start, end - start) == 0)
+		return;		/* the same line redrawn */
+	buf_reset(&gr->last);
+	buf_add(&gr->last, l + start, end - start);
+	buf_addf(&gr->out, "%s  %lld.%03lld  %s", gr->id,
+	    (long long)(ms / 1000), (long long)(ms % 1000),
+	    start > 0 ? "..." : "");
+	buf_add(&gr->out, l + start, end - start);
+	buf_adds(&gr->out, end < len ? "...\n" : "\n");
+	gr->hits++;
+}
+
+static void
+grep_search(struct grep *gr)
+{
+	const char	*hay = gr->line.data, *p;
+	size_t		 i;
+
+	if (gr->line.len < gr->plen)
+		return;
+	if (gr->icase) {
+		buf_reset(&gr->folded);
+		buf_reserve(&gr->folded, gr->line.len);
+		for (i = 0; i < gr->line.len; i++)
+			gr->folded.data[i] = (char)grep_fold(
+			    (unsigned char)gr->line.data[i]);
+		gr->folded.len = gr->line.len;
+		hay = gr->folded.data;
+	}
+	p = memmem(hay, gr->line.len, gr->icase ? gr->fpat : gr->pat,
+	    gr->plen);
+	if (p != NULL)
+		grep_print(gr, (size_t)(p - hay),
+		    grep_time_at(gr, (size_t)(p - hay) + gr->plen - 1));
+}
+
+static void
+grep_seg(struct grep *gr)
+{
+	if (gr->nsegs == gr->segcap) {
+		gr->segcap = gr->segcap == 0 ? 16 : gr->segcap * 2;
+		gr->segs = xrealloc(gr->segs, gr->segcap * sizeof *gr->segs);
+	}
+	gr->segs[gr->nsegs].off = gr->line.len;
+	gr->segs[gr->nsegs++].t = gr->t;
+}
+
+static void
+grep_line_end(struct grep *gr)
+{
+	grep_search(gr);
+	buf_reset(&gr->line);
+	gr->nsegs = 0;
+	grep_seg(gr);		/* the rest of this event's text */
+}
+
+/* A very long line: search it, keep the tail a match could start in. */
+static void
+grep_line_long(struct grep *gr)
+{
+	size_t	 keep = gr->plen - 1, drop = gr->line.len - keep, i, j;
+
+	grep_search(gr);
+	buf_consume(&gr->line, drop);
+	for (i = j = 0; i < gr->nsegs; i++) {
+		if (i + 1 < gr->nsegs && gr->segs[i + 1].off <= drop)
+			continue;
+		gr->segs[j].t = gr->segs[i].t;
+		gr->segs[j++].off = gr->segs[i].off > drop ?
+		    gr->segs[i].off - drop : 0;
+	}
+	gr->nsegs = j;
+}
+
+static void
+grep_csi_final(struct grep *gr, unsigned char c)
+{
+	switch (c) {
+	case 'H': case 'f': case 'A': case 'B': case 'd': case 'E': case 'F':
+	case 'G':
+		grep_line_end(gr);	/* the cursor went elsewhere */
+		break;
+	case 'C':
+		buf_addc(&gr->line, ' ');
+		break;
+	}
+}
+
+static void
+grep_backspace(struct grep *gr)
+{
+	while (gr->line.len > 0 &&
+	    ((unsigned char)gr->line.data[--gr->line.len] & 0xc0) == 0x80)
+		;
+}
+
+/* One byte that is not plain text, or that follows an escape. */
+static void
+grep_byte(struct grep *gr, unsigned char c, unsigned char next)
+{
+	if (c == 0x1b) {
+		gr->state = G_ESC;
+		return;
+	}
+	if (c == 0x18 || c == 0x1a) {
+		gr->state = G_TEXT;
+		return;
+	}
+	switch (gr->state) {
+	case G_TEXT:
+		if (c == '\n' || c == '\r' || c == '\v' || c == '\f')
+			grep_line_end(gr);
+		else if (c == '\t')
+			buf_addc(&gr->line, '\t');
+		else if (c == '\b')
+			grep_backspace(gr);
+		else if (c >= 0x20 && c != 0x7f)
+			buf_addc(&gr->line, (char)c);	/* 0xc2 */
+		break;
+	case G_ESC:
+		if (c == '[')
+			gr->state = G_CSI;
+		else if (c == ']')
+			gr->state = G_OSC;
+		else if (c == 'P' || c == 'X' || c == '^' || c == '_')
+			gr->state = G_STR;
+		else if (c >= 0x20 && c <= 0x2f)
+			gr->state = G_ESC_INT;
+		else {
+			if (c == 'D' || c == 'E' || c == 'M')
+				grep_line_end(gr);
+			gr->state = G_TEXT;
+		}
+		break;
+	case G_ESC_INT:
+		if (c < 0x20 || c > 0x2f)
+			gr->state = G_TEXT;
+		break;
+	case G_CSI:
+		if (c >= 0x40 && c <= 0x7e) {
+			gr->state = G_TEXT;
+			grep_csi_final(gr, c);
+		}
+		break;
+	case G_OSC:
+		if (c == 0x07 || (c == 0xc2 && next == 0x9c))
+			gr->state = G_TEXT;
+		break;
+	case G_STR:
+		if (c == 0xc2 && next == 0x9c)
+			gr->state = G_TEXT;
+		break;
+	}
+}
+
+static void
+grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, j;
+
+	gr->t = t;
+	if (gr->nsegs == 0 || gr->segs[gr->nsegs - 1].t != t)
+		grep_seg(gr);
+	while (i < len) {
+		if (gr->state == G_TEXT) {
+			for (j = i; j < len && !grep_special(p[j]); j++)
+				;
+			if (j > i) {
+				buf_add(&gr->line, s + i, j - i);
+				i = j;
+				if (gr->line.len > GREP_LINE_MAX)
+					grep_line_long(gr);
+				continue;
+			}
+			if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
+			    p[i + 1] <= 0x9f) {	/* C1 control as UTF-8 */
+				if (p[i + 1] == 0x9b)
+					gr->state = G_CSI;
+				else if (p[i + 1] == 0x9d)
+					gr->state = G_OSC;
+				else if (p[i + 1] == 0x90 || p[i + 1] >= 0x98)
+					gr->state = G_STR;
+				i += 2;
+				continue;
+			}
+			if (p[i] == 0xc2 && i + 1 < len) {
+				buf_add(&gr->line, s + i, 2);
+				i += 2;
+				continue;
+			}
+		}
+		grep_byte(gr, p[i], i + 1 < len ? p[i + 1] : 0);
+		if (p[i] == 0xc2 && i + 1 < len && p[i + 1] == 0x9c &&
+		    gr->state == G_TEXT)
+			i++;	/* the ST's second byte */
+		i++;
+	}
+}
+
+/* Search one session; 0, or -1 if it could not be read at all. */
+static int
+grep_session(struct grep *gr, const struct session *s)
+{
+	struct cast_reader	*cr;
+	struct cast_event	 ev;
+	char			*cause = NULL;
+
+	if ((cr = cast_reader_open(s->cast_path, &cause)) == NULL) {
+		log_warn("%s: %s", s->id, cause);
+		free(cause);
+		return -1;
+	}
+	gr->id = s->id;
+	gr->state = G_TEXT;
+	buf_reset(&gr->line);
+	buf_reset(&gr->last);
+	gr->nsegs = 0;
+	while (cast_reader_next(cr, &ev) == 1) {
+		if (ev.code != 'o')
+			continue;
+		grep_event(gr, ev.data, ev.len, ev.time);
+		if (gr->out.len > 65536) {
+			(void)write_all(STDOUT_FILENO, gr->out.data,
+			    gr->out.len);
+			buf_reset(&gr->out);
+		}
+	}
+	grep_line_end(gr);
+	if (cast_reader_damage(cr) != NULL)
+		log_warn("%s: %s", s->id, cast_reader_damage(cr));
+	cast_reader_free(cr);
+	return 0;
+}
+
+static int
+grep_sessions(struct globals *g, struct grep *gr, int all)
+{
+	struct session_list	 l;
+	char			*dir = NULL, *project = NULL, *cause = NULL;
+	size_t			 i;
+	int			 rc = -1;
+
+	if (!all && (project = project_root(g, &cause)) == NULL)
+		goto out;
+	if ((dir = session_dir(0, &cause)) == NULL)
+		goto out;
+	if (session_list(dir, project, &l, &cause) != 0)
+		goto out;
+	for (i = l.n; i-- > 0;)		/* oldest first */
+		(void)grep_session(gr, &l.v[i]);
+	session_list_free(&l);
+	rc = 0;
+out:
+	if (cause != NULL)
+		log_error("%s", cause);
+	free(cause);
+	free(dir);
+	free(project);
+	return rc;
+}
+
+int
+cmd_grep(struct globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "ignore-case",	no_argument,	NULL, 'i' },
+		{ "all",		no_argument,	NULL, 'a' },
+		{ "help",		no_argument,	NULL, 'h' },
+		{ NULL,			0,		NULL, 0 }
+	};
+	struct grep	 gr;
+	size_t		 i;
+	int		 ch, all = 0, rc;
+
+	memset(&gr, 0, sizeof gr);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "iah", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+			gr.icase = 1;
+			break;
+		case 'a':
+			all = 1;
+			break;
+		case 'h':
+			return usage_print(argv[0]);
+		default:
+			return usage_error(argv[0], "unknown option: %s",
+			    argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(argv[0], "grep takes one PATTERN");
+	gr.pat = argv[optind];
+	if ((gr.plen = strlen(gr.pat)) == 0)
+		return usage_error(argv[0], "the pattern is empty");
+	gr.fpat = xstrdup(gr.pat);
+	for (i = 0; i < gr.plen; i++)
+		gr.fpat[i] = (char)grep_fold((unsigned char)gr.fpat[i]);
+	buf_init(&gr.line);
+	buf_init(&gr.folded);
+	buf_init(&gr.last);
+	buf_init(&gr.out);
+	rc = grep_sessions(g, &gr, all);
+	if (gr.out.len > 0)
+		(void)write_all(STDOUT_FILENO, gr.out.data, gr.out.len);
+	buf_free(&gr.line);
+	buf_free(&gr.folded);
+	buf_free(&gr.last);
+	buf_free(&gr.out);
+	free(gr.segs);
+	free(gr.fpat);
+	if (rc != 0)
+		return EXIT_ERROR;
+	return gr.hits > 0 ? EXIT_OK : EXIT_ERROR;
+}

@@ -1,0 +1,223 @@
+/* cmd-rm.c: deleting sessions: rm (the sessions named, each resolved to
+ * exactly one session of the store before anything is deleted) and gc
+ * (finished sessions beyond the newest N and/or older than some days).
+ * A session that is still recording is never deleted. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "session.h"
+#include "util.h"
+
+/* Remove a session's files. 0, or -1 after saying why. */
+static int
+rm_files(const struct session *s)
+{
+	int	 rc = 0;
+
+	if (unlink(s->cast_path) != 0 && errno != ENOENT) {
+		log_error("%s: %s", s->cast_path, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && s->json_path != NULL && unlink(s->json_path) != 0 &&
+	    errno != ENOENT) {
+		log_error("%s: %s", s->json_path, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Is the transcript a file of the store (not some path the user gave)? */
+static int
+rm_in_store(const struct session *s, const char *dir)
+{
+	char	 a[PATH_MAX], b[PATH_MAX], *slash, *parent;
+	int	 in;
+
+	if (realpath(dir, a) == NULL)
+		return 0;
+	parent = xstrdup(s->cast_path);
+	if ((slash = strrchr(parent, '/')) != NULL)
+		*slash = '\0';
+	in = slash != NULL && realpath(parent, b) != NULL &&
+	    strcmp(a, b) == 0 && session_id_valid(s->id);
+	free(parent);
+	return in;
+}
+
+int
+cmd_rm(struct globals *g, int argc, char **argv)
+{
+	struct session	*v;
+	char		*project, *dir, *cause = NULL;
+	int		 i, j, n, bad = 0, dup;
+
+	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0))
+		return usage_print(argv[0]);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-')
+			break;
+		return usage_error(argv[0], "unknown option: %s", argv[i]);
+	}
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	if (i >= argc)
+		return usage_error(argv[0], "rm takes one or more session IDs");
+	if ((dir = session_dir(0, &cause)) == NULL) {
+		log_error("%s", cause);
+		free(cause);
+		return EXIT_ERROR;
+	}
+	project = project_root(g, &cause);
+	free(cause);
+	cause = NULL;
+
+	/* Resolve every id first: nothing goes unless all are clear. */
+	v = xcalloc((size_t)(argc - i), sizeof *v);
+	for (n = 0; i < argc; i++) {
+		if (session_resolve(argv[i], project, &v[n], &cause) != 0) {
+			log_error("%s", cause);
+			free(cause);
+			cause = NULL;
+			bad = 1;
+			continue;
+		}
+		if (!rm_in_store(&v[n], dir)) {
+			log_error("%s: not a session of the store (%s)",
+			    argv[i], dir);
+			bad = 1;
+		} else if (v[n].state == SESSION_RUNNING) {
+			log_error("%s: still recording (pid %ld)", v[n].id,
+			    (long)v[n].pid);
+			bad = 1;
+		}
+		for (dup = 0, j = 0; j < n; j++)
+			dup |= strcmp(v[j].id, v[n].id) == 0;
+		if (dup)
+			session_free(&v[n]);
+		else
+			n++;
+	}
+	if (bad)
+		log_error("nothing removed");
+	for (j = 0; j < n; j++) {
+		if (!bad && rm_files(&v[j]) != 0)
+			bad = 1;
+		session_free(&v[j]);
+	}
+	free(v);
+	free(project);
+	free(dir);
+	return bad ? EXIT_ERROR : EXIT_OK;
+}
+
+/* When a session started: the sidecar's time, else the one in its id. */
+static int64_t
+gc_start(const struct session *s)
+{
+	struct tm	 tm;
+	time_t		 t;
+
+	if (s->start > 0)
+		return s->start;
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s->id, "%4d%2d%2d-%2d%2d%2d", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return 0;
+	return (int64_t)t * 1000000;
+}
+
+int
+cmd_gc(struct globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "keep",	required_argument,	NULL, 'k' },
+		{ "older-than",	required_argument,	NULL, 'o' },
+		{ "dry-run",	no_argument,		NULL, 'n' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct session_list	 l;
+	const struct session	*s;
+	char			*dir, *cause = NULL, *end;
+	long			 keep = -1, rank = 0;
+	double			 days = -1;
+	int64_t			 cutoff = 0;
+	size_t			 i, removed = 0;
+	int			 ch, dry = 0, rc = EXIT_OK;
+
+	(void)g;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "nh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'k':
+			if (parse_int(optarg, 0, 1000000000, &keep) != 0)
+				return usage_error(argv[0], "--keep needs a "
+				    "number, not '%s'", optarg);
+			break;
+		case 'o':
+			days = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' || !isfinite(days) ||
+			    days < 0 || days > 1e6)
+				return usage_error(argv[0], "--older-than needs "
+				    "a number of days, not '%s'", optarg);
+			break;
+		case 'n':
+			dry = 1;
+			break;
+		case 'h':
+			return usage_print(argv[0]);
+		default:
+			return usage_error(argv[0], "unknown option: %s",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error(argv[0], "unexpected argument: %s",
+		    argv[optind]);
+	if (keep < 0 && days < 0)
+		return usage_error(argv[0], "say what to delete: --keep N "
+		    "and/or --older-than DAYS");
+	if (days >= 0)
+		cutoff = wall_us() - (int64_t)(days * 86400e6);
+	if ((dir = session_dir(0, &cause)) == NULL ||
+	    session_list(dir, NULL, &l, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		free(dir);
+		return EXIT_ERROR;
+	}
+	for (i = 0; i < l.n; i++) {	/* newest first */
+		s = &l.v[i];
+		if (s->state == SESSION_RUNNING)
+			continue;
+		if (keep >= 0 && rank++ < keep)
+			continue;
+		if (days >= 0 && gc_start(s) >= cutoff)
+			continue;
+		if (dry)
+			printf("would remove %s\n", s->id);
+		else if (rm_files(s) == 0) {
+			printf("removed %s\n", s->id);
+			removed++;
+		} else
+			rc = EXIT_ERROR;
+	}
+	if (!dry && removed == 0 && rc == EXIT_OK)
+		log_info("nothing to remove");
+	session_list_free(&l);
+	free(dir);
+	return rc;
+}

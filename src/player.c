@@ -1,0 +1,1069 @@
+/* player.c: playing a recording back: the timeline of its events, seeking
+ * through snapshots an indexer takes ahead of the display, and the
+ * interactive loop of 'agentrun replay' (pacing, keys, pause, step,
+ * speed, markers, status line) on the user's terminal, which it leaves
+ * exactly as it found it on every way out. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cast.h"
+#include "player.h"
+#include "render.h"
+#include "sig.h"
+#include "term.h"
+#include "util.h"
+
+#define TL_MAX_COLS	2000	/* larger sizes in a file are not believed */
+#define TL_MAX_ROWS	1000
+#define SNAP_MIN	(1024 * 1024)	/* output between snapshots, at least */
+#define SNAP_RATIO	8	/* snapshots hold at most 1/8 of the output */
+#define WORK_SLICE	(256 * 1024)	/* indexer work between polls */
+#define FRAME_US	16000	/* at most about 60 repaints a second */
+#define TICK_US		100000	/* the status clock while playing */
+#define SEEK_STEP	5000000
+#define SPEED_MIN	(1.0 / 16)
+#define SPEED_MAX	64.0
+
+/* ------------------------------------------------------------------ */
+/* The timeline. */
+
+void
+timeline_init(struct timeline *tl)
+{
+	memset(tl, 0, sizeof *tl);
+	tl->cols = 80;
+	tl->rows = 24;
+}
+
+void
+timeline_free(struct timeline *tl)
+{
+	free(tl->ev);
+	free(tl->data);
+	free(tl->damage);
+	timeline_init(tl);
+}
+
+static int
+parse_size(const char *s, int *cols, int *rows)
+{
+	char	*end;
+	long	 c, r;
+
+	c = strtol(s, &end, 10);
+	if (end == s || *end != 'x')
+		return -1;
+	s = end + 1;
+	r = strtol(s, &end, 10);
+	if (end == s || *end != '\0')
+		return -1;
+	if (c < 1 || c > TL_MAX_COLS || r < 1 || r > TL_MAX_ROWS)
+		return -1;
+	*cols = (int)c;
+	*rows = (int)r;
+	return 0;
+}
+
+static uint64_t
+tl_total(const struct timeline *tl)
+{
+	const struct tl_event	*e;
+
+	if (tl->n == 0)
+		return 0;
+	e = &tl->ev[tl->n - 1];
+	return e->cum + (e->code == 'o' ? e->len : 0);
+}
+
+/* Output bytes of the events before index i. */
+static uint64_t
+tl_cum(const struct timeline *tl, size_t i)
+{
+	return i >= tl->n ? tl_total(tl) : tl->ev[i].cum;
+}
+
+static int64_t
+tl_gap(const struct timeline *tl, int64_t gap)
+{
+	if (tl->idle_limit > 0 && gap > tl->idle_limit)
+		return tl->idle_limit;
+	return gap;
+}
+
+void
+timeline_add(struct timeline *tl, int64_t t, char code, const char *data,
+    size_t len)
+{
+	struct tl_event	 e, *prev;
+
+	memset(&e, 0, sizeof e);
+	if (code != 'o' && code != 'r' && code != 'm')
+		return;
+	if (code == 'r' && parse_size(data, &e.cols, &e.rows) != 0)
+		return;
+	if (len > UINT32_MAX)
+		len = UINT32_MAX;
+	prev = tl->n > 0 ? &tl->ev[tl->n - 1] : NULL;
+	if (t < 0)
+		t = 0;
+	if (prev != NULL && t < prev->t)
+		t = prev->t;	/* times never go back */
+	e.t = t;
+	e.pt = prev == NULL ? tl_gap(tl, t) : prev->pt + tl_gap(tl, t - prev->t);
+	e.code = code;
+	e.cum = tl_total(tl);
+	if (code == 'o' || code == 'm') {
+		if (tl->datalen + len + 1 > tl->datasize) {
+			while (tl->datalen + len + 1 > tl->datasize)
+				tl->datasize = tl->datasize == 0 ? 65536 :
+				    tl->datasize * 2;
+			tl->data = xrealloc(tl->data, tl->datasize);
+		}
+		e.off = tl->datalen;
+		e.len = (uint32_t)len;
+		memcpy(tl->data + tl->datalen, data, len);
+		tl->data[tl->datalen + len] = '\0';
+		tl->datalen += len + 1;
+	}
+	if (tl->n == tl->cap) {
+		tl->cap = tl->cap == 0 ? 1024 : tl->cap * 2;
+		tl->ev = xrealloc(tl->ev, tl->cap * sizeof *tl->ev);
+	}
+	tl->ev[tl->n++] = e;
+	timeline_end(tl, t);
+}
+
+void
+timeline_end(struct timeline *tl, int64_t t)
+{
+	if (t > tl->duration)
+		tl->duration = t;
+	tl->pduration = timeline_ptime(tl, tl->duration);
+}
+
+void
+timeline_set_idle_limit(struct timeline *tl, int64_t limit)
+{
+	size_t	 i;
+	int64_t	 prev_t = 0, prev_pt = 0;
+
+	tl->idle_limit = limit > 0 ? limit : 0;
+	for (i = 0; i < tl->n; i++) {
+		tl->ev[i].pt = prev_pt + tl_gap(tl, tl->ev[i].t - prev_t);
+		prev_t = tl->ev[i].t;
+		prev_pt = tl->ev[i].pt;
+	}
+	tl->pduration = timeline_ptime(tl, tl->duration);
+}
+
+int
+timeline_load(struct timeline *tl, const char *path, char **cause)
+{
+	struct cast_reader		*cr;
+	const struct cast_header	*h;
+	struct cast_event		 ev;
+	const char			*damage;
+
+	timeline_init(tl);
+	if ((cr = cast_reader_open(path, cause)) == NULL)
+		return -1;
+	h = cast_reader_header(cr);
+	if (h->cols >= 1 && h->cols <= TL_MAX_COLS && h->rows >= 1 &&
+	    h->rows <= TL_MAX_ROWS) {
+		tl->cols = h->cols;
+		tl->rows = h->rows;
+	}
+	if (h->idle_time_limit > 0)
+		tl->file_idle_limit = (int64_t)(h->idle_time_limit * 1e6);
+	while (cast_reader_next(cr, &ev) == 1) {
+		if (ev.code == 'x')
+			timeline_end(tl, ev.time);
+		else
+			timeline_add(tl, ev.time, ev.code, ev.data, ev.len);
+	}
+	if ((damage = cast_reader_damage(cr)) != NULL)
+		tl->damage = xstrdup(damage);
+	cast_reader_free(cr);
+	return 0;
+}
+
+size_t
+timeline_index(const struct timeline *tl, int64_t t)
+{
+	size_t	 lo = 0, hi = tl->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (tl->ev[mid].t <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The number of events at or before playback time pt. */
+static size_t
+timeline_pindex(const struct timeline *tl, int64_t pt)
+{
+	size_t	 lo = 0, hi = tl->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (tl->ev[mid].pt <= pt)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int64_t
+timeline_ptime(const struct timeline *tl, int64_t t)
+{
+	size_t	 k = timeline_index(tl, t);
+
+	if (k == 0)
+		return tl_gap(tl, t < 0 ? 0 : t);
+	return tl->ev[k - 1].pt + tl_gap(tl, t - tl->ev[k - 1].t);
+}
+
+int64_t
+timeline_rtime(const struct timeline *tl, int64_t pt)
+{
+	size_t	 k = timeline_pindex(tl, pt);
+	int64_t	 t;
+
+	if (pt <= 0)
+		return 0;
+	if (k == 0)
+		t = pt;
+	else
+		t = tl->ev[k - 1].t + (pt - tl->ev[k - 1].pt);
+	if (k < tl->n && t > tl->ev[k].t)
+		t = tl->ev[k].t;
+	return t > tl->duration ? tl->duration : t;
+}
+
+int64_t
+timeline_marker(const struct timeline *tl, int64_t t, int dir, size_t *idx)
+{
+	size_t	 i;
+
+	if (dir < 0) {
+		for (i = timeline_index(tl, t); i-- > 0;) {
+			if (tl->ev[i].code == 'm' && tl->ev[i].t < t) {
+				*idx = i;
+				return tl->ev[i].t;
+			}
+		}
+		return -1;
+	}
+	for (i = timeline_index(tl, t); i < tl->n; i++) {
+		if (tl->ev[i].code == 'm' && tl->ev[i].t > t) {
+			*idx = i;
+			return tl->ev[i].t;
+		}
+	}
+	return -1;
+}
+
+void
+timeline_apply(const struct timeline *tl, size_t i, struct render *r)
+{
+	const struct tl_event	*e = &tl->ev[i];
+
+	if (e->code == 'o')
+		render_feed(r, tl->data + e->off, e->len);
+	else if (e->code == 'r')
+		(void)render_resize(r, e->cols, e->rows);
+}
+
+/* ------------------------------------------------------------------ */
+/* Seeking: the display terminal moves forward by feeding events; going
+ * back, or far ahead, it is rebuilt from the nearest snapshot before the
+ * target. An indexer terminal runs ahead (in idle time, or on demand)
+ * and takes a snapshot every "interval" bytes of output. */
+
+struct snap_at {
+	size_t			 pos;
+	struct render_snap	*snap;
+};
+
+struct seeker {
+	const struct timeline	*tl;
+	struct render		*disp;
+	size_t			 dpos;
+	struct render		*ix;
+	size_t			 ipos;
+	uint64_t		 since;
+	uint64_t		 interval;
+	int			 fixed;		/* interval set by hand */
+	struct snap_at		*snaps;
+	size_t			 nsnaps, cap;
+	size_t			 snapbytes;
+};
+
+static struct render *
+seeker_fresh(const struct seeker *s)
+{
+	struct render	*r;
+
+	if ((r = render_new(s->tl->cols, s->tl->rows)) == NULL)
+		fatal("cannot make a %dx%d terminal", s->tl->cols, s->tl->rows);
+	return r;
+}
+
+struct seeker *
+seeker_new(const struct timeline *tl)
+{
+	struct seeker	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->tl = tl;
+	s->disp = seeker_fresh(s);
+	s->ix = seeker_fresh(s);
+	s->interval = SNAP_MIN;
+	return s;
+}
+
+void
+seeker_free(struct seeker *s)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nsnaps; i++)
+		render_snap_free(s->snaps[i].snap);
+	free(s->snaps);
+	render_free(s->disp);
+	render_free(s->ix);
+	free(s);
+}
+
+static void
+seeker_snap(struct seeker *s)
+{
+	struct render_snap	*snap;
+	size_t			 size;
+
+	if ((snap = render_snap_take(s->ix)) == NULL)
+		return;		/* not possible here: try after the next event */
+	if (s->nsnaps == s->cap) {
+		s->cap = s->cap == 0 ? 16 : s->cap * 2;
+		s->snaps = xrealloc(s->snaps, s->cap * sizeof *s->snaps);
+	}
+	s->snaps[s->nsnaps].pos = s->ipos;
+	s->snaps[s->nsnaps].snap = snap;
+	s->nsnaps++;
+	size = render_snap_size(snap);
+	s->snapbytes += size;
+	s->since = 0;
+	if (!s->fixed && (uint64_t)size * SNAP_RATIO > s->interval)
+		s->interval = (uint64_t)size * SNAP_RATIO;
+}
+
+static void
+seeker_index_to(struct seeker *s, size_t target)
+{
+	const struct tl_event	*e;
+
+	while (s->ipos < target) {
+		e = &s->tl->ev[s->ipos];
+		timeline_apply(s->tl, s->ipos, s->ix);
+		s->ipos++;
+		if (e->code == 'o')
+			s->since += e->len;
+		if (s->since >= s->interval)
+			seeker_snap(s);
+	}
+}
+
+int
+seeker_work(struct seeker *s, size_t budget)
+{
+	size_t		 target = s->ipos;
+	uint64_t	 start = tl_cum(s->tl, s->ipos);
+
+	while (target < s->tl->n && tl_cum(s->tl, target) - start < budget)
+		target++;
+	seeker_index_to(s, target);
+	return s->ipos < s->tl->n;
+}
+
+/* The last snapshot at or before idx, or NULL. */
+static const struct snap_at *
+seeker_best(const struct seeker *s, size_t idx)
+{
+	size_t	 lo = 0, hi = s->nsnaps, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->snaps[mid].pos <= idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo == 0 ? NULL : &s->snaps[lo - 1];
+}
+
+static void
+seeker_feed(struct seeker *s, size_t idx)
+{
+	while (s->dpos < idx)
+		timeline_apply(s->tl, s->dpos++, s->disp);
+}
+
+struct render *
+seeker_goto(struct seeker *s, size_t idx)
+{
+	const struct snap_at	*best;
+	struct render		*r;
+	size_t			 from;
+
+	if (idx > s->tl->n)
+		idx = s->tl->n;
+	if (idx == s->dpos)
+		return s->disp;
+	if (idx > s->dpos && tl_cum(s->tl, idx) - tl_cum(s->tl, s->dpos) <=
+	    s->interval) {
+		seeker_feed(s, idx);
+		return s->disp;
+	}
+	if (s->ipos < idx)
+		seeker_index_to(s, idx);
+	best = seeker_best(s, idx);
+	from = best != NULL ? best->pos : 0;
+	if (idx > s->dpos && s->dpos >= from) {
+		seeker_feed(s, idx);	/* already past the snapshot */
+		return s->disp;
+	}
+	r = best != NULL ? render_snap_restore(best->snap) : NULL;
+	if (r == NULL) {
+		r = seeker_fresh(s);
+		from = 0;
+	}
+	render_free(s->disp);
+	s->disp = r;
+	s->dpos = from;
+	seeker_feed(s, idx);
+	return s->disp;
+}
+
+struct render *
+seeker_render(struct seeker *s)
+{
+	return s->disp;
+}
+
+size_t
+seeker_pos(struct seeker *s)
+{
+	return s->dpos;
+}
+
+void
+seeker_set_interval(struct seeker *s, uint64_t bytes)
+{
+	s->interval = bytes;
+	s->fixed = 1;
+}
+
+size_t
+seeker_snapshots(struct seeker *s, size_t *bytes)
+{
+	if (bytes != NULL)
+		*bytes = s->snapbytes;
+	return s->nsnaps;
+}
+
+int
+player_screen(const char *path, int64_t at, struct render **rp,
+    char **damage, char **cause)
+{
+	struct cast_reader		*cr;
+	const struct cast_header	*h;
+	struct cast_event		 ev;
+	struct render			*r;
+	int				 cols = 80, rows = 24;
+
+	*damage = NULL;
+	if ((cr = cast_reader_open(path, cause)) == NULL)
+		return -1;
+	h = cast_reader_header(cr);
+	if (h->cols >= 1 && h->cols <= TL_MAX_COLS && h->rows >= 1 &&
+	    h->rows <= TL_MAX_ROWS) {
+		cols = h->cols;
+		rows = h->rows;
+	}
+	if ((r = render_new(cols, rows)) == NULL)
+		fatal("cannot make a %dx%d terminal", cols, rows);
+	while (cast_reader_next(cr, &ev) == 1) {
+		if (at >= 0 && ev.time > at)
+			break;
+		if (ev.code == 'o')
+			render_feed(r, ev.data, ev.len);
+		else if (ev.code == 'r' && parse_size(ev.data, &cols, &rows) == 0)
+			(void)render_resize(r, cols, rows);
+	}
+	if (cast_reader_damage(cr) != NULL)
+		*damage = xstrdup(cast_reader_damage(cr));
+	cast_reader_free(cr);
+	*rp = r;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The interactive player. */
+
+struct player {
+	struct timeline		*tl;
+	struct seeker		*sk;
+	struct render_frame	*frame;
+	double			 speed;
+	int			 paused;
+	int			 ended;
+	int			 quit;
+	int			 help;
+	int64_t			 pt_base;	/* playback clock at wall_base */
+	int64_t			 wall_base;
+	int64_t			 pos;		/* recorded time while paused */
+	int			 tcols, trows;
+	int			 keys;		/* stdin is a terminal */
+	int			 out_ok;
+	int			 dirty;
+	int64_t			 last_draw;
+	char			 msg[128];
+	int64_t			 msg_until;
+	int			 sigfd;
+};
+
+static int64_t
+player_ptime(const struct player *p)
+{
+	if (p->paused || p->ended)
+		return timeline_ptime(p->tl, p->pos);
+	return p->pt_base + (int64_t)((double)(now_us() - p->wall_base) *
+	    p->speed);
+}
+
+/* The recorded time shown and used for relative seeks. */
+static int64_t
+player_now(const struct player *p)
+{
+	if (p->paused || p->ended)
+		return p->pos;
+	return timeline_rtime(p->tl, player_ptime(p));
+}
+
+static void
+player_message(struct player *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+player_message(struct player *p, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 i;
+
+	va_start(ap, fmt);
+	vsnprintf(p->msg, sizeof p->msg, fmt, ap);
+	va_end(ap);
+	for (i = 0; p->msg[i] != '\0'; i++) {	/* one column per byte */
+		if ((unsigned char)p->msg[i] < 0x20 ||
+		    (unsigned char)p->msg[i] >= 0x7f)
+			p->msg[i] = '?';
+	}
+	p->msg_until = now_us() + 2000000;
+	p->dirty = 1;
+}
+
+static void
+player_seek(struct player *p, int64_t t)
+{
+	if (t < 0)
+		t = 0;
+	if (t > p->tl->duration)
+		t = p->tl->duration;
+	seeker_goto(p->sk, timeline_index(p->tl, t));
+	p->pos = t;
+	p->pt_base = timeline_ptime(p->tl, t);
+	p->wall_base = now_us();
+	p->ended = seeker_pos(p->sk) == p->tl->n && t >= p->tl->duration;
+	p->dirty = 1;
+}
+
+static void
+player_pause(struct player *p, int on)
+{
+	if (on == p->paused)
+		return;
+	if (on)
+		p->pos = player_now(p);
+	else {
+		p->pt_base = timeline_ptime(p->tl, p->pos);
+		p->wall_base = now_us();
+	}
+	p->paused = on;
+	p->dirty = 1;
+}
+
+static void
+player_speed(struct player *p, double factor)
+{
+	double	 s = p->speed * factor;
+
+	if (s < SPEED_MIN || s > SPEED_MAX)
+		return;
+	p->pt_base = player_ptime(p);
+	p->wall_base = now_us();
+	p->speed = s;
+	p->dirty = 1;
+}
+
+/* One event that shows something (output or resize) while paused. */
+static void
+player_step(struct player *p)
+{
+	size_t	 i;
+
+	player_pause(p, 1);
+	i = timeline_index(p->tl, p->pos);
+	while (i < p->tl->n && p->tl->ev[i].code == 'm')
+		i++;
+	if (i >= p->tl->n) {
+		player_message(p, "at the end");
+		return;
+	}
+	p->pos = p->tl->ev[i].t;
+	seeker_goto(p->sk, timeline_index(p->tl, p->pos));
+	p->dirty = 1;
+}
+
+static void
+player_marker(struct player *p, int dir)
+{
+	int64_t			 t;
+	size_t			 i;
+	const struct tl_event	*e;
+
+	if ((t = timeline_marker(p->tl, player_now(p), dir, &i)) < 0) {
+		player_message(p, "no %s marker", dir < 0 ? "earlier" :
+		    "later");
+		return;
+	}
+	player_seek(p, t);
+	e = &p->tl->ev[i];
+	player_message(p, "marker %.*s", (int)(e->len > 60 ? 60 : e->len),
+	    p->tl->data + e->off);
+}
+
+static void
+player_fmt_time(int64_t us, char *out, size_t len)
+{
+	int64_t	 ds = us / 100000, s = ds / 10;
+
+	if (s >= 3600)
+		snprintf(out, len, "%lld:%02lld:%02lld", (long long)(s / 3600),
+		    (long long)(s / 60 % 60), (long long)(s % 60));
+	else
+		snprintf(out, len, "%lld:%02lld.%lld", (long long)(s / 60),
+		    (long long)(s % 60), (long long)(ds % 10));
+}
+
+static void
+player_status(struct player *p, struct buf *b)
+{
+	char		 now[32], total[32], line[512];
+	int		 cols, rows, n;
+	const char	*state;
+
+	player_fmt_time(player_now(p), now, sizeof now);
+	player_fmt_time(p->tl->duration, total, sizeof total);
+	state = p->ended ? "end" : p->paused ? "paused" : "playing";
+	n = snprintf(line, sizeof line, " %s / %s  %gx  %s", now, total,
+	    p->speed, state);
+	render_size(seeker_render(p->sk), &cols, &rows);
+	if (n > 0 && (size_t)n < sizeof line && (cols > p->tcols ||
+	    rows > p->trows - 1))
+		n += snprintf(line + n, sizeof line - (size_t)n,
+		    "  | cropped: %dx%d on %dx%d", cols, rows, p->tcols,
+		    p->trows - 1);
+	if (n > 0 && (size_t)n < sizeof line && p->msg[0] != '\0' &&
+	    now_us() < p->msg_until)
+		n += snprintf(line + n, sizeof line - (size_t)n, "  | %s",
+		    p->msg);
+	else if (n > 0 && (size_t)n < sizeof line && p->ended &&
+	    p->tl->damage != NULL)
+		n += snprintf(line + n, sizeof line - (size_t)n,
+		    "  | damaged file: played up to the damage");
+	if (n > 0 && (size_t)n < sizeof line)
+		snprintf(line + n, sizeof line - (size_t)n, "  | ? help ");
+	buf_addf(b, "\033[?25l\033[%d;1H\033[0;7m%-*.*s\033[0m", p->trows,
+	    p->tcols, p->tcols, line);
+}
+
+static const char *player_help_text[] = {
+	" agentrun replay: keys                ",
+	"                                      ",
+	"  space     pause / play              ",
+	"  .         one step (pauses)         ",
+	"  + -       faster / slower           ",
+	"  left      back 5 seconds            ",
+	"  right     forward 5 seconds         ",
+	"  0 ... 9   jump to 0% ... 90%        ",
+	"  [ ]       previous / next marker    ",
+	"  q         quit                      ",
+	"  ?         this help                 ",
+	"                                      ",
+	" any key closes this help             ",
+	NULL
+};
+
+static void
+player_help(struct player *p, struct buf *b)
+{
+	int	 i;
+
+	for (i = 0; player_help_text[i] != NULL && i + 1 < p->trows; i++)
+		buf_addf(b, "\033[%d;2H\033[0;7m%.*s\033[0m", i + 2,
+		    p->tcols > 2 ? p->tcols - 2 : 1, player_help_text[i]);
+	buf_adds(b, "\033[?25l");
+}
+
+static void
+player_draw(struct player *p)
+{
+	struct buf	 b;
+	int		 rows;
+
+	buf_init(&b);
+	rows = p->trows > 1 ? p->trows - 1 : 1;
+	if (p->trows > 1)
+		player_status(p, &b);
+	render_ansi_frame(seeker_render(p->sk), p->frame, p->tcols, rows, &b);
+	if (p->help)
+		player_help(p, &b);
+	if (p->out_ok && write_all(STDOUT_FILENO, b.data, b.len) != 0) {
+		p->out_ok = 0;
+		p->quit = 1;
+	}
+	buf_free(&b);
+	p->dirty = 0;
+	p->last_draw = now_us();
+}
+
+static void
+player_write(struct player *p, const char *s)
+{
+	if (p->out_ok && write_all(STDOUT_FILENO, s, strlen(s)) != 0) {
+		p->out_ok = 0;
+		p->quit = 1;
+	}
+}
+
+static void
+player_winsize(struct player *p)
+{
+	int	 c, r;
+
+	if (term_size(STDOUT_FILENO, &c, &r) == 0) {
+		p->tcols = c;
+		p->trows = r;
+	}
+	player_write(p, "\033[0m\033[2J");
+	render_frame_reset(p->frame);
+	p->dirty = 1;
+}
+
+/* Raw keys and the alternate screen; again after a stop (resume). */
+static void
+player_enter(struct player *p, int resume)
+{
+	if (p->keys && (resume ? term_reraw() : term_raw(STDIN_FILENO)) != 0)
+		p->keys = 0;
+	term_set_alt(1);
+	player_write(p, "\033[?1049h\033[H\033[2J");
+	player_winsize(p);
+}
+
+static void
+player_leave(struct player *p)
+{
+	if (p->keys && term_is_raw())
+		term_restore();		/* leaves the alternate screen too */
+	else
+		player_write(p, term_reset_string(1));
+	term_set_alt(0);
+}
+
+static void
+player_suspend(struct player *p)
+{
+	int	 was_paused = p->paused;
+
+	player_pause(p, 1);
+	player_leave(p);
+	(void)kill(getpid(), SIGSTOP);
+	/* Continued: SIGCONT comes through the signal fd. */
+	p->paused = was_paused;
+	if (!was_paused) {
+		p->pt_base = timeline_ptime(p->tl, p->pos);
+		p->wall_base = now_us();
+	}
+}
+
+static void
+player_key(struct player *p, int key)
+{
+	if (p->help) {
+		p->help = 0;
+		render_frame_reset(p->frame);
+		p->dirty = 1;
+		return;
+	}
+	switch (key) {
+	case 'q': case 'Q': case 0x03: case 0x04:
+		p->quit = 1;
+		break;
+	case ' ':
+		if (p->ended) {
+			player_seek(p, 0);
+			player_pause(p, 0);
+		} else
+			player_pause(p, !p->paused);
+		break;
+	case '.':
+		player_step(p);
+		break;
+	case '+': case '=':
+		player_speed(p, 2);
+		break;
+	case '-': case '_':
+		player_speed(p, 0.5);
+		break;
+	case 'L':		/* right arrow */
+		player_seek(p, player_now(p) + SEEK_STEP);
+		break;
+	case 'H':		/* left arrow */
+		player_seek(p, player_now(p) - SEEK_STEP);
+		break;
+	case '[':
+		player_marker(p, -1);
+		break;
+	case ']':
+		player_marker(p, 1);
+		break;
+	case '?':
+		p->help = 1;
+		p->dirty = 1;
+		break;
+	case 0x1a:
+		player_suspend(p);
+		break;
+	case 0x0c:		/* ^L: repaint */
+		render_frame_reset(p->frame);
+		p->dirty = 1;
+		break;
+	default:
+		if (key >= '0' && key <= '9')
+			player_seek(p, p->tl->duration * (key - '0') / 10);
+		break;
+	}
+}
+
+/* Keys from one read: arrows arrive as ESC [ C or ESC O C. */
+static void
+player_input(struct player *p, const unsigned char *s, size_t n)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < n && !p->quit; i++) {
+		if (s[i] != 0x1b) {
+			player_key(p, s[i]);
+			continue;
+		}
+		if (i + 1 >= n || (s[i + 1] != '[' && s[i + 1] != 'O'))
+			continue;	/* a lone escape */
+		for (j = i + 2; j < n && ((s[j] >= '0' && s[j] <= '9') ||
+		    s[j] == ';'); j++)
+			;
+		if (j >= n)
+			break;
+		if (s[j] == 'C')
+			player_key(p, 'L');
+		else if (s[j] == 'D')
+			player_key(p, 'H');
+		i = j;
+	}
+}
+
+static void
+player_signals(struct player *p)
+{
+	int	 sig;
+
+	while ((sig = sig_next(p->sigfd)) > 0) {
+		switch (sig) {
+		case SIGWINCH:
+			player_winsize(p);
+			break;
+		case SIGTSTP:
+			player_suspend(p);
+			break;
+		case SIGCONT:
+			player_enter(p, 1);
+			break;
+		default:	/* INT, TERM, HUP, QUIT */
+			p->quit = 1;
+			break;
+		}
+	}
+}
+
+/* Apply the events that are due; notice the end. */
+static void
+player_advance(struct player *p)
+{
+	int64_t	 pt;
+	size_t	 idx;
+
+	if (p->paused || p->ended)
+		return;
+	pt = player_ptime(p);
+	idx = timeline_pindex(p->tl, pt);
+	if (idx != seeker_pos(p->sk)) {
+		seeker_goto(p->sk, idx);
+		p->dirty = 1;
+	}
+	if (idx >= p->tl->n && pt >= p->tl->pduration) {
+		p->ended = 1;
+		p->pos = p->tl->duration;
+		p->dirty = 1;
+	}
+	if (!p->ended && now_us() - p->last_draw >= TICK_US)
+		p->dirty = 1;	/* the clock in the status line */
+}
+
+/* How long to sleep, in microseconds; -1 for until something happens. */
+static int64_t
+player_timeout(struct player *p)
+{
+	int64_t	 t = -1, now = now_us(), next, d;
+
+	if (!p->paused && !p->ended) {
+		next = seeker_pos(p->sk) < p->tl->n ?
+		    p->tl->ev[seeker_pos(p->sk)].pt : p->tl->pduration;
+		d = (int64_t)((double)(next - player_ptime(p)) / p->speed);
+		t = d < 0 ? 0 : d;
+		if (t > TICK_US)
+			t = TICK_US;
+	}
+	if (p->dirty) {
+		d = p->last_draw + FRAME_US - now;
+		if (d < 0)
+			d = 0;
+		if (t < 0 || d < t)
+			t = d;
+	}
+	if (p->msg[0] != '\0' && p->msg_until > now) {
+		d = p->msg_until - now;
+		if (t < 0 || d < t)
+			t = d;
+	}
+	return t;
+}
+
+static int
+player_loop(struct player *p, char **cause)
+{
+	struct pollfd	 pfd[2];
+	unsigned char	 in[256];
+	ssize_t		 n;
+	int64_t		 t;
+	int		 nfd, rc, work = 1;
+
+	while (!p->quit) {
+		player_advance(p);
+		if (p->dirty && now_us() - p->last_draw >= FRAME_US)
+			player_draw(p);
+		if (p->quit)
+			break;
+		t = player_timeout(p);
+		nfd = 0;
+		pfd[nfd].fd = p->sigfd;
+		pfd[nfd++].events = POLLIN;
+		if (p->keys) {
+			pfd[nfd].fd = STDIN_FILENO;
+			pfd[nfd++].events = POLLIN;
+		}
+		if (work && (t < 0 || t > 2000)) {
+			if ((rc = poll(pfd, (nfds_t)nfd, 0)) == 0) {
+				work = seeker_work(p->sk, WORK_SLICE);
+				continue;
+			}
+		} else
+			rc = poll(pfd, (nfds_t)nfd, t < 0 ? -1 :
+			    (int)((t + 999) / 1000));
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			xasprintf(cause, "poll: %s", strerror(errno));
+			return -1;
+		}
+		if (pfd[0].revents != 0)
+			player_signals(p);
+		if (p->keys && pfd[1].revents != 0) {
+			n = read(STDIN_FILENO, in, sizeof in);
+			if (n > 0)
+				player_input(p, in, (size_t)n);
+			else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+				p->keys = 0;	/* no keyboard any more */
+		}
+		if (!p->keys && p->ended)
+			p->quit = 1;	/* nobody to press q */
+	}
+	return 0;
+}
+
+int
+player_run(struct timeline *tl, const struct player_opts *o, char **cause)
+{
+	static const int	 sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP,
+				     SIGQUIT, SIGTSTP, SIGCONT, 0 };
+	struct player		 p;
+	int			 rc;
+
+	memset(&p, 0, sizeof p);
+	p.tl = tl;
+	p.speed = o->speed > 0 ? o->speed : 1;
+	if (o->idle_limit >= 0)
+		timeline_set_idle_limit(tl, (int64_t)(o->idle_limit * 1e6));
+	else
+		timeline_set_idle_limit(tl, tl->file_idle_limit);
+	p.keys = isatty(STDIN_FILENO);
+	p.out_ok = 1;
+	p.tcols = 80;
+	p.trows = 24;
+	if ((p.sigfd = sig_open(sigs)) < 0) {
+		xasprintf(cause, "signals: %s", strerror(errno));
+		return -1;
+	}
+	p.sk = seeker_new(tl);
+	p.frame = render_frame_new();
+	player_enter(&p, 0);
+	player_seek(&p, o->at);
+	rc = player_loop(&p, cause);
+	player_leave(&p);
+	sig_close(p.sigfd);
+	render_frame_free(p.frame);
+	seeker_free(p.sk);
+	return rc;
+}
