@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Bad input: each a clear one-line error, a documented exit code, and
+# nothing changed or lost. Session ids, transcripts, config, paths, and
+# arguments that a shell would interpret.
+. "$(dirname "$0")/../lib/common.sh"
+need zstd
+cd "$T" || exit 1
+one_line() { [ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ] || fail "not one line: [$1]"; }
+
+# --- session ids
+ar cat nosuchid
+assert_eq 1 "$RC" "unknown id"; one_line "$ERR"
+assert_contains "no such session" "$ERR"
+for i in 1 2; do "$AGENTRUN" -q --backend local run -- true; done
+prefix=$(ls "$STORE" | head -n 1 | cut -c1-9)
+ar show "$prefix"
+assert_eq 1 "$RC" "ambiguous prefix"; one_line "$ERR"
+assert_contains "ambiguous" "$ERR"
+assert_contains "$(ls "$STORE" | head -n 1 | cut -c1-20)" "$ERR" "candidates listed"
+echo "hello" > "$T/notacast.txt"
+ar cat "$T/notacast.txt"
+assert_eq 1 "$RC" "a file that is not a recording"; one_line "$ERR"
+ar cat "$T/missing.cast"
+assert_eq 1 "$RC" "a missing file"; one_line "$ERR"
+
+# --- transcripts: truncated, garbage, zstd of bad JSON, a huge line
+printf '{"version": 3, "term": {"cols": 80, "rows": 24}}\n[0.1, "o", "good line\\r\\n"]\n[0.1, "o", "cut' > "$T/trunc.cast"
+ar cat "$T/trunc.cast"
+assert_eq 0 "$RC" "truncated plain file"
+assert_contains "good line" "$OUT"
+head -c 3000 /dev/urandom > "$T/garbage.cast"
+ar cat "$T/garbage.cast"
+assert_eq 1 "$RC" "garbage"; one_line "$ERR"
+printf '{"version": 3, "term": {"cols": 80, "rows": 24}}\n[0.1, "o", "before\\r\\n"]\n{not json]\n[0.1, "o", "after"]\n' | zstd -q > "$T/badjson.cast.zst"
+ar cat "$T/badjson.cast.zst"
+assert_eq 1 "$RC" "zstd of invalid JSON"; one_line "$ERR"
+assert_contains "before" "$OUT" "output up to the damage"
+assert_not_contains "after" "$OUT"
+python3 -c '
+import json
+print(json.dumps({"version": 3, "term": {"cols": 80, "rows": 24}}))
+print(json.dumps([0.1, "o", "x" * (20 * 1024 * 1024)]))
+print(json.dumps([0.1, "o", "end"]))' | zstd -q > "$T/huge.cast.zst"
+"$AGENTRUN" cat "$T/huge.cast.zst" > "$T/huge.out" 2>"$T/err"
+assert_eq 0 "$?" "huge line"
+assert_eq $((20 * 1024 * 1024 + 3)) "$(wc -c < "$T/huge.out")" "huge line bytes"
+
+# --- config
+mkdir -p "$XDG_CONFIG_HOME/agentrun"
+cfg=$XDG_CONFIG_HOME/agentrun/config.json
+printf '{\n  "vm": {\n    "cpus": 2,,\n  }\n}\n' > "$cfg"
+ar --backend local run -- true
+assert_eq 2 "$RC" "invalid JSON"; one_line "$ERR"
+assert_contains "line 3" "$ERR"
+printf '{"vm": {"colour": "red"}}' > "$cfg"
+ar --backend local run -- true
+assert_eq 2 "$RC" "unknown key"; assert_contains "vm.colour" "$ERR"
+printf '{"vm": {"cpus": "four"}}' > "$cfg"
+ar --backend local run -- true
+assert_eq 2 "$RC" "wrong type"; assert_contains "vm.cpus" "$ERR"
+printf '{"vm": {"memory": "lots"}}' > "$cfg"
+ar --backend local run -- true
+assert_eq 2 "$RC" "bad size"; assert_contains 'vm.memory: expected a size like "4G"' "$ERR"
+printf '{"vm": {"cpus": 1e300}}' > "$cfg"
+ar --backend local run -- true
+assert_eq 2 "$RC" "out of range"; assert_contains "vm.cpus" "$ERR"
+n=$(ls "$STORE" | wc -l)
+
+# --- arguments reach the command byte for byte; no shell interprets them
+printf '{"agents": {"echoargs": {"command": ["%s"]}}}' "$TESTBIN/printargs" > "$cfg"
+assert_eq "$n" "$(ls "$STORE" | wc -l)" "config errors recorded nothing"
+args=('$(touch '"$T"'/PLANTED)' '`touch '"$T"'/PLANTED2`' 'a; rm -rf /' '*' $'two\nlines' "it's \"quoted\"" '--leading-dash' '' ' spaced ')
+"$AGENTRUN" -q --backend local echoargs "${args[@]}" > "$T/args.out" </dev/null
+assert_eq 0 "$?" "echoargs status"
+expect=$(for a in "${args[@]}"; do printf '<%s>\n' "$a"; done)
+assert_eq "$expect" "$(tr -d '\r' < "$T/args.out")" "arguments byte for byte"
+[ -e "$T/PLANTED" ] || [ -e "$T/PLANTED2" ] && fail "a shell interpreted an argument"
+
+# --- paths: spaces, quotes, newlines, a colon, non-UTF-8, 4000 characters, loops
+for d in "with space" "it's" $'new\nline' "co:lon" $'bad\xff\xfe'; do
+	mkdir -p "$T/p/$d"
+	ar -q -C "$T/p/$d" --backend local run -- pwd
+	assert_eq 0 "$RC" "run in [$d]"
+	assert_eq "$T/p/$d" "$(printf '%s' "$OUT" | tr -d '\r')" "pwd in [$d]"
+done
+long=$T/l
+while [ ${#long} -lt 4000 ]; do long=$long/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; done
+mkdir -p "$long" 2>/dev/null
+ar -q -C "$long" --backend local run -- true
+[ "$RC" -eq 0 ] || { [ "$RC" -eq 2 ] && one_line "$ERR"; } || fail "4000-char path: $RC $ERR"
+ln -s loop1 "$T/loop2"; ln -s loop2 "$T/loop1"
+ar -q -C "$T/loop1" --backend local run -- true
+assert_eq 2 "$RC" "symlink loop"; one_line "$ERR"
+assert_contains "loop1" "$ERR"
+exit 0
