@@ -7,9 +7,11 @@
 . "$(dirname "$0")/../lib/common.sh"
 need make
 
-# A make started from 'make check' must not try to join its jobserver.
+# A make started from 'make check' must not try to join its jobserver,
+# and installs the binary under test: -o, never a rebuild of it.
 unset MAKEFLAGS MAKELEVEL MFLAGS
-margs=(-s -C "$ROOT" BUILD="$BUILD" DESTDIR="$T/d" PREFIX=/usr)
+margs=(-s -C "$ROOT" -o "$BUILD/agentrun" BUILD="$BUILD" DESTDIR="$T/d"
+	PREFIX=/usr)
 [ "${SANITIZE-}" = 1 ] && margs+=(SANITIZE=1)
 case $BUILD in *-nosfd) margs+=(NO_SIGNALFD=1) ;; esac
 out=$(make "${margs[@]}" install 2>&1) || fail "make install: $out"
@@ -29,6 +31,7 @@ done
 cmp -s "$BASHC" "$ROOT/completions/agentrun.bash" || fail "bash completion differs"
 cmp -s "$ZSHC" "$ROOT/completions/_agentrun" || fail "zsh completion differs"
 cmp -s "$MAN" "$ROOT/src/agentrun.1" || fail "man page differs"
+cmp -s "$BIN" "$AGENTRUN" || fail "the installed binary is not the one tested"
 "$BIN" completion bash | cmp -s - "$BASHC" || fail "completion bash != installed"
 "$BIN" completion zsh | cmp -s - "$ZSHC" || fail "completion zsh != installed"
 # Where pkg-config says bash-completion looks, when it can say.
