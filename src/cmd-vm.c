@@ -216,7 +216,8 @@ cmd_vm(struct globals *g, int argc, char **argv)
 	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0)
 		return usage_print("vm");
 	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
 			return usage_print("vm");
 		if (strcmp(argv[i], "--force") == 0 && (strcmp(sub, "stop") == 0
 		    || strcmp(sub, "delete") == 0))
@@ -343,7 +344,8 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 	int		 bad = 0, i, have_cfg;
 
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
 			return usage_print("doctor");
 		return usage_error("doctor", "unexpected argument: %s",
 		    argv[i]);

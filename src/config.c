@@ -255,8 +255,8 @@ agent_name_valid(const char *s)
 	if (!islower((unsigned char)*s))
 		return 0;
 	for (; *s != '\0'; s++) {
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
-		    *s != '-' && *s != '_')
+		if (!islower((unsigned char)*s) &&
+		    !isdigit((unsigned char)*s) && *s != '-' && *s != '_')
 			return 0;
 	}
 	return 1;

@@ -304,7 +304,8 @@ mp_run(const struct mp_call *c, struct mp_result *r, char **cause)
 	struct pollfd	 pfd[2];
 	char		*path;
 	int		 out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	int		 ep[2] = { -1, -1 }, e = 0, wstatus = 0, open_fds, rv = -1;
+	int		 ep[2] = { -1, -1 }, e = 0, wstatus = 0, open_fds;
+	int		 rv = -1;
 	int64_t		 deadline, left;
 	ssize_t		 n;
 	pid_t		 pid;
@@ -662,7 +663,8 @@ out:
 int
 mp_version(char **client, char **daemon, char **cause)
 {
-	const char		*argv[] = { "version", "--format", "json", NULL };
+	const char		*argv[] = { "version", "--format", "json",
+	    NULL };
 	struct mp_call		 c = { argv, MP_TIMEOUT_INFO, 0, NULL, NULL };
 	struct mp_result	 r;
 	cJSON			*root = NULL;

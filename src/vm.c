@@ -159,8 +159,8 @@ vm_mount_allowed(const char *path, const char *home, int snap, char **cause)
 	if (home != NULL && *home != '\0' && strcmp(home, "/") != 0) {
 		if (strcmp(path, home) == 0) {
 			xasprintf(cause, "refusing to mount your home folder "
-			    "%s: run agentrun in a project folder or use -C DIR",
-			    path);
+			    "%s: run agentrun in a project folder or use "
+			    "-C DIR", path);
 			return -1;
 		}
 		if (path_under(home, path)) {
@@ -172,10 +172,11 @@ vm_mount_allowed(const char *path, const char *home, int snap, char **cause)
 		hlen = strlen(home);
 		if (path_under(path, home) && path[hlen + 1] == '.') {
 			s = strchr(path + hlen + 1, '/');
+			if (s == NULL)
+				s = path + strlen(path);
 			xasprintf(cause, "refusing to mount %s: it is inside "
 			    "%.*s, where settings and credentials live", path,
-			    (int)(s != NULL ? (size_t)(s - path) : strlen(path)),
-			    path);
+			    (int)(s - path), path);
 			return -1;
 		}
 	}
@@ -525,7 +526,9 @@ vm_progress_cb(void *arg, const char *msg)
 {
 	struct progress	*p = arg;
 	const char	*colon = strchr(msg, ':');
-	size_t		 n = colon != NULL ? (size_t)(colon - msg) : strlen(msg);
+	size_t		 n;
+
+	n = colon != NULL ? (size_t)(colon - msg) : strlen(msg);
 
 	if (strstr(msg, "Enabling support for mounting") != NULL) {
 		if (!p->sshfs)
@@ -550,7 +553,7 @@ vm_launch(const struct config *cfg, const char *name, char **cause)
 	char		 cpus[16], timeout[16];
 	struct progress	 p = { NULL, 0 };
 	size_t		 n = 0;
-	int		 rv;
+	int		 rv, grace;
 
 	if (cfg->vm.cloud_init != NULL && access(cfg->vm.cloud_init, R_OK)
 	    != 0) {
@@ -581,8 +584,8 @@ vm_launch(const struct config *cfg, const char *name, char **cause)
 	    "this takes a few minutes", name, cfg->vm.cpus, cfg->vm.memory,
 	    cfg->vm.disk, cfg->vm.image);
 	/* multipass's own --timeout should fire first; ours is the bound. */
-	rv = vm_mp(argv, cfg->vm.launch_timeout +
-	    (cfg->vm.launch_timeout < 60 ? cfg->vm.launch_timeout : 60), 0, name,
+	grace = cfg->vm.launch_timeout < 60 ? cfg->vm.launch_timeout : 60;
+	rv = vm_mp(argv, cfg->vm.launch_timeout + grace, 0, name,
 	    vm_progress_cb, &p, cause);
 	free(p.last);
 	return rv;
@@ -823,7 +826,8 @@ vm_ensure(const struct vm_request *req, struct mp_info *info, char **cause)
 		return -1;
 	}
 	if (strcmp(state, "Stopped") != 0 && strcmp(state, "Suspended") != 0 &&
-	    strcmp(state, "Starting") != 0 && strcmp(state, "Restarting") != 0 &&
+	    strcmp(state, "Starting") != 0 &&
+	    strcmp(state, "Restarting") != 0 &&
 	    strcmp(state, "Delayed Shutdown") != 0) {
 		xasprintf(cause, "VM %s is %s: see 'agentrun vm status', or "
 		    "'multipass stop --force %s' and try again", req->name,
@@ -896,7 +900,8 @@ vm_exec_argv(const struct vm_request *req, int guard4)
 	} else if (req->cmd != NULL)
 		cmd = req->cmd;
 	else
-		cmd = (char *const *)(uintptr_t)login_shell;	/* not modified */
+		/* login_shell is not modified. */
+		cmd = (char *const *)(uintptr_t)login_shell;
 	for (i = 0; cmd != NULL && cmd[i] != NULL; i++)
 		v = argv_push(v, &n, cmd[i]);
 	return v;
