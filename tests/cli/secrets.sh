@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Values of the environment variables an agent profile forwards never reach
+# any file of the store, however the output is chunked, and --record-input
+# does not leak them either.
+. "$(dirname "$0")/../lib/common.sh"
+need zstd
+cd "$T" || exit 1
+mkdir -p "$XDG_CONFIG_HOME/agentrun"
+cat > "$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
+{"agents": {"leaky": {
+	"command": ["bash", "-c", "s=$MY_TOKEN; printf 'whole:%s\\n' \"$s\"; for ((i = 1; i < ${#s}; i += 3)); do printf 'split:%s' \"${s:0:i}\"; sleep 0.02; printf '%s\\n' \"${s:i}\"; done; for ((i = 0; i < ${#s}; i++)); do printf '%s' \"${s:i:1}\"; sleep 0.005; done; echo; read -r line; echo \"typed:$line\""],
+	"env": ["MY_TOKEN"]}}}
+JSON
+export MY_TOKEN=tok-4f9a1c7e2b8d0a55e3
+out=$(printf '%s\n' "$MY_TOKEN" | "$AGENTRUN" -q --backend local leaky --record-input)
+assert_contains "whole:$MY_TOKEN" "$out" "the terminal sees the real value"
+assert_contains "typed:$MY_TOKEN" "$out"
+cast=$(latest_cast)
+zstd -dc "$cast" > "$T/plain.cast"
+grep -q "redacted:MY_TOKEN" "$T/plain.cast" || fail "no redaction marker"
+for f in "$STORE"/* "$T/plain.cast"; do
+	grep -qa "4f9a1c7e2b8d0a55e3" "$f" && fail "secret found in $f"
+done
+"$AGENTRUN" cat latest | grep -qa "4f9a1c7e2b8d0a55e3" && fail "secret in cat output"
+"$AGENTRUN" cat latest | grep -q "whole:\[redacted:MY_TOKEN\]" || fail "redaction not in place"
+exit 0
