@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# valgrind memcheck: no leaks and no invalid accesses while recording,
+# reading (cat, text, export, grep), and in the multipass flow against the
+# emulator. Skipped under the sanitizers (they do the same job there).
+. "$(dirname "$0")/../lib/common.sh"
+[ "${SANITIZE:-}" = 1 ] && skip "ASan build: memcheck does not apply"
+need valgrind
+. "$ROOT/tests/data/multipass/vm-setup.sh"
+vg() {	# what: runs agentrun under memcheck; fails on any error or leak
+	local what=$1
+	shift
+	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+	    --log-file="$T/vg.log" "$AGENTRUN" "$@" >"$T/vg.out" 2>&1 </dev/null
+	local rc=$?
+	[ "$rc" -ne 0 ] && [ "$rc" -ne 99 ] &&
+	    fail "$what: status $rc: $(head -n 5 "$T/vg.out")"
+	[ "$rc" -ne 99 ] ||
+	    fail "memcheck, $what: $(grep -v 'ioctl\|README_MISSING\|spurious' "$T/vg.log" | head -n 40)"
+}
+cd "$T" || exit 1
+vg "record" -q --backend local run -- sh -c 'seq 2000; printf "\033[31mé中\033[0m\n"'
+vg "ls" ls --all
+vg "show" show latest
+vg "cat" cat latest
+vg "text" text latest
+vg "export v2" export --format cast-v2 latest
+vg "grep" grep 1999
+p=$(mkproj proj)
+cd "$p" || exit 1
+"$AGENTRUN" -q claude --version >/dev/null 2>&1 </dev/null	# cold start, not under memcheck
+vg "warm multipass run" -q claude --print hello
+vg "vm status" vm status
+exit 0
