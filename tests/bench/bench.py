@@ -197,6 +197,9 @@ def ptydrive(argv, extra=(), env=None, cwd=None):
         r["rec_rss_kb"] = max(int(x["maxrss_kb"]) for x in mine)
         r["rec_cpu_s"] = sum(float(x["user_s"]) + float(x["sys_s"])
                              for x in mine)
+        for k in ("syscr", "syscw", "rchar", "wchar"):
+            if all(k in x for x in mine):
+                r["rec_" + k] = sum(int(x[k]) for x in mine)
     return r
 
 
@@ -481,8 +484,18 @@ def warm():
     proj = os.path.join(base, "proj")
     bindir = os.path.join(base, "bin")
     mpdir = os.path.join(base, "mp")
-    for d in (os.path.join(proj, ".git"), bindir, mpdir):
+    for d in (proj, bindir, mpdir):
         os.makedirs(d, exist_ok=True)
+    # a real repository, so agentrun's git probes do their usual work
+    g = ["git", "-C", proj, "-c", "user.name=bench", "-c",
+         "user.email=bench@example.invalid"]
+    with open(os.path.join(proj, "README"), "w") as f:
+        f.write("bench\n")
+    if shutil.which("git") is None or subprocess.run(
+            g + ["init", "-q"]).returncode != 0 or subprocess.run(
+            g + ["add", "README"]).returncode != 0 or subprocess.run(
+            g + ["commit", "-qm", "bench"]).returncode != 0:
+        os.makedirs(os.path.join(proj, ".git"), exist_ok=True)
     os.symlink(MPSHIM, os.path.join(bindir, "multipass"))
     mplog = os.path.join(base, "mp.log")
     env = dict(ENV, MULTIPASS_EMU_DIR=mpdir, BENCH_MP_REAL=emu,
@@ -614,6 +627,17 @@ def table(specs, t_start, t_end, load0, load1):
         row(tag + " recorder peak RSS MB, worst run",
             {c: fmt(rss[c] or None, "%.1f") for c in rss}, "≤ 5 MB",
             None if not rss.get("agentrun") else rss["agentrun"] <= 5)
+        io = {}
+        for c in cols:
+            if c == "direct" or not runs[c]:
+                continue
+            rd = med([r.get("rec_syscr") for r in runs[c]])
+            wr = med([r.get("rec_syscw") for r in runs[c]])
+            rb = med([r.get("rec_rchar") for r in runs[c]])
+            if rd and wr:
+                io[c] = "%.1fk / %.1fk (%.0f B)" % (rd / 1e3, wr / 1e3,
+                                                   rb / rd)
+        row(tag + " recorder read() / write() calls (bytes per read)", io)
         tr = {c: med([r.get("transcript") for r in runs[c]])
               for c in cols if runs[c] and c in FORMAT}
         row(tag + " transcript MB, median", {c: fmt(
@@ -762,6 +786,10 @@ HOW = """How each number is measured:
   largest peak in the whole tree, and a program exec'd from a fork inherits
   the peak of the process it replaced). asciinema's writer process ends with
   os._exit and is not counted.
+- **read() / write() calls**: the recorder's own syscall counts from
+  /proc/self/task/*/io (syscr, syscw; its live threads at exit),
+  median; bytes per read = its read bytes / read calls (the PTY master
+  returns at most 4095 bytes a read).
 - **captured**: the output is decoded from the transcript (typescript minus
   script's header and trailer lines; ttyrec frames minus termrec's leading
   UTF-8 and window-size codes; the "o" events of the .cast, after `zstd -dc`
@@ -783,8 +811,10 @@ HOW = """How each number is measured:
   first on PATH (mpshim.c) runs the emulator and logs CLOCK_MONOTONIC
   times: agentrun's own time = the moment it execs `multipass exec` minus
   its start (just before ptydrive's fork) minus the time spent waiting in
-  the multipass calls before it. The calls are the lines added to the
-  emulator's calls.log.
+  the multipass calls before it (from the shim's first instruction to the
+  emulator's exit, so starting each call and reaping it count as
+  agentrun's). The project is a git repository with one commit. The
+  calls are the lines added to the emulator's calls.log.
 - **RSS growth**: agentrun recording `wlgen b64 SIZE` (base64 text written
   straight to the PTY), the recorder's peak RSS at each size."""
 
