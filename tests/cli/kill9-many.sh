@@ -13,7 +13,11 @@ for i in $(seq 20); do
 	    'i=0; while :; do printf "row %d \033[3%dmcolour\033[0m é ✓\n" $i $((i % 8)); i=$((i+1)); done' \
 	    >/dev/null 2>&1 </dev/null &
 	pid=$!
-	# 0 to 1.5 s: before the first flush, between flushes, after several.
+	for _ in $(seq 100); do	# until its transcript exists
+		[ "$(ls "$STORE"/*.cast.zst 2>/dev/null | wc -l)" -ge "$i" ] && break
+		sleep 0.02
+	done
+	# 0 to 1.5 s more: before the first flush, between flushes, after several.
 	sleep "$(printf '0.%03d' $((RANDOM % 1000)))"
 	[ $((RANDOM % 2)) -eq 0 ] && sleep 0.5
 	kill -9 "$pid"
