@@ -10,7 +10,12 @@
  * charsets, the DECSC save, the alternate-screen cursor save, LNM/SRM.
  * A snapshot is only taken where that is complete (parser in ground
  * state; no changed tab stops, no DECSCL); restoring paints the cells of
- * both screens and replays that state as escape sequences. */
+ * both screens and replays that state as escape sequences.
+ *
+ * The shadow parser also keeps from libtsm the final byte of sequences
+ * that 4.0.2 misreads (DECRQM and XTSMPOINTER reset it, private forms of
+ * SGR and DECSTBM change colours and margins), sending CAN instead, so
+ * they have no effect, as on a real terminal. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +59,7 @@ enum tr_probe {
 	PROBE_NONE,
 	PROBE_DECSC,	/* read the cursor and modes DECSC saved */
 	PROBE_ALTSAVE,	/* read the cursor ?1048h/?1049h saved */
+	PROBE_CANCEL,	/* libtsm must not see this sequence's final byte */
 };
 
 struct tr_sgr {
@@ -67,6 +73,7 @@ struct track {
 	uint32_t	 cp;		/* UTF-8 decoder */
 	int		 need;
 	unsigned int	 flags;		/* collected intermediates */
+	int		 inter;		/* any intermediate or private marker */
 	int		 argc;
 	int		 argv[TR_ARG_MAX];
 	char		 seq[TR_SEQ_MAX];	/* CSI bytes after the introducer */
@@ -178,6 +185,7 @@ tr_clear(struct track *t)
 	int	i;
 
 	t->flags = 0;
+	t->inter = 0;
 	t->argc = 0;
 	for (i = 0; i < TR_ARG_MAX; i++)
 		t->argv[i] = -1;
@@ -198,6 +206,7 @@ tr_seq_add(struct track *t, uint32_t cp)
 static void
 tr_collect(struct track *t, uint32_t cp)
 {
+	t->inter = 1;
 	switch (cp) {
 	case '!': t->flags |= F_BANG; break;
 	case '$': t->flags |= F_CASH; break;
@@ -347,10 +356,14 @@ tr_csi_dispatch(struct track *t, uint32_t f)
 	if (t->argc < TR_ARG_MAX)
 		t->argc++;
 	switch (f) {
-	case 'm':		/* libtsm reads any CSI ... m as SGR */
+	case 'm':
+		if (t->inter)	/* "\033[>4;2m" is not SGR, libtsm thinks so */
+			return PROBE_CANCEL;
 		tr_sgr(t);
 		break;
 	case 'r':
+		if (t->inter)	/* XTRESTORE, read as DECSTBM */
+			return PROBE_CANCEL;
 		t->margins = 1;
 		t->mtop = t->argv[0];
 		t->mbot = t->argv[1];
@@ -360,12 +373,13 @@ tr_csi_dispatch(struct track *t, uint32_t f)
 	case 'l':
 		return tr_mode(t, 0);
 	case 'p':
-		if (t->flags & (F_GT | F_BANG))
-			tr_soft_reset(t);
-		else if (!(t->flags & F_CASH)) {
-			tr_soft_reset(t);
+		/* DECRQM (vim sends "\033[?12$p") and XTSMPOINTER reset
+		 * libtsm 4.0.2, which also drops the alternate screen. */
+		if (t->flags & (F_CASH | F_GT))
+			return PROBE_CANCEL;
+		tr_soft_reset(t);
+		if (!(t->flags & F_BANG))
 			t->unsupported = 1;	/* DECSCL: 7/8-bit modes */
-		}
 		break;
 	case 'g':
 		t->tabs = 1;
@@ -587,6 +601,7 @@ render_probe(struct render *r, enum tr_probe probe)
 
 	switch (probe) {
 	case PROBE_NONE:
+	case PROBE_CANCEL:
 		break;
 	case PROBE_DECSC:
 		flags = tsm_screen_get_flags(r->scr);
@@ -613,6 +628,13 @@ render_feed(struct render *r, const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		if ((probe = tr_byte(&r->tr, (unsigned char)s[i])) == PROBE_NONE)
 			continue;
+		if (probe == PROBE_CANCEL) {
+			/* All but the final byte, then CAN: no effect. */
+			tsm_vte_input(r->vte, s + start, i - start);
+			tsm_vte_input(r->vte, "\030", 1);
+			start = i + 1;
+			continue;
+		}
 		tsm_vte_input(r->vte, s + start, i + 1 - start);
 		start = i + 1;
 		render_probe(r, probe);
@@ -832,6 +854,30 @@ render_free(struct render *r)
 	free(r);
 }
 
+/*
+ * libtsm 4.0.2 shrinks the height by scrolling the top (old - new) lines
+ * away, even when the cursor is near the top and they are all the user
+ * sees. Terminals (xterm, tmux) drop the lines below the cursor first and
+ * scroll only what the cursor needs. Insert blank lines at the top that
+ * libtsm's scroll then takes, and move the cursor with its line. Margins
+ * are set to the whole screen, as the resize does anyway.
+ */
+static void
+shrink_prepare(struct render *r, int diff, int rows)
+{
+	unsigned int	 cy = tsm_screen_get_cursor_y(r->scr);
+	int		 keep, down;
+
+	keep = (int)cy - rows + 1;	/* lines that must scroll off */
+	if (keep < 0)
+		keep = 0;
+	if ((down = diff - keep) <= 0)
+		return;
+	tsm_screen_set_margins(r->scr, 0, 0);
+	tsm_screen_scroll_down(r->scr, (unsigned int)down);
+	tsm_screen_move_down(r->scr, (unsigned int)down, false);
+}
+
 int
 render_resize(struct render *r, int cols, int rows)
 {
@@ -842,6 +888,8 @@ render_resize(struct render *r, int cols, int rows)
 	render_size(r, &oc, &or);
 	if (oc == cols && or == rows)
 		return 0;
+	if (rows < or)
+		shrink_prepare(r, or - rows, rows);
 	if (tsm_screen_resize(r->scr, (unsigned int)cols,
 	    (unsigned int)rows) < 0)
 		return -1;

@@ -250,6 +250,23 @@ t_resize(void **state)
 	buf_reset(&b);
 	render_text(r, &b);
 	assert_string_equal(b.data, "2\n3\n");
+	/* Shrinking keeps the top lines while the cursor stays visible
+	 * (libtsm 4.0.2 alone scrolls them away). */
+	render_free(r);
+	r = render_new(10, 24);
+	feeds(r, "top\r\nsecond");
+	assert_int_equal(render_resize(r, 10, 5), 0);
+	buf_reset(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "top\nsecond\n");
+	render_cursor(r, &c, &w);
+	assert_int_equal(c, 6);
+	assert_int_equal(w, 1);
+	feeds(r, "\r\n3\r\n4\r\n5");		/* cursor on the last row */
+	assert_int_equal(render_resize(r, 10, 3), 0);
+	buf_reset(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "3\n4\n5\n");
 	buf_free(&b);
 	render_free(r);
 	assert_null(render_new(0, 5));
@@ -304,6 +321,37 @@ t_queries(void **state)
 	buf_reset(&b);
 	render_ansi(r, 20, 3, &b);
 	assert_ansi_safe(b.data, b.len);
+	buf_free(&b);
+	render_free(r);
+}
+
+/* Sequences libtsm 4.0.2 misreads have no effect, as on a terminal. */
+static void
+t_misread(void **state)
+{
+	struct render	*r;
+	struct buf	 b;
+
+	(void)state;
+	/* vim's DECRQM would reset libtsm and drop the alternate screen. */
+	expect_text(20, 3, "\033[?1049h\033[Hvim screen\033[?12$p!",
+	    "vim screen!\n");
+	expect_text(20, 3, "\033[?1049hA\033[>1pB", "AB\n");
+	/* Split across feeds, the cancelled sequence still does nothing. */
+	r = render_new(20, 3);
+	feeds(r, "\033[?1049hx\033[?12");
+	feeds(r, "$");
+	feeds(r, "py");
+	buf_init(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "xy\n");
+	assert_true(render_alt(r));
+	/* vim's modifyOtherKeys is not SGR 4 (underline). */
+	feeds(r, "\033[>4;2mu\033[?5;3rv");
+	buf_reset(&b);
+	render_ansi(r, 20, 3, &b);
+	assert_non_null(strstr(b.data, "xyuv"));
+	assert_null(strstr(b.data, ";4"));
 	buf_free(&b);
 	render_free(r);
 }
@@ -383,6 +431,7 @@ gen_token(struct buf *b)
 		"\033(B", "\033)0", "\016", "\017", "\033D", "\033M", "\033E",
 		"\033]0;title\007", "\033[6n", "\033[S", "\033[2T", "\033[H",
 		"\033[?1h\033=", "\033[?2004h", "\033[?1000h", "中", "é",
+		"\033[?12$p", "\033[0%m", "\033[?1r", "\033#8",
 		"\xf0\x9f\x98\x80", "─│┌", "lqqk", "\033*0\033n", "\033~",
 	};
 	static const char *rare[] = {
@@ -630,6 +679,7 @@ main(void)
 		cmocka_unit_test(t_resize),
 		cmocka_unit_test(t_cursor),
 		cmocka_unit_test(t_queries),
+		cmocka_unit_test(t_misread),
 		cmocka_unit_test(t_ansi_layout),
 		cmocka_unit_test(t_frame),
 		cmocka_unit_test(t_snapshots),

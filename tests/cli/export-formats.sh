@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# agentrun export: asciicast v3 (default), v2 read by Debian's asciinema
+# 2.2 ('asciinema cat' gives the same bytes as 'agentrun cat' for a UTF-8
+# session), raw (= cat) and text (= text); -o FILE; bad formats.
+. "$(dirname "$0")/../lib/common.sh"
+cd "$T" || exit 1
+
+"$AGENTRUN" -q --backend local run --title "the title" -- sh -c \
+	'printf "héllo \033[1;34mwörld\033[0m 中文\n"; sleep 0.3; printf "tab\there\r\n\033[2Kprogress 50%%\rprogress 100%%\n"; printf "\033[6n"; exit 3' \
+	>/dev/null
+id=$(basename "$(latest_cast)" .cast.zst)
+
+# v3, the default: header fields kept, events with v3 intervals.
+ar export "$id"
+assert_eq 0 "$RC" "export status"
+head=$(printf '%s\n' "$OUT" | head -n 1)
+assert_contains '"version": 3' "$head"
+assert_contains '"title": "the title"' "$head"
+assert_contains '"cols": 80' "$head"
+assert_contains '"x", "3"' "$OUT" "the exit event"
+printf '%s\n' "$OUT" > v3.cast
+assert_eq "$("$AGENTRUN" cat "$id" | od -c)" "$("$AGENTRUN" cat v3.cast | od -c)" "v3 round trip"
+
+# v2, for asciinema 2.2.
+ar export --format cast-v2 "$id" -o v2.cast
+assert_eq 0 "$RC"
+assert_eq "" "$OUT" "-o writes nothing on stdout"
+assert_contains '"version": 2' "$(head -n 1 v2.cast)"
+assert_contains '"width": 80' "$(head -n 1 v2.cast)"
+ls "$T"/v2.cast.tmp* >/dev/null 2>&1 && fail "temporary file left"
+"$AGENTRUN" cat "$id" > cat.bin
+if command -v asciinema >/dev/null && command -v script >/dev/null; then
+	# asciinema cat opens /dev/tty: give it one, but keep its stdout.
+	script -qec "asciinema cat v2.cast > ascii.bin" /dev/null >/dev/null 2>&1 ||
+		fail "asciinema cat failed"
+	cmp cat.bin ascii.bin || fail "asciinema cat differs from agentrun cat"
+else
+	echo "no asciinema: the interop check is skipped"
+fi
+
+# raw is cat; text is the screen.
+ar export -f raw "$id"
+assert_eq "$(cat cat.bin)" "$OUT" "raw"
+ar export "$id" -f text
+assert_eq "$("$AGENTRUN" text "$id")" "$OUT" "text"
+assert_contains "progress 100%" "$OUT"
+
+# Errors.
+ar export -f mp4 "$id"
+assert_eq 2 "$RC" "unknown format"
+assert_contains "unknown format" "$ERR"
+ar export
+assert_eq 2 "$RC" "no id"
+ar export "$id" -o /nonexistent/dir/x.cast
+assert_eq 1 "$RC" "unwritable output"
+assert_contains "/nonexistent/dir/x.cast" "$ERR"
+ar export nosuch
+assert_eq 1 "$RC" "unknown id"
+exit 0

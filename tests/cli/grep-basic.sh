@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# agentrun grep: the output of sessions as text without escape sequences;
+# text split across output chunks and across colour changes is found; each
+# hit prints the id, the time offset at which the text was complete, and
+# the line, and 'text --at OFFSET' shows it; -i; this project by default,
+# every project with --all; exit 1 when nothing matches.
+. "$(dirname "$0")/../lib/common.sh"
+mkdir -p "$T/p1/.git" "$T/p2/.git" "$T/p1/sub"
+cd "$T/p1/sub" || exit 1
+
+cat > split.cast <<'CAST'
+{"version": 2, "width": 60, "height": 10}
+[0.5, "o", "first line\r\nthe quick br"]
+[1.25, "o", "own fox jum"]
+[2.0, "o", "ps over\r\n"]
+[2.5, "o", "foo\u001b[1;31mbar\u001b[0m\u001b[38;2;1;2;3mbaz\u001b[m qux\r\n"]
+[3.0, "o", "\u001b[5;1Hleft\u001b[6;1Hright\r\n"]
+[3.5, "o", "\r\u001b[2Kprogress 10%\r\u001b[2Kprogress 20%\r\u001b[2Kprogress 20%\r\n"]
+[4.0, "o", "\u001b]0;window title with needle\u0007no needle in the title\r\n"]
+[4.5, "o", "Mixed CASE Words\r\n"]
+[5.0, "o", "tab\tseparated\r\n"]
+CAST
+ar import split.cast
+assert_eq 0 "$RC" "import: $ERR"
+id=$OUT
+
+ar grep "quick brown fox jumps"
+assert_eq 0 "$RC" "split across chunks"
+assert_eq "$id  2.000  the quick brown fox jumps over" "$OUT"
+
+ar grep foobarbaz
+assert_eq "$id  2.500  foobarbaz qux" "$OUT" "across colour changes"
+
+ar grep leftright
+assert_eq 1 "$RC" "cursor moves separate text"
+assert_eq "" "$OUT"
+
+ar grep "progress 20%"
+assert_eq "$id  3.500  progress 20%" "$OUT" "a redraw is shown once"
+
+ar grep "needle"
+assert_eq "$id  4.000  no needle in the title" "$OUT" "titles are not output"
+
+ar grep "mixed case"
+assert_eq 1 "$RC" "case matters"
+ar grep -i "mixed case"
+assert_eq "$id  4.500  Mixed CASE Words" "$OUT" "-i"
+ar grep --ignore-case "WORDS"
+assert_eq 0 "$RC" "--ignore-case"
+
+ar grep "tab	separated"
+assert_eq 0 "$RC" "tabs kept"
+
+# The offset opens that moment.
+ar grep "quick brown"
+off=$(printf '%s\n' "$OUT" | awk '{print $2}')
+assert_eq 1.250 "$off" "the time the match was complete"
+assert_contains "the quick brown" "$("$AGENTRUN" text "$id" --at "$off")"
+assert_not_contains "the quick brown" "$("$AGENTRUN" text "$id" --at 1.249)"
+
+# A real recording, chunks split by time.
+"$AGENTRUN" -q --backend local run -- sh -c \
+	'printf "alpha be"; sleep 0.3; printf "\033[32mta gam\033[0m"; sleep 0.3; printf "ma\n"' >/dev/null
+ar grep "alpha beta gamma"
+assert_eq 0 "$RC" "live recording"
+rid=$(printf '%s\n' "$OUT" | awk '{print $1}')
+off=$(printf '%s\n' "$OUT" | awk '{print $2}')
+assert_contains "alpha beta gamma" "$("$AGENTRUN" text "$rid" --at "$off")"
+
+# Scope: this project (p1, found from p1/sub), or --all.
+cd "$T/p2" || exit 1
+printf '%s\n' '{"version": 2, "width": 20, "height": 3}' \
+	'[0.1, "o", "the quick brown fox of p2"]' > p2.cast
+ar import p2.cast
+p2id=$OUT
+ar grep "quick brown"
+assert_eq "$p2id  0.100  the quick brown fox of p2" "$OUT" "p2 only"
+ar grep --all "quick brown"
+assert_eq 2 "$(printf '%s\n' "$OUT" | grep -c .)" "--all"
+ar grep -a "quick brown"
+assert_contains "$id" "$OUT" "-a"
+
+ar grep nothing-like-this
+assert_eq 1 "$RC" "no match"
+ar grep ""
+assert_eq 2 "$RC" "empty pattern"
+ar grep
+assert_eq 2 "$RC" "no pattern"
+ar grep --help
+assert_contains "fixed string" "$OUT" "help says PATTERN is a fixed string"
+exit 0

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# agentrun import: asciicast v1, v2 and v3, plain or zstd, become a copy in
+# the store (v3, zstd) with a sidecar; header fields are kept; the copy
+# plays, renders and lists like a recorded session.
+. "$(dirname "$0")/../lib/common.sh"
+cd "$T" || exit 1
+
+cat > v1.json <<'CAST'
+{"version": 1, "width": 30, "height": 4, "duration": 1.5, "command": "/bin/v1",
+ "title": "version one", "env": {"TERM": "xterm", "SHELL": "/bin/sh"},
+ "stdout": [[0.5, "one \u001b[31mred\u001b[0m\r\n"], [1.0, "two"]]}
+CAST
+cat > v2.cast <<'CAST'
+{"version": 2, "width": 40, "height": 5, "timestamp": 1700000000, "idle_time_limit": 2.5, "command": "/bin/v2", "title": "version two", "env": {"TERM": "screen-256color", "SHELL": "/bin/zsh"}, "theme": {"fg": "#ffffff", "bg": "#000000", "palette": "#000000:#111111:#222222:#333333:#444444:#555555:#666666:#777777"}}
+[0.25, "o", "v2 text 中文\r\n"]
+[0.5, "i", "q"]
+[1.0, "m", "a marker"]
+[1.5, "r", "30x4"]
+[2.0, "o", "after resize"]
+CAST
+cat > v3.cast <<'CAST'
+{"version": 3, "term": {"cols": 50, "rows": 6, "type": "xterm-kitty"}, "timestamp": 1710000000, "title": "version three", "tags": ["demo", "test"], "env": {"SHELL": "/bin/fish"}}
+# a comment line
+[0.1, "o", "v3 line\r\n"]
+[0.2, "o", "second"]
+[0.3, "x", "5"]
+CAST
+zstd -q -o v2.cast.zst v2.cast || fail "zstd"
+cp v3.cast v3zst && zstd -q -f -o v3.zst v3.cast
+
+ar import v1.json
+assert_eq 0 "$RC" "import v1: $ERR"
+id1=$OUT
+case $id1 in [0-9]*-[0-9]*-[0-9a-f][0-9a-f][0-9a-f][0-9a-f]) ;; *) fail "not an id: $id1" ;; esac
+[ -f "$STORE/$id1.cast.zst" ] || fail "no transcript in the store"
+[ -f "$STORE/$id1.json" ] || fail "no sidecar"
+assert_eq 600 "$(stat -c %a "$STORE/$id1.cast.zst")" "mode"
+zstd -t -q "$STORE/$id1.cast.zst" || fail "not a zstd file"
+assert_eq "one red
+two" "$("$AGENTRUN" text "$id1")" "v1 text"
+h=$("$AGENTRUN" export "$id1" | head -n 1)
+assert_contains '"cols": 30' "$h"
+assert_contains '"title": "version one"' "$h"
+assert_contains '"command": "/bin/v1"' "$h"
+assert_contains '"type": "xterm"' "$h"
+sidecar=$(cat "$STORE/$id1.json")
+assert_contains '"state":	"imported"' "$sidecar"
+assert_contains '"backend":	"import"' "$sidecar"
+assert_contains '"title":	"version one"' "$sidecar"
+assert_contains '"bytes":	' "$sidecar"
+
+for f in v2.cast v2.cast.zst; do
+	ar import "$f"
+	assert_eq 0 "$RC" "import $f: $ERR"
+	id2=$OUT
+	assert_eq "v2 text 中文
+after resize" "$("$AGENTRUN" text "$id2")" "$f text"
+	h=$("$AGENTRUN" export "$id2" | head -n 1)
+	assert_contains '"timestamp": 1700000000' "$h"
+	assert_contains '"idle_time_limit": 2.5' "$h"
+	assert_contains '"type": "screen-256color"' "$h"
+	assert_contains '"SHELL": "/bin/zsh"' "$h"
+	assert_contains '"palette": "#000000:#111111' "$h"
+	ev=$("$AGENTRUN" export "$id2")
+	assert_contains '"i", "q"' "$ev" "input events kept"
+	assert_contains '"m", "a marker"' "$ev" "markers kept"
+	assert_contains '"r", "30x4"' "$ev" "resizes kept"
+	assert_contains '"start_iso":	"2023-11-14T22:13:20Z"' "$(cat "$STORE/$id2.json")" "start from the timestamp"
+done
+
+for f in v3.cast v3.zst; do
+	ar import "$f"
+	assert_eq 0 "$RC" "import $f: $ERR"
+	id3=$OUT
+	assert_eq "v3 line
+second" "$("$AGENTRUN" text "$id3")"
+	h=$("$AGENTRUN" export "$id3" | head -n 1)
+	assert_contains '"tags": ["demo", "test"]' "$h"
+	assert_contains '"type": "xterm-kitty"' "$h"
+	assert_contains '"exit_status":	5' "$(cat "$STORE/$id3.json")"
+done
+
+ar ls
+assert_contains "imported" "$OUT" "listed in this project"
+assert_contains "version three" "$(cat "$STORE"/*.json)"
+
+ar import /nonexistent.cast
+assert_eq 1 "$RC" "missing file"
+ar import
+assert_eq 2 "$RC" "no file"
+ar import a b
+assert_eq 2 "$RC" "two files"
+printf 'just text\n' > plain.txt
+ar import plain.txt
+assert_eq 1 "$RC" "not a recording"
+n=$(ls "$STORE" | grep -c 'cast.zst$')
+assert_eq 5 "$n" "failed imports leave nothing"
+ls "$STORE" | grep -q tmp && fail "temporary files left"
+exit 0

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# agentrun rm and gc: nothing is deleted unless every id names exactly one
+# session of the store; a session still recording is never deleted; gc
+# keeps the newest N and/or deletes what is older than DAYS.
+. "$(dirname "$0")/../lib/common.sh"
+cd "$T" || exit 1
+mkdir -p "$STORE"
+chmod 700 "$STORE"
+
+# Sessions with chosen ids and times (a sidecar and a transcript each).
+mk() {	# id age-days [state [pid]]
+	local id=$1 start=$(( $(date +%s) - $2 * 86400 )) st=${3:-finished} pid=${4:-0}
+	printf '{"version": 2, "width": 20, "height": 3}\n[0.1, "o", "session %s"]\n' "$id" |
+		zstd -q -o "$STORE/$id.cast.zst"
+	printf '{"id": "%s", "state": "%s", "pid": %d, "project": "%s", "start": %d, "end": %d, "cols": 20, "rows": 3}\n' \
+		"$id" "$st" "$pid" "$T" "$start" "$((start + 1))" > "$STORE/$id.json"
+}
+count() { ls "$STORE" | grep -c 'cast.zst$'; }
+mk 20250101-100000-aaaa 40
+mk 20250102-100000-aaab 30
+mk 20250103-100000-bbbb 20
+mk 20250104-100000-cccc 10
+mk 20250105-100000-dddd 1
+sleep 300 & live=$!
+mk 20250106-100000-eeee 0 running "$live"
+assert_eq 6 "$(count)"
+
+ar rm 2025010
+assert_eq 1 "$RC" "ambiguous prefix"
+assert_contains "ambiguous" "$ERR"
+assert_contains "nothing removed" "$ERR"
+ar rm 20250103 nosuch
+assert_eq 1 "$RC" "one unknown id: nothing goes"
+assert_eq 6 "$(count)"
+ar rm 20250106
+assert_eq 1 "$RC" "still recording"
+assert_contains "still recording" "$ERR"
+printf '{"version": 2, "width": 20, "height": 3}\n' > outside.cast
+ar rm "$T/outside.cast"
+assert_eq 1 "$RC" "a file outside the store"
+[ -f outside.cast ] || fail "a file outside the store was deleted"
+ar rm
+assert_eq 2 "$RC" "no id"
+
+ar rm 20250103 20250101-100000-aaaa 20250103-100000-bbbb
+assert_eq 0 "$RC" "rm: $ERR"
+assert_eq 4 "$(count)"
+[ -e "$STORE/20250103-100000-bbbb.json" ] && fail "sidecar left"
+[ -e "$STORE/20250101-100000-aaaa.cast.zst" ] && fail "transcript left"
+
+ar gc
+assert_eq 2 "$RC" "gc needs a rule"
+ar gc --keep many
+assert_eq 2 "$RC"
+ar gc --older-than 5 --dry-run
+assert_eq 0 "$RC"
+assert_eq "would remove 20250104-100000-cccc
+would remove 20250102-100000-aaab" "$OUT" "dry run"
+assert_eq 4 "$(count)" "dry run deletes nothing"
+ar gc --keep 1 --older-than 15
+assert_eq "removed 20250102-100000-aaab" "$OUT" "keep 1 and older than 15 days"
+ar gc --keep 1
+assert_eq "removed 20250104-100000-cccc" "$OUT" "keep 1, never the live one"
+assert_eq 2 "$(count)"
+ar gc --keep 0
+assert_eq "removed 20250105-100000-dddd" "$OUT"
+assert_eq 1 "$(count)" "the live session stays"
+kill "$live" 2>/dev/null
+wait "$live" 2>/dev/null
+ar gc -n --keep 0
+assert_contains "would remove 20250106-100000-eeee" "$OUT" "interrupted once its recorder is gone"
+exit 0

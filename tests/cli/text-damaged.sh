@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Truncated or corrupt transcripts (zstd cut mid-frame, garbage, wrong
+# JSON, wrong types, not a recording at all) render up to the damage and
+# say once what happened, in text, export, grep, import and replay's
+# loader; never a crash, never a hang.
+. "$(dirname "$0")/../lib/common.sh"
+cd "$T" || exit 1
+
+# A real recording (flushed every second while it runs), then the same
+# file cut in the middle of its last zstd frame.
+"$AGENTRUN" -q --backend local run -- sh -c \
+	'for j in 1 2 3; do i=0; while [ $i -lt 100 ]; do echo "line $j.$i of the output"; i=$((i+1)); done; sleep 1.3; done; echo tail' \
+	>/dev/null || fail "run"
+full=$(latest_cast)
+size=$(stat -c %s "$full")
+head -c $((size - 40)) "$full" > cut.cast.zst
+t() { timeout 20 "$AGENTRUN" "$@"; }
+
+OUT=$(t text cut.cast.zst 2>"$T/err"); RC=$?; ERR=$(cat "$T/err")
+assert_eq 0 "$RC" "a cut file is normal after a crash"
+assert_contains "line " "$OUT" "rendered up to the cut"
+assert_contains "cut short" "$ERR"
+assert_eq 1 "$(printf '%s\n' "$ERR" | grep -c .)" "said once"
+
+OUT=$(t export cut.cast.zst -f raw 2>"$T/err"); RC=$?
+assert_eq 0 "$RC" "export of a cut file"
+assert_contains "line 1.1 of the output" "$OUT"
+assert_contains "cut short" "$(cat "$T/err")"
+
+# Every byte count: no crash, no hang (a sample of cut points).
+for n in 0 1 4 13 40 100 $((size / 3)) $((size - 1)); do
+	head -c "$n" "$full" > c.cast.zst
+	t text c.cast.zst >/dev/null 2>&1
+	rc=$?
+	[ $rc -le 1 ] || fail "text of $n bytes: status $rc"
+done
+
+# Plain files with damage in the middle.
+cat > garbage.cast <<'CAST'
+{"version": 2, "width": 20, "height": 3}
+[0.1, "o", "before the damage\r\n"]
+%%% not json at all
+[0.3, "o", "after the damage"]
+CAST
+OUT=$(t text garbage.cast 2>"$T/err"); RC=$?; ERR=$(cat "$T/err")
+assert_eq 1 "$RC" "garbage is an error after what could be read"
+assert_eq "before the damage" "$OUT"
+assert_contains "line 3" "$ERR"
+assert_eq 1 "$(printf '%s\n' "$ERR" | grep -c .)" "said once"
+
+printf '%s\n' '{"version": 3, "term": {"cols": 20, "rows": 3}}' \
+	'[0.1, "o", "ok so far"]' '[0.2, 5, "x"]' '[0.3, "o", "never"]' > types.cast
+OUT=$(t text types.cast 2>"$T/err"); RC=$?
+assert_eq 1 "$RC" "wrong types"
+assert_eq "ok so far" "$OUT"
+assert_contains "line 3" "$(cat "$T/err")" "says where"
+
+printf '%s\n' '{"version": 2, "width": 20, "height": 3}' \
+	'[0.1, "o", "ok"]' '[0.2, "o", "cut in the middle of a li' > torn.cast
+OUT=$(t text torn.cast 2>"$T/err"); RC=$?
+assert_eq "ok" "$OUT" "a torn last line is dropped"
+
+printf 'hello, I am not a recording\n' > not.cast
+OUT=$(t text not.cast 2>"$T/err"); RC=$?
+assert_eq 1 "$RC" "not a recording"
+[ -n "$(cat "$T/err")" ] || fail "no message for a non-recording"
+: > empty.cast
+t text empty.cast >/dev/null 2>&1
+assert_eq 1 "$?" "empty file"
+head -c 3000 /dev/urandom > random.cast
+t text random.cast >/dev/null 2>&1
+[ $? -le 1 ] || fail "random bytes"
+
+# Import keeps what can be read and says so.
+OUT=$(t import garbage.cast 2>"$T/err"); RC=$?
+assert_eq 0 "$RC" "import of a damaged file"
+assert_contains "imported up to the damage" "$(cat "$T/err")"
+assert_eq "before the damage" "$(t text "$OUT")"
+OUT=$(t grep "before the" 2>"$T/err"); RC=$?
+assert_eq 0 "$RC" "grep"
+assert_contains "before the damage" "$OUT"
+exit 0
