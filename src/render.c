@@ -619,6 +619,45 @@ render_probe(struct render *r, enum tr_probe probe)
 	}
 }
 
+/*
+ * The shadow parser's fast path: in ground state, printable text changes
+ * nothing it tracks. Skip whole characters from i: ASCII 0x20-0x7e and
+ * complete UTF-8 sequences that are not C1 controls (U+0080-U+009F).
+ * Returns where the careful, byte by byte path must go on.
+ */
+static size_t
+tr_skip_text(const struct track *t, const char *s, size_t i, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 n;
+
+	if (t->state != TR_GROUND || t->need != 0 || t->shift)
+		return i;
+	while (i < len) {
+		if (u[i] >= 0x20 && u[i] < 0x7f) {
+			i++;
+			continue;
+		}
+		if (u[i] >= 0xc3 && u[i] <= 0xdf)
+			n = 2;
+		else if (u[i] >= 0xe0 && u[i] <= 0xef)
+			n = 3;
+		else if (u[i] >= 0xf0 && u[i] <= 0xf4)
+			n = 4;
+		else if (u[i] == 0xc2 && i + 1 < len && u[i + 1] >= 0xa0 &&
+		    u[i + 1] <= 0xbf)
+			n = 2;
+		else
+			break;
+		if (i + n > len || (u[i + 1] & 0xc0) != 0x80 ||
+		    (n > 2 && (u[i + 2] & 0xc0) != 0x80) ||
+		    (n > 3 && (u[i + 3] & 0xc0) != 0x80))
+			break;	/* cut or invalid: the careful path */
+		i += n;
+	}
+	return i;
+}
+
 void
 render_feed(struct render *r, const char *s, size_t len)
 {
@@ -626,6 +665,9 @@ render_feed(struct render *r, const char *s, size_t len)
 	size_t		 i, start = 0;
 
 	for (i = 0; i < len; i++) {
+		i = tr_skip_text(&r->tr, s, i, len);
+		if (i == len)
+			break;
 		if ((probe = tr_byte(&r->tr, (unsigned char)s[i])) == PROBE_NONE)
 			continue;
 		if (probe == PROBE_CANCEL) {

@@ -307,6 +307,52 @@ t_seek(void **state)
 	buf_free(&got);
 }
 
+/* The same on recordings of real programs (tests/data/golden): every
+ * position, reached from far away, through snapshots taken often. */
+static void
+t_seek_golden(void **state)
+{
+	static const char	*names[] = { "vi", "less", "progress", "alt",
+				     "wide", "resize" };
+	struct timeline		 tl;
+	struct seeker		*sk;
+	struct buf		 want, got;
+	char			 path[256], *cause = NULL;
+	size_t			 i, n, idx;
+
+	(void)state;
+	buf_init(&want);
+	buf_init(&got);
+	for (n = 0; n < sizeof names / sizeof names[0]; n++) {
+		snprintf(path, sizeof path, "tests/data/golden/%s.cast",
+		    names[n]);
+		if (access(path, R_OK) != 0)
+			skip();
+		assert_int_equal(timeline_load(&tl, path, &cause), 0);
+		sk = seeker_new(&tl);
+		seeker_set_interval(sk, 64);
+		for (i = 0; i <= tl.n; i++) {
+			/* Far back or far ahead, then here. */
+			seeker_goto(sk, i % 2 == 0 ? tl.n : 0);
+			idx = i;
+			seeker_goto(sk, idx);
+			dump_at(&tl, idx, &want);
+			buf_reset(&got);
+			render_dump(seeker_render(sk), &got);
+			if (strcmp(want.data, got.data) != 0) {
+				fprintf(stderr, "%s, event %zu:\nwant\n%s\n"
+				    "got\n%s\n", names[n], idx, want.data,
+				    got.data);
+				fail();
+			}
+		}
+		seeker_free(sk);
+		timeline_free(&tl);
+	}
+	buf_free(&want);
+	buf_free(&got);
+}
+
 int
 main(void)
 {
@@ -316,6 +362,7 @@ main(void)
 		cmocka_unit_test(t_load),
 		cmocka_unit_test(t_screen),
 		cmocka_unit_test(t_seek),
+		cmocka_unit_test(t_seek_golden),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
