@@ -33,6 +33,13 @@ void	 buf_adds(struct buf *, const char *);
 void	 buf_addf(struct buf *, const char *, ...) PRINTFLIKE(2, 3);
 void	 buf_consume(struct buf *, size_t);	/* drop n bytes from the front */
 
+/* NULL-terminated string vectors (argv-like). strv_cat copies a then b
+ * (either may be NULL) into a new vector. */
+char	**strv_cat(const char *const *, const char *const *);
+void	 strv_free(char **);
+/* char ** to const char *const * is safe but not implicit in C. */
+#define STRV_CONST(v)	((const char *const *)(const void *)(v))
+
 /* Messages: "agentrun: ..." on stderr. log_info is shown unless -q,
  * log_debug only with -v. */
 void	 log_set_verbosity(int);		/* -1 quiet, 0 normal, 1+ verbose */

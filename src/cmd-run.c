@@ -20,9 +20,6 @@
 #include "util.h"
 #include "vm.h"
 
-/* char ** to const char *const * is safe but not implicit in C. */
-#define CONST_WORDS(v)	((const char *const *)(const void *)(v))
-
 enum run_kind {
 	RUN_AGENT,
 	RUN_SHELL,
@@ -143,36 +140,6 @@ run_git(const char *project, char **head, int *dirty)
 	proc_result_free(&r);
 }
 
-static char **
-words_dup(const char *const *a, const char *const *b)
-{
-	size_t	 na = 0, nb = 0, i;
-	char	**v;
-
-	while (a != NULL && a[na] != NULL)
-		na++;
-	while (b != NULL && b[nb] != NULL)
-		nb++;
-	v = xcalloc(na + nb + 1, sizeof *v);
-	for (i = 0; i < na; i++)
-		v[i] = xstrdup(a[i]);
-	for (i = 0; i < nb; i++)
-		v[na + i] = xstrdup(b[i]);
-	return v;
-}
-
-static void
-words_free(char **v)
-{
-	size_t	 i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* What runs on this machine for the local backend. */
 static char **
 run_local_argv(enum run_kind kind, const struct agent_profile *agent,
@@ -183,14 +150,14 @@ run_local_argv(enum run_kind kind, const struct agent_profile *agent,
 
 	switch (kind) {
 	case RUN_AGENT:
-		return words_dup(CONST_WORDS(agent->command), payload);
+		return strv_cat(STRV_CONST(agent->command), payload);
 	case RUN_SHELL:
 		login[0] = sh != NULL && *sh != '\0' ? sh : "/bin/sh";
-		return words_dup(login, NULL);
+		return strv_cat(login, NULL);
 	case RUN_CMD:
 		break;
 	}
-	return words_dup(payload, NULL);
+	return strv_cat(payload, NULL);
 }
 
 static struct recorder_secret *
@@ -260,12 +227,12 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	}
 
 	if (kind == RUN_SHELL)
-		shown = words_dup(shell_words, NULL);
+		shown = strv_cat(shell_words, NULL);
 	else if (kind == RUN_AGENT)
-		shown = words_dup(CONST_WORDS(agent->command),
-		    CONST_WORDS(payload));
+		shown = strv_cat(STRV_CONST(agent->command),
+		    STRV_CONST(payload));
 	else
-		shown = words_dup(CONST_WORDS(payload), NULL);
+		shown = strv_cat(STRV_CONST(payload), NULL);
 	run_describe(&s, shown);
 	s.project = xstrdup(project);
 	s.backend = xstrdup(backend);
@@ -283,7 +250,7 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 			log_error("%s: %s", project, strerror(errno));
 			goto out;
 		}
-		argv = run_local_argv(kind, agent, CONST_WORDS(payload));
+		argv = run_local_argv(kind, agent, STRV_CONST(payload));
 	} else {
 		memset(&req, 0, sizeof req);
 		req.cfg = &cfg;
@@ -345,8 +312,8 @@ out:
 	recorder_free(rec);
 	vm_release(vm);
 	free(secrets);
-	words_free(argv);
-	words_free(shown);
+	strv_free(argv);
+	strv_free(shown);
 	free(project);
 	free(cause);
 	session_free(&s);

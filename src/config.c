@@ -71,18 +71,6 @@ strv_new(const char *first)
 }
 
 static void
-strv_free(char **v)
-{
-	size_t	i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void
 agent_free(struct agent_profile *a)
 {
 	free(a->name);

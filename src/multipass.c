@@ -540,18 +540,6 @@ json_strings(const cJSON *a)
 	return v;
 }
 
-static void
-strv_free(char **v)
-{
-	size_t	i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 int
 mp_info_parse(const char *json, size_t len, const char *name,
     struct mp_info *info, char **cause)

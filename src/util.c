@@ -177,6 +177,36 @@ buf_consume(struct buf *b, size_t n)
 	b->data[b->len] = '\0';
 }
 
+char **
+strv_cat(const char *const *a, const char *const *b)
+{
+	size_t	 na = 0, nb = 0, i;
+	char	**v;
+
+	while (a != NULL && a[na] != NULL)
+		na++;
+	while (b != NULL && b[nb] != NULL)
+		nb++;
+	v = xcalloc(na + nb + 1, sizeof *v);
+	for (i = 0; i < na; i++)
+		v[i] = xstrdup(a[i]);
+	for (i = 0; i < nb; i++)
+		v[na + i] = xstrdup(b[i]);
+	return v;
+}
+
+void
+strv_free(char **v)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
 void
 log_set_verbosity(int v)
 {
