@@ -18,10 +18,11 @@
  *   latency (-l N): wait for the text BENCH-READY from the command (an echo
  *     program in raw mode under the recorder), then N times: write one byte
  *     to the master, wait until it comes back; after a warm-up. Prints
- *     lat_med_us, lat_p99_us, lat_mean_us, lat_min_us, then sends ^D (the
- *     echo program's cue to exit) and drains as above.
+ *     lat_med_us, lat_p99_us, lat_mean_us, lat_min_us (and with -o FILE
+ *     appends every sample to FILE, one a line, to pool runs), then sends
+ *     ^D (the echo program's cue to exit) and drains as above.
  *
- * usage: ptydrive [-l N] [-s COLSxROWS] [-T SECONDS] -- CMD [ARG...] */
+ * usage: ptydrive [-l N [-o FILE]] [-s COLSxROWS] [-T SECONDS] -- CMD... */
 #define _GNU_SOURCE
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -46,6 +47,7 @@
 
 static char	 rbuf[READ_SIZE];
 static volatile pid_t child;
+static const char *samples_file;
 
 static void
 on_alarm(int sig)
@@ -74,8 +76,8 @@ die(const char *what)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: ptydrive [-l N] [-s COLSxROWS] [-T SECONDS] "
-	    "-- CMD [ARG...]\n");
+	fprintf(stderr, "usage: ptydrive [-l N [-o FILE]] [-s COLSxROWS] "
+	    "[-T SECONDS] -- CMD [ARG...]\n");
 	exit(2);
 }
 
@@ -184,6 +186,15 @@ latency(int m, int nkeys, int64_t deadline, uint64_t *total)
 	}
 	for (i = 0; i < nkeys; i++)
 		sum += lat[i];
+	if (samples_file != NULL) {
+		FILE *f = fopen(samples_file, "a");
+
+		if (f == NULL)
+			die(samples_file);
+		for (i = 0; i < nkeys; i++)
+			fprintf(f, "%lld\n", (long long)lat[i]);
+		fclose(f);
+	}
 	qsort(lat, (size_t)nkeys, sizeof *lat, cmp_i64);
 	printf("lat_med_us=%lld lat_p99_us=%lld lat_mean_us=%lld "
 	    "lat_min_us=%lld ", (long long)lat[nkeys / 2],
@@ -207,12 +218,15 @@ main(int argc, char **argv)
 	pid_t		 pid, r;
 	char		*name;
 
-	while ((o = getopt(argc, argv, "l:s:T:")) != -1) {
+	while ((o = getopt(argc, argv, "l:o:s:T:")) != -1) {
 		switch (o) {
 		case 'l':
 			nkeys = atoi(optarg);
 			if (nkeys < 1)
 				usage();
+			break;
+		case 'o':
+			samples_file = optarg;
 			break;
 		case 's':
 			if (sscanf(optarg, "%hux%hu", &ws.ws_col, &ws.ws_row)
