@@ -1,21 +1,30 @@
 /* proc.h: run a helper program (git, multipass) with argv only, never a
- * shell, capture its output and wait a bounded time. */
+ * shell, capture or stream its output, and wait a bounded time. */
 #ifndef AGENTRUN_PROC_H
 #define AGENTRUN_PROC_H
 
 #include "util.h"
 
-struct proc_result {
-	struct buf	 out;		/* stdout */
-	struct buf	 err;		/* stderr */
-	int		 status;	/* exit code, 128+N for signal N */
-	int		 timed_out;	/* killed after timeout_ms */
+struct proc_opts {
+	const char	*dir;		/* run there, or NULL: here */
+	int		 timeout_ms;	/* 0: wait forever */
+	int		 inherit;	/* stdout and stderr are ours, not captured */
+	/* If set, stdout is handed over chunk by chunk instead of captured. */
+	void		(*out_cb)(void *, const char *, size_t);
+	void		*arg;
 };
 
-/* Run argv in dir (NULL: here) with stdin from /dev/null. timeout_ms 0
- * waits forever. 0 when the program ran (whatever its status), -1 and
- * *cause when it could not be started (ENOENT in errno if not found). */
-int	 proc_capture(const char *const argv[], const char *dir, int timeout_ms,
+struct proc_result {
+	struct buf	 out;		/* stdout (empty with inherit or out_cb) */
+	struct buf	 err;		/* stderr (empty with inherit) */
+	int		 status;	/* exit code, 128+N for signal N */
+	int		 timed_out;	/* killed (TERM, then KILL) after timeout_ms */
+};
+
+/* Run argv (argv[0] searched in PATH unless it has a '/') with stdin from
+ * /dev/null. opts may be NULL. 0 when the program ran, whatever its
+ * status; -1 and *cause when it could not be started. */
+int	 proc_run(const char *const argv[], const struct proc_opts *,
 	     struct proc_result *, char **cause);
 void	 proc_result_free(struct proc_result *);
 

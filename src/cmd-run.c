@@ -116,13 +116,14 @@ run_git(const char *project, char **head, int *dirty)
 {
 	const char		*rev[] = { "git", "rev-parse", "HEAD", NULL };
 	const char		*st[] = { "git", "status", "--porcelain", NULL };
+	struct proc_opts	 o = { .dir = project, .timeout_ms = 10000 };
 	struct proc_result	 r;
 	char			*cause = NULL;
 
 	free(*head);
 	*head = NULL;
 	*dirty = -1;
-	if (proc_capture(rev, project, 10000, &r, &cause) != 0) {
+	if (proc_run(rev, &o, &r, &cause) != 0) {
 		free(cause);
 		return;
 	}
@@ -131,7 +132,7 @@ run_git(const char *project, char **head, int *dirty)
 	proc_result_free(&r);
 	if (*head == NULL)
 		return;
-	if (proc_capture(st, project, 10000, &r, &cause) != 0) {
+	if (proc_run(st, &o, &r, &cause) != 0) {
 		free(cause);
 		return;
 	}

@@ -21,6 +21,7 @@
 #include <cjson/cJSON.h>
 
 #include "multipass.h"
+#include "proc.h"
 #include "util.h"
 
 char *
@@ -206,38 +207,6 @@ mp_strip_text(const char *p, size_t len)
 /* --- running ---------------------------------------------------------- */
 
 static void
-mp_child(const char *const *argv, const char *path, int flags, int out,
-    int err, int ep)
-{
-	sigset_t	 none;
-	const char	**v;
-	size_t		 n, i;
-	int		 fd, e;
-
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	if ((fd = open("/dev/null", O_RDONLY)) < 0 || dup2(fd, 0) < 0)
-		goto fail;
-	if (!(flags & MP_INHERIT) && (dup2(out, 1) < 0 || dup2(err, 2) < 0))
-		goto fail;
-	for (n = 0; argv[n] != NULL; n++)
-		;
-	v = calloc(n + 2, sizeof *v);
-	if (v == NULL)
-		goto fail;
-	v[0] = "multipass";
-	for (i = 0; i < n; i++)
-		v[i + 1] = argv[i];
-	execv(path, (char *const *)(uintptr_t)v);	/* v is not modified */
-fail:
-	e = errno;
-	if (write(ep, &e, sizeof e) < 0)
-		_exit(127);
-	_exit(127);
-}
-
-static void
 mp_log_call(const struct mp_call *c)
 {
 	struct buf	 b;
@@ -258,57 +227,23 @@ mp_log_call(const struct mp_call *c)
 	buf_free(&b);
 }
 
-static int
-mp_read(int fd, struct buf *b, struct mp_strip *st)
+/* stdout of a call, as it arrives: through the spinner stripper. */
+static void
+mp_out_cb(void *arg, const char *p, size_t n)
 {
-	char		 chunk[8192];
-	ssize_t		 n;
-
-	n = read(fd, chunk, sizeof chunk);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return 1;
-	if (n <= 0)
-		return 0;
-	if (st == NULL) {
-		buf_add(b, chunk, (size_t)n);
-		return 1;
-	}
-	mp_strip_feed(st, chunk, (size_t)n);
-	return 1;
-}
-
-/* Wait for pid for at most ms (-1 forever); 1 if it exited. */
-static int
-mp_wait(pid_t pid, int *wstatus, int64_t ms)
-{
-	int64_t	 end = now_us() + ms * 1000;
-	pid_t	 r;
-
-	for (;;) {
-		r = waitpid(pid, wstatus, ms < 0 ? 0 : WNOHANG);
-		if (r == pid)
-			return 1;
-		if (r < 0 && errno != EINTR)
-			return 1;
-		if (ms >= 0 && now_us() >= end)
-			return 0;
-		if (ms >= 0)
-			usleep(20000);
-	}
+	mp_strip_feed(arg, p, n);
 }
 
 int
 mp_run(const struct mp_call *c, struct mp_result *r, char **cause)
 {
-	struct mp_strip	 st;
-	struct pollfd	 pfd[2];
-	char		*path;
-	int		 out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	int		 ep[2] = { -1, -1 }, e = 0, wstatus = 0, open_fds;
-	int		 rv = -1;
-	int64_t		 deadline, left;
-	ssize_t		 n;
-	pid_t		 pid;
+	struct mp_strip		 st;
+	struct proc_opts	 o;
+	struct proc_result	 pr;
+	const char		**argv = NULL;
+	char			*path;
+	size_t			 n;
+	int			 rv = -1;
 
 	memset(r, 0, sizeof *r);
 	buf_init(&r->out);
@@ -323,95 +258,35 @@ mp_run(const struct mp_call *c, struct mp_result *r, char **cause)
 		goto out;
 	}
 	mp_log_call(c);
-	if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 ||
-	    pipe2(ep, O_CLOEXEC) != 0) {
-		xasprintf(cause, "pipe: %s", strerror(errno));
+	for (n = 0; c->argv[n] != NULL; n++)
+		;
+	argv = xcalloc(n + 2, sizeof *argv);
+	argv[0] = path;
+	memcpy(argv + 1, c->argv, n * sizeof *argv);
+	memset(&o, 0, sizeof o);
+	o.timeout_ms = c->timeout * 1000;
+	o.inherit = (c->flags & MP_INHERIT) != 0;
+	o.out_cb = mp_out_cb;
+	o.arg = &st;
+	if (proc_run(argv, &o, &pr, cause) != 0) {
+		free(*cause);
+		xasprintf(cause, "cannot run %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if ((pid = fork()) < 0) {
-		xasprintf(cause, "fork: %s", strerror(errno));
-		goto out;
-	}
-	if (pid == 0)
-		mp_child(c->argv, path, c->flags, out[1], err[1], ep[1]);
-	close(out[1]);
-	close(err[1]);
-	close(ep[1]);
-	out[1] = err[1] = ep[1] = -1;
-
-	deadline = c->timeout > 0 ? now_us() + (int64_t)c->timeout * 1000000 :
-	    0;
-	pfd[0].fd = out[0];
-	pfd[1].fd = err[0];
-	pfd[0].events = pfd[1].events = POLLIN;
-	open_fds = 2;
-	while (open_fds > 0) {
-		left = -1;
-		if (deadline != 0) {
-			left = (deadline - now_us()) / 1000;
-			if (left <= 0) {
-				r->timed_out = 1;
-				break;
-			}
-		}
-		if (poll(pfd, 2, left > INT_MAX ? INT_MAX : (int)left) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (pfd[0].fd >= 0 && pfd[0].revents != 0 &&
-		    !mp_read(pfd[0].fd, &r->out, &st)) {
-			pfd[0].fd = -1;
-			open_fds--;
-		}
-		if (pfd[1].fd >= 0 && pfd[1].revents != 0 &&
-		    !mp_read(pfd[1].fd, &r->err, NULL)) {
-			pfd[1].fd = -1;
-			open_fds--;
-		}
-	}
-	if (r->timed_out || !mp_wait(pid, &wstatus, deadline != 0 ?
-	    (deadline - now_us()) / 1000 : -1)) {
-		r->timed_out = 1;
-		kill(pid, SIGTERM);
-		if (!mp_wait(pid, &wstatus, 2000)) {
-			kill(pid, SIGKILL);
-			mp_wait(pid, &wstatus, -1);
-		}
-	}
-	if ((n = read(ep[0], &e, sizeof e)) == (ssize_t)sizeof e) {
-		xasprintf(cause, "cannot run %s: %s", path, strerror(e));
-		goto out;
-	}
-	if (WIFEXITED(wstatus))
-		r->status = WEXITSTATUS(wstatus);
-	else if (WIFSIGNALED(wstatus))
-		r->status = 128 + WTERMSIG(wstatus);
+	r->status = pr.status;
+	r->timed_out = pr.timed_out;
 	if (st.line.len > 0)
 		mp_strip_feed(&st, "\n", 1);
 	buf_add(&r->out, st.done.data, st.done.len);
-	buf_addc(&r->out, '\0');
-	r->out.len--;
-	buf_addc(&r->err, '\0');
-	r->err.len--;
+	buf_add(&r->err, pr.err.data, pr.err.len);
+	proc_result_free(&pr);
 	log_debug("multipass %s: status %d%s", c->argv[0], r->status,
 	    r->timed_out ? " (timed out)" : "");
 	rv = 0;
 out:
 	mp_strip_free(&st);
+	free(argv);
 	free(path);
-	if (out[0] >= 0)
-		close(out[0]);
-	if (err[0] >= 0)
-		close(err[0]);
-	if (ep[0] >= 0)
-		close(ep[0]);
-	if (out[1] >= 0)
-		close(out[1]);
-	if (err[1] >= 0)
-		close(err[1]);
-	if (ep[1] >= 0)
-		close(ep[1]);
 	return rv;
 }
 

@@ -1,6 +1,6 @@
 /* proc.c: run a helper program (git, multipass) with argv and execvp
- * only, capture stdout and stderr through pipes, and wait a bounded time
- * (TERM, then KILL, when it is exceeded). */
+ * only, capture or stream stdout and stderr through pipes, and wait a
+ * bounded time (TERM, then KILL, when it is exceeded). */
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -15,17 +15,25 @@
 
 #include "proc.h"
 
-static void
-proc_child(const char *const argv[], const char *dir, int out, int err, int ep)
-{
-	int	 fd, e;
+#define PROC_KILL_GRACE	2000	/* ms between TERM and KILL */
 
-	if ((fd = open("/dev/null", O_RDONLY)) < 0 || dup2(fd, 0) < 0 ||
-	    dup2(out, 1) < 0 || dup2(err, 2) < 0)
+static void
+proc_child(const char *const argv[], const struct proc_opts *o, int out,
+    int err, int ep)
+{
+	sigset_t	 none;
+	int		 fd, e;
+
+	sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+	(void)signal(SIGPIPE, SIG_DFL);
+	if ((fd = open("/dev/null", O_RDONLY)) < 0 || dup2(fd, 0) < 0)
 		goto fail;
-	if (dir != NULL && chdir(dir) != 0)
+	if (!o->inherit && (dup2(out, 1) < 0 || dup2(err, 2) < 0))
 		goto fail;
-	execvp(argv[0], (char *const *)(uintptr_t)argv);	/* argv is not modified */
+	if (o->dir != NULL && chdir(o->dir) != 0)
+		goto fail;
+	execvp(argv[0], (char *const *)(uintptr_t)argv);	/* not modified */
 fail:
 	e = errno;
 	if (write(ep, &e, sizeof e) < 0)
@@ -33,8 +41,9 @@ fail:
 	_exit(127);
 }
 
+/* One read from fd into b or the callback: 0 at end of file. */
 static int
-proc_read(int fd, struct buf *b)
+proc_read(int fd, struct buf *b, const struct proc_opts *o)
 {
 	char	 chunk[16384];
 	ssize_t	 n;
@@ -44,20 +53,79 @@ proc_read(int fd, struct buf *b)
 		return 1;
 	if (n <= 0)
 		return 0;
-	buf_add(b, chunk, (size_t)n);
+	if (o != NULL && o->out_cb != NULL)
+		o->out_cb(o->arg, chunk, (size_t)n);
+	else
+		buf_add(b, chunk, (size_t)n);
 	return 1;
 }
 
+/* Wait for pid at most ms (< 0: forever); 1 if it was reaped. */
+static int
+proc_wait(pid_t pid, int *st, int ms)
+{
+	int64_t	 end = now_us() / 1000 + ms;
+	pid_t	 r;
+
+	for (;;) {
+		r = waitpid(pid, st, ms < 0 ? 0 : WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			return 1;
+		if (ms >= 0 && now_us() / 1000 >= end)
+			return 0;
+		if (ms >= 0)
+			(void)poll(NULL, 0, 20);
+	}
+}
+
+/* Read both pipes until they close or the deadline (ms, 0 none) passes. */
+static void
+proc_pump(int out, int err, const struct proc_opts *o, struct proc_result *r,
+    int64_t deadline)
+{
+	struct pollfd	 pfd[2];
+	int		 open_fds = 2, wait, i;
+
+	pfd[0].fd = out;
+	pfd[1].fd = err;
+	pfd[0].events = pfd[1].events = POLLIN;
+	while (open_fds > 0) {
+		wait = -1;
+		if (deadline != 0) {
+			int64_t left = deadline - now_us() / 1000;
+
+			if (left <= 0) {
+				r->timed_out = 1;
+				return;
+			}
+			wait = left > 60000 ? 60000 : (int)left;
+		}
+		if (poll(pfd, 2, wait) < 0 && errno != EINTR)
+			return;
+		for (i = 0; i < 2; i++) {
+			if (pfd[i].fd < 0 || pfd[i].revents == 0)
+				continue;
+			if (!proc_read(pfd[i].fd, i == 0 ? &r->out : &r->err,
+			    i == 0 ? o : NULL)) {
+				pfd[i].fd = -1;
+				open_fds--;
+			}
+		}
+	}
+}
+
 int
-proc_capture(const char *const argv[], const char *dir, int timeout_ms,
+proc_run(const char *const argv[], const struct proc_opts *opts,
     struct proc_result *r, char **cause)
 {
-	int		 po[2] = { -1, -1 }, pe[2] = { -1, -1 }, ep[2] = { -1, -1 };
-	int		 st, e = 0, open_fds, rc = -1;
-	struct pollfd	 pfd[2];
-	pid_t		 pid;
-	int64_t		 deadline = 0, killed_at = 0;
-	ssize_t		 n;
+	static const struct proc_opts	 none;
+	const struct proc_opts		*o = opts != NULL ? opts : &none;
+	int				 po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	int				 ep[2] = { -1, -1 }, st = 0, e = 0, i;
+	int				 rc = -1, left;
+	int64_t				 deadline = 0;
+	pid_t				 pid;
+	ssize_t				 n;
 
 	memset(r, 0, sizeof *r);
 	buf_init(&r->out);
@@ -75,7 +143,7 @@ proc_capture(const char *const argv[], const char *dir, int timeout_ms,
 		close(po[0]);
 		close(pe[0]);
 		close(ep[0]);
-		proc_child(argv, dir, po[1], pe[1], ep[1]);
+		proc_child(argv, o, po[1], pe[1], ep[1]);
 	}
 	close(po[1]);
 	close(pe[1]);
@@ -84,69 +152,34 @@ proc_capture(const char *const argv[], const char *dir, int timeout_ms,
 	do
 		n = read(ep[0], &e, sizeof e);
 	while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof e) {	/* exec failed */
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		errno = e;
+	if (n == (ssize_t)sizeof e) {	/* it could not be executed */
+		(void)proc_wait(pid, &st, -1);
 		xasprintf(cause, "%s: %s", argv[0], strerror(e));
+		errno = e;
 		goto out;
 	}
-	if (timeout_ms > 0)
-		deadline = now_us() / 1000 + timeout_ms;
-	open_fds = 2;
-	pfd[0].fd = po[0];
-	pfd[1].fd = pe[0];
-	pfd[0].events = pfd[1].events = POLLIN;
-	while (open_fds > 0) {
-		int64_t now = now_us() / 1000;
-		int wait = -1;
-
-		if (deadline != 0) {
-			if (now >= deadline && killed_at == 0) {
-				r->timed_out = 1;
-				(void)kill(pid, SIGTERM);
-				killed_at = now;
-			} else if (killed_at != 0 && now >= killed_at + 2000) {
-				(void)kill(pid, SIGKILL);
-				break;	/* a grandchild may hold the pipes */
-			}
-			wait = (int)((killed_at != 0 ? killed_at + 2000 :
-			    deadline) - now);
-			if (wait < 0)
-				wait = 0;
-		}
-		if (poll(pfd, 2, wait) < 0 && errno != EINTR) {
-			xasprintf(cause, "poll: %s", strerror(errno));
+	if (o->timeout_ms > 0)
+		deadline = now_us() / 1000 + o->timeout_ms;
+	proc_pump(po[0], pe[0], o, r, deadline);
+	left = deadline == 0 ? -1 : (int)(deadline - now_us() / 1000);
+	if (r->timed_out || !proc_wait(pid, &st, left < 0 && deadline != 0 ?
+	    0 : left)) {
+		r->timed_out = 1;
+		(void)kill(pid, SIGTERM);
+		if (!proc_wait(pid, &st, PROC_KILL_GRACE)) {
 			(void)kill(pid, SIGKILL);
-			break;
-		}
-		for (int i = 0; i < 2; i++) {
-			if (pfd[i].fd < 0 || !(pfd[i].revents &
-			    (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			if (!proc_read(pfd[i].fd, i == 0 ? &r->out : &r->err)) {
-				pfd[i].fd = -1;
-				open_fds--;
-			}
-		}
-	}
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR) {
-			xasprintf(cause, "waitpid: %s", strerror(errno));
-			goto out;
+			(void)proc_wait(pid, &st, -1);
 		}
 	}
 	if (WIFEXITED(st))
 		r->status = WEXITSTATUS(st);
 	else
 		r->status = 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-	if (r->out.data == NULL)
-		buf_add(&r->out, "", 0);
-	if (r->err.data == NULL)
-		buf_add(&r->err, "", 0);
+	buf_add(&r->out, "", 0);
+	buf_add(&r->err, "", 0);
 	rc = 0;
 out:
-	for (int i = 0; i < 2; i++) {
+	for (i = 0; i < 2; i++) {
 		if (po[i] >= 0)
 			close(po[i]);
 		if (pe[i] >= 0)
