@@ -20,7 +20,10 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 STORE=$XDG_DATA_HOME/agentrun/sessions
 TMUX_SOCK=$T/tmux.sock
 cleanup() {
-	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null
+	local s
+	for s in "$T"/tmux*.sock; do
+		[ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null
+	done
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -51,10 +54,13 @@ latest_cast() { ls -1t "$STORE"/*.cast.zst 2>/dev/null | head -n 1; }	# newest b
 
 # tmux: a private server; one window of the given size.
 tm() { tmux -S "$TMUX_SOCK" "$@"; }
-tm_start() {	# cols rows command...
+TMUX_N=0
+tm_start() {	# cols rows command...: a new server each time (a killed one may linger)
 	local c=$1 r=$2
 	shift 2
 	need tmux
+	TMUX_N=$((TMUX_N + 1))
+	TMUX_SOCK=$T/tmux$TMUX_N.sock
 	tm -f /dev/null new-session -d -s t -x "$c" -y "$r" \
 		env HOME="$HOME" XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \
 		XDG_DATA_HOME="$XDG_DATA_HOME" XDG_STATE_HOME="$XDG_STATE_HOME" \
