@@ -22,9 +22,10 @@ sleep 0.3
 PROG
 
 tm_start 60 15 asciinema rec -q -c "sh $T/prog.sh" "$T/rec.cast"
-[ "$(tm_dead)" = 0 ] || fail "asciinema rec failed"
+tm_dead >/dev/null	# (tmux 3.3 does not always give the status)
 tm kill-server
 [ -s rec.cast ] || fail "no recording"
+grep -q 'box' rec.cast || fail "the recording is incomplete"
 assert_contains '"version": 2' "$(head -n 1 rec.cast)"
 
 ar import rec.cast
