@@ -23,7 +23,7 @@ W = os.environ["BENCH_WORK"]
 AGENTRUN = os.environ["AGENTRUN"]
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "tests/bench/results.md"))
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
-RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "7"))
+RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "5"))
 SECTIONS = os.environ.get("BENCH_SECTIONS", "a b lat tools ls warm rss").split()
 
 SIZE_A = 5_000_000 if QUICK else 100_000_000
@@ -335,18 +335,38 @@ def run_one(wl, rec, spec, last):
 
 
 def throughput(wl, spec):
-    order = list(AVAIL)
+    """Paired runs: every recorder run sits next to a bare-loop run (in
+    alternating order), and its ratio is to that neighbour, so a change in
+    the machine's load between the two moments matters least."""
+    others = [r for r in AVAIL if r != "bare"]
+    seq = 0
+
+    def one(rec, i, pair):
+        nonlocal seq
+        r = run_one(wl, rec, spec, i == RUNS - 1)
+        r["round"] = i
+        r["pair"] = pair
+        seq += 1
+        RES.setdefault((wl, rec), []).append(r)
+        log("  (%s) run %d %-9s %7.3fs %s" % (
+            wl, i + 1, rec, float(r.get("wall_s", "nan")),
+            "" if "captured" not in r else
+            "captured %.2f%%%s" % (100 * r["captured"],
+                                   "" if r["exact"] else " (differs)")))
+        return r
+
     for i in range(RUNS):
-        k = i % len(order)
-        for rec in order[k:] + order[:k]:       # rotate: no fixed position
-            r = run_one(wl, rec, spec, i == RUNS - 1)
-            r["round"] = i
-            RES.setdefault((wl, rec), []).append(r)
-            log("  (%s) run %d %-9s %7.3fs %s" % (
-                wl, i + 1, rec, float(r.get("wall_s", "nan")),
-                "" if "captured" not in r else
-                "captured %.2f%%%s" % (100 * r["captured"],
-                                       "" if r["exact"] else " (differs)")))
+        k = i % len(others)
+        for j, rec in enumerate(others[k:] + others[:k]):
+            pair = (i, rec)
+            if (i + j) % 2 == 0:
+                b = one("bare", i, pair)
+                x = one(rec, i, pair)
+            else:
+                x = one(rec, i, pair)
+                b = one("bare", i, pair)
+            if "wall_s" in b and "wall_s" in x:
+                x["ratio"] = float(x["wall_s"]) / float(b["wall_s"])
 
 
 def latency():
@@ -593,15 +613,9 @@ def table(specs, t_start, t_end, load0, load1):
         runs = {c: RES.get((wl, c), []) for c in cols}
         wall = {c: med([float(r["wall_s"]) for r in runs[c] if "wall_s" in r])
                 for c in cols}
-        # ratio: median over rounds of recorder / bare in the same round
-        bare_by_round = {r["round"]: float(r["wall_s"])
-                         for r in runs["bare"] if "wall_s" in r}
-        ratio = {}
-        for c in cols:
-            rs = [float(r["wall_s"]) / bare_by_round[r["round"]]
-                  for r in runs[c] if "wall_s" in r and
-                  r["round"] in bare_by_round]
-            ratio[c] = med(rs)
+        # ratio: median over the pairs of recorder / its bare neighbour
+        ratio = {c: med([r.get("ratio") for r in runs[c]]) for c in cols}
+        ratio["bare"] = 1.0
         fastest = min([ratio[c] for c in ("script", "ttyrec", "termrec")
                        if ratio.get(c) is not None] or [None]) \
             if any(ratio.get(c) is not None for c in
@@ -611,7 +625,7 @@ def table(specs, t_start, t_end, load0, load1):
         tag = "(%s)" % wl
         row(tag + " wall time, median s", {c: fmt(wall[c], "%.3f")
                                            for c in cols if runs[c]})
-        row(tag + " wall ÷ bare loop (median of per-round ratios)",
+        row(tag + " wall ÷ bare loop (median of paired ratios)",
             {c: fmt(ratio[c], "%.2fx") for c in cols if runs[c]},
             "≤ fastest of script/ttyrec/termrec" +
             (" (%.2fx)" % fastest if fastest else ""),
@@ -760,9 +774,9 @@ def table(specs, t_start, t_end, load0, load1):
                   dpkg("asciinema"), dpkg("zstd")))
     md.append("- (a): %s; (b): %s" % (specs["a"]["desc"], specs["b"]["desc"])
               if specs else "")
-    md.append("- %d interleaved runs of each recorder on each workload "
-              "(the order rotates every round); latency %d × %d keys\n" % (
-                  RUNS, LAT_RUNS, KEYS))
+    md.append("- %d runs of each recorder on each workload, each paired "
+              "with a run of the bare loop (the order rotates every round); "
+              "latency %d × %d keys\n" % (RUNS, LAT_RUNS, KEYS))
     md.append("\n".join(lines))
     md.append("")
     md.append(HOW)
@@ -782,8 +796,10 @@ HOW = """How each number is measured:
   buffering), `ttyrec -e CMD FILE`, `termrec -e CMD FILE.ttyrec`
   (uncompressed), `asciinema rec -q --overwrite -c CMD FILE.cast`,
   `agentrun -q --backend local run -- CMD` (zstd asciicast v3).
-- **÷ bare**: in each round, the recorder's wall time divided by the bare
-  loop's in the same round; the median over the rounds.
+- **÷ bare**: every run of a recorder is paired with a run of the bare loop
+  just before or just after it (alternating); the ratio is the median over
+  the pairs of recorder ÷ its bare neighbour. The bare loop's wall time is
+  the median of all its runs.
 - **CPU** and **peak RSS** are the recorder's own: an LD_PRELOAD library
   (rusage.c) logs getrusage(RUSAGE_SELF) as each process exits; the figures
   sum the CPU and take the largest peak of the recorder's processes (the
