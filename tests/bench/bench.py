@@ -20,7 +20,9 @@ import time
 ROOT = os.environ["BENCH_ROOT"]
 BIN = os.environ["BENCH_BIN"]
 W = os.environ["BENCH_WORK"]
-AGENTRUN = os.environ["AGENTRUN"]
+# a private copy: others may rebuild the tree's binary during the run
+AGENTRUN = os.path.join(W, "agentrun")
+shutil.copy2(os.environ["AGENTRUN"], AGENTRUN)
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "tests/bench/results.md"))
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "5"))
@@ -535,7 +537,7 @@ def warm():
     if cold.get("status") != "0":
         EXTRA["warm_own"] = ("fail (cold run: %s)" % cold["err"][:60], False)
         return
-    owns, calls, walls, emus = [], [], [], []
+    owns, calls, walls, emus, pre, post = [], [], [], [], [], []
     for _ in range(WARM_RUNS):
         if os.path.exists(mplog):
             os.unlink(mplog)
@@ -543,7 +545,7 @@ def warm():
         r = ptydrive([AGENTRUN, "-q", "run", "--", "true"], env=env, cwd=proj)
         calls.append(ncalls() - n0)
         walls.append(float(r["wall_s"]))
-        waited, t_exec = 0, None
+        waited, t_exec, first, last = 0, None, None, None
         with open(mplog) as f:
             for line in f:
                 w = line.split()
@@ -551,16 +553,23 @@ def warm():
                     t_exec = int(w[2])
                 elif w[0] == "call" and t_exec is None:
                     waited += int(w[3]) - int(w[2])
+                    first = int(w[2]) if first is None else first
+                    last = int(w[3])
         if t_exec is not None:
             owns.append((t_exec - int(r["start_us"]) - waited) / 1000)
             emus.append(waited / 1000)
+            if first is not None:
+                pre.append((first - int(r["start_us"])) / 1000)
+                post.append((t_exec - last) / 1000)
     if not owns:
         EXTRA["warm_own"] = ("fail (no exec seen)", False)
         return
     own = statistics.median(owns)
-    EXTRA["warm_own"] = ("%.1f ms own + %.0f ms in multipass info "
+    EXTRA["warm_own"] = ("%.1f ms own (%.1f before the first call, %.1f "
+                         "after the last) + %.0f ms in multipass calls "
                          "(emulator); %.0f ms in all" % (
-                             own, statistics.median(emus),
+                             own, med(pre) or 0, med(post) or 0,
+                             statistics.median(emus),
                              statistics.median(walls) * 1000), own < 5)
     EXTRA["warm_calls"] = ("%d (max %d)" % (statistics.median(calls),
                                             max(calls)), max(calls) == 2)
@@ -767,7 +776,7 @@ def table(specs, t_start, t_end, load0, load1):
     md.append("- machine: %s; %s; %d CPUs (nproc); load average %s at the "
               "start, %s at the end (the machine is shared)" % (
                   uname, cpu, os.cpu_count() or 0, load0, load1))
-    md.append("- agentrun %s at %s; util-linux script %s, ttyrec %s, "
+    md.append("- agentrun %s (tree at %s); util-linux script %s, ttyrec %s, "
               "termrec %s, asciinema %s, zstd %s" % (
                   version([AGENTRUN, "--version"]).split()[-1], head_rev,
                   dpkg("util-linux"), dpkg("ttyrec"), dpkg("termrec"),
