@@ -90,6 +90,7 @@ struct track {
 	int		 shift;		/* SS2/SS3 pending */
 	int		 tabs;		/* tab stops changed */
 	int		 unsupported;	/* DECSCL seen */
+	int		 bits;		/* 0: UTF-8; 7 or 8 after DECSCL */
 	struct {
 		int		 valid;
 		unsigned int	 x, y;
@@ -168,6 +169,7 @@ tr_soft_reset(struct track *t)
 	t->shift = 0;
 	t->tabs = 0;
 	t->unsupported = 0;
+	t->bits = 0;
 	t->saved.valid = 0;
 }
 
@@ -378,8 +380,13 @@ tr_csi_dispatch(struct track *t, uint32_t f)
 		if (t->flags & (F_CASH | F_GT))
 			return PROBE_CANCEL;
 		tr_soft_reset(t);
-		if (!(t->flags & F_BANG))
+		if (!(t->flags & F_BANG)) {
 			t->unsupported = 1;	/* DECSCL: 7/8-bit modes */
+			if (t->argv[0] == 61)
+				t->bits = 7;
+			else if (t->argv[0] >= 62 && t->argv[0] <= 64)
+				t->bits = 8;
+		}
 		break;
 	case 'g':
 		t->tabs = 1;
@@ -541,21 +548,34 @@ tr_cp(struct track *t, uint32_t cp)
 	return PROBE_NONE;	/* TR_STRING: only ST (handled above) ends it */
 }
 
+/*
+ * Decode input as libtsm 4.0.2 does (tsm_utf8_mach_feed, tsm_vte_input):
+ * a stray continuation byte is dropped; a sequence broken by another byte
+ * gives U+FFFD and that byte is lost; overlong forms are accepted (so
+ * "\xc0\x9b" is ESC). After DECSCL, bytes are read as 8-bit (a signed char,
+ * as libtsm does) or 7-bit.
+ */
 static enum tr_probe
 tr_byte(struct track *t, unsigned char b)
 {
+	if (t->bits == 7)
+		return tr_cp(t, b & 0x7f);
+	if (t->bits == 8)
+		return tr_cp(t, (uint32_t)(int32_t)(signed char)b);
 	if (t->need > 0) {
-		if ((b & 0xc0) == 0x80) {
-			t->cp = (t->cp << 6) | (b & 0x3f);
-			if (--t->need > 0)
-				return PROBE_NONE;
-			return tr_cp(t, t->cp);
+		if ((b & 0xc0) != 0x80) {
+			t->need = 0;
+			return tr_cp(t, 0xfffd);
 		}
-		t->need = 0;
-		tr_cp(t, 0xfffd);
+		t->cp = (t->cp << 6) | (b & 0x3f);
+		if (--t->need > 0)
+			return PROBE_NONE;
+		return tr_cp(t, t->cp);
 	}
 	if (b < 0x80)
 		return tr_cp(t, b);
+	if ((b & 0xc0) == 0x80)
+		return PROBE_NONE;	/* out of sync: ignored */
 	if ((b & 0xe0) == 0xc0) {
 		t->cp = b & 0x1f;
 		t->need = 1;
@@ -622,7 +642,8 @@ render_probe(struct render *r, enum tr_probe probe)
 /*
  * The shadow parser's fast path: in ground state, printable text changes
  * nothing it tracks. Skip whole characters from i: ASCII 0x20-0x7e and
- * complete UTF-8 sequences that are not C1 controls (U+0080-U+009F).
+ * complete, shortest-form UTF-8 sequences that are not C1 controls
+ * (U+0080-U+009F; libtsm takes overlong forms too).
  * Returns where the careful, byte by byte path must go on.
  */
 static size_t
@@ -631,7 +652,7 @@ tr_skip_text(const struct track *t, const char *s, size_t i, size_t len)
 	const unsigned char	*u = (const unsigned char *)s;
 	size_t			 n;
 
-	if (t->state != TR_GROUND || t->need != 0 || t->shift)
+	if (t->state != TR_GROUND || t->need != 0 || t->shift || t->bits != 0)
 		return i;
 	while (i < len) {
 		if (u[i] >= 0x20 && u[i] < 0x7f) {
@@ -640,9 +661,11 @@ tr_skip_text(const struct track *t, const char *s, size_t i, size_t len)
 		}
 		if (u[i] >= 0xc3 && u[i] <= 0xdf)
 			n = 2;
-		else if (u[i] >= 0xe0 && u[i] <= 0xef)
+		else if ((u[i] >= 0xe1 && u[i] <= 0xef) ||
+		    (u[i] == 0xe0 && i + 1 < len && u[i + 1] >= 0xa0))
 			n = 3;
-		else if (u[i] >= 0xf0 && u[i] <= 0xf4)
+		else if ((u[i] >= 0xf1 && u[i] <= 0xf4) ||
+		    (u[i] == 0xf0 && i + 1 < len && u[i + 1] >= 0x90))
 			n = 4;
 		else if (u[i] == 0xc2 && i + 1 < len && u[i + 1] >= 0xa0 &&
 		    u[i + 1] <= 0xbf)
@@ -1389,7 +1412,7 @@ grow(unsigned int *w, unsigned int *h, unsigned int x, unsigned int y)
 struct render *
 render_snap_restore(const struct render_snap *s)
 {
-	const struct scell	*cur;
+	const struct scell	*cur, *alt;
 	struct render		*r;
 	size_t			 ncur;
 	unsigned int		 w, h;
@@ -1414,10 +1437,11 @@ render_snap_restore(const struct render_snap *s)
 		render_free(r);
 		return NULL;
 	}
+	alt = s->cells != NULL ? s->cells + s->nmain : NULL;
 	paint(r, s->cells, s->nmain);
 	tsm_screen_set_flags(r->scr, TSM_SCREEN_ALTERNATE);
-	paint(r, s->cells + s->nmain, s->nalt);
-	cur = s->cells + s->nmain;
+	paint(r, alt, s->nalt);
+	cur = alt;
 	ncur = s->nalt;
 	if (!(s->flags & TSM_SCREEN_ALTERNATE)) {
 		tsm_screen_reset_flags(r->scr, TSM_SCREEN_ALTERNATE);
