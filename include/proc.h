@@ -26,6 +26,14 @@ struct proc_result {
  * status; -1 and *cause when it could not be started. */
 int	 proc_run(const char *const argv[], const struct proc_opts *,
 	     struct proc_result *, char **cause);
+
+/* The same in two steps, so that other work can go on meanwhile. opts
+ * must stay valid until proc_finish. A child that writes more than a pipe
+ * holds waits for proc_finish to read it. */
+struct proc;
+struct proc *proc_start(const char *const argv[], const struct proc_opts *,
+	    char **cause);
+int	 proc_finish(struct proc *, struct proc_result *, char **cause);
 void	 proc_result_free(struct proc_result *);
 
 #endif

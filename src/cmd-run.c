@@ -110,34 +110,53 @@ run_describe(struct session *s, char *const *words)
 	s->command = b.data != NULL ? b.data : xstrdup("");
 }
 
-/* HEAD and dirty flag of the project, if it is a git work tree. */
-static void
-run_git(const char *project, char **head, int *dirty)
+/* HEAD and the dirty flag of the project, from one 'git status
+ * --porcelain=v2 --branch'. Started early and read late, so that git runs
+ * while multipass answers; NULL if git could not be started. */
+static struct proc *
+git_start(const char *project, struct proc_opts *o)
 {
-	const char		*rev[] = { "git", "rev-parse", "HEAD", NULL };
-	const char		*st[] = { "git", "status", "--porcelain", NULL };
-	struct proc_opts	 o = { .dir = project, .timeout_ms = 10000 };
+	static const char	*argv[] = { "git", "status", "--porcelain=v2",
+				    "--branch", NULL };
+	char			*cause = NULL;
+	struct proc		*p;
+
+	memset(o, 0, sizeof *o);
+	o->dir = project;
+	o->timeout_ms = 10000;
+	if ((p = proc_start(argv, o, &cause)) == NULL)
+		free(cause);	/* no git: no provenance */
+	return p;
+}
+
+static void
+git_finish(struct proc *p, char **head, int *dirty)
+{
 	struct proc_result	 r;
+	const char		*line, *nl;
 	char			*cause = NULL;
 
 	free(*head);
 	*head = NULL;
 	*dirty = -1;
-	if (proc_run(rev, &o, &r, &cause) != 0) {
+	if (p == NULL)
+		return;
+	if (proc_finish(p, &r, &cause) != 0 || r.status != 0) {
 		free(cause);
-		return;
+		proc_result_free(&r);
+		return;	/* not a work tree */
 	}
-	if (r.status == 0 && r.out.len >= 40)
-		*head = xstrndup(r.out.data, strcspn(r.out.data, "\n"));
-	proc_result_free(&r);
-	if (*head == NULL)
-		return;
-	if (proc_run(st, &o, &r, &cause) != 0) {
-		free(cause);
-		return;
+	*dirty = 0;
+	for (line = r.out.data; *line != '\0'; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			nl = line + strlen(line) - 1;
+		if (strncmp(line, "# branch.oid ", 13) == 0 &&
+		    line[13] != '(')
+			*head = xstrndup(line + 13, strcspn(line + 13, "\n"));
+		else if (line[0] != '#')
+			*dirty = 1;
 	}
-	if (r.status == 0)
-		*dirty = r.out.len > 0;
 	proc_result_free(&r);
 }
 
@@ -199,6 +218,8 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	struct recorder_secret		*secrets = NULL;
 	struct recorder_opts		 ropts;
 	struct pty_cbs			 cbs;
+	struct proc_opts		 git_opts;
+	struct proc			*git = NULL;
 	char				**argv = NULL, **shown = NULL;
 	char				*cause = NULL, *project = NULL;
 	const char			*backend;
@@ -244,6 +265,7 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 		s.rows = 24;
 	}
 
+	git = git_start(project, &git_opts);
 	if (local) {
 		log_warn("the local backend runs the command on this machine, "
 		    "with no isolation");
@@ -272,7 +294,8 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 			goto out;
 		}
 	}
-	run_git(project, &s.git_head_before, &s.git_dirty_before);
+	git_finish(git, &s.git_head_before, &s.git_dirty_before);
+	git = NULL;
 
 	memset(&cbs, 0, sizeof cbs);
 	if (!o->no_record) {
@@ -303,13 +326,15 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	} else if (vm != NULL)
 		status = vm_exit_status(vm, status);
 
-	run_git(project, &s.git_head_after, &s.git_dirty_after);
+	git_finish(git_start(project, &git_opts), &s.git_head_after,
+	    &s.git_dirty_after);
 	if (rec != NULL && recorder_finish(rec, status, &cause) != 0) {
 		log_error("warning: %s", cause);	/* shown even with -q */
 		free(cause);
 		cause = NULL;
 	}
 out:
+	git_finish(git, &s.git_head_before, &s.git_dirty_before);
 	recorder_free(rec);
 	vm_release(vm);
 	free(secrets);

@@ -60,11 +60,13 @@ proc_read(int fd, struct buf *b, const struct proc_opts *o)
 	return 1;
 }
 
-/* Wait for pid at most ms (< 0: forever); 1 if it was reaped. */
+/* Wait for pid at most ms (< 0: forever); 1 if it was reaped. The
+ * pipes have usually closed already, so the first checks come quickly. */
 static int
 proc_wait(pid_t pid, int *st, int ms)
 {
 	int64_t	 end = now_us() / 1000 + ms;
+	int	 nap = 1;
 	pid_t	 r;
 
 	for (;;) {
@@ -73,8 +75,11 @@ proc_wait(pid_t pid, int *st, int ms)
 			return 1;
 		if (ms >= 0 && now_us() / 1000 >= end)
 			return 0;
-		if (ms >= 0)
-			(void)poll(NULL, 0, 20);
+		if (ms >= 0) {
+			(void)poll(NULL, 0, nap);
+			if (nap < 32)
+				nap *= 2;
+		}
 	}
 }
 
@@ -114,36 +119,40 @@ proc_pump(int out, int err, const struct proc_opts *o, struct proc_result *r,
 	}
 }
 
-int
-proc_run(const char *const argv[], const struct proc_opts *opts,
-    struct proc_result *r, char **cause)
+struct proc {
+	pid_t			 pid;
+	int			 out, err;
+	struct proc_opts	 opts;
+	const char		*name;
+};
+
+struct proc *
+proc_start(const char *const argv[], const struct proc_opts *opts,
+    char **cause)
 {
 	static const struct proc_opts	 none;
-	const struct proc_opts		*o = opts != NULL ? opts : &none;
+	struct proc			*p;
 	int				 po[2] = { -1, -1 }, pe[2] = { -1, -1 };
-	int				 ep[2] = { -1, -1 }, st = 0, e = 0, i;
-	int				 rc = -1, left;
-	int64_t				 deadline = 0;
-	pid_t				 pid;
+	int				 ep[2] = { -1, -1 }, e = 0, st, i;
 	ssize_t				 n;
 
-	memset(r, 0, sizeof *r);
-	buf_init(&r->out);
-	buf_init(&r->err);
+	p = xcalloc(1, sizeof *p);
+	p->opts = opts != NULL ? *opts : none;
+	p->name = argv[0];
 	if (pipe(po) != 0 || pipe(pe) != 0 || pipe(ep) != 0 ||
 	    fcntl(ep[1], F_SETFD, FD_CLOEXEC) != 0) {
 		xasprintf(cause, "pipe: %s", strerror(errno));
-		goto out;
+		goto fail;
 	}
-	if ((pid = fork()) < 0) {
+	if ((p->pid = fork()) < 0) {
 		xasprintf(cause, "fork: %s", strerror(errno));
-		goto out;
+		goto fail;
 	}
-	if (pid == 0) {
+	if (p->pid == 0) {
 		close(po[0]);
 		close(pe[0]);
 		close(ep[0]);
-		proc_child(argv, o, po[1], pe[1], ep[1]);
+		proc_child(argv, &p->opts, po[1], pe[1], ep[1]);
 	}
 	close(po[1]);
 	close(pe[1]);
@@ -152,33 +161,17 @@ proc_run(const char *const argv[], const struct proc_opts *opts,
 	do
 		n = read(ep[0], &e, sizeof e);
 	while (n < 0 && errno == EINTR);
+	close(ep[0]);
+	ep[0] = -1;
 	if (n == (ssize_t)sizeof e) {	/* it could not be executed */
-		(void)proc_wait(pid, &st, -1);
+		(void)proc_wait(p->pid, &st, -1);
 		xasprintf(cause, "%s: %s", argv[0], strerror(e));
-		errno = e;
-		goto out;
+		goto fail;
 	}
-	if (o->timeout_ms > 0)
-		deadline = now_us() / 1000 + o->timeout_ms;
-	proc_pump(po[0], pe[0], o, r, deadline);
-	left = deadline == 0 ? -1 : (int)(deadline - now_us() / 1000);
-	if (r->timed_out || !proc_wait(pid, &st, left < 0 && deadline != 0 ?
-	    0 : left)) {
-		r->timed_out = 1;
-		(void)kill(pid, SIGTERM);
-		if (!proc_wait(pid, &st, PROC_KILL_GRACE)) {
-			(void)kill(pid, SIGKILL);
-			(void)proc_wait(pid, &st, -1);
-		}
-	}
-	if (WIFEXITED(st))
-		r->status = WEXITSTATUS(st);
-	else
-		r->status = 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-	buf_add(&r->out, "", 0);
-	buf_add(&r->err, "", 0);
-	rc = 0;
-out:
+	p->out = po[0];
+	p->err = pe[0];
+	return p;
+fail:
 	for (i = 0; i < 2; i++) {
 		if (po[i] >= 0)
 			close(po[i]);
@@ -187,11 +180,58 @@ out:
 		if (ep[i] >= 0)
 			close(ep[i]);
 	}
-	if (rc != 0)
-		proc_result_free(r);
-	if (rc != 0 && e != 0)
+	free(p);
+	if (e != 0)
 		errno = e;
-	return rc;
+	return NULL;
+}
+
+int
+proc_finish(struct proc *p, struct proc_result *r, char **cause)
+{
+	int64_t	 deadline = 0;
+	int	 st = 0, left;
+
+	(void)cause;
+	memset(r, 0, sizeof *r);
+	buf_init(&r->out);
+	buf_init(&r->err);
+	if (p->opts.timeout_ms > 0)
+		deadline = now_us() / 1000 + p->opts.timeout_ms;
+	proc_pump(p->out, p->err, &p->opts, r, deadline);
+	left = deadline == 0 ? -1 : (int)(deadline - now_us() / 1000);
+	if (r->timed_out || !proc_wait(p->pid, &st, deadline != 0 && left < 0 ?
+	    0 : left)) {
+		r->timed_out = 1;
+		(void)kill(p->pid, SIGTERM);
+		if (!proc_wait(p->pid, &st, PROC_KILL_GRACE)) {
+			(void)kill(p->pid, SIGKILL);
+			(void)proc_wait(p->pid, &st, -1);
+		}
+	}
+	if (WIFEXITED(st))
+		r->status = WEXITSTATUS(st);
+	else
+		r->status = 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	buf_add(&r->out, "", 0);
+	buf_add(&r->err, "", 0);
+	close(p->out);
+	close(p->err);
+	free(p);
+	return 0;
+}
+
+int
+proc_run(const char *const argv[], const struct proc_opts *opts,
+    struct proc_result *r, char **cause)
+{
+	struct proc	*p;
+
+	if ((p = proc_start(argv, opts, cause)) == NULL) {
+		memset(r, 0, sizeof *r);
+		return -1;
+	}
+	return proc_finish(p, r, cause);
 }
 
 void
