@@ -812,7 +812,9 @@ player_suspend(struct player *p)
 	player_pause(p, 1);
 	player_leave(p);
 	(void)kill(getpid(), SIGSTOP);
-	/* Continued: SIGCONT comes through the signal fd. */
+	/* Continued: back at once, before anything is drawn on the main
+	 * screen (SIGCONT, still to come through the signal fd, redraws). */
+	player_enter(p, 1);
 	p->paused = was_paused;
 	if (!was_paused) {
 		p->pt_base = timeline_ptime(p->tl, p->pos);

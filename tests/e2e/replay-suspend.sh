@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# agentrun replay and job control: Ctrl-Z gives the shell back its own
+# screen and modes, fg brings the replay back where it was, and after q
+# nothing of the replay is left on the shell's screen.
+. "$(dirname "$0")/../lib/common.sh"
+need tmux
+cd "$T" || exit 1
+{
+	echo '{"version": 2, "width": 40, "height": 5}'
+	for k in $(seq 0 60); do printf '[%d.0, "o", "\\r\\nframe %d"]\n' "$k" "$k"; done
+} > long.cast
+tm_start 80 20 env PS1='PROMPT$ ' HISTFILE=/dev/null bash --norc --noprofile -i
+tm_wait 'PROMPT$'
+tm send-keys -t t "stty -g > $T/s1; echo saved-modes" Enter
+tm_wait "saved-modes"
+tm send-keys -t t "$AGENTRUN replay $T/long.cast" Enter
+tm_wait "frame 1"
+tm send-keys -t t C-z
+tm_wait "Stopped"
+tm send-keys -t t "stty -g > $T/s2; echo shell-is-back" Enter
+tm_wait "shell-is-back"
+assert_not_contains "playing" "$(tm_capture)" "the replay's screen is gone"
+diff s1 s2 >&2 || fail "stty -g differs while stopped"
+tm send-keys -t t "fg" Enter
+tm_wait "playing"
+tm send-keys -t t q
+tm_wait 'PROMPT$'
+sleep 0.3
+tm send-keys -t t "stty -g > $T/s3; echo done-here" Enter
+tm_wait "done-here"
+cmp -s s1 s3 || fail "stty -g differs after quitting"
+pane=$(tm_capture)
+assert_not_contains "playing" "$pane" "nothing left on the shell's screen"
+assert_not_contains "? help" "$pane"
+exit 0
