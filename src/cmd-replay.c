@@ -50,14 +50,19 @@ replay_resolve(struct globals *g, const char *spec, struct session *s)
 
 /* Exit status for damage, as 'agentrun cat' has it: a file cut short by
  * a crash is normal; anything else is an error, after what could be
- * read. */
+ * read. A session still recording simply has no end yet. */
 static int
-replay_damage(const char *id, const char *damage)
+replay_damage(const struct session *s, const char *damage)
 {
+	int	 cut;
+
 	if (damage == NULL)
 		return EXIT_OK;
-	log_warn("%s: %s", id, damage);
-	return strncmp(damage, "cut short", 9) == 0 ? EXIT_OK : EXIT_ERROR;
+	cut = strncmp(damage, "cut short", 9) == 0;
+	if (cut && s->state == SESSION_RUNNING)
+		return EXIT_OK;
+	log_warn("%s: %s", s->id, damage);
+	return cut ? EXIT_OK : EXIT_ERROR;
 }
 
 int
@@ -129,7 +134,7 @@ cmd_replay(struct globals *g, int argc, char **argv)
 		free(cause);
 		rc = EXIT_ERROR;
 	} else
-		rc = replay_damage(s.id, tl.damage);
+		rc = replay_damage(&s, tl.damage);
 	timeline_free(&tl);
 	session_free(&s);
 	return rc;
@@ -184,7 +189,7 @@ cmd_text(struct globals *g, int argc, char **argv)
 	buf_free(&b);
 	render_free(r);
 	if (rc == EXIT_OK)
-		rc = replay_damage(s.id, damage);
+		rc = replay_damage(&s, damage);
 	free(damage);
 	session_free(&s);
 	return rc;

@@ -80,6 +80,20 @@ assert_eq 2 "$(printf '%s\n' "$OUT" | grep -c .)" "--all"
 ar grep -a "quick brown"
 assert_contains "$id" "$OUT" "-a"
 
+# A session still recording: searched as far as it goes, no warning.
+cd "$T/p1" || exit 1
+"$AGENTRUN" -q --backend local run -- sh -c 'echo live needle here; sleep 4' >/dev/null &
+live=$!
+for _ in $(seq 50); do
+	"$AGENTRUN" grep "live needle" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+ar grep "live needle"
+assert_eq 0 "$RC" "found in a live session"
+assert_eq "" "$ERR" "no warning for a session still recording"
+wait "$live"
+cd "$T/p2" || exit 1
+
 ar grep nothing-like-this
 assert_eq 1 "$RC" "no match"
 ar grep ""
