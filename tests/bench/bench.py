@@ -30,8 +30,8 @@ SECTIONS = os.environ.get("BENCH_SECTIONS", "a b lat tools ls warm rss").split()
 
 SIZE_A = 5_000_000 if QUICK else 100_000_000
 SIZE_B = 1_000_000 if QUICK else 20_000_000
-KEYS = 300 if QUICK else 2000
-LAT_RUNS = 1 if QUICK else 5
+KEYS = 300 if QUICK else 1000
+LAT_RUNS = 1 if QUICK else 6
 TOOL_RUNS = 1 if QUICK else 3
 LS_SESSIONS = 1000 if QUICK else 10000
 LS_RUNS = 3 if QUICK else 7
@@ -372,23 +372,39 @@ def throughput(wl, spec):
 
 
 def latency():
-    order = list(AVAIL)
+    """Paired like the throughput runs: each recorder's run next to a bare
+    loop run; the samples of all runs are pooled per recorder, and the
+    difference to the bare loop is the median of the paired differences
+    of the run medians."""
+    others = [r for r in AVAIL if r != "bare"]
+
+    def one(rec, i):
+        out = transcript_path(rec)
+        if rec == "agentrun":
+            clear_store()
+        r = ptydrive(command(rec, [WLGEN, "echo"], out),
+                     extra=["-l", str(KEYS), "-o",
+                            os.path.join(W, "lat-" + rec)])
+        if "lat_med_us" not in r:
+            log("  latency %s: failed: %s" % (rec, r["err"][:200]))
+        RES.setdefault(("lat", rec), []).append(r)
+        log("  latency run %d %-9s median %s us p99 %s us" % (
+            i + 1, rec, r.get("lat_med_us"), r.get("lat_p99_us")))
+        if out and os.path.exists(out):
+            os.unlink(out)
+        return r
+
     for i in range(LAT_RUNS):
-        k = i % len(order)
-        for rec in order[k:] + order[:k]:
-            out = transcript_path(rec)
-            if rec == "agentrun":
-                clear_store()
-            r = ptydrive(command(rec, [WLGEN, "echo"], out),
-                         extra=["-l", str(KEYS), "-o",
-                                os.path.join(W, "lat-" + rec)])
-            if "lat_med_us" not in r:
-                log("  latency %s: failed: %s" % (rec, r["err"][:200]))
-            RES.setdefault(("lat", rec), []).append(r)
-            log("  latency run %d %-9s median %s us p99 %s us" % (
-                i + 1, rec, r.get("lat_med_us"), r.get("lat_p99_us")))
-            if out and os.path.exists(out):
-                os.unlink(out)
+        k = i % len(others)
+        for j, rec in enumerate(others[k:] + others[:k]):
+            if (i + j) % 2 == 0:
+                b = one("bare", i)
+                x = one(rec, i)
+            else:
+                x = one(rec, i)
+                b = one("bare", i)
+            if "lat_med_us" in b and "lat_med_us" in x:
+                x["lat_delta"] = int(x["lat_med_us"]) - int(b["lat_med_us"])
     clear_store()
 
 
@@ -399,7 +415,7 @@ EXTRA = {}      # name -> value text (agentrun column), target met or not
 
 def timed(argv, env, runs=1):
     """Median wall time of argv (stdout to /dev/null): (seconds, None) or
-    (None, reason)."""
+    (None, reason); the best time goes to BEST[argv]."""
     walls = []
     for _ in range(runs):
         t = time.perf_counter()
@@ -417,7 +433,11 @@ def timed(argv, env, runs=1):
                                            err.strip().splitlines()[0][:60]
                                            if err.strip() else "")
         walls.append(dt)
+    BEST[tuple(argv)] = min(walls)
     return statistics.median(walls), None
+
+
+BEST = {}
 
 
 def tools(specs):
@@ -433,20 +453,24 @@ def tools(specs):
         sid = ids[0]
         env = dict(ENV, XDG_DATA_HOME=keep)
         mb = os.path.getsize(specs[wl]["exp"]) / 1e6
-        t, why = timed([AGENTRUN, "text", sid], env, TOOL_RUNS)
+        argv = [AGENTRUN, "text", sid]
+        t, why = timed(argv, env, TOOL_RUNS)
         EXTRA["text_" + wl] = (why, None) if why else (
-            "%.1f MB/s (%.2f s)" % (mb / t, t), mb / t >= 30)
-        t, why = timed([AGENTRUN, "grep", "--all", "zq#NOMATCH#qz"], env,
-                       TOOL_RUNS)
+            "%.1f MB/s (%.2f s; best %.1f MB/s)" % (
+                mb / t, t, mb / BEST[tuple(argv)]), mb / t >= 30)
+        argv = [AGENTRUN, "grep", "--all", "zq#NOMATCH#qz"]
+        t, why = timed(argv, env, TOOL_RUNS)
         EXTRA["grep_" + wl] = (why, None) if why else (
-            "%.0f MB/s (%.2f s)" % (mb / t, t), mb / t >= 200)
+            "%.0f MB/s (%.2f s; best %.0f MB/s)" % (
+                mb / t, t, mb / BEST[tuple(argv)]), mb / t >= 200)
         if wl == "a":
             with open(os.path.join(sess, sid + ".json")) as f:
                 dur = float(json.load(f).get("duration", 0))
             for name, at in (("seek_end", dur), ("seek_mid", dur / 2)):
-                t, why = timed([AGENTRUN, "text", "--at", "%.3f" % at, sid],
-                               env, TOOL_RUNS)
-                EXTRA[name] = (why, None) if why else ("%.3f s" % t, t < 0.5)
+                argv = [AGENTRUN, "text", "--at", "%.3f" % at, sid]
+                t, why = timed(argv, env, TOOL_RUNS)
+                EXTRA[name] = (why, None) if why else (
+                    "%.2f s (best %.2f)" % (t, BEST[tuple(argv)]), t < 0.5)
 
 
 def ls_store():
@@ -494,7 +518,8 @@ def ls_store():
     listed = max(0, len(p.stdout.splitlines()) - 1)
     t, why = timed([AGENTRUN, "ls", "--all"], env, LS_RUNS)
     EXTRA["ls"] = (why, None) if why else (
-        "%.0f ms (%d listed)" % (t * 1000, listed),
+        "%.0f ms (best %.0f; %d listed)" % (
+            t * 1000, BEST[(AGENTRUN, "ls", "--all")] * 1000, listed),
         t < 0.1 and listed == LS_SESSIONS)
 
 
@@ -701,12 +726,11 @@ def table(specs, t_start, t_end, load0, load1):
                 xs = []
             lm[c] = xs[len(xs) // 2] if xs else None
             lp[c] = xs[len(xs) * 99 // 100] if xs else None
-        delta = None
-        if lm.get("agentrun") is not None and lm.get("bare") is not None:
-            delta = lm["agentrun"] - lm["bare"]
+        delta = med([r.get("lat_delta") for r in RES.get(("lat",
+                                                          "agentrun"), [])])
         row("keystroke round trip, median µs (%d runs × %d keys, pooled)" % (
             LAT_RUNS, KEYS), {c: fmt(lm[c], "%.0f") for c in cols},
-            "agentrun ≤ bare + 30 µs" + (" (now %+.0f)" % delta
+            "agentrun ≤ bare + 30 µs" + (" (paired: %+.0f)" % delta
                                          if delta is not None else ""),
             None if delta is None else delta <= 30)
         row("keystroke round trip, p99 µs", {c: fmt(lp[c], "%.0f")
@@ -830,12 +854,17 @@ HOW = """How each number is measured:
 - **keystroke round trip**: the command is `wlgen echo` (raw mode, echoes
   each byte); ptydrive writes one byte to the master and waits until it
   comes back, after 200 keys of warm-up; median and p99 of all the keys of
-  all the runs (interleaved with the other recorders') together.
+  all the runs together. Each run is paired with a bare-loop run next to
+  it; the difference to the bare loop is the median over the pairs of the
+  difference of the two runs' medians.
 - **text**, **grep**: `agentrun text ID` and `agentrun grep --all PATTERN`
   (a pattern that never matches, so every byte is searched) on the last
   agentrun recording of (a) and (b), alone in their store; MB/s of terminal
   output (the expected bytes). **seek**: `agentrun text --at T ID` with T the
   session's duration (end) and half of it.
+- agentrun's own commands are timed by wall clock, median of several runs
+  (the best run in brackets: on a shared machine the best is the closest
+  to the uncontended cost; the target is judged on the median).
 - **ls**: a store of that many sessions (copies of one real sidecar and
   transcript with new ids), `agentrun ls --all` to /dev/null.
 - **warm start**: `agentrun run -- true` under ptydrive in a project against
