@@ -331,28 +331,31 @@ write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/* mkdir -p: the common case (it exists) costs one system call. */
 int
 mkdir_p(const char *path, int mode)
 {
-	char	*p, *s;
-	int	 rc = 0;
+	char	*parent, *slash;
+	int	 rc;
 
-	p = xstrdup(path);
-	for (s = p + 1; ; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
-			rc = -1;
-			break;
-		}
-		*s = c;
-		if (c == '\0')
-			break;
+	if (mkdir(path, (mode_t)mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	parent = xstrdup(path);
+	if ((slash = strrchr(parent, '/')) == NULL || slash == parent) {
+		free(parent);
+		errno = ENOENT;
+		return -1;
 	}
-	free(p);
-	return rc;
+	*slash = '\0';
+	rc = mkdir_p(parent, mode);
+	free(parent);
+	if (rc != 0)
+		return -1;
+	if (mkdir(path, (mode_t)mode) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
 }
 
 int
