@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 struct render;
 
@@ -72,6 +73,16 @@ size_t	 seeker_pos(struct seeker *);
  * while it has work left, 0 when it has reached the end. */
 int	 seeker_work(struct seeker *, size_t budget);
 size_t	 seeker_snapshots(struct seeker *, size_t *bytes);
+/* The snapshots in a cache file (write_file_atomic, mode 0600), valid
+ * for the transcript of that size and modification time and the same
+ * build. save needs the indexer at the end; load gives 0 when they were
+ * read (the indexer then has nothing left to do), -1 when the file is
+ * missing, stale or refused. */
+int	 seeker_save(struct seeker *, const char *path, const struct stat *,
+	     char **cause);
+int	 seeker_load(struct seeker *, const char *path, const struct stat *);
+/* $XDG_CACHE_HOME/agentrun/snapshots/ID.snap, or NULL without a home. */
+char	*player_cache_path(const char *id);
 /* A fixed number of output bytes between snapshots (tests use small
  * ones); by default it grows so snapshots take at most 1/8 of the output. */
 void	 seeker_set_interval(struct seeker *, uint64_t);
@@ -84,9 +95,11 @@ int	 player_screen(const char *path, int64_t at, struct render **,
 
 /* The interactive player on the user's terminal (stdin, stdout). */
 struct player_opts {
-	double	 speed;		/* > 0, 1 = as recorded */
-	double	 idle_limit;	/* seconds; < 0: the file's, 0: none */
-	int64_t	 at;		/* start at this recorded time */
+	double		 speed;		/* > 0, 1 = as recorded */
+	double		 idle_limit;	/* seconds; < 0: the file's, 0: none */
+	int64_t		 at;		/* start at this recorded time */
+	const char	*cache;		/* snapshot cache file, or NULL */
+	struct stat	 cache_st;	/* the transcript it belongs to */
 };
 int	 player_run(struct timeline *, const struct player_opts *,
 	     char **cause);

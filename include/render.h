@@ -5,6 +5,7 @@
 #define AGENTRUN_RENDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -48,6 +49,12 @@ struct render_snap *render_snap_take(struct render *);
 struct render *render_snap_restore(const struct render_snap *);
 size_t	 render_snap_size(const struct render_snap *);	/* bytes held */
 void	 render_snap_free(struct render_snap *);
+/* Snapshots as bytes for a cache file, read back only by the same build:
+ * the layout stamp goes in the file's header. load advances *p and
+ * *left past one snapshot, or returns NULL for bytes it refuses. */
+uint32_t render_snap_layout(void);
+void	 render_snap_save(const struct render_snap *, struct buf *);
+struct render_snap *render_snap_load(const char **p, size_t *left);
 
 /* Every cell with its attributes on both screens, the cursor and the
  * modes: for tests that compare two terminals. */

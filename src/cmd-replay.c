@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -78,7 +79,7 @@ cmd_replay(struct globals *g, int argc, char **argv)
 	struct player_opts	 o;
 	struct session		 s;
 	struct timeline		 tl;
-	char			*cause = NULL, *end;
+	char			*cause = NULL, *end, *cache = NULL;
 	int			 ch, rc;
 	int64_t			 us;
 
@@ -123,9 +124,14 @@ cmd_replay(struct globals *g, int argc, char **argv)
 	}
 	if (replay_resolve(g, argv[optind], &s) != 0)
 		return EXIT_ERROR;
+	/* Long sessions of the store keep their snapshots in a cache. */
+	if (session_id_valid(s.id) && s.state != SESSION_RUNNING &&
+	    stat(s.cast_path, &o.cache_st) == 0)
+		o.cache = cache = player_cache_path(s.id);
 	if (timeline_load(&tl, s.cast_path, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
+		free(cache);
 		session_free(&s);
 		return EXIT_ERROR;
 	}
@@ -137,6 +143,7 @@ cmd_replay(struct globals *g, int argc, char **argv)
 		rc = replay_damage(&s, tl.damage);
 	timeline_free(&tl);
 	session_free(&s);
+	free(cache);
 	return rc;
 }
 

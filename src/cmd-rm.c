@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "player.h"
 #include "session.h"
 #include "util.h"
 
@@ -20,6 +21,7 @@
 static int
 rm_files(const struct session *s)
 {
+	char	*cache;
 	int	 rc = 0;
 
 	if (unlink(s->cast_path) != 0 && errno != ENOENT) {
@@ -30,6 +32,10 @@ rm_files(const struct session *s)
 	    errno != ENOENT) {
 		log_error("%s: %s", s->json_path, strerror(errno));
 		rc = -1;
+	}
+	if (rc == 0 && (cache = player_cache_path(s->id)) != NULL) {
+		(void)unlink(cache);	/* replay's snapshots, if any */
+		free(cache);
 	}
 	return rc;
 }

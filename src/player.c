@@ -5,6 +5,7 @@
  * exactly as it found it on every way out. */
 #include <errno.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 #define SEEK_STEP	5000000
 #define SPEED_MIN	(1.0 / 16)
 #define SPEED_MAX	64.0
+#define CACHE_MIN	(4 * 1024 * 1024)	/* output worth a snapshot cache */
 
 /* ------------------------------------------------------------------ */
 /* The timeline. */
@@ -482,6 +484,148 @@ seeker_snapshots(struct seeker *s, size_t *bytes)
 	if (bytes != NULL)
 		*bytes = s->snapbytes;
 	return s->nsnaps;
+}
+
+/* ------------------------------------------------------------------ */
+/* The snapshots of a long session kept in a cache file, so that the
+ * next replay seeks anywhere at once, without indexing first. */
+
+#define CACHE_MAGIC	"ARSNAP1\n"
+
+struct cache_head {
+	char		 magic[8];
+	uint32_t	 layout;
+	uint32_t	 zero;
+	uint64_t	 fsize;		/* the transcript it was made from */
+	int64_t		 mtime_ns;
+	uint64_t	 nevents;	/* the timeline it indexes */
+	uint64_t	 total;
+	uint64_t	 nsnaps;
+};
+
+char *
+player_cache_path(const char *id)
+{
+	char	*dir, *path;
+
+	if ((dir = xdg_dir("XDG_CACHE_HOME", ".cache")) == NULL)
+		return NULL;
+	xasprintf(&path, "%s/snapshots/%s.snap", dir, id);
+	free(dir);
+	return path;
+}
+
+static void
+cache_head_fill(struct cache_head *h, const struct seeker *s,
+    const struct stat *st)
+{
+	memset(h, 0, sizeof *h);
+	memcpy(h->magic, CACHE_MAGIC, sizeof h->magic);
+	h->layout = render_snap_layout();
+	h->fsize = (uint64_t)st->st_size;
+	h->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+	    st->st_mtim.tv_nsec;
+	h->nevents = s->tl->n;
+	h->total = tl_total(s->tl);
+	h->nsnaps = s->nsnaps;
+}
+
+int
+seeker_save(struct seeker *s, const char *path, const struct stat *st,
+    char **cause)
+{
+	struct cache_head	 h;
+	struct buf		 b;
+	char			*dir, *slash;
+	uint64_t		 pos;
+	size_t			 i;
+	int			 rc;
+
+	if (s->ipos < s->tl->n) {
+		xasprintf(cause, "%s: the session is not indexed yet", path);
+		return -1;
+	}
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	if (slash != NULL && mkdir_p(dir, 0700) != 0) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	cache_head_fill(&h, s, st);
+	buf_init(&b);
+	buf_add(&b, &h, sizeof h);
+	for (i = 0; i < s->nsnaps; i++) {
+		pos = s->snaps[i].pos;
+		buf_add(&b, &pos, sizeof pos);
+		render_snap_save(s->snaps[i].snap, &b);
+	}
+	rc = write_file_atomic(path, b.data, b.len, 0600, cause);
+	buf_free(&b);
+	return rc;
+}
+
+int
+seeker_load(struct seeker *s, const char *path, const struct stat *st)
+{
+	struct cache_head	 h, want;
+	struct render_snap	*snap;
+	struct snap_at		*v;
+	const char		*p;
+	char			*data, *cause = NULL;
+	size_t			 len, left, n = 0, i;
+	uint64_t		 pos;
+
+	if ((data = read_file(path, &len, (size_t)1 << 31, &cause)) == NULL) {
+		free(cause);
+		return -1;
+	}
+	cache_head_fill(&want, s, st);
+	want.nsnaps = 0;
+	if (len < sizeof h)
+		goto bad;
+	memcpy(&h, data, sizeof h);
+	n = (size_t)h.nsnaps;
+	h.nsnaps = 0;
+	if (memcmp(&h, &want, sizeof h) != 0 || n > len / sizeof pos)
+		goto bad;
+	v = xcalloc(n == 0 ? 1 : n, sizeof *v);
+	p = data + sizeof h;
+	left = len - sizeof h;
+	for (i = 0; i < n; i++) {
+		if (left < sizeof pos)
+			break;
+		memcpy(&pos, p, sizeof pos);
+		p += sizeof pos;
+		left -= sizeof pos;
+		if (pos > s->tl->n || (i > 0 && pos <= v[i - 1].pos) ||
+		    (snap = render_snap_load(&p, &left)) == NULL)
+			break;
+		v[i].pos = (size_t)pos;
+		v[i].snap = snap;
+	}
+	if (i < n || left != 0) {
+		while (i-- > 0)
+			render_snap_free(v[i].snap);
+		free(v);
+		goto bad;
+	}
+	for (i = 0; i < s->nsnaps; i++)
+		render_snap_free(s->snaps[i].snap);
+	free(s->snaps);
+	s->snaps = v;
+	s->nsnaps = s->cap = n;
+	s->snapbytes = 0;
+	for (i = 0; i < n; i++)
+		s->snapbytes += render_snap_size(v[i].snap);
+	s->ipos = s->tl->n;		/* nothing left to index */
+	free(data);
+	return 0;
+bad:
+	free(data);
+	return -1;
 }
 
 int
@@ -1041,7 +1185,8 @@ player_run(struct timeline *tl, const struct player_opts *o, char **cause)
 	static const int	 sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP,
 				     SIGQUIT, SIGTSTP, SIGCONT, 0 };
 	struct player		 p;
-	int			 rc;
+	char			*why = NULL;
+	int			 rc, loaded;
 
 	memset(&p, 0, sizeof p);
 	p.tl = tl;
@@ -1059,12 +1204,20 @@ player_run(struct timeline *tl, const struct player_opts *o, char **cause)
 		return -1;
 	}
 	p.sk = seeker_new(tl);
+	loaded = o->cache != NULL &&
+	    seeker_load(p.sk, o->cache, &o->cache_st) == 0;
 	p.frame = render_frame_new();
 	player_enter(&p, 0);
 	player_seek(&p, o->at);
 	rc = player_loop(&p, cause);
 	player_leave(&p);
 	sig_close(p.sigfd);
+	if (o->cache != NULL && !loaded && tl_total(tl) >= CACHE_MIN &&
+	    !seeker_work(p.sk, 0) &&
+	    seeker_save(p.sk, o->cache, &o->cache_st, &why) != 0) {
+		log_debug("%s", why);
+		free(why);
+	}
 	render_frame_free(p.frame);
 	seeker_free(p.sk);
 	return rc;

@@ -1456,6 +1456,112 @@ render_snap_restore(const struct render_snap *s)
 	return r;
 }
 
+/*
+ * Snapshots as bytes, for a cache file. Only the same build reads them
+ * back: the layout stamp changes with the structures, and everything a
+ * later feed indexes with is checked, so a damaged file is refused, not
+ * trusted.
+ */
+#define SNAP_MAGIC	0x736e6170u	/* "snap" */
+
+uint32_t
+render_snap_layout(void)
+{
+	return (uint32_t)(sizeof (struct track) * 131u +
+	    sizeof (struct scell) * 7u + sizeof (struct render_snap) + 3u);
+}
+
+struct snap_disk {
+	uint32_t	 magic;
+	int32_t		 cols, rows;
+	uint32_t	 flags, cx, cy;
+	uint64_t	 nmain, nalt;
+};
+
+void
+render_snap_save(const struct render_snap *s, struct buf *out)
+{
+	struct snap_disk	 d;
+
+	memset(&d, 0, sizeof d);
+	d.magic = SNAP_MAGIC;
+	d.cols = s->cols;
+	d.rows = s->rows;
+	d.flags = s->flags;
+	d.cx = s->cx;
+	d.cy = s->cy;
+	d.nmain = s->nmain;
+	d.nalt = s->nalt;
+	buf_add(out, &d, sizeof d);
+	buf_add(out, &s->tr, sizeof s->tr);
+	if (s->nmain + s->nalt > 0)
+		buf_add(out, s->cells, (s->nmain + s->nalt) * sizeof *s->cells);
+}
+
+static int
+snap_track_ok(const struct track *t)
+{
+	return t->state == TR_GROUND && t->need == 0 && t->bits == 0 &&
+	    t->argc >= 0 && t->argc <= TR_ARG_MAX &&
+	    t->seqlen <= sizeof t->seq && t->sgr.len <= sizeof t->sgr.s &&
+	    t->saved.sgr.len <= sizeof t->saved.sgr.s &&
+	    t->gl >= 0 && t->gl <= 3 && t->gr >= 0 && t->gr <= 3 &&
+	    t->saved.gl >= 0 && t->saved.gl <= 3 && t->saved.gr >= 0 &&
+	    t->saved.gr <= 3 && t->altx < 10000 && t->alty < 10000 &&
+	    t->saved.x < 10000 && t->saved.y < 10000;
+}
+
+struct render_snap *
+render_snap_load(const char **p, size_t *left)
+{
+	struct render_snap	*s;
+	struct snap_disk	 d;
+	size_t			 n, i;
+
+	if (*left < sizeof d)
+		return NULL;
+	memcpy(&d, *p, sizeof d);
+	if (d.magic != SNAP_MAGIC || d.cols < 1 || d.cols > 10000 ||
+	    d.rows < 1 || d.rows > 10000 ||
+	    d.nmain > (uint64_t)d.cols * (uint64_t)d.rows ||
+	    d.nalt > (uint64_t)d.cols * (uint64_t)d.rows)
+		return NULL;
+	n = (size_t)(d.nmain + d.nalt);
+	if (*left - sizeof d < sizeof (struct track) ||
+	    (*left - sizeof d - sizeof (struct track)) / sizeof (struct scell)
+	    < n)
+		return NULL;
+	s = xcalloc(1, sizeof *s);
+	s->cols = d.cols;
+	s->rows = d.rows;
+	s->flags = d.flags;
+	s->cx = d.cx > (uint32_t)d.cols + 1 ? (uint32_t)d.cols : d.cx;
+	s->cy = d.cy >= (uint32_t)d.rows ? (uint32_t)d.rows - 1 : d.cy;
+	s->nmain = (size_t)d.nmain;
+	s->nalt = (size_t)d.nalt;
+	memcpy(&s->tr, *p + sizeof d, sizeof s->tr);
+	if (!snap_track_ok(&s->tr)) {
+		free(s);
+		return NULL;
+	}
+	if (n > 0) {
+		s->cells = xcalloc(n, sizeof *s->cells);
+		memcpy(s->cells, *p + sizeof d + sizeof s->tr,
+		    n * sizeof *s->cells);
+	}
+	for (i = 0; i < n; i++) {
+		if (s->cells[i].x >= d.cols || s->cells[i].y >= d.rows ||
+		    s->cells[i].ch > 0x10ffff) {
+			render_snap_free(s);
+			return NULL;
+		}
+	}
+	n = sizeof d + sizeof s->tr + n * sizeof *s->cells;
+	*p += n;
+	*left -= n;
+	return s;
+}
+
 /* ------------------------------------------------------------------ */
 /* For tests: everything visible, both screens, cursor and modes. */
 

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -353,6 +355,90 @@ t_seek_golden(void **state)
 	buf_free(&got);
 }
 
+/* Snapshots saved to a cache file and read back seek the same; a stale,
+ * cut or damaged cache file is refused, never trusted. */
+static void
+t_cache(void **state)
+{
+	struct timeline	 tl;
+	struct seeker	*a, *b;
+	struct stat	 st, other;
+	struct buf	 want, got;
+	char		*path, *cause = NULL, *data;
+	size_t		 len, i, idx, snaps;
+	int		 fd, k;
+
+	(void)state;
+	path = write_tmp("");
+	assert_int_equal(stat(path, &st), 0);
+	random_timeline(&tl, 1200);
+	a = seeker_new(&tl);
+	seeker_set_interval(a, 512);
+	assert_int_equal(seeker_save(a, path, &st, &cause), -1);  /* not yet */
+	free(cause);
+	cause = NULL;
+	while (seeker_work(a, 4096))
+		;
+	assert_int_equal(seeker_save(a, path, &st, &cause), 0);
+	snaps = seeker_snapshots(a, NULL);
+	assert_true(snaps > 5);
+
+	b = seeker_new(&tl);
+	assert_int_equal(seeker_load(b, path, &st), 0);
+	assert_int_equal(seeker_snapshots(b, NULL), snaps);
+	assert_int_equal(seeker_work(b, 4096), 0);	/* nothing to index */
+	buf_init(&want);
+	buf_init(&got);
+	for (k = 0; k < 40; k++) {
+		idx = (size_t)rnd((int)tl.n + 1);
+		seeker_goto(b, idx);
+		dump_at(&tl, idx, &want);
+		buf_reset(&got);
+		render_dump(seeker_render(b), &got);
+		assert_string_equal(want.data, got.data);
+	}
+	seeker_free(b);
+
+	/* Another transcript (size or time): stale. */
+	other = st;
+	other.st_size++;
+	b = seeker_new(&tl);
+	assert_int_equal(seeker_load(b, path, &other), -1);
+	seeker_free(b);
+
+	/* Cut anywhere, or a byte changed: refused or harmless. */
+	data = read_file(path, &len, (size_t)1 << 30, &cause);
+	assert_non_null(data);
+	for (i = 0; i < len; i += 1 + len / 300) {
+		fd = open(path, O_WRONLY | O_TRUNC);
+		assert_true(fd >= 0);
+		assert_int_equal(write_all(fd, data, i), 0);
+		close(fd);
+		b = seeker_new(&tl);
+		assert_int_equal(seeker_load(b, path, &st), -1);
+		seeker_free(b);
+
+		data[i] ^= 0x5a;
+		fd = open(path, O_WRONLY | O_TRUNC);
+		assert_int_equal(write_all(fd, data, len), 0);
+		close(fd);
+		b = seeker_new(&tl);
+		if (seeker_load(b, path, &st) == 0) {	/* cell contents */
+			seeker_goto(b, tl.n);
+			seeker_goto(b, tl.n / 2);
+		}
+		seeker_free(b);
+		data[i] ^= 0x5a;
+	}
+	free(data);
+	buf_free(&want);
+	buf_free(&got);
+	seeker_free(a);
+	timeline_free(&tl);
+	unlink(path);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -363,6 +449,7 @@ main(void)
 		cmocka_unit_test(t_screen),
 		cmocka_unit_test(t_seek),
 		cmocka_unit_test(t_seek_golden),
+		cmocka_unit_test(t_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
