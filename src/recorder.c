@@ -20,12 +20,18 @@
 
 #define RECORDER_LEVEL	1	/* zstd level: fast enough for any pty */
 
-/* Bytes of one event kind not yet written: an incomplete UTF-8 sequence
- * at the end, or a tail that may be the start of a secret. */
+/* Bytes of one event kind not yet written. Output that arrives within
+ * one millisecond becomes one event (v3 times are written in ms, so no
+ * timing is lost); what is left after a write is an incomplete UTF-8
+ * sequence or a tail that may be the start of a secret ("held"). */
 struct rstream {
 	char		 code;
 	struct buf	 pending;
+	size_t		 held;		/* leading bytes kept from the last write */
+	int64_t		 t;		/* time of the pending data */
 };
+
+#define MERGE_MAX	(256 * 1024)	/* write an event at least this often */
 
 struct recorder {
 	struct session			*s;
@@ -124,45 +130,53 @@ recorder_holdback(struct recorder *r, const struct buf *b)
 
 /* Write out what can be written of a stream; final writes everything. */
 static void
-recorder_stream(struct recorder *r, struct rstream *st, int64_t t, int final)
+recorder_stream(struct recorder *r, struct rstream *st, int final)
 {
 	size_t	 hold = 0, used;
 
+	if (st->pending.len == 0 || (st->pending.len == st->held && !final))
+		return;
 	if (r->opts.n_secrets > 0) {
 		recorder_redact(r, &st->pending);
 		if (!final)
 			hold = recorder_holdback(r, &st->pending);
 	}
-	if (st->pending.len <= hold)
-		return;
-	buf_reset(&r->esc);
-	used = cast_escape(&r->esc, st->pending.data, st->pending.len - hold,
-	    final);
-	if (r->esc.len > 0)
-		recorder_event(r, t, st->code, r->esc.data, r->esc.len, 1);
-	buf_consume(&st->pending, used);
+	if (st->pending.len > hold) {
+		buf_reset(&r->esc);
+		used = cast_escape(&r->esc, st->pending.data,
+		    st->pending.len - hold, final);
+		if (r->esc.len > 0)
+			recorder_event(r, st->t, st->code, r->esc.data,
+			    r->esc.len, 1);
+		buf_consume(&st->pending, used);
+	}
+	st->held = st->pending.len;
+}
+
+/* Write what both streams hold, before an event of another kind. */
+static void
+recorder_settle(struct recorder *r, int final)
+{
+	recorder_stream(r, &r->out, final);
+	recorder_stream(r, &r->in, final);
 }
 
 static void
 recorder_data(struct recorder *r, struct rstream *st, const char *p,
     size_t n)
 {
-	int64_t	 t = now_us() - r->t0;
-	size_t	 used;
+	struct rstream	*other = st == &r->out ? &r->in : &r->out;
+	int64_t		 t = now_us() - r->t0;
 
-	if (st->pending.len == 0 && r->opts.n_secrets == 0) {
-		/* Fast path: escape straight from the read buffer. */
-		buf_reset(&r->esc);
-		used = cast_escape(&r->esc, p, n, 0);
-		if (r->esc.len > 0)
-			recorder_event(r, t, st->code, r->esc.data, r->esc.len,
-			    1);
-		if (used < n)
-			buf_add(&st->pending, p + used, n - used);
-		return;
-	}
+	if (other->pending.len > other->held)
+		recorder_stream(r, other, 0);
+	if (st->pending.len > st->held && t / 1000 != st->t / 1000)
+		recorder_stream(r, st, 0);	/* a new millisecond */
+	if (st->pending.len == st->held)
+		st->t = t;
 	buf_add(&st->pending, p, n);
-	recorder_stream(r, st, t, 0);
+	if (st->pending.len >= MERGE_MAX)
+		recorder_stream(r, st, 0);
 }
 
 void
@@ -195,6 +209,7 @@ recorder_resize_cb(void *arg, int cols, int rows)
 		return;
 	r->cols = cols;
 	r->rows = rows;
+	recorder_settle(r, 0);
 	n = snprintf(size, sizeof size, "%dx%d", cols, rows);
 	recorder_event(r, now_us() - r->t0, 'r', size, (size_t)n, 0);
 }
@@ -204,7 +219,10 @@ recorder_tick_cb(void *arg)
 {
 	struct recorder	*r = arg;
 
-	if (r->error != NULL || zio_pending(r->z) == 0)
+	if (r->error != NULL)
+		return;
+	recorder_settle(r, 0);
+	if (zio_pending(r->z) == 0)
 		return;
 	if (zio_flush(r->z) != 0)
 		recorder_fail(r, "write", zio_error(r->z));
@@ -213,6 +231,7 @@ recorder_tick_cb(void *arg)
 void
 recorder_marker(struct recorder *r, const char *label)
 {
+	recorder_settle(r, 0);
 	recorder_event(r, now_us() - r->t0, 'm', label, strlen(label), 0);
 }
 
@@ -339,8 +358,7 @@ recorder_finish(struct recorder *r, int status, char **cause)
 	int		 n;
 
 	if (r->error == NULL) {
-		recorder_stream(r, &r->out, t, 1);
-		recorder_stream(r, &r->in, t, 1);
+		recorder_settle(r, 1);
 		n = snprintf(st, sizeof st, "%d", status);
 		recorder_event(r, t, 'x', st, (size_t)n, 0);
 	}
