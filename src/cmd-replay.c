@@ -190,7 +190,8 @@ cmd_text(struct globals *g, int argc, char **argv)
 	buf_init(&b);
 	render_text(r, &b);
 	if (b.len > 0 && write_all(STDOUT_FILENO, b.data, b.len) != 0) {
-		log_error("stdout: %s", strerror(errno));
+		if (errno != EPIPE)
+			log_error("stdout: %s", strerror(errno));
 		rc = EXIT_ERROR;
 	}
 	buf_free(&b);
