@@ -81,7 +81,8 @@ size_t	 seeker_snapshots(struct seeker *, size_t *bytes);
 int	 seeker_save(struct seeker *, const char *path, const struct stat *,
 	     char **cause);
 int	 seeker_load(struct seeker *, const char *path, const struct stat *);
-/* $XDG_CACHE_HOME/agentrun/snapshots/ID.snap, or NULL without a home. */
+/* $XDG_STATE_HOME/agentrun/snapshots/ID.snap (regenerated when missing),
+ * or NULL without a home. */
 char	*player_cache_path(const char *id);
 /* A fixed number of output bytes between snapshots (tests use small
  * ones); by default it grows so snapshots take at most 1/8 of the output. */

@@ -508,7 +508,7 @@ player_cache_path(const char *id)
 {
 	char	*dir, *path;
 
-	if ((dir = xdg_dir("XDG_CACHE_HOME", ".cache")) == NULL)
+	if ((dir = xdg_dir("XDG_STATE_HOME", ".local/state")) == NULL)
 		return NULL;
 	xasprintf(&path, "%s/snapshots/%s.snap", dir, id);
 	free(dir);

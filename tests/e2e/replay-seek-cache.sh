@@ -19,7 +19,7 @@ for i in range(6000):
 PY
 ar import long.cast
 id=$OUT
-cache=$HOME/.cache/agentrun/snapshots/$id.snap
+cache=$XDG_STATE_HOME/agentrun/snapshots/$id.snap
 
 cat > wrap.sh <<WRAP
 "$AGENTRUN" replay "\$@"
