@@ -262,12 +262,14 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 	gr->t = t;
 	if (gr->nsegs == 0 || gr->segs[gr->nsegs - 1].t != t)
 		grep_seg(gr);
+	buf_reserve(&gr->line, len);	/* text is never longer than that */
 	while (i < len) {
 		if (gr->state == G_TEXT) {
 			for (j = i; j < len && !grep_special(p[j]); j++)
 				;
 			if (j > i) {
-				buf_add(&gr->line, s + i, j - i);
+				memcpy(gr->line.data + gr->line.len, s + i, j - i);
+				gr->line.len += j - i;
 				i = j;
 				if (gr->line.len > GREP_LINE_MAX)
 					grep_line_long(gr);
