@@ -46,6 +46,7 @@ struct grep {
 	struct grep_seg	*segs;
 	size_t		 nsegs, segcap;
 	int64_t		 t;		/* time of the event being read */
+	int		 cut;		/* the line's start was searched before */
 	struct buf	 last;		/* the last line printed (repeats once) */
 	struct buf	 out;
 	size_t		 hits;
@@ -104,7 +105,7 @@ grep_print(struct grep *gr, size_t at, int64_t t)
 	buf_add(&gr->last, l + start, end - start);
 	buf_addf(&gr->out, "%s  %lld.%03lld  %s", gr->id,
 	    (long long)(ms / 1000), (long long)(ms % 1000),
-	    start > 0 ? "..." : "");
+	    start > 0 || gr->cut ? "..." : "");
 	buf_add(&gr->out, l + start, end - start);
 	buf_adds(&gr->out, end < len ? "...\n" : "\n");
 	gr->hits++;
@@ -150,6 +151,7 @@ grep_line_end(struct grep *gr)
 {
 	grep_search(gr);
 	buf_reset(&gr->line);
+	gr->cut = 0;
 	gr->nsegs = 0;
 	grep_seg(gr);		/* the rest of this event's text */
 }
@@ -162,6 +164,7 @@ grep_line_long(struct grep *gr)
 
 	grep_search(gr);
 	buf_consume(&gr->line, drop);
+	gr->cut = 1;
 	for (i = j = 0; i < gr->nsegs; i++) {
 		if (i + 1 < gr->nsegs && gr->segs[i + 1].off <= drop)
 			continue;
@@ -315,6 +318,7 @@ grep_session(struct grep *gr, const struct session *s)
 	}
 	gr->id = s->id;
 	gr->state = G_TEXT;
+	gr->cut = 0;
 	buf_reset(&gr->line);
 	buf_reset(&gr->last);
 	gr->nsegs = 0;

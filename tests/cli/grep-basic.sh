@@ -80,6 +80,20 @@ assert_eq 2 "$(printf '%s\n' "$OUT" | grep -c .)" "--all"
 ar grep -a "quick brown"
 assert_contains "$id" "$OUT" "-a"
 
+# A very long line, searched in parts: a match across the parts is found
+# and shown with some context only.
+python3 -c '
+import json
+print(json.dumps({"version": 2, "width": 80, "height": 5}))
+print(json.dumps([0.1, "o", "x" * 70000]))
+print(json.dumps([0.2, "o", "needle-across" + "y" * 500 + "\r\n"]))
+' > long.cast
+ar import long.cast
+ar grep "xxxneedle-across"
+assert_eq 0 "$RC" "a match across the parts of a long line"
+assert_match "* 0.200  ...xxx*needle-acrossyyy*..." "$OUT"
+[ ${#OUT} -lt 300 ] || fail "a long line is shown in full (${#OUT} bytes)"
+
 # A session still recording: searched as far as it goes, no warning.
 cd "$T/p1" || exit 1
 "$AGENTRUN" -q --backend local run -- sh -c 'echo live needle here; sleep 4' >/dev/null &
