@@ -50,8 +50,6 @@ main(int argc, char **argv)
 	int		 m, st, tty, in_open = 1;
 	pid_t		 pid;
 	ssize_t		 n;
-	const char	*e = getenv("BARELOOP_DELAY_US");
-	long		 delay = e != NULL ? atol(e) : 0;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: bareloop CMD [ARG...]\n");
@@ -93,8 +91,6 @@ main(int argc, char **argv)
 				break;	/* EIO: the command's side closed */
 			if (n > 0)
 				(void)write_all(STDOUT_FILENO, buf, (size_t)n);
-			if (delay > 0 && n > 0 && n < 4096)
-				usleep((useconds_t)delay);
 		}
 		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = read(STDIN_FILENO, buf, sizeof buf);
