@@ -31,7 +31,7 @@ struct rstream {
 	int64_t		 t;		/* time of the pending data */
 };
 
-#define MERGE_MAX	(256 * 1024)	/* write an event at least this often */
+#define MERGE_MAX	(32 * 1024)	/* write an event at least this often */
 
 struct recorder {
 	struct session			*s;
