@@ -492,6 +492,14 @@ cast_hex4(const char *p, const char *end, unsigned long *cp)
 }
 
 /* One escape after a backslash at *pp (which points past it). */
+/* One more than the value of a hex digit; 0 for anything else. */
+static const unsigned char cast_hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 static int
 cast_unescape(const char **pp, const char *end, struct buf *out)
 {
@@ -555,12 +563,19 @@ cast_string_parse(const char **pp, const char *end, struct buf *out,
 	int		 k;
 
 	buf_reset(out);
+	buf_reserve(out, (size_t)(end - p));	/* enough unless bytes are bad */
 	for (;;) {
 		start = p;
 		while (p < end && cast_str_class[(unsigned char)*p] == 0)
 			p++;
-		if (p != start)
-			buf_add(out, start, (size_t)(p - start));
+		if (p != start) {
+			if (out->len + (size_t)(p - start) < out->size) {
+				memcpy(out->data + out->len, start,
+				    (size_t)(p - start));
+				out->len += (size_t)(p - start);
+			} else
+				buf_add(out, start, (size_t)(p - start));
+		}
 		if (p >= end) {
 			*why = "a string does not end";
 			return -1;
@@ -568,6 +583,16 @@ cast_string_parse(const char **pp, const char *end, struct buf *out,
 		if (*p == '"')
 			break;
 		if (*p == '\\') {
+			/* \u00XX below 0x80 (ESC and the other controls):
+			 * most escapes in terminal output. */
+			if (end - p >= 6 && p[1] == 'u' && p[2] == '0' &&
+			    p[3] == '0' && p[4] >= '0' && p[4] <= '7' &&
+			    cast_hex1[(unsigned char)p[5]] != 0) {
+				buf_addc(out, (char)((p[4] - '0') << 4 |
+				    (cast_hex1[(unsigned char)p[5]] - 1)));
+				p += 6;
+				continue;
+			}
 			p++;
 			if (cast_unescape(&p, end, out) != 0) {
 				*why = "bad escape in a string";

@@ -52,12 +52,16 @@ struct grep {
 	size_t		 hits;
 };
 
-/* Bytes the stripper must look at; every other byte is text. */
-static inline int
-grep_special(unsigned char c)
-{
-	return c < 0x20 || c == 0x7f || c == 0xc2;	/* 0xc2: maybe C1 */
-}
+/* Bytes the stripper must look at (controls, DEL, and 0xc2 that may
+ * start a C1 control); every other byte is text. A table: one load a
+ * byte in the hot loop. */
+#define C8(x)	[x] = 1, [x + 1] = 1, [x + 2] = 1, [x + 3] = 1, \
+		[x + 4] = 1, [x + 5] = 1, [x + 6] = 1, [x + 7] = 1
+static const unsigned char grep_special_tab[256] = {
+	C8(0x00), C8(0x08), C8(0x10), C8(0x18), [0x7f] = 1, [0xc2] = 1,
+};
+#undef C8
+#define grep_special(c)	(grep_special_tab[(c)])
 
 static int
 grep_fold(int c)
@@ -267,6 +271,14 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 		grep_seg(gr);
 	buf_reserve(&gr->line, len);	/* text is never longer than that */
 	while (i < len) {
+		if (gr->state == G_CSI) {	/* skip parameters in one go */
+			for (j = i; j < len && p[j] >= 0x20 && p[j] < 0x40; j++)
+				;
+			if (j > i) {
+				i = j;
+				continue;
+			}
+		}
 		if (gr->state == G_TEXT) {
 			for (j = i; j < len && !grep_special(p[j]); j++)
 				;
