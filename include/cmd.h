@@ -37,6 +37,10 @@ const struct cmd_entry *cmd_table(size_t *);
 /* The project folder (realpath of -C or cwd, then the nearest .git
  * ancestor below $HOME). NULL and *cause on error. */
 char	*project_root(const struct globals *, char **cause);
+struct session;
+/* The session an ID the user typed names ("latest" is this project's);
+ * 0, or -1 after printing why. */
+int	 cmd_session(const struct globals *, const char *id, struct session *);
 
 int	 cmd_agent(struct globals *, int, char **);	/* claude, config agents */
 int	 cmd_shell(struct globals *, int, char **);

@@ -115,24 +115,6 @@ export_format_parse(const char *s, enum export_format *fmt)
 	return 0;
 }
 
-static int
-export_resolve(struct globals *g, const char *spec, struct session *s)
-{
-	char	*project, *cause = NULL;
-	int	 rc;
-
-	project = project_root(g, &cause);
-	free(cause);
-	cause = NULL;
-	rc = session_resolve(spec, project, s, &cause);
-	free(project);
-	if (rc != 0) {
-		log_error("%s", cause);
-		free(cause);
-	}
-	return rc;
-}
-
 int
 cmd_export(struct globals *g, int argc, char **argv)
 {
@@ -170,7 +152,7 @@ cmd_export(struct globals *g, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error(argv[0], "export takes one session ID");
-	if (export_resolve(g, argv[optind], &s) != 0)
+	if (cmd_session(g, argv[optind], &s) != 0)
 		return EXIT_ERROR;
 	if (o.path != NULL) {
 		/* A temporary file beside it, renamed when complete. */

@@ -221,7 +221,7 @@ cmd_show(struct globals *g, int argc, char **argv)
 		{ NULL,		0,		NULL, 0 }
 	};
 	struct session	 s;
-	char		*cause = NULL, *project = NULL, *text;
+	char		*text;
 	int		 ch, json = 0;
 	cJSON		*o;
 
@@ -240,16 +240,8 @@ cmd_show(struct globals *g, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error(argv[0], "show takes one session ID");
-	project = project_root(g, &cause);
-	free(cause);
-	cause = NULL;
-	if (session_resolve(argv[optind], project, &s, &cause) != 0) {
-		log_error("%s", cause);
-		free(cause);
-		free(project);
+	if (cmd_session(g, argv[optind], &s) != 0)
 		return EXIT_ERROR;
-	}
-	free(project);
 	if (json) {
 		o = session_to_json(&s);
 		if ((text = cJSON_Print(o)) == NULL)
@@ -270,7 +262,7 @@ cmd_cat(struct globals *g, int argc, char **argv)
 	struct cast_reader	*r;
 	struct cast_event	 ev;
 	const char		*damage;
-	char			*cause = NULL, *project;
+	char			*cause = NULL;
 	int			 rc = EXIT_OK;
 
 	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
@@ -278,16 +270,8 @@ cmd_cat(struct globals *g, int argc, char **argv)
 		return usage_print(argv[0]);
 	if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
 		return usage_error(argv[0], "cat takes one session ID");
-	project = project_root(g, &cause);
-	free(cause);
-	cause = NULL;
-	if (session_resolve(argv[1], project, &s, &cause) != 0) {
-		log_error("%s", cause);
-		free(cause);
-		free(project);
+	if (cmd_session(g, argv[1], &s) != 0)
 		return EXIT_ERROR;
-	}
-	free(project);
 	if ((r = cast_reader_open(s.cast_path, &cause)) == NULL) {
 		log_error("%s", cause);
 		free(cause);

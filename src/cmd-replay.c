@@ -30,25 +30,6 @@ replay_parse_time(const char *s, int64_t *us)
 	return 0;
 }
 
-/* The session an ID names; an error message and -1 if none. */
-static int
-replay_resolve(struct globals *g, const char *spec, struct session *s)
-{
-	char	*project, *cause = NULL;
-	int	 rc;
-
-	project = project_root(g, &cause);
-	free(cause);
-	cause = NULL;
-	rc = session_resolve(spec, project, s, &cause);
-	free(project);
-	if (rc != 0) {
-		log_error("%s", cause);
-		free(cause);
-	}
-	return rc;
-}
-
 /* Exit status for damage, as 'agentrun cat' has it: a file cut short by
  * a crash is normal; anything else is an error, after what could be
  * read. A session still recording simply has no end yet. */
@@ -122,7 +103,7 @@ cmd_replay(struct globals *g, int argc, char **argv)
 		    "text %s' for the screen", argv[optind], argv[optind]);
 		return EXIT_ERROR;
 	}
-	if (replay_resolve(g, argv[optind], &s) != 0)
+	if (cmd_session(g, argv[optind], &s) != 0)
 		return EXIT_ERROR;
 	/* Long sessions of the store keep their snapshots in a cache. */
 	if (session_id_valid(s.id) && s.state != SESSION_RUNNING &&
@@ -179,7 +160,7 @@ cmd_text(struct globals *g, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error(argv[0], "text takes one session ID");
-	if (replay_resolve(g, argv[optind], &s) != 0)
+	if (cmd_session(g, argv[optind], &s) != 0)
 		return EXIT_ERROR;
 	if (player_screen(s.cast_path, at, &r, &damage, &cause) != 0) {
 		log_error("%s", cause);

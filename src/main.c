@@ -15,6 +15,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "session.h"
 #include "util.h"
 
 #define RUN_OPTIONS \
@@ -391,6 +392,24 @@ project_root(const struct globals *g, char **cause)
 	}
 	free(dir);
 	return xstrdup(cwd);
+}
+
+int
+cmd_session(const struct globals *g, const char *id, struct session *s)
+{
+	char	*project, *cause = NULL;
+	int	 rc;
+
+	project = project_root(g, &cause);	/* none: latest of the store */
+	free(cause);
+	cause = NULL;
+	rc = session_resolve(id, project, s, &cause);
+	free(project);
+	if (rc != 0) {
+		log_error("%s", cause);
+		free(cause);
+	}
+	return rc;
 }
 
 /* Global options; returns the index of the command or -1 after an
