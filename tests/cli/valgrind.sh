@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # valgrind memcheck: no leaks and no invalid accesses while recording,
-# reading (cat, text, export, grep), and in the multipass flow against the
+# reading (cat, text, export, grep, replay), and in the multipass flow against the
 # emulator. Skipped under the sanitizers (they do the same job there).
 . "$(dirname "$0")/../lib/common.sh"
 [ "${SANITIZE:-}" = 1 ] && skip "ASan build: memcheck does not apply"
@@ -26,6 +26,19 @@ vg "cat" cat latest
 vg "text" text latest
 vg "export v2" export --format cast-v2 latest
 vg "grep" grep 1999
+# replay needs a terminal: run it in tmux, let it play, quit with q.
+if command -v tmux >/dev/null; then
+	id=$(basename "$(latest_cast)" .cast.zst)
+	tm_start 80 24 valgrind -q --leak-check=full \
+	    --show-leak-kinds=definite,indirect \
+	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+	    --log-file="$T/vg-replay.log" "$AGENTRUN" replay --speed 64 "$id"
+	tm_wait "1999" 60
+	tm send-keys -t t q
+	st=$(tm_dead)
+	[ "$st" != 99 ] || fail "memcheck, replay: $(head -n 40 "$T/vg-replay.log")"
+	assert_eq 0 "$st" "replay status under memcheck"
+fi
 p=$(mkproj proj)
 cd "$p" || exit 1
 "$AGENTRUN" -q claude --version >/dev/null 2>&1 </dev/null	# cold start, not under memcheck
