@@ -352,6 +352,23 @@ tr_mode(struct track *t, int set)
 	return probe;
 }
 
+/* libtsm 4.0.2 reads past its argument array when SGR 38 or 48 comes
+ * among the last of 16 parameters (fixed in 4.7.1): such a sequence is
+ * kept from it. Real programs do not send 16-parameter SGRs. */
+static int
+tr_sgr_overrun(const struct track *t)
+{
+	int	 i;
+
+	if (t->argc < TR_ARG_MAX)
+		return 0;
+	for (i = TR_ARG_MAX - 5; i < TR_ARG_MAX; i++) {
+		if (t->argv[i] == 38 || t->argv[i] == 48)
+			return 1;
+	}
+	return 0;
+}
+
 static enum tr_probe
 tr_csi_dispatch(struct track *t, uint32_t f)
 {
@@ -360,6 +377,8 @@ tr_csi_dispatch(struct track *t, uint32_t f)
 	switch (f) {
 	case 'm':
 		if (t->inter)	/* "\033[>4;2m" is not SGR, libtsm thinks so */
+			return PROBE_CANCEL;
+		if (tr_sgr_overrun(t))
 			return PROBE_CANCEL;
 		tr_sgr(t);
 		break;
