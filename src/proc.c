@@ -1,6 +1,7 @@
-/* proc.c: run a helper program (git, multipass) with argv and execvp
- * only, capture or stream stdout and stderr through pipes, and wait a
- * bounded time (TERM, then KILL, when it is exceeded). */
+/* proc.c: run a helper program (git, multipass) with argv and
+ * posix_spawnp only (never a shell), capture or stream stdout and stderr
+ * through pipes, and wait a bounded time (TERM, then KILL, when it is
+ * exceeded). */
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -8,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,30 +17,54 @@
 
 #include "proc.h"
 
+extern char **environ;
+
 #define PROC_KILL_GRACE	2000	/* ms between TERM and KILL */
 
-static void
-proc_child(const char *const argv[], const struct proc_opts *o, int out,
-    int err, int ep)
+/* Start argv with posix_spawn (no copy of our address space, so it is
+ * cheap even from a large process): stdin /dev/null, stdout and stderr
+ * to the pipes unless inherited, in dir, with an empty signal mask and
+ * SIGPIPE at its default. 0, or an errno value. */
+static int
+proc_spawn(const char *const argv[], const struct proc_opts *o, int out,
+    int err, pid_t *pid)
 {
-	sigset_t	 none;
-	int		 fd, e;
+	posix_spawn_file_actions_t	 fa;
+	posix_spawnattr_t		 at;
+	sigset_t			 none, pipe_;
+	int				 e;
 
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+		return e;
+	if ((e = posix_spawnattr_init(&at)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return e;
+	}
 	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	(void)signal(SIGPIPE, SIG_DFL);
-	if ((fd = open("/dev/null", O_RDONLY)) < 0 || dup2(fd, 0) < 0)
-		goto fail;
-	if (!o->inherit && (dup2(out, 1) < 0 || dup2(err, 2) < 0))
-		goto fail;
-	if (o->dir != NULL && chdir(o->dir) != 0)
-		goto fail;
-	execvp(argv[0], (char *const *)(uintptr_t)argv);	/* not modified */
-fail:
-	e = errno;
-	if (write(ep, &e, sizeof e) < 0)
-		_exit(127);
-	_exit(127);
+	sigemptyset(&pipe_);
+	sigaddset(&pipe_, SIGPIPE);
+	if ((e = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
+	    O_RDONLY, 0)) != 0)
+		goto out;
+	if (!o->inherit && ((e = posix_spawn_file_actions_adddup2(&fa, out,
+	    1)) != 0 || (e = posix_spawn_file_actions_adddup2(&fa, err, 2))
+	    != 0))
+		goto out;
+	if (o->dir != NULL && (e = posix_spawn_file_actions_addchdir_np(&fa,
+	    o->dir)) != 0)
+		goto out;
+	if ((e = posix_spawnattr_setsigmask(&at, &none)) != 0 ||
+	    (e = posix_spawnattr_setsigdefault(&at, &pipe_)) != 0 ||
+	    (e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
+	    POSIX_SPAWN_SETSIGDEF)) != 0)
+		goto out;
+	/* argv is not modified: the cast is posix_spawn's old prototype. */
+	e = posix_spawnp(pid, argv[0], &fa, &at, (char *const *)(uintptr_t)argv,
+	    environ);
+out:
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	return e;
 }
 
 /* One read from fd into b or the callback: 0 at end of file. */
@@ -133,41 +159,27 @@ proc_start(const char *const argv[], const struct proc_opts *opts,
 	static const struct proc_opts	 none;
 	struct proc			*p;
 	int				 po[2] = { -1, -1 }, pe[2] = { -1, -1 };
-	int				 ep[2] = { -1, -1 }, e = 0, st, i;
-	ssize_t				 n;
+	int				 e, i;
 
 	p = xcalloc(1, sizeof *p);
 	p->opts = opts != NULL ? *opts : none;
 	p->name = argv[0];
-	if (pipe(po) != 0 || pipe(pe) != 0 || pipe(ep) != 0 ||
-	    fcntl(ep[1], F_SETFD, FD_CLOEXEC) != 0) {
-		xasprintf(cause, "pipe: %s", strerror(errno));
+	if (pipe(po) != 0 || pipe(pe) != 0 ||
+	    fcntl(po[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(pe[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(po[1], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(pe[1], F_SETFD, FD_CLOEXEC) != 0) {
+		e = errno;
+		xasprintf(cause, "pipe: %s", strerror(e));
 		goto fail;
 	}
-	if ((p->pid = fork()) < 0) {
-		xasprintf(cause, "fork: %s", strerror(errno));
-		goto fail;
-	}
-	if (p->pid == 0) {
-		close(po[0]);
-		close(pe[0]);
-		close(ep[0]);
-		proc_child(argv, &p->opts, po[1], pe[1], ep[1]);
-	}
-	close(po[1]);
-	close(pe[1]);
-	close(ep[1]);
-	po[1] = pe[1] = ep[1] = -1;
-	do
-		n = read(ep[0], &e, sizeof e);
-	while (n < 0 && errno == EINTR);
-	close(ep[0]);
-	ep[0] = -1;
-	if (n == (ssize_t)sizeof e) {	/* it could not be executed */
-		(void)proc_wait(p->pid, &st, -1);
+	/* dup2 onto 1 and 2 clears FD_CLOEXEC on the copies. */
+	if ((e = proc_spawn(argv, &p->opts, po[1], pe[1], &p->pid)) != 0) {
 		xasprintf(cause, "%s: %s", argv[0], strerror(e));
 		goto fail;
 	}
+	close(po[1]);
+	close(pe[1]);
 	p->out = po[0];
 	p->err = pe[0];
 	return p;
@@ -177,12 +189,9 @@ fail:
 			close(po[i]);
 		if (pe[i] >= 0)
 			close(pe[i]);
-		if (ep[i] >= 0)
-			close(ep[i]);
 	}
 	free(p);
-	if (e != 0)
-		errno = e;
+	errno = e;
 	return NULL;
 }
 
