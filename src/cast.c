@@ -554,6 +554,17 @@ cast_unescape(const char **pp, const char *end, struct buf *out)
 	return 0;
 }
 
+/* Append to a buffer that was reserved: no call when it fits. */
+static inline void
+cast_put(struct buf *out, const char *p, size_t n)
+{
+	if (out->len + n < out->size) {
+		memcpy(out->data + out->len, p, n);
+		out->len += n;
+	} else
+		buf_add(out, p, n);
+}
+
 /* A JSON string at *pp (at its opening quote), decoded into out. */
 static int
 cast_string_parse(const char **pp, const char *end, struct buf *out,
@@ -568,14 +579,8 @@ cast_string_parse(const char **pp, const char *end, struct buf *out,
 		start = p;
 		while (p < end && cast_str_class[(unsigned char)*p] == 0)
 			p++;
-		if (p != start) {
-			if (out->len + (size_t)(p - start) < out->size) {
-				memcpy(out->data + out->len, start,
-				    (size_t)(p - start));
-				out->len += (size_t)(p - start);
-			} else
-				buf_add(out, start, (size_t)(p - start));
-		}
+		if (p != start)
+			cast_put(out, start, (size_t)(p - start));
 		if (p >= end) {
 			*why = "a string does not end";
 			return -1;
@@ -588,8 +593,10 @@ cast_string_parse(const char **pp, const char *end, struct buf *out,
 			if (end - p >= 6 && p[1] == 'u' && p[2] == '0' &&
 			    p[3] == '0' && p[4] >= '0' && p[4] <= '7' &&
 			    cast_hex1[(unsigned char)p[5]] != 0) {
-				buf_addc(out, (char)((p[4] - '0') << 4 |
-				    (cast_hex1[(unsigned char)p[5]] - 1)));
+				char c = (char)((p[4] - '0') << 4 |
+				    (cast_hex1[(unsigned char)p[5]] - 1));
+
+				cast_put(out, &c, 1);
 				p += 6;
 				continue;
 			}
@@ -602,7 +609,7 @@ cast_string_parse(const char **pp, const char *end, struct buf *out,
 		}
 		k = utf8_check((const unsigned char *)p, (size_t)(end - p));
 		if (k > 0) {
-			buf_add(out, p, (size_t)k);
+			cast_put(out, p, (size_t)k);
 			p += k;
 		} else {
 			buf_add(out, cast_fffd, sizeof cast_fffd);
