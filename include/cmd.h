@@ -29,6 +29,9 @@ struct cmd_entry {
 /* "agentrun: msg" + "Try 'agentrun CMD --help'." on stderr; returns 2. */
 int	 usage_error(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* The one-line usage error for what getopt_long returned as ch ('?' or
+ * ':' with a ':' in the option string); returns 2. */
+int	 usage_getopt(char **argv, int ch);
 /* Print the command's usage on stdout; returns 0. */
 int	 usage_print(const char *cmd);
 const struct cmd_entry *cmd_find(const char *);

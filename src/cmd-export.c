@@ -133,7 +133,7 @@ cmd_export(struct globals *g, int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	o.fd = STDOUT_FILENO;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			if (export_format_parse(optarg, &fmt) != 0)
@@ -146,8 +146,7 @@ cmd_export(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_error(argv[0], "unknown option: %s",
-			    argv[optind - 1]);
+			return usage_getopt(argv, ch);
 		}
 	}
 	if (argc - optind != 1)

@@ -394,7 +394,7 @@ cmd_grep(struct globals *g, int argc, char **argv)
 
 	memset(&gr, 0, sizeof gr);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "iah", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":iah", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
 			gr.icase = 1;
@@ -405,8 +405,7 @@ cmd_grep(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_error(argv[0], "unknown option: %s",
-			    argv[optind - 1]);
+			return usage_getopt(argv, ch);
 		}
 	}
 	if (argc - optind != 1)

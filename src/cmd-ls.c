@@ -103,7 +103,7 @@ cmd_ls(struct globals *g, int argc, char **argv)
 	long			 max = -1;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+ajn:h", ls_longopts, NULL))
+	while ((ch = getopt_long(argc, argv, "+:ajn:h", ls_longopts, NULL))
 	    != -1) {
 		switch (ch) {
 		case 'a':
@@ -120,8 +120,7 @@ cmd_ls(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_error(argv[0], "unknown option: %s",
-			    argv[optind - 1]);
+			return usage_getopt(argv, ch);
 		}
 	}
 	if (optind < argc)
@@ -226,7 +225,7 @@ cmd_show(struct globals *g, int argc, char **argv)
 	cJSON		*o;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+jh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:jh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;
@@ -234,8 +233,7 @@ cmd_show(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_error(argv[0], "unknown option: %s",
-			    argv[optind - 1]);
+			return usage_getopt(argv, ch);
 		}
 	}
 	if (argc - optind != 1)

@@ -68,7 +68,7 @@ cmd_replay(struct globals *g, int argc, char **argv)
 	o.speed = 1;
 	o.idle_limit = -1;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			o.speed = strtod(optarg, &end);
@@ -91,8 +91,7 @@ cmd_replay(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_error(argv[0], "unknown option: %s",
-			    argv[optind - 1]);
+			return usage_getopt(argv, ch);
 		}
 	}
 	if (argc - optind != 1)
@@ -144,7 +143,7 @@ cmd_text(struct globals *g, int argc, char **argv)
 	int64_t		 at = -1;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 't':
 			if (replay_parse_time(optarg, &at) != 0)
@@ -154,8 +153,7 @@ cmd_text(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_error(argv[0], "unknown option: %s",
-			    argv[optind - 1]);
+			return usage_getopt(argv, ch);
 		}
 	}
 	if (argc - optind != 1)

@@ -166,7 +166,7 @@ cmd_gc(struct globals *g, int argc, char **argv)
 
 	(void)g;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "nh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":nh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':
 			if (parse_int(optarg, 0, 1000000000, &keep) != 0)
@@ -186,8 +186,7 @@ cmd_gc(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_error(argv[0], "unknown option: %s",
-			    argv[optind - 1]);
+			return usage_getopt(argv, ch);
 		}
 	}
 	if (optind < argc)

@@ -256,6 +256,15 @@ usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int
+usage_getopt(char **argv, int ch)
+{
+	if (ch == ':')
+		return usage_error(argv[0], "option %s needs a value",
+		    argv[optind - 1]);
+	return usage_error(argv[0], "unknown option: %s", argv[optind - 1]);
+}
+
 static void
 main_help(void)
 {
