@@ -29,13 +29,16 @@ vg "grep" grep 1999
 # replay needs a terminal: run it in tmux, let it play, quit with q.
 if command -v tmux >/dev/null; then
 	id=$(basename "$(latest_cast)" .cast.zst)
-	tm_start 80 24 valgrind -q --leak-check=full \
+	# tmux's pane_dead_status is not reliable: the status goes to a file.
+	tm_start 80 24 sh -c 'valgrind -q --leak-check=full \
 	    --show-leak-kinds=definite,indirect \
 	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-	    --log-file="$T/vg-replay.log" "$AGENTRUN" replay --speed 64 "$id"
+	    --log-file="$1/vg-replay.log" "$2" replay --speed 64 "$3"
+	    echo $? > "$1/replay.status"' sh "$T" "$AGENTRUN" "$id"
 	tm_wait "1999" 60
 	tm send-keys -t t q
-	st=$(tm_dead)
+	for _ in $(seq 600); do [ -s "$T/replay.status" ] && break; sleep 0.1; done
+	st=$(cat "$T/replay.status" 2>/dev/null)
 	[ "$st" != 99 ] || fail "memcheck, replay: $(head -n 40 "$T/vg-replay.log")"
 	assert_eq 0 "$st" "replay status under memcheck"
 fi

@@ -78,11 +78,15 @@ tm_wait() {	# text [seconds]: wait until the pane shows text
 	echo "--- pane:" >&2; tm_capture >&2
 	fail "timed out waiting for [$1]"
 }
-tm_dead() {	# wait for the pane's program to exit; prints its status
-	local i
-	for ((i = 0; i < 400; i++)); do
+tm_dead() {	# [seconds]: wait for the pane's program to exit; prints its
+		# status (128+N for signal N; tmux 3.3 sometimes gives none)
+	local i st sig n=$(( ${1:-20} * 20 ))
+	for ((i = 0; i < n; i++)); do
 		if [ "$(tm display -p -t t '#{pane_dead}')" = 1 ]; then
-			tm display -p -t t '#{pane_dead_status}'
+			st=$(tm display -p -t t '#{pane_dead_status}')
+			sig=$(tm display -p -t t '#{pane_dead_signal}')
+			[ -z "$st" ] && [ -n "$sig" ] && st=$((128 + sig))
+			echo "$st"
 			return 0
 		fi
 		sleep 0.05
