@@ -17,6 +17,9 @@
 #include "session.h"
 #include "util.h"
 
+#define TEXT_CACHE_MIN	(4 * 1024 * 1024)	/* as replay's cache */
+#define TEXT_CACHE_MAX	(256 * 1024 * 1024)	/* the timeline is in memory */
+
 /* Seconds as the user may write them ("90", "1.5", "1:30", "2m") into
  * microseconds. 0, or -1 if it is not a time. */
 static int
@@ -127,6 +130,50 @@ cmd_replay(struct globals *g, int argc, char **argv)
 	return rc;
 }
 
+/* The screen of a long finished session of the store at at (< 0: the
+ * end), as text in b, through the replay snapshot cache: a seek from the
+ * nearest snapshot instead of a pass over everything. The first use builds
+ * and saves the cache; a session too long to hold in memory is read
+ * straight through by the caller, as is any other (0). 1 when done. */
+static int
+text_cached(const struct session *s, int64_t at, struct buf *b,
+    char **damage)
+{
+	struct timeline	 tl;
+	struct seeker	*sk;
+	struct stat	 st;
+	char		*cache, *why = NULL;
+	size_t		 idx;
+
+	if (!session_id_valid(s->id) || s->state == SESSION_RUNNING ||
+	    s->bytes < TEXT_CACHE_MIN || s->bytes > TEXT_CACHE_MAX ||
+	    stat(s->cast_path, &st) != 0)
+		return 0;
+	if ((cache = player_cache_path(s->id)) == NULL)
+		return 0;
+	if (timeline_load(&tl, s->cast_path, &why) != 0) {
+		free(why);
+		free(cache);
+		return 0;
+	}
+	sk = seeker_new(&tl);
+	if (seeker_load(sk, cache, &st) != 0) {
+		while (seeker_work(sk, 64 << 20))
+			;
+		if (seeker_save(sk, cache, &st, &why) != 0) {
+			log_debug("%s", why);
+			free(why);
+		}
+	}
+	idx = at < 0 ? tl.n : timeline_index(&tl, at);
+	render_text(seeker_goto(sk, idx), b);
+	*damage = tl.damage != NULL ? xstrdup(tl.damage) : NULL;
+	seeker_free(sk);
+	timeline_free(&tl);
+	free(cache);
+	return 1;
+}
+
 int
 cmd_text(struct globals *g, int argc, char **argv)
 {
@@ -160,21 +207,23 @@ cmd_text(struct globals *g, int argc, char **argv)
 		return usage_error(argv[0], "text takes one session ID");
 	if (cmd_session(g, argv[optind], &s) != 0)
 		return EXIT_ERROR;
-	if (player_screen(s.cast_path, at, &r, &damage, &cause) != 0) {
-		log_error("%s", cause);
-		free(cause);
-		session_free(&s);
-		return EXIT_ERROR;
-	}
 	buf_init(&b);
-	render_text(r, &b);
+	if (!text_cached(&s, at, &b, &damage)) {
+		if (player_screen(s.cast_path, at, &r, &damage, &cause) != 0) {
+			log_error("%s", cause);
+			free(cause);
+			session_free(&s);
+			return EXIT_ERROR;
+		}
+		render_text(r, &b);
+		render_free(r);
+	}
 	if (b.len > 0 && write_all(STDOUT_FILENO, b.data, b.len) != 0) {
 		if (errno != EPIPE)
 			log_error("stdout: %s", strerror(errno));
 		rc = EXIT_ERROR;
 	}
 	buf_free(&b);
-	render_free(r);
 	if (rc == EXIT_OK)
 		rc = replay_damage(&s, damage);
 	free(damage);
