@@ -102,7 +102,8 @@ static const struct cmd_entry cmds[] = {
 "\n"
 "Print the screen at the end of the session (or at offset T) as plain UTF-8\n"
 "text, rendered through a virtual terminal: trailing spaces and empty rows\n"
-"dropped, wide characters once, colours and escape sequences gone.\n"
+"dropped, wide characters once, colours and escape sequences gone. Long\n"
+"sessions keep screen snapshots, as replay does, so a later --at is quick.\n"
 "\n"
 "      --at T    the screen at T (90, 1.5, 1:30, 2m, or an offset from grep)\n"
 "  -h, --help    show this help\n", 0 },
