@@ -32,8 +32,6 @@ void	 recorder_output_cb(void *, const char *, size_t);
 void	 recorder_input_cb(void *, const char *, size_t);
 void	 recorder_resize_cb(void *, int, int);
 void	 recorder_tick_cb(void *);
-/* Add a marker event ('m'). */
-void	 recorder_marker(struct recorder *, const char *);
 /* Write the exit event, end the stream, update the sidecar (state
  * finished, end, status, bytes). Returns 0, or -1 with *cause if the
  * recording failed at any point (the message says what was kept). */

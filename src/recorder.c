@@ -36,7 +36,6 @@ struct rstream {
 struct recorder {
 	struct session			*s;
 	struct recorder_opts		 opts;
-	size_t				 max_secret;
 	int				 fd;
 	struct zio_writer		*z;
 	struct cast_clock		 clock;
@@ -228,13 +227,6 @@ recorder_tick_cb(void *arg)
 		recorder_fail(r, "write", zio_error(r->z));
 }
 
-void
-recorder_marker(struct recorder *r, const char *label)
-{
-	recorder_settle(r, 0);
-	recorder_event(r, now_us() - r->t0, 'm', label, strlen(label), 0);
-}
-
 static int
 recorder_open(struct recorder *r, const char *dir, char **cause)
 {
@@ -297,7 +289,6 @@ recorder_new(struct session *s, const struct recorder_opts *opts,
 {
 	struct recorder	*r;
 	char		*dir;
-	size_t		 i, len;
 
 	if ((dir = session_dir(1, cause)) == NULL)
 		return NULL;
@@ -307,11 +298,6 @@ recorder_new(struct session *s, const struct recorder_opts *opts,
 	r->fd = -1;
 	r->out.code = 'o';
 	r->in.code = 'i';
-	for (i = 0; i < opts->n_secrets; i++) {
-		len = strlen(opts->secrets[i].value);
-		if (len > r->max_secret)
-			r->max_secret = len;
-	}
 	if (recorder_open(r, dir, cause) != 0)
 		goto fail;
 	r->z = zio_writer_new(r->fd, opts->level > 0 ? opts->level :
