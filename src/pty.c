@@ -45,6 +45,7 @@ struct pty {
 	int			 out_ok;	/* stdout still writable */
 	int			 cols, rows;
 	struct buf		 queue;		/* keys waiting for the child */
+	char			 last_key;	/* the last byte queued */
 	char			*rbuf;
 	int			 child_done;
 	int			 status;
@@ -257,14 +258,15 @@ pty_read_stdin(struct pty *p)
 		char eof = t != NULL ? (char)t->c_cc[VEOF] : 4;
 
 		p->in_open = 0;
+		if (p->last_key != '\n')
+			buf_addc(&p->queue, eof);	/* ends the line */
 		buf_addc(&p->queue, eof);
-		if (p->queue.len > 1 && p->queue.data[p->queue.len - 2] != '\n')
-			buf_addc(&p->queue, eof);
 		return;
 	}
 	if (p->cbs->input_cb != NULL)
 		p->cbs->input_cb(p->cbs->arg, b, (size_t)n);
 	buf_add(&p->queue, b, (size_t)n);
+	p->last_key = b[n - 1];
 }
 
 static void
@@ -377,6 +379,7 @@ pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 	p.out_ok = 1;
 	p.in_open = 1;
 	p.in_tty = isatty(STDIN_FILENO);
+	p.last_key = '\n';
 	buf_init(&p.queue);
 	pty_size(&p);
 	memset(&ws, 0, sizeof ws);

@@ -28,6 +28,11 @@ assert_eq 0 "$rc" "pipe status"
 assert_contains "done" "$out"
 assert_contains "two" "$out"
 
+# EOF after a last line without a newline still ends the child's input.
+out=$( (printf 'no newline'; sleep 0.3) | timeout 10 "$AGENTRUN" -q --backend local run --no-record -- sh -c 'cat >/dev/null; echo END')
+assert_eq 0 "$?" "EOF after a partial line"
+assert_contains "END" "$out"
+
 # The recording: one session, listed, cat gives the output.
 ar -q --backend local run --title "my title" -- printf 'x\033[1my\n'
 assert_eq 0 "$RC"
