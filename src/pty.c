@@ -218,8 +218,12 @@ pty_signal(struct pty *p)
 static void
 pty_output(struct pty *p, const char *s, size_t n)
 {
-	if (p->out_ok && write_all(STDOUT_FILENO, s, n) != 0)
-		p->out_ok = 0;	/* EPIPE, EIO: keep recording */
+	if (p->out_ok && write_all(STDOUT_FILENO, s, n) != 0) {
+		/* Nobody reads any more (EPIPE, EIO): like a terminal that
+		 * was closed, the child gets SIGHUP; recording goes on. */
+		p->out_ok = 0;
+		pty_forward(p, SIGHUP);
+	}
 	if (p->out_ok)
 		pty_track_alt(p, s, n);
 	if (p->cbs->output_cb != NULL)

@@ -38,4 +38,13 @@ elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
 assert_eq 4 "$RC" "status of the child, not the grandchild"
 assert_contains "parent-done" "$OUT"
 [ "$elapsed" -lt 5000 ] || fail "grandchild kept agentrun for ${elapsed} ms"
+
+# 4. Nobody reads stdout any more (a pipe whose reader left): the child
+# gets SIGHUP, as when a terminal closes.
+start=$(date +%s%N)
+timeout 20 "$AGENTRUN" -q --backend local run -- yes 2>/dev/null </dev/null | head -n 1 >/dev/null
+rc=${PIPESTATUS[0]}
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+assert_eq 129 "$rc" "a closed pipe ends the session with SIGHUP"
+[ "$elapsed" -lt 10000 ] || fail "took ${elapsed} ms"
 exit 0
