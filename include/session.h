@@ -60,6 +60,11 @@ int	 session_read(const char *json_path, struct session *, char **cause);
 /* A running sidecar whose pid is gone reads as interrupted. */
 struct cJSON *session_to_json(const struct session *);
 
+/* The ids of the store (file names only, nothing opened), newest first
+ * to the second. 0 (none for a missing store), or -1 with *cause. */
+int	 session_ids(const char *dir, char ***ids, size_t *n, char **cause);
+void	 session_ids_free(char **, size_t);
+
 /* All sessions of the store, newest first; project NULL = all. A
  * transcript without a sidecar is listed from its id alone. */
 struct session_list {

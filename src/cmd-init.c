@@ -200,23 +200,17 @@ complete_config(struct config *cfg)
 }
 
 static int
-complete_cmp_desc(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)b, *(char *const *)a);
-}
-
-static int
 complete_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Names in dir that end in suffix and whose stem passes valid(), sorted
- * (descending if desc), duplicates dropped. Directory names only: no
+/* Names in dir that end in suffix and whose stem passes valid(), sorted,
+ * duplicates dropped. Directory names only: no
  * file is opened. */
 static char **
 complete_scan(const char *dir, const char *const *suffixes,
-    int (*valid)(const char *), int desc, size_t *n)
+    int (*valid)(const char *), size_t *n)
 {
 	DIR		 *d;
 	struct dirent	 *de;
@@ -252,7 +246,7 @@ complete_scan(const char *dir, const char *const *suffixes,
 		free(v);
 		return NULL;
 	}
-	qsort(v, nv, sizeof *v, desc ? complete_cmp_desc : complete_cmp);
+	qsort(v, nv, sizeof *v, complete_cmp);
 	for (i = j = 0; i < nv; i++) {
 		if (j > 0 && strcmp(v[j - 1], v[i]) == 0)
 			free(v[i]);
@@ -277,20 +271,20 @@ complete_free(char **v, size_t n)
 static int
 complete_sessions(void)
 {
-	static const char *const suffixes[] = { ".cast.zst", ".json", NULL };
 	char		**ids, *dir, *cause = NULL;
 	size_t		  n, i;
 
 	printf("latest\tthe newest session (of this project, else of all)\n");
-	if ((dir = session_dir(0, &cause)) == NULL) {
+	if ((dir = session_dir(0, &cause)) == NULL ||
+	    session_ids(dir, &ids, &n, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
+		free(dir);
 		return EXIT_ERROR;
 	}
-	ids = complete_scan(dir, suffixes, session_id_valid, 1, &n);
 	for (i = 0; i < n; i++)
 		printf("%s\n", ids[i]);
-	complete_free(ids, n);
+	session_ids_free(ids, n);
 	free(dir);
 	return EXIT_OK;
 }
@@ -320,7 +314,7 @@ complete_vms(void)
 		rc = EXIT_ERROR;
 	printf("%s\tthe default VM (config vm.name)\n", cfg.vm.name);
 	if ((dir = xdg_dir("XDG_STATE_HOME", ".local/state")) != NULL) {
-		names = complete_scan(dir, suffixes, complete_vm_name_valid, 0,
+		names = complete_scan(dir, suffixes, complete_vm_name_valid,
 		    &n);
 		for (i = 0; i < n; i++) {
 			if (strcmp(names[i], cfg.vm.name) != 0)

@@ -366,8 +366,7 @@ id_cmp_desc(const void *a, const void *b)
 	return strcmp(*(char *const *)b, *(char *const *)a);
 }
 
-/* The ids in the store, newest first. */
-static int
+int
 session_ids(const char *dir, char ***idsp, size_t *np, char **cause)
 {
 	DIR		*d;
@@ -416,8 +415,8 @@ session_ids(const char *dir, char ***idsp, size_t *np, char **cause)
 	return 0;
 }
 
-static void
-ids_free(char **ids, size_t n)
+void
+session_ids_free(char **ids, size_t n)
 {
 	size_t	 i;
 
@@ -461,7 +460,7 @@ session_list(const char *dir, const char *project, struct session_list *l,
 		}
 		l->n++;
 	}
-	ids_free(ids, n);
+	session_ids_free(ids, n);
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof *l->v, session_cmp_desc);
 	return 0;
@@ -602,7 +601,7 @@ session_resolve(const char *spec, const char *project, struct session *s,
 		rc = 0;
 	}
 out:
-	ids_free(ids, n);
+	session_ids_free(ids, n);
 	free(dir);
 	return rc;
 }
