@@ -44,6 +44,11 @@ struct session;
 /* The session an ID the user typed names ("latest" is this project's);
  * 0, or -1 after printing why. */
 int	 cmd_session(const struct globals *, const char *id, struct session *);
+/* What a damaged transcript means for a reading command: a file cut short
+ * (a crash) is warned about and is no error; other damage is an error,
+ * after what could be read; a session still recording is simply not at
+ * its end yet. damage may be NULL. Returns the exit status. */
+int	 cmd_damage(const struct session *, const char *damage);
 
 int	 cmd_agent(struct globals *, int, char **);	/* claude, config agents */
 int	 cmd_shell(struct globals *, int, char **);

@@ -188,12 +188,9 @@ cmd_export(struct globals *g, int argc, char **argv)
 			(void)unlink(tmp);
 		free(tmp);
 	}
-	rc = o.failed ? EXIT_ERROR : EXIT_OK;
-	if (damage != NULL) {
-		log_warn("%s: %s", s.id, damage);
-		if (strncmp(damage, "cut short", 9) != 0)
-			rc = EXIT_ERROR;
-	}
+	rc = cmd_damage(&s, damage);
+	if (o.failed)
+		rc = EXIT_ERROR;
 	free(damage);
 	buf_free(&o.b);
 	session_free(&s);

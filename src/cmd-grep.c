@@ -345,9 +345,7 @@ grep_session(struct grep *gr, const struct session *s)
 		}
 	}
 	grep_line_end(gr);
-	if (cast_reader_damage(cr) != NULL && (s->state != SESSION_RUNNING ||
-	    strncmp(cast_reader_damage(cr), "cut short", 9) != 0))
-		log_warn("%s: %s", s->id, cast_reader_damage(cr));
+	(void)cmd_damage(s, cast_reader_damage(cr));	/* warns; not fatal */
 	cast_reader_free(cr);
 	return 0;
 }

@@ -259,7 +259,6 @@ cmd_cat(struct globals *g, int argc, char **argv)
 	struct session		 s;
 	struct cast_reader	*r;
 	struct cast_event	 ev;
-	const char		*damage;
 	char			*cause = NULL;
 	int			 rc = EXIT_OK;
 
@@ -286,11 +285,8 @@ cmd_cat(struct globals *g, int argc, char **argv)
 			break;
 		}
 	}
-	if ((damage = cast_reader_damage(r)) != NULL) {
-		log_warn("%s: %s", s.id, damage);
-		if (strncmp(damage, "cut short", 9) != 0)
-			rc = EXIT_ERROR;
-	}
+	if (cmd_damage(&s, cast_reader_damage(r)) != EXIT_OK)
+		rc = EXIT_ERROR;
 	cast_reader_free(r);
 	session_free(&s);
 	return rc;

@@ -33,23 +33,6 @@ replay_parse_time(const char *s, int64_t *us)
 	return 0;
 }
 
-/* Exit status for damage, as 'agentrun cat' has it: a file cut short by
- * a crash is normal; anything else is an error, after what could be
- * read. A session still recording simply has no end yet. */
-static int
-replay_damage(const struct session *s, const char *damage)
-{
-	int	 cut;
-
-	if (damage == NULL)
-		return EXIT_OK;
-	cut = strncmp(damage, "cut short", 9) == 0;
-	if (cut && s->state == SESSION_RUNNING)
-		return EXIT_OK;
-	log_warn("%s: %s", s->id, damage);
-	return cut ? EXIT_OK : EXIT_ERROR;
-}
-
 int
 cmd_replay(struct globals *g, int argc, char **argv)
 {
@@ -123,7 +106,7 @@ cmd_replay(struct globals *g, int argc, char **argv)
 		free(cause);
 		rc = EXIT_ERROR;
 	} else
-		rc = replay_damage(&s, tl.damage);
+		rc = cmd_damage(&s, tl.damage);
 	timeline_free(&tl);
 	session_free(&s);
 	free(cache);
@@ -225,7 +208,7 @@ cmd_text(struct globals *g, int argc, char **argv)
 	}
 	buf_free(&b);
 	if (rc == EXIT_OK)
-		rc = replay_damage(&s, damage);
+		rc = cmd_damage(&s, damage);
 	free(damage);
 	session_free(&s);
 	return rc;

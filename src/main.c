@@ -422,6 +422,20 @@ cmd_session(const struct globals *g, const char *id, struct session *s)
 	return rc;
 }
 
+int
+cmd_damage(const struct session *s, const char *damage)
+{
+	int	 cut;
+
+	if (damage == NULL)
+		return EXIT_OK;
+	cut = strncmp(damage, "cut short", 9) == 0;	/* cast_reader_damage */
+	if (cut && s->state == SESSION_RUNNING)
+		return EXIT_OK;
+	log_warn("%s: %s", s->id, damage);
+	return cut ? EXIT_OK : EXIT_ERROR;
+}
+
 /* Global options; returns the index of the command or -1 after an
  * error/help (*rc set). */
 static int
