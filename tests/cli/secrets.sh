@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Values of the environment variables an agent profile forwards never reach
 # any file of the store, however the output is chunked, and --record-input
-# does not leak them either.
+# does not leak them either. (The agent reads its line first, so the
+# terminal's echo of it never lands inside the output checked below.)
 . "$(dirname "$0")/../lib/common.sh"
 need zstd
 cd "$T" || exit 1
 mkdir -p "$XDG_CONFIG_HOME/agentrun"
 cat > "$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
 {"agents": {"leaky": {
-	"command": ["bash", "-c", "s=$MY_TOKEN; printf 'whole:%s\\n' \"$s\"; for ((i = 1; i < ${#s}; i += 3)); do printf 'split:%s' \"${s:0:i}\"; sleep 0.02; printf '%s\\n' \"${s:i}\"; done; for ((i = 0; i < ${#s}; i++)); do printf '%s' \"${s:i:1}\"; sleep 0.005; done; echo; read -r line; echo \"typed:$line\""],
+	"command": ["bash", "-c", "read -r line; s=$MY_TOKEN; printf 'whole:%s\\n' \"$s\"; for ((i = 1; i < ${#s}; i += 3)); do printf 'split:%s' \"${s:0:i}\"; sleep 0.02; printf '%s\\n' \"${s:i}\"; done; for ((i = 0; i < ${#s}; i++)); do printf '%s' \"${s:i:1}\"; sleep 0.005; done; echo; echo \"typed:$line\""],
 	"env": ["MY_TOKEN"]}}}
 JSON
 export MY_TOKEN=tok-4f9a1c7e2b8d0a55e3
