@@ -49,6 +49,10 @@ int	 cmd_session(const struct globals *, const char *id, struct session *);
  * after what could be read; a session still recording is simply not at
  * its end yet. damage may be NULL. Returns the exit status. */
 int	 cmd_damage(const struct session *, const char *damage);
+/* After a session has ended: if it is long enough for replay's snapshot
+ * cache, build that in a detached background process (__index), so the
+ * first seek into it is quick. */
+void	 replay_index_later(const struct session *);
 
 int	 cmd_agent(struct globals *, int, char **);	/* claude, config agents */
 int	 cmd_shell(struct globals *, int, char **);
@@ -68,6 +72,7 @@ int	 cmd_doctor(struct globals *, int, char **);
 int	 cmd_init(struct globals *, int, char **);
 int	 cmd_completion(struct globals *, int, char **);
 int	 cmd_complete(struct globals *, int, char **);	/* hidden: __complete */
+int	 cmd_index(struct globals *, int, char **);	/* hidden: __index */
 int	 cmd_version(struct globals *, int, char **);
 int	 cmd_help(struct globals *, int, char **);
 

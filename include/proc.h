@@ -36,4 +36,10 @@ struct proc *proc_start(const char *const argv[], const struct proc_opts *,
 int	 proc_finish(struct proc *, struct proc_result *, char **cause);
 void	 proc_result_free(struct proc_result *);
 
+/* Start path with argv in the background, not waited for: a session of
+ * its own (no controlling terminal), stdin, stdout and stderr /dev/null,
+ * in /. Whoever outlives it reaps it (agentrun exits first). 0, or -1
+ * and *cause. */
+int	 proc_detach(const char *path, const char *const argv[], char **cause);
+
 #endif

@@ -1,7 +1,10 @@
 /* cmd-replay.c: watching a session again: replay (played back through a
  * virtual terminal on the user's terminal, never the recorded bytes
- * themselves) and text (the screen at the end, or at a time, as plain
- * text). */
+ * themselves), text (the screen at the end, or at a time, as plain
+ * text), and the hidden __index that builds the snapshot cache of a long
+ * session in the background when it ends, so the first seek is quick. */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -13,12 +16,14 @@
 
 #include "cmd.h"
 #include "player.h"
+#include "proc.h"
 #include "render.h"
 #include "session.h"
 #include "util.h"
 
 #define TEXT_CACHE_MIN	(4 * 1024 * 1024)	/* as replay's cache */
 #define TEXT_CACHE_MAX	(256 * 1024 * 1024)	/* the timeline is in memory */
+#define INDEX_NICE	19			/* __index runs in the background */
 
 /* Seconds as the user may write them ("90", "1.5", "1:30", "2m") into
  * microseconds. 0, or -1 if it is not a time. */
@@ -113,48 +118,106 @@ cmd_replay(struct globals *g, int argc, char **argv)
 	return rc;
 }
 
+/* 1 if s is a finished session of the store long enough for a snapshot
+ * cache and short enough to index in memory. */
+static int
+cache_worth(const struct session *s)
+{
+	return session_id_valid(s->id) && s->state != SESSION_RUNNING &&
+	    s->bytes >= TEXT_CACHE_MIN && s->bytes <= TEXT_CACHE_MAX;
+}
+
+/* The timeline and snapshots of such a session, from its cache, or made
+ * with a pass over everything and saved in the cache. 0, or -1 (not such
+ * a session, or unreadable: the caller reads it straight through). */
+static int
+cache_open(const struct session *s, struct timeline *tl,
+    struct seeker **sk)
+{
+	struct stat	 st;
+	char		*cache, *why = NULL;
+
+	if (!cache_worth(s) || stat(s->cast_path, &st) != 0)
+		return -1;
+	if ((cache = player_cache_path(s->id)) == NULL)
+		return -1;
+	if (timeline_load(tl, s->cast_path, &why) != 0) {
+		free(why);
+		free(cache);
+		return -1;
+	}
+	*sk = seeker_new(tl);
+	if (seeker_load(*sk, cache, &st) != 0) {
+		while (seeker_work(*sk, 64 << 20))
+			;
+		if (seeker_save(*sk, cache, &st, &why) != 0) {
+			log_debug("%s", why);
+			free(why);
+		} else if (access(s->cast_path, F_OK) != 0 && errno == ENOENT)
+			(void)unlink(cache);	/* rm'd meanwhile */
+	}
+	free(cache);
+	return 0;
+}
+
 /* The screen of a long finished session of the store at at (< 0: the
  * end), as text in b, through the replay snapshot cache: a seek from the
- * nearest snapshot instead of a pass over everything. The first use builds
- * and saves the cache; a session too long to hold in memory is read
- * straight through by the caller, as is any other (0). 1 when done. */
+ * nearest snapshot instead of a pass over everything. The indexer started
+ * at the end of the session, or else the first use, builds and saves the
+ * cache; other sessions are read straight through by the caller (0).
+ * 1 when done. */
 static int
 text_cached(const struct session *s, int64_t at, struct buf *b,
     char **damage)
 {
 	struct timeline	 tl;
 	struct seeker	*sk;
-	struct stat	 st;
-	char		*cache, *why = NULL;
 	size_t		 idx;
 
-	if (!session_id_valid(s->id) || s->state == SESSION_RUNNING ||
-	    s->bytes < TEXT_CACHE_MIN || s->bytes > TEXT_CACHE_MAX ||
-	    stat(s->cast_path, &st) != 0)
+	if (cache_open(s, &tl, &sk) != 0)
 		return 0;
-	if ((cache = player_cache_path(s->id)) == NULL)
-		return 0;
-	if (timeline_load(&tl, s->cast_path, &why) != 0) {
-		free(why);
-		free(cache);
-		return 0;
-	}
-	sk = seeker_new(&tl);
-	if (seeker_load(sk, cache, &st) != 0) {
-		while (seeker_work(sk, 64 << 20))
-			;
-		if (seeker_save(sk, cache, &st, &why) != 0) {
-			log_debug("%s", why);
-			free(why);
-		}
-	}
 	idx = at < 0 ? tl.n : timeline_index(&tl, at);
 	render_text(seeker_goto(sk, idx), b);
 	*damage = tl.damage != NULL ? xstrdup(tl.damage) : NULL;
 	seeker_free(sk);
 	timeline_free(&tl);
-	free(cache);
 	return 1;
+}
+
+void
+replay_index_later(const struct session *s)
+{
+	const char	*argv[] = { "agentrun", "__index", s->id, NULL };
+	char		*cause = NULL;
+
+	if (!cache_worth(s))
+		return;
+	if (proc_detach("/proc/self/exe", argv, &cause) != 0) {
+		log_debug("%s", cause);	/* the first replay indexes it */
+		free(cause);
+	}
+}
+
+int
+cmd_index(struct globals *g, int argc, char **argv)
+{
+	struct session	 s;
+	struct timeline	 tl;
+	struct seeker	*sk;
+
+	if (argc != 2)
+		return usage_error(argv[0], "__index takes one session ID");
+	/* Background work: it yields to everything else. */
+	if (setpriority(PRIO_PROCESS, 0, INDEX_NICE) != 0)
+		log_debug("setpriority: %s", strerror(errno));
+	if (cmd_session(g, argv[1], &s) != 0)
+		return EXIT_ERROR;
+	if (cache_open(&s, &tl, &sk) == 0) {
+		seeker_free(sk);
+		timeline_free(&tl);
+	}
+	session_free(&s);
+	return EXIT_OK;
 }
 
 int

@@ -332,7 +332,8 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 		log_error("warning: %s", cause);	/* shown even with -q */
 		free(cause);
 		cause = NULL;
-	}
+	} else if (rec != NULL)
+		replay_index_later(&s);
 out:
 	git_finish(git, &s.git_head_before, &s.git_dirty_before);
 	recorder_free(rec);

@@ -24,7 +24,8 @@
 static const char *const reserved_names[] = {
 	"run", "shell", "ls", "list", "show", "replay", "cat", "text",
 	"export", "import", "grep", "rm", "gc", "vm", "doctor", "init",
-	"completion", "version", "help", "__complete", "config", "local",
+	"completion", "version", "help", "__complete", "__index", "config",
+	"local",
 	"multipass", NULL
 };
 

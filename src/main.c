@@ -200,6 +200,8 @@ static const struct cmd_entry cmds[] = {
 "usage: agentrun help [COMMAND]\n", 0 },
 	{ "__complete", cmd_complete, "values for shell completion",
 "usage: agentrun __complete sessions|vms|agents|commands\n", 1 },
+	{ "__index", cmd_index, "build the snapshot cache of a session",
+"usage: agentrun __index ID\n", 1 },
 };
 
 static const char main_usage[] =

@@ -67,6 +67,44 @@ out:
 	return e;
 }
 
+int
+proc_detach(const char *path, const char *const argv[], char **cause)
+{
+	posix_spawn_file_actions_t	 fa;
+	posix_spawnattr_t		 at;
+	sigset_t			 none;
+	pid_t				 pid;
+	int				 e, fd;
+
+	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
+		goto fail;
+	if ((e = posix_spawnattr_init(&at)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		goto fail;
+	}
+	sigemptyset(&none);
+	for (fd = 0; fd < 3; fd++)
+		if ((e = posix_spawn_file_actions_addopen(&fa, fd, "/dev/null",
+		    fd == 0 ? O_RDONLY : O_WRONLY, 0)) != 0)
+			goto out;
+	if ((e = posix_spawn_file_actions_addchdir_np(&fa, "/")) != 0 ||
+	    (e = posix_spawnattr_setsigmask(&at, &none)) != 0 ||
+	    (e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
+	    POSIX_SPAWN_SETSID)) != 0)
+		goto out;
+	/* argv is not modified: the cast is posix_spawn's old prototype. */
+	e = posix_spawn(&pid, path, &fa, &at, (char *const *)(uintptr_t)argv,
+	    environ);
+out:
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	if (e == 0)
+		return 0;
+fail:
+	xasprintf(cause, "%s: %s", argv[0], strerror(e));
+	return -1;
+}
+
 /* One read from fd into b or the callback: 0 at end of file. */
 static int
 proc_read(int fd, struct buf *b, const struct proc_opts *o)

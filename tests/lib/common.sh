@@ -19,11 +19,19 @@ export LC_ALL=C.UTF-8 TERM=${TERM:-xterm-256color}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 STORE=$XDG_DATA_HOME/agentrun/sessions
 TMUX_SOCK=$T/tmux.sock
+indexers() {	# pids of this test's background `agentrun __index` runs
+	local p
+	for p in $(pgrep -f '^agentrun __index ' 2>/dev/null); do
+		tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null |
+			grep -qxF "XDG_STATE_HOME=$XDG_STATE_HOME" && echo "$p"
+	done
+}
 cleanup() {
-	local s
+	local s p
 	for s in "$T"/tmux*.sock; do
 		[ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null
 	done
+	for p in $(indexers); do kill "$p" 2>/dev/null; done
 	rm -rf "$T"
 }
 trap cleanup EXIT
