@@ -12,6 +12,12 @@ struct zio_writer;
 
 /* Compress into fd (not owned, not closed). level: zstd level. */
 struct zio_writer *zio_writer_new(int fd, int level);
+/* From now on use a fast level (no Huffman stage) while the data hardly
+ * compresses at the level asked for (base64, compressed or random bytes),
+ * and go back when it does again. For writers on the hot path. */
+void	 zio_writer_adaptive(struct zio_writer *);
+/* The zstd level in use now. */
+int	 zio_level(struct zio_writer *);
 /* Queue bytes. Compressed output is written to fd as zstd produces it.
  * 0, or -1 with errno after which the writer is failed and stays so. */
 int	 zio_write(struct zio_writer *, const void *, size_t);

@@ -18,7 +18,7 @@
 #include "util.h"
 #include "zio.h"
 
-#define RECORDER_LEVEL	1	/* zstd level: fast enough for any pty */
+#define RECORDER_LEVEL	1	/* zstd level, adaptive (zio.c) */
 
 /* Bytes of one event kind not yet written. Output that arrives within
  * one millisecond becomes one event (v3 times are written in ms, so no
@@ -315,6 +315,7 @@ recorder_new(struct session *s, const struct recorder_opts *opts,
 	s->state = SESSION_RUNNING;
 	s->record_input = opts->record_input;
 	recorder_header(r);
+	zio_writer_adaptive(r->z);
 	if (r->error != NULL) {
 		*cause = r->error;
 		r->error = NULL;

@@ -19,6 +19,18 @@
 #define ZIO_LINE_START	65536
 #define ZIO_GARBAGE	"not zstd data after the end of a frame"
 
+/* Adaptive writers look at the ratio every ZIO_PROBE bytes of input. Data
+ * that the normal level shrinks by less than ZIO_TO_FAST percent is mostly
+ * entropy (base64, compressed or random bytes): there zstd's Huffman stage
+ * costs as much as all the rest for a quarter of the size, so a negative
+ * level (no Huffman, twice as fast) takes over until its output shrinks by
+ * ZIO_TO_NORMAL percent again. A switch ends the frame and starts another
+ * (concatenated frames decode as one stream). */
+#define ZIO_PROBE	(4 * 1024 * 1024)
+#define ZIO_FAST_LEVEL	(-1)
+#define ZIO_TO_FAST	30
+#define ZIO_TO_NORMAL	10
+
 struct zio_writer {
 	int		 fd;
 	ZSTD_CCtx	*cctx;
@@ -29,6 +41,11 @@ struct zio_writer {
 	uint64_t	 bytes_in;
 	uint64_t	 bytes_out;
 	int		 error;		/* errno of the first failure */
+	int		 level;		/* the level asked for */
+	int		 cur;		/* the level in use */
+	int		 adaptive;
+	uint64_t	 probe_in;	/* bytes_in and bytes_out at the last look */
+	uint64_t	 probe_out;
 };
 
 struct zio_reader {
@@ -126,9 +143,53 @@ zio_writer_new(int fd, int level)
 	zw = xcalloc(1, sizeof *zw);
 	zw->fd = fd;
 	zw->cctx = cctx;
+	zw->level = zw->cur = level;
 	zw->outsize = ZSTD_CStreamOutSize();
 	zw->out = xmalloc(zw->outsize);
 	return zw;
+}
+
+void
+zio_writer_adaptive(struct zio_writer *zw)
+{
+	zw->adaptive = zw->level > ZIO_FAST_LEVEL;
+	zw->probe_in = zw->bytes_in;
+	zw->probe_out = zw->bytes_out;
+}
+
+int
+zio_level(struct zio_writer *zw)
+{
+	return zw->cur;
+}
+
+/* Every ZIO_PROBE bytes: switch between the level asked for and the fast
+ * one by how well the last stretch compressed. */
+static int
+zio_adapt(struct zio_writer *zw)
+{
+	uint64_t	 in = zw->bytes_in - zw->probe_in;
+	uint64_t	 out = zw->bytes_out - zw->probe_out;
+	int		 saved, want;
+
+	saved = out >= in ? 0 : (int)(100 - out * 100 / in);
+	if (zw->cur == zw->level)
+		want = saved < ZIO_TO_FAST ? ZIO_FAST_LEVEL : zw->level;
+	else
+		want = saved >= ZIO_TO_NORMAL ? zw->level : ZIO_FAST_LEVEL;
+	if (want != zw->cur) {
+		if (zio_compress(zw, NULL, 0, ZSTD_e_end) != 0)
+			return -1;
+		zw->inframe = 0;
+		zw->pending = 0;
+		if (ZSTD_isError(ZSTD_CCtx_setParameter(zw->cctx,
+		    ZSTD_c_compressionLevel, want)))
+			return zio_fail(zw, EINVAL);
+		zw->cur = want;
+	}
+	zw->probe_in = zw->bytes_in;
+	zw->probe_out = zw->bytes_out;
+	return 0;
 }
 
 int
@@ -143,7 +204,11 @@ zio_write(struct zio_writer *zw, const void *p, size_t n)
 	zw->inframe = 1;
 	zw->pending += n;
 	zw->bytes_in += n;
-	return zio_compress(zw, p, n, ZSTD_e_continue);
+	if (zio_compress(zw, p, n, ZSTD_e_continue) != 0)
+		return -1;
+	if (zw->adaptive && zw->bytes_in - zw->probe_in >= ZIO_PROBE)
+		return zio_adapt(zw);
+	return 0;
 }
 
 int

@@ -1,5 +1,5 @@
-/* test-zio.c: the zstd writer and reader: round trips, flushes seen by a
- * live reader, streams cut at every byte, plain input, concatenated and
+/* test-zio.c: the zstd writer and reader: round trips, the adaptive level,
+ * flushes seen by a live reader, streams cut at every byte, plain input, concatenated and
  * skippable frames, trailing garbage, long lines and write errors. */
 #include <errno.h>
 #include <fcntl.h>
@@ -262,6 +262,69 @@ test_roundtrip_big(void **state)
 		assert_null(d.error);
 		decoded_free(&d);
 	}
+	free(p);
+}
+
+/* An adaptive writer drops to the fast level on data that hardly
+ * compresses (base64 of random bytes), goes back on text, never switches
+ * on text alone, and the stream (several frames) decodes to the input. */
+static void
+test_adaptive(void **state)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789+/";
+	struct fixture		*f = *state;
+	struct zio_writer	*zw;
+	struct decoded		 d;
+	size_t			 part = 12 * 1024 * 1024, n = 3 * part, i;
+	size_t			 off, k;
+	char			*p = xmalloc(n), *text;
+	int			 fd, level_b64 = 99, level_text = 99;
+	int			 level_text2;
+	uint64_t		 out_b64 = 0;
+
+	text = make_text(part);
+	memcpy(p, text, part);				/* text */
+	for (i = part; i < 2 * part; i++)		/* base64 lines */
+		p[i] = (i + 1) % 77 == 0 ? '\n' : b64[rng() % 64];
+	memcpy(p + 2 * part, text, part);		/* text again */
+	fd = create(f->path);
+	zw = zio_writer_new(fd, 1);
+	assert_non_null(zw);
+	zio_writer_adaptive(zw);
+	for (off = 0; off < n; off += k) {
+		k = 1 + rng() % 40000;
+		if (k > n - off)
+			k = n - off;
+		assert_int_equal(zio_write(zw, p + off, k), 0);
+		if (off < part && off + k >= part) {
+			level_text = zio_level(zw);
+			out_b64 = zio_bytes_out(zw);
+		}
+		if (off < 2 * part && off + k >= 2 * part) {
+			level_b64 = zio_level(zw);
+			out_b64 = zio_bytes_out(zw) - out_b64;
+		}
+		if (rng() % 64 == 0)
+			assert_int_equal(zio_flush(zw), 0);
+	}
+	level_text2 = zio_level(zw);
+	assert_int_equal(zio_end(zw), 0);
+	zio_writer_free(zw);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(level_text, 1);
+	assert_true(level_b64 < 0);
+	/* Without Huffman, base64 is stored nearly as it is. */
+	assert_true(out_b64 > part * 9 / 10);
+	assert_int_equal(level_text2, 1);
+
+	decode(f->path, &d);
+	assert_int_equal(d.rc, 0);
+	assert_int_equal(d.data.len, n);
+	assert_memory_equal(d.data.data, p, n);
+	assert_null(d.error);
+	decoded_free(&d);
+	free(text);
 	free(p);
 }
 
@@ -746,6 +809,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_roundtrip_small, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_roundtrip_big, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_adaptive, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flush_live, setup,
 		    teardown),
