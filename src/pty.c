@@ -31,6 +31,8 @@
 #include "util.h"
 
 #define PTY_READ_SIZE	(128 * 1024)
+#define PTY_READ_AHEAD	8	/* reads without a poll between (keys wait
+				   at most that many chunks) */
 #define PTY_QUEUE_MAX	(1024 * 1024)	/* stop reading keys past this */
 #define PTY_DRAIN_IDLE	50		/* ms without output ends the drain */
 #define PTY_DRAIN_MAX	2000		/* ms at most after the child ended */
@@ -301,7 +303,7 @@ static void
 pty_loop(struct pty *p)
 {
 	struct pollfd	 pfd[3];
-	int		 n, rc, master_open = 1;
+	int		 n, k, rc, master_open = 1;
 
 	while (master_open && !p->child_done) {
 		pfd[0].fd = p->master;
@@ -318,7 +320,12 @@ pty_loop(struct pty *p)
 			if (pfd[1].revents & POLLIN)
 				pty_signal(p);
 			if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-				rc = pty_read_master(p);
+				/* While output streams, the next read usually
+				 * has data by the time the last chunk is
+				 * written out: skip the poll, a few times. */
+				for (k = 0; (rc = pty_read_master(p)) > 0 &&
+				    k < PTY_READ_AHEAD; k++)
+					;
 				if (rc < 0)
 					master_open = 0;
 			}
