@@ -34,6 +34,7 @@
 #define PTY_READ_AHEAD	8	/* reads without a poll between (keys wait
 				   at most that many chunks) */
 #define PTY_QUEUE_MAX	(1024 * 1024)	/* stop reading keys past this */
+#define PTY_ALT_CARRY	16		/* a mode sequence cut by a read */
 #define PTY_DRAIN_IDLE	50		/* ms without output ends the drain */
 #define PTY_DRAIN_MAX	2000		/* ms at most after the child ended */
 #define PTY_ESCALATE	3000		/* ms between TERM and KILL */
@@ -54,23 +55,69 @@ struct pty {
 	int64_t			 kill_at;	/* escalate at this time, 0 none */
 	int			 kill_sig;
 	int			 alt;		/* alternate screen seen on */
+	char			 carry[PTY_ALT_CARRY];	/* a cut sequence */
+	size_t			 carry_len;
 	int64_t			 last_tick;
 	const struct pty_cbs	*cbs;
 };
 
+/* One private mode set or reset at q ("\033[?N;...h" or "l"): the
+ * alternate screen's modes (1049, 1047, 47) set *alt. 1 done (whatever
+ * the sequence), 0 if it may go on past e (q < e). */
+static int
+pty_alt_seq(const char *q, const char *e, int *alt)
+{
+	size_t	 n = (size_t)(e - q), i;
+	long	 v = 0;
+	int	 seen = 0;
+
+	if ((n >= 2 && q[1] != '[') || (n >= 3 && q[2] != '?'))
+		return 1;
+	for (i = 3; i < n; i++) {
+		if (q[i] >= '0' && q[i] <= '9') {
+			if (v < 100000)
+				v = v * 10 + (q[i] - '0');
+			continue;
+		}
+		if (v == 1049 || v == 1047 || v == 47)
+			seen = 1;
+		v = 0;
+		if (q[i] == ';')
+			continue;
+		if (seen && (q[i] == 'h' || q[i] == 'l'))
+			*alt = q[i] == 'h';
+		return 1;
+	}
+	return n > PTY_ALT_CARRY;	/* too long to be one: drop it */
+}
+
 /* Track whether the program left the alternate screen on, so the reset on
- * the way out can leave it. Sequences split across reads are missed. */
+ * the way out can leave it. A sequence cut by the end of a read is kept
+ * and read again with the start of the next. */
 static void
 pty_track_alt(struct pty *p, const char *s, size_t n)
 {
 	const char	*e = s + n, *q;
+	char		 tmp[2 * PTY_ALT_CARRY];
+	size_t		 k;
 
+	if (p->carry_len > 0) {
+		k = n < PTY_ALT_CARRY ? n : PTY_ALT_CARRY;
+		memcpy(tmp, p->carry, p->carry_len);
+		memcpy(tmp + p->carry_len, s, k);
+		if (!pty_alt_seq(tmp, tmp + p->carry_len + k, &p->alt) &&
+		    p->carry_len + k <= PTY_ALT_CARRY) {
+			memcpy(p->carry, tmp, p->carry_len + k);
+			p->carry_len += k;
+			return;		/* still cut: n was tiny */
+		}
+		p->carry_len = 0;
+	}
 	while ((q = memchr(s, '\033', (size_t)(e - s))) != NULL) {
-		if (e - q >= 8 && memcmp(q, "\033[?1049", 7) == 0) {
-			if (q[7] == 'h')
-				p->alt = 1;
-			else if (q[7] == 'l')
-				p->alt = 0;
+		if (!pty_alt_seq(q, e, &p->alt)) {
+			p->carry_len = (size_t)(e - q);
+			memcpy(p->carry, q, p->carry_len);
+			return;
 		}
 		s = q + 1;
 	}

@@ -2,7 +2,8 @@
 # agentrun run inside a real terminal (tmux): keys, a resize seen by the
 # program and recorded, the exit status, and the terminal modes restored
 # (stty -g identical before and after) for a normal exit, SIGTERM,
-# SIGHUP, a crashing child, and stop/continue.
+# SIGHUP, a crashing child, the alternate screen left on (in every form,
+# cut across reads), and stop/continue.
 . "$(dirname "$0")/../lib/common.sh"
 need tmux
 need zstd
@@ -56,6 +57,17 @@ tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- sh -c \
 tm_wait WRAPDONE 15
 assert_eq "0 1" "$(tm display -p -t t '#{alternate_on} #{cursor_flag}')" "modes reset"
 finish 139
+
+# 4b. The alternate screen left on by a normal exit is left too, however it
+# was entered: a sequence cut between two reads, the old 47 and 1047 forms,
+# and a set of several modes at once.
+for on in '\033[?10|49h' '\033[?47h' '\033[?1|047h' '\033[?25;1049h' '\033|[?1049h'; do
+	tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- sh -c \
+	    'printf "${1%%|*}"; sleep 0.3; printf "${1#*|}READY"; sleep 0.3' sh "$on"
+	tm_wait WRAPDONE 15
+	assert_eq 0 "$(tm display -p -t t '#{alternate_on}')" "alternate screen after $on"
+	finish 0
+done
 
 # 5. Stop and continue: the terminal is restored while stopped, raw again after.
 tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- sh -c \
