@@ -43,6 +43,7 @@ type_tab "agentrun "
 tm_wait "replay      -- play a session back in the terminal"
 tm_wait "claude      -- run Claude Code in the project's VM"
 assert_not_contains "__complete" "$(tm_capture)" "command list"
+assert_not_contains "__index" "$(tm_capture)" "command list"
 
 type_tab "agentrun export -f "
 tm_wait "cast-v2  -- asciicast v2"
@@ -57,6 +58,17 @@ tm_wait "agentrun"
 
 type_tab "agentrun claude --no"
 tm_wait "% agentrun claude --no-record"
+
+# After a word of the agent's own (here claude's --resume), or after --,
+# agentrun's run options are not offered; before it they still are.
+for line in "agentrun claude --resume --" "agentrun claude -- --"; do
+	type_tab "$line"
+	sleep 1
+	assert_not_contains "--read-only" "$(tm_capture)" "after '$line'"
+	assert_not_contains "--record-input" "$(tm_capture)" "after '$line'"
+done
+type_tab "agentrun claude --title x --re"
+tm_wait "--record-input"
 
 type_tab "agentrun vm st"
 tm_wait "start"
