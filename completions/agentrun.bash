@@ -79,7 +79,8 @@ __agentrun_options() {	# COMMAND
 	gc)	opts='--keep --older-than -n --dry-run -h --help'
 		argopts='--keep --older-than' ;;
 	init)	opts='--aliases --wrap -h --help'; argopts='--wrap' permute=1 ;;
-	cat|import|rm|vm|doctor|completion)
+	vm)	opts='-y --yes --force -h --help' ;;
+	cat|import|rm|doctor|completion)
 		opts='-h --help' ;;
 	version|help)
 		opts= ;;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -201,13 +202,35 @@ vm_busy(struct vm_ctx *c, const char *what, int force)
 	return 1;
 }
 
+/* Deleting a VM cannot be undone: ask on a terminal, and anywhere else
+ * want --yes. 0 to go on. */
+static int
+vm_confirm_delete(struct vm_ctx *c)
+{
+	char	 line[32];
+
+	if (!isatty(STDIN_FILENO)) {
+		log_error("deleting VM %s cannot be undone: confirm with "
+		    "'agentrun vm delete --yes'", c->name);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "Delete VM %s and everything in it (its disk, the "
+	    "agents installed there)? [y/N] ", c->name);
+	if (fflush(stderr) != 0 || fgets(line, sizeof line, stdin) == NULL ||
+	    (strcasecmp(line, "y\n") != 0 && strcasecmp(line, "yes\n") != 0)) {
+		log_error("VM %s not deleted", c->name);
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
 int
 cmd_vm(struct globals *g, int argc, char **argv)
 {
 	struct vm_ctx			 c;
 	const struct agent_profile	*agent;
 	const char			*sub, *arg = NULL;
-	int				 i, force = 0, rv;
+	int				 i, force = 0, yes = 0, rv;
 
 	if (argc < 2)
 		return usage_error("vm", "which one: status, start, stop, "
@@ -222,6 +245,9 @@ cmd_vm(struct globals *g, int argc, char **argv)
 		if (strcmp(argv[i], "--force") == 0 && (strcmp(sub, "stop") == 0
 		    || strcmp(sub, "delete") == 0))
 			force = 1;
+		else if ((strcmp(argv[i], "--yes") == 0 ||
+		    strcmp(argv[i], "-y") == 0) && strcmp(sub, "delete") == 0)
+			yes = 1;
 		else if (argv[i][0] == '-')
 			return usage_error("vm", "unknown option: %s", argv[i]);
 		else if (strcmp(sub, "provision") == 0 && arg == NULL)
@@ -254,9 +280,12 @@ cmd_vm(struct globals *g, int argc, char **argv)
 	} else {
 		const char	*a[] = { "delete", "--purge", c.name, NULL };
 
-		rv = vm_busy(&c, "deleting", force) ? EXIT_ERROR :
-		    vm_simple(a, MP_TIMEOUT_DELETE, c.name);
-		if (rv == EXIT_OK)
+		if (vm_busy(&c, "deleting", force))
+			rv = EXIT_ERROR;
+		else if (!yes && (rv = vm_confirm_delete(&c)) != 0)
+			;
+		else if ((rv = vm_simple(a, MP_TIMEOUT_DELETE, c.name)) ==
+		    EXIT_OK)
 			log_info("deleted VM %s", c.name);
 	}
 	config_free(&c.cfg);

@@ -166,10 +166,12 @@ static const struct cmd_entry cmds[] = {
 "  status      the VM's state and mounts\n"
 "  start       start the VM (create it if needed)\n"
 "  stop        stop the VM\n"
-"  delete      delete the VM and purge it\n"
+"  delete      delete the VM and purge it (asks first)\n"
 "  mounts      the VM's mounts\n"
 "  provision   (re)install the agent in the VM\n"
 "\n"
+"  -y, --yes     delete without asking (needed when stdin is no terminal)\n"
+"      --force   stop or delete while a session uses the VM\n"
 "  -h, --help    show this help\n", 0 },
 	{ "doctor", cmd_doctor, "check the set-up and say how to fix it",
 "usage: agentrun doctor\n"

@@ -113,8 +113,12 @@ assert_eq 1 "$RC" "doctor, home mounted"
 assert_contains "FAIL  mount $HOME => /srv/home: refusing to mount your home folder" "$OUT"
 assert_contains "multipass umount agentrun:/srv/home" "$OUT"
 
-# delete purges.
+# delete asks first; without a terminal it wants --yes, and then purges.
 ar vm delete
+assert_eq 2 "$RC" "delete without --yes, no terminal"
+assert_contains "confirm with 'agentrun vm delete --yes'" "$ERR"
+[ "$(vm_state)" != none ] || fail "deleted without --yes"
+ar vm delete --yes
 assert_eq 0 "$RC" "delete: $ERR"
 assert_eq none "$(vm_state)"
 ar vm status
