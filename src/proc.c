@@ -21,18 +21,22 @@ extern char **environ;
 
 #define PROC_KILL_GRACE	2000	/* ms between TERM and KILL */
 
-/* Start argv with posix_spawn (no copy of our address space, so it is
- * cheap even from a large process): stdin /dev/null, stdout and stderr
- * to the pipes unless inherited, in dir, with an empty signal mask and
- * SIGPIPE at its default. 0, or an errno value. */
+/* Start path (searched in PATH unless it has a '/') with argv by
+ * posix_spawn (no copy of our address space, so it is cheap even from a
+ * large process): stdin /dev/null, stdout and stderr to the pipes out
+ * and err unless inherited, in dir, with an empty signal mask and SIGPIPE
+ * at its default. out < 0 detaches it: stdout and stderr /dev/null too,
+ * and a session of its own. 0, or an errno value. */
 static int
-proc_spawn(const char *const argv[], const struct proc_opts *o, int out,
-    int err, pid_t *pid)
+proc_spawn(const char *path, const char *const argv[],
+    const struct proc_opts *o, int out, int err, pid_t *pid)
 {
 	posix_spawn_file_actions_t	 fa;
 	posix_spawnattr_t		 at;
 	sigset_t			 none, pipe_;
-	int				 e;
+	short				 flags = POSIX_SPAWN_SETSIGMASK |
+					     POSIX_SPAWN_SETSIGDEF;
+	int				 e, fd;
 
 	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
 		return e;
@@ -43,23 +47,25 @@ proc_spawn(const char *const argv[], const struct proc_opts *o, int out,
 	sigemptyset(&none);
 	sigemptyset(&pipe_);
 	sigaddset(&pipe_, SIGPIPE);
-	if ((e = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null",
-	    O_RDONLY, 0)) != 0)
-		goto out;
-	if (!o->inherit && ((e = posix_spawn_file_actions_adddup2(&fa, out,
-	    1)) != 0 || (e = posix_spawn_file_actions_adddup2(&fa, err, 2))
-	    != 0))
+	for (fd = 0; fd < (out < 0 ? 3 : 1); fd++)
+		if ((e = posix_spawn_file_actions_addopen(&fa, fd, "/dev/null",
+		    fd == 0 ? O_RDONLY : O_WRONLY, 0)) != 0)
+			goto out;
+	if (out < 0)
+		flags |= POSIX_SPAWN_SETSID;
+	else if (!o->inherit && ((e = posix_spawn_file_actions_adddup2(&fa,
+	    out, 1)) != 0 || (e = posix_spawn_file_actions_adddup2(&fa, err,
+	    2)) != 0))
 		goto out;
 	if (o->dir != NULL && (e = posix_spawn_file_actions_addchdir_np(&fa,
 	    o->dir)) != 0)
 		goto out;
 	if ((e = posix_spawnattr_setsigmask(&at, &none)) != 0 ||
 	    (e = posix_spawnattr_setsigdefault(&at, &pipe_)) != 0 ||
-	    (e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
-	    POSIX_SPAWN_SETSIGDEF)) != 0)
+	    (e = posix_spawnattr_setflags(&at, flags)) != 0)
 		goto out;
 	/* argv is not modified: the cast is posix_spawn's old prototype. */
-	e = posix_spawnp(pid, argv[0], &fa, &at, (char *const *)(uintptr_t)argv,
+	e = posix_spawnp(pid, path, &fa, &at, (char *const *)(uintptr_t)argv,
 	    environ);
 out:
 	posix_spawnattr_destroy(&at);
@@ -70,39 +76,15 @@ out:
 int
 proc_detach(const char *path, const char *const argv[], char **cause)
 {
-	posix_spawn_file_actions_t	 fa;
-	posix_spawnattr_t		 at;
-	sigset_t			 none;
-	pid_t				 pid;
-	int				 e, fd;
+	struct proc_opts	 o = { .dir = "/" };
+	pid_t			 pid;
+	int			 e;
 
-	if ((e = posix_spawn_file_actions_init(&fa)) != 0)
-		goto fail;
-	if ((e = posix_spawnattr_init(&at)) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		goto fail;
+	if ((e = proc_spawn(path, argv, &o, -1, -1, &pid)) != 0) {
+		xasprintf(cause, "%s: %s", argv[0], strerror(e));
+		return -1;
 	}
-	sigemptyset(&none);
-	for (fd = 0; fd < 3; fd++)
-		if ((e = posix_spawn_file_actions_addopen(&fa, fd, "/dev/null",
-		    fd == 0 ? O_RDONLY : O_WRONLY, 0)) != 0)
-			goto out;
-	if ((e = posix_spawn_file_actions_addchdir_np(&fa, "/")) != 0 ||
-	    (e = posix_spawnattr_setsigmask(&at, &none)) != 0 ||
-	    (e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
-	    POSIX_SPAWN_SETSID)) != 0)
-		goto out;
-	/* argv is not modified: the cast is posix_spawn's old prototype. */
-	e = posix_spawn(&pid, path, &fa, &at, (char *const *)(uintptr_t)argv,
-	    environ);
-out:
-	posix_spawnattr_destroy(&at);
-	posix_spawn_file_actions_destroy(&fa);
-	if (e == 0)
-		return 0;
-fail:
-	xasprintf(cause, "%s: %s", argv[0], strerror(e));
-	return -1;
+	return 0;
 }
 
 /* One read from fd into b or the callback: 0 at end of file. */
@@ -212,7 +194,8 @@ proc_start(const char *const argv[], const struct proc_opts *opts,
 		goto fail;
 	}
 	/* dup2 onto 1 and 2 clears FD_CLOEXEC on the copies. */
-	if ((e = proc_spawn(argv, &p->opts, po[1], pe[1], &p->pid)) != 0) {
+	if ((e = proc_spawn(argv[0], argv, &p->opts, po[1], pe[1],
+	    &p->pid)) != 0) {
 		xasprintf(cause, "%s: %s", argv[0], strerror(e));
 		goto fail;
 	}
