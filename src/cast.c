@@ -201,27 +201,74 @@ static const char cast_esc_seq[128][7] = {
 	[0x7f] = { 6, '\\', 'u', '0', '0', '7', 'f' },
 };
 
-/* Are all eight bytes of w copied as they are (class 0)? No byte below
- * 0x20, no '"' or '\\', none at or above 0x7f. */
-static int
-cast_word_plain(uint64_t w)
+/* Copy from s the bytes that need no escaping (none below 0x20, no '"' or
+ * '\\', none at or above 0x7f) to o, a block at a time while n holds a
+ * whole block; return how many were such bytes. The block with the first
+ * other byte is copied whole, so up to a block's length past the count
+ * is written to o. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+#define CAST_BLOCK	16
+
+static size_t
+cast_copy_plain(char *o, const unsigned char *s, size_t n)
+{
+	const __m128i	 sp = _mm_set1_epi8(0x20), qu = _mm_set1_epi8('"');
+	const __m128i	 bs = _mm_set1_epi8('\\'), del = _mm_set1_epi8(0x7f);
+	__m128i		 v, x;
+	size_t		 i;
+	unsigned	 m;
+
+	for (i = 0; n - i >= CAST_BLOCK; i += CAST_BLOCK) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		_mm_storeu_si128((__m128i *)(void *)(o + i), v);
+		/* Signed: below 0x20 or at and above 0x80. */
+		x = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, sp),
+		    _mm_cmpeq_epi8(v, qu)), _mm_or_si128(_mm_cmpeq_epi8(v, bs),
+		    _mm_cmpeq_epi8(v, del)));
+		if ((m = (unsigned)_mm_movemask_epi8(x)) != 0)
+			return i + (size_t)__builtin_ctz(m);
+	}
+	return i;
+}
+#else
+#define CAST_BLOCK	8
+
+static size_t
+cast_copy_plain(char *o, const unsigned char *s, size_t n)
 {
 	const uint64_t	 ones = 0x0101010101010101ULL;
 	const uint64_t	 high = 0x8080808080808080ULL;
-	uint64_t	 q = w ^ (ones * '"'), b = w ^ (ones * '\\'), t;
+	uint64_t	 w, q, b, t;
+	size_t		 i;
 
-	t = ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
-	    ((b - ones) & ~b) | (((w & ~high) + ones) | w);
-	return (t & high) == 0;
+	for (i = 0; n - i >= CAST_BLOCK; i += CAST_BLOCK) {
+		memcpy(&w, s + i, 8);
+		memcpy(o + i, &w, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		/* A borrow only flags bytes after a flagged one, so the
+		 * first flag is exact. */
+		t = (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) |
+		    ((b - ones) & ~b) | (((w & ~high) + ones) | w)) & high;
+		if (t != 0)
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			return i + (size_t)__builtin_clzll(t) / 8;
+#else
+			return i + (size_t)__builtin_ctzll(t) / 8;
+#endif
+	}
+	return i;
 }
+#endif
 
 size_t
 cast_escape(struct buf *b, const char *s0, size_t len, int final)
 {
 	const unsigned char	*s = (const unsigned char *)s0;
-	size_t			 i = 0, end;
+	size_t			 i = 0, end, n;
 	char			*o;
-	uint64_t		 w;
 	int			 k, stop = 0;
 
 	while (i < len && !stop) {
@@ -231,14 +278,9 @@ cast_escape(struct buf *b, const char *s0, size_t len, int final)
 		buf_reserve(b, (end - i) * 6 + 8);
 		o = b->data + b->len;
 		while (i < end) {
-			while (end - i >= 8) {
-				memcpy(&w, s + i, 8);
-				if (!cast_word_plain(w))
-					break;
-				memcpy(o, &w, 8);
-				o += 8;
-				i += 8;
-			}
+			n = cast_copy_plain(o, s + i, end - i);
+			o += n;
+			i += n;
 			while (i < end && cast_esc_class[s[i]] == 0)
 				*o++ = (char)s[i++];
 			if (i == end)
@@ -367,29 +409,36 @@ cast_time_write(int64_t t, int ms, struct buf *b)
  * Event lines.
  */
 
+/* The code and the opening quote of the data. */
 static void
-cast_event_tail(char code, const char *data, size_t len, int escaped,
-    struct buf *b)
+cast_event_code(char code, struct buf *b)
 {
 	unsigned char	 c = (unsigned char)code;
 
-	buf_reserve(b, len + 16);
 	buf_add(b, ", \"", 3);
 	if (cast_esc_class[c] == 0)
 		buf_addc(b, code);
 	else
 		cast_escape(b, &code, 1, 1);
 	buf_add(b, "\", \"", 4);
+}
+
+static void
+cast_event_tail(char code, const char *data, size_t len, int escaped,
+    struct buf *b)
+{
+	buf_reserve(b, len + 16);
+	cast_event_code(code, b);
 	if (escaped)
 		buf_add(b, data, len);
 	else
 		cast_escape(b, data, len, 1);
-	buf_add(b, "\"]\n", 3);
+	cast_event_close(b);
 }
 
-void
-cast_event_write_v3(struct cast_clock *clock, int64_t t, char code,
-    const char *data, size_t len, int escaped, struct buf *b)
+/* The v3 interval for an event at t (us), rounded with error diffusion. */
+static void
+cast_interval_v3(struct cast_clock *clock, int64_t t, struct buf *b)
 {
 	int64_t	 ms;
 
@@ -399,6 +448,27 @@ cast_event_write_v3(struct cast_clock *clock, int64_t t, char code,
 	clock->written_ms += ms;
 	buf_addc(b, '[');
 	cast_ms_write(ms, b);
+}
+
+void
+cast_event_open_v3(struct cast_clock *clock, int64_t t, char code,
+    struct buf *b)
+{
+	cast_interval_v3(clock, t, b);
+	cast_event_code(code, b);
+}
+
+void
+cast_event_close(struct buf *b)
+{
+	buf_add(b, "\"]\n", 3);
+}
+
+void
+cast_event_write_v3(struct cast_clock *clock, int64_t t, char code,
+    const char *data, size_t len, int escaped, struct buf *b)
+{
+	cast_interval_v3(clock, t, b);
 	cast_event_tail(code, data, len, escaped, b);
 }
 

@@ -147,6 +147,8 @@ check_esc(const char *in, size_t n, const char *want)
 }
 #define CHECK_ESC(in, want) check_esc(in, sizeof in - 1, want)
 
+#define AS40	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
 static void
 test_escape_ascii(void **state)
 {
@@ -168,21 +170,21 @@ test_escape_ascii(void **state)
 	assert_int_equal(b.len, 3);
 	buf_free(&b);
 
-	/* Every byte at every place of a word: the same as on its own. */
+	/* Every byte at every place of a block (two blocks of 16 and a
+	 * tail): the same as on its own. */
 	{
-		char	 in[24], *one, *got, want[64];
+		char	 in[40], *one, *got, want[96];
 		int	 c, pos;
 
 		for (c = 0; c < 256; c++) {
 			in[0] = (char)c;
 			one = esc(in, 1);
-			for (pos = 0; pos < 24; pos++) {
+			for (pos = 0; pos < 40; pos++) {
 				memset(in, 'a', sizeof in);
 				in[pos] = (char)c;
 				got = esc(in, sizeof in);
 				snprintf(want, sizeof want, "%.*s%s%.*s", pos,
-				    "aaaaaaaaaaaaaaaaaaaaaaaa", one, 23 - pos,
-				    "aaaaaaaaaaaaaaaaaaaaaaaa");
+				    AS40, one, 39 - pos, AS40);
 				assert_string_equal(got, want);
 				free(got);
 			}
