@@ -55,6 +55,12 @@ struct cast_clock {
  * cast_escape first and pass escaped = 1). */
 void	 cast_event_write_v3(struct cast_clock *, int64_t t, char code,
 	     const char *data, size_t len, int escaped, struct buf *);
+/* The same in parts, for data escaped straight into the line: the
+ * interval, the code and the opening quote; then the data (cast_escape);
+ * then cast_event_close for the closing quote, bracket and newline. */
+void	 cast_event_open_v3(struct cast_clock *, int64_t t, char code,
+	     struct buf *);
+void	 cast_event_close(struct buf *);
 /* Append one v2 event line (absolute time, microseconds precision). */
 void	 cast_event_write_v2(int64_t t, char code, const char *data,
 	     size_t len, int escaped, struct buf *);

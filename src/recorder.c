@@ -20,15 +20,21 @@
 
 #define RECORDER_LEVEL	1	/* zstd level, adaptive (zio.c) */
 
-/* Bytes of one event kind not yet written. Output that arrives within
- * one millisecond becomes one event (v3 times are written in ms, so no
- * timing is lost); what is left after a write is an incomplete UTF-8
- * sequence or a tail that may be the start of a secret ("held"). */
+/* One event kind's event being gathered. Output that arrives within one
+ * millisecond becomes one event (v3 times are written in ms, so no timing
+ * is lost). Without secrets to redact, data is escaped straight into the
+ * open event line; pending keeps only a UTF-8 character cut at the end of
+ * a read. With secrets, pending keeps the raw bytes until the event is
+ * written, and after a write the tail that may be the start of a secret
+ * ("held"). */
 struct rstream {
-	char		 code;
-	struct buf	 pending;
-	size_t		 held;		/* leading bytes kept from the last write */
-	int64_t		 t;		/* time of the pending data */
+	char			 code;
+	struct buf		 pending;
+	size_t			 held;		/* leading bytes kept from the last write */
+	int64_t			 t;		/* time of the open event */
+	struct buf		 line;		/* the open event line, or empty */
+	size_t			 head;		/* its length before the data */
+	struct cast_clock	 clock0;	/* the clock before it was opened */
 };
 
 #define MERGE_MAX	(32 * 1024)	/* write an event at least this often */
@@ -127,29 +133,80 @@ recorder_holdback(struct recorder *r, const struct buf *b)
 	return hold;
 }
 
-/* Write out what can be written of a stream; final writes everything. */
 static void
-recorder_stream(struct recorder *r, struct rstream *st, int final)
+recorder_open_event(struct recorder *r, struct rstream *st, int64_t t)
+{
+	st->t = t;
+	st->clock0 = r->clock;
+	cast_event_open_v3(&r->clock, t, st->code, &st->line);
+	st->head = st->line.len;
+}
+
+/* Write the open event out; one with no data is dropped, as if it had
+ * never been opened. */
+static void
+recorder_close_event(struct recorder *r, struct rstream *st)
+{
+	if (st->line.len == 0)
+		return;
+	if (st->line.len == st->head)
+		r->clock = st->clock0;
+	else {
+		cast_event_close(&st->line);
+		recorder_put(r, &st->line);
+	}
+	buf_reset(&st->line);
+}
+
+/* With secrets: redact what is pending and write it as one event, but
+ * for a tail that may begin a secret (unless final). */
+static void
+recorder_stream_redacted(struct recorder *r, struct rstream *st, int final)
 {
 	size_t	 hold = 0, used;
 
 	if (st->pending.len == 0 || (st->pending.len == st->held && !final))
 		return;
-	if (r->opts.n_secrets > 0) {
-		recorder_redact(r, &st->pending);
-		if (!final)
-			hold = recorder_holdback(r, &st->pending);
-	}
+	recorder_redact(r, &st->pending);
+	if (!final)
+		hold = recorder_holdback(r, &st->pending);
 	if (st->pending.len > hold) {
 		buf_reset(&r->esc);
 		used = cast_escape(&r->esc, st->pending.data,
 		    st->pending.len - hold, final);
-		if (r->esc.len > 0)
-			recorder_event(r, st->t, st->code, r->esc.data,
-			    r->esc.len, 1);
+		if (r->esc.len > 0) {
+			recorder_open_event(r, st, st->t);
+			buf_add(&st->line, r->esc.data, r->esc.len);
+			recorder_close_event(r, st);
+		}
 		buf_consume(&st->pending, used);
 	}
 	st->held = st->pending.len;
+}
+
+/* Write out what can be written of a stream; final writes everything. */
+static void
+recorder_stream(struct recorder *r, struct rstream *st, int final)
+{
+	if (r->opts.n_secrets > 0) {
+		recorder_stream_redacted(r, st, final);
+		return;
+	}
+	if (final && st->pending.len > 0) {	/* a cut character, last */
+		if (st->line.len == 0)
+			recorder_open_event(r, st, st->t);
+		cast_escape(&st->line, st->pending.data, st->pending.len, 1);
+		buf_reset(&st->pending);
+		st->held = 0;
+	}
+	recorder_close_event(r, st);
+}
+
+/* Is an event of this stream waiting to be written? */
+static int
+recorder_waiting(const struct rstream *st)
+{
+	return st->line.len > 0 || st->pending.len > st->held;
 }
 
 /* Write what both streams hold, before an event of another kind. */
@@ -160,6 +217,27 @@ recorder_settle(struct recorder *r, int final)
 	recorder_stream(r, &r->in, final);
 }
 
+/* Without secrets: escape p straight into the open event. */
+static void
+recorder_append(struct recorder *r, struct rstream *st, int64_t t,
+    const char *p, size_t n)
+{
+	size_t	 used;
+
+	if (st->line.len == 0)
+		recorder_open_event(r, st, t);
+	if (st->pending.len > 0) {		/* a cut character first */
+		buf_add(&st->pending, p, n);
+		used = cast_escape(&st->line, st->pending.data,
+		    st->pending.len, 0);
+		buf_consume(&st->pending, used);
+	} else {
+		used = cast_escape(&st->line, p, n, 0);
+		buf_add(&st->pending, p + used, n - used);
+	}
+	st->held = st->pending.len;
+}
+
 static void
 recorder_data(struct recorder *r, struct rstream *st, const char *p,
     size_t n)
@@ -167,14 +245,20 @@ recorder_data(struct recorder *r, struct rstream *st, const char *p,
 	struct rstream	*other = st == &r->out ? &r->in : &r->out;
 	int64_t		 t = now_us() - r->t0;
 
-	if (other->pending.len > other->held)
+	if (recorder_waiting(other))
 		recorder_stream(r, other, 0);
-	if (st->pending.len > st->held && t / 1000 != st->t / 1000)
+	if (recorder_waiting(st) && t / 1000 != st->t / 1000)
 		recorder_stream(r, st, 0);	/* a new millisecond */
-	if (st->pending.len == st->held)
-		st->t = t;
-	buf_add(&st->pending, p, n);
-	if (st->pending.len >= MERGE_MAX)
+	if (r->opts.n_secrets > 0) {
+		if (st->pending.len == st->held)
+			st->t = t;
+		buf_add(&st->pending, p, n);
+		if (st->pending.len >= MERGE_MAX)
+			recorder_stream(r, st, 0);
+		return;
+	}
+	recorder_append(r, st, t, p, n);
+	if (st->line.len >= MERGE_MAX)
 		recorder_stream(r, st, 0);
 }
 
@@ -387,6 +471,8 @@ recorder_free(struct recorder *r)
 	zio_writer_free(r->z);
 	buf_free(&r->out.pending);
 	buf_free(&r->in.pending);
+	buf_free(&r->out.line);
+	buf_free(&r->in.line);
 	buf_free(&r->esc);
 	buf_free(&r->line);
 	buf_free(&r->red);

@@ -176,6 +176,107 @@ test_redaction(void **state)
 		free(chunks[i]);
 }
 
+/* Random bytes, mostly UTF-8 (some invalid), cut anywhere: the same
+ * output as from one write of the whole, however it is cut; with secrets
+ * and without; with input events in between. */
+static void
+test_any_cut(void **state)
+{
+	static const char *const pieces[] = { "a", "\r\n", "\x1b[1;31m",
+	    "\xc3\xa9", "\xe4\xb8\xad", "\xf0\x9f\x98\x80", "\xe2\x94\x80",
+	    "\"", "\\", "\xff", "\xc3", "\xed\xa0\x80", "\x7f", "0123456789" };
+	const struct recorder_secret sec[] = { { "K", "\xe4\xb8\xadXY" } };
+	struct recorder_opts	 o;
+	struct session		 s;
+	struct buf		 whole;
+	char			*chunks[400], *one[1], *want, *got, *raw;
+	size_t			 i, n, at, k, round;
+	unsigned		 seed = 7;
+
+	(void)state;
+	for (round = 0; round < 12; round++) {
+		memset(&o, 0, sizeof o);
+		o.record_input = round % 3 == 1;
+		if (round % 3 == 2) {
+			o.secrets = sec;
+			o.n_secrets = 1;
+		}
+		buf_init(&whole);
+		while (whole.len < 40000)
+			buf_adds(&whole, pieces[rand_r(&seed) %
+			    (sizeof pieces / sizeof pieces[0])]);
+		one[0] = whole.data;
+		want = record((const char *const *)(const void *)one, 1, &o,
+		    'o', &s, &raw);
+		free(raw);
+		session_free(&s);
+		/* Cuts of 1 to 400 bytes, some of them in characters. */
+		for (n = 0, at = 0; at < whole.len; n++) {
+			k = 1 + (size_t)rand_r(&seed) % (n % 2 ? 7 : 400);
+			if (k > whole.len - at || n == 399)
+				k = whole.len - at;
+			chunks[n] = xstrndup(whole.data + at, k);
+			at += k;
+		}
+		got = record((const char *const *)(const void *)chunks, n, &o,
+		    'o', &s, &raw);
+		assert_string_equal(got, want);
+		if (o.n_secrets > 0)
+			assert_null(strstr(raw, "XY"));
+		for (i = 0; i < n; i++)
+			free(chunks[i]);
+		free(got);
+		free(want);
+		free(raw);
+		session_free(&s);
+		buf_free(&whole);
+	}
+}
+
+/* A read that is only the start of a character opens no event of its
+ * own: the time of what comes next is not moved by it. */
+static void
+test_cut_time(void **state)
+{
+	struct recorder_opts	 o;
+	struct session		 s;
+	struct recorder		*r;
+	struct cast_reader	*cr;
+	struct cast_event	 ev;
+	char			*cause = NULL;
+	int64_t			 t_in = -1, t_out = -1;
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	o.record_input = 1;
+	session_init(&s);
+	s.cols = 80;
+	s.rows = 24;
+	s.command = xstrdup("test");
+	r = recorder_new(&s, &o, &cause);
+	assert_non_null(r);
+	usleep(60000);
+	recorder_output_cb(r, "\xe4", 1);	/* cut */
+	recorder_input_cb(r, "x", 1);		/* settles the output */
+	recorder_output_cb(r, "\xb8\xad", 2);
+	assert_int_equal(recorder_finish(r, 0, &cause), 0);
+	recorder_free(r);
+	cr = cast_reader_open(s.cast_path, &cause);
+	assert_non_null(cr);
+	while (cast_reader_next(cr, &ev) == 1) {
+		if (ev.code == 'i')
+			t_in = ev.time;
+		if (ev.code == 'o') {
+			assert_int_equal(ev.len, 3);	/* whole */
+			t_out = ev.time;
+		}
+	}
+	cast_reader_free(cr);
+	assert_true(t_in >= 50000);
+	assert_true(t_out >= t_in);
+	session_free(&s);
+}
+
 int
 main(void)
 {
@@ -183,6 +284,8 @@ main(void)
 		cmocka_unit_test(test_utf8_carry),
 		cmocka_unit_test(test_input),
 		cmocka_unit_test(test_redaction),
+		cmocka_unit_test(test_any_cut),
+		cmocka_unit_test(test_cut_time),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
