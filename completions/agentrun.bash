@@ -79,7 +79,7 @@ __agentrun_options() {	# COMMAND
 	gc)	opts='--keep --older-than -n --dry-run -h --help'
 		argopts='--keep --older-than' ;;
 	init)	opts='--aliases --wrap -h --help'; argopts='--wrap' permute=1 ;;
-	vm)	opts='-y --yes --force -h --help' ;;
+	vm)	opts='-h --help' permute=1 ;;	# and per action, below
 	cat|import|rm|doctor|completion)
 		opts='-h --help' ;;
 	version|help)
@@ -94,7 +94,7 @@ __agentrun_options() {	# COMMAND
 }
 
 _agentrun() {
-	local cur prev opt cmd='' opts argopts w
+	local cur prev opt cmd='' opts argopts w pos1=''
 	local -i i=1 npos=0 optend=0 agent=0 permute=0
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]-}
@@ -132,6 +132,7 @@ _agentrun() {
 			cmd=$w
 			__agentrun_options "$cmd"
 		elif ((permute)); then
+			((npos)) || pos1=$w
 			npos+=1
 		else
 			optend=1 npos=1
@@ -144,6 +145,11 @@ _agentrun() {
 		return 0
 	fi
 	if ((!optend)) && [[ $cur == -* ]]; then
+		# vm: the options follow the action they belong to.
+		case $cmd:$pos1 in
+		vm:delete) opts='-y --yes --force -h --help' ;;
+		vm:stop) opts='--force -h --help' ;;
+		esac
 		# shellcheck disable=SC2086
 		__agentrun_add $opts
 		return 0
@@ -162,8 +168,11 @@ _agentrun() {
 	rm)	compopt -o nosort 2>/dev/null
 		__agentrun_add_values sessions ;;
 	import)	((npos == 0)) && __agentrun_files ;;
-	vm)	((npos == 0)) &&
-		    __agentrun_add status start stop delete mounts provision ;;
+	vm)	if ((npos == 0)); then
+			__agentrun_add status start stop delete mounts provision
+		elif ((npos == 1)) && [[ $pos1 == provision ]]; then
+			__agentrun_add_values agents
+		fi ;;
 	init|completion)
 		((npos == 0)) && __agentrun_add bash zsh ;;
 	help)	((npos == 0)) && __agentrun_add_values commands ;;

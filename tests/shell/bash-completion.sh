@@ -117,6 +117,17 @@ check "agentrun grep -i foo "
 check "agentrun vm " status start stop delete mounts provision
 check "agentrun vm s" status start stop
 check "agentrun vm status "
+# The vm options follow the action they belong to (vm ACTION [OPTIONS]).
+check "agentrun vm -" -h --help
+check "agentrun vm status -" -h --help
+check "agentrun vm stop -" --force -h --help
+check "agentrun vm delete -" -y --yes --force -h --help
+check "agentrun vm delete --y" --yes
+check "agentrun vm delete -y --f" --force
+check "agentrun vm delete -y "
+check "agentrun vm provision " claude aider
+check "agentrun vm provision a" aider
+check "agentrun vm provision aider "
 check "agentrun init " bash zsh
 check "agentrun init zsh --" --aliases --wrap --help
 check "agentrun init zsh --wrap " claude aider
@@ -156,7 +167,9 @@ opts_of_help() {	# the options a usage text lists
 for c in claude shell run ls show cat replay text export import grep rm gc \
     vm doctor init completion; do
 	want=$(opts_of_help "$c")
-	comp _agentrun "agentrun $c -"
+	w=$c
+	[ "$c" = vm ] && w="vm delete"	# the action with every option
+	comp _agentrun "agentrun $w -"
 	got=$(printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ')
 	assert_eq "$want" "$got" "options of $c (its --help vs completion)"
 done

@@ -74,6 +74,16 @@ type_tab "agentrun vm st"
 tm_wait "start"
 tm_wait "status"
 
+# The vm options follow their action: delete has --yes and --force, status
+# and the place before the action only --help.
+type_tab "agentrun vm delete --"
+tm_wait "--yes"
+tm_wait "--force"
+type_tab "agentrun vm status --"
+tm_wait "% agentrun vm status --help"
+type_tab "agentrun vm --"
+tm_wait "% agentrun vm --help"
+
 [ ! -s "$MULTIPASS_EMU_DIR/calls.log" ] ||
 	fail "completion called multipass: $(cat "$MULTIPASS_EMU_DIR/calls.log")"
 exit 0
