@@ -25,7 +25,7 @@ AGENTRUN = os.path.join(W, "agentrun")
 shutil.copy2(os.environ["AGENTRUN"], AGENTRUN)
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "tests/bench/results.md"))
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
-RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "7"))
+RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "11"))
 SECTIONS = os.environ.get("BENCH_SECTIONS", "a b lat tools ls warm rss").split()
 
 SIZE_A = 5_000_000 if QUICK else 100_000_000
