@@ -30,11 +30,11 @@
 struct rstream {
 	char			 code;
 	struct buf		 pending;
-	size_t			 held;		/* leading bytes kept from the last write */
-	int64_t			 t;		/* time of the open event */
-	struct buf		 line;		/* the open event line, or empty */
-	size_t			 head;		/* its length before the data */
-	struct cast_clock	 clock0;	/* the clock before it was opened */
+	size_t			 held;	/* kept back by the last write */
+	int64_t			 t;	/* time of the open event */
+	struct buf		 line;	/* the open event line, or empty */
+	size_t			 head;	/* its length before the data */
+	struct cast_clock	 clock0; /* the clock before it opened */
 };
 
 #define MERGE_MAX	(32 * 1024)	/* write an event at least this often */
