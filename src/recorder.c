@@ -48,7 +48,6 @@ struct recorder {
 	int64_t				 t0;
 	int				 cols, rows;
 	struct rstream			 out, in;
-	struct buf			 esc;		/* escaped event data */
 	struct buf			 line;		/* one event line */
 	struct buf			 red;		/* redaction scratch */
 	char				*error;		/* first failure */
@@ -171,14 +170,10 @@ recorder_stream_redacted(struct recorder *r, struct rstream *st, int final)
 	if (!final)
 		hold = recorder_holdback(r, &st->pending);
 	if (st->pending.len > hold) {
-		buf_reset(&r->esc);
-		used = cast_escape(&r->esc, st->pending.data,
+		recorder_open_event(r, st, st->t);
+		used = cast_escape(&st->line, st->pending.data,
 		    st->pending.len - hold, final);
-		if (r->esc.len > 0) {
-			recorder_open_event(r, st, st->t);
-			buf_add(&st->line, r->esc.data, r->esc.len);
-			recorder_close_event(r, st);
-		}
+		recorder_close_event(r, st);
 		buf_consume(&st->pending, used);
 	}
 	st->held = st->pending.len;
@@ -473,7 +468,6 @@ recorder_free(struct recorder *r)
 	buf_free(&r->in.pending);
 	buf_free(&r->out.line);
 	buf_free(&r->in.line);
-	buf_free(&r->esc);
 	buf_free(&r->line);
 	buf_free(&r->red);
 	free(r->error);
