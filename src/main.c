@@ -161,14 +161,15 @@ static const struct cmd_entry cmds[] = {
 "  -n, --dry-run           only print what would be deleted\n"
 "  -h, --help              show this help\n", 0 },
 	{ "vm", cmd_vm, "look after the VM",
-"usage: agentrun vm status|start|stop|delete|mounts|provision\n"
+"usage: agentrun vm status|start|stop|delete|mounts|provision [OPTIONS]\n"
 "\n"
 "  status      the VM's state and mounts\n"
 "  start       start the VM (create it if needed)\n"
 "  stop        stop the VM\n"
 "  delete      delete the VM and purge it (asks first)\n"
 "  mounts      the VM's mounts\n"
-"  provision   (re)install the agent in the VM\n"
+"  provision [AGENT]\n"
+"              (re)install an agent in the VM (claude by default)\n"
 "\n"
 "  -y, --yes     delete without asking (needed when stdin is no terminal)\n"
 "      --force   stop or delete while a session uses the VM\n"

@@ -851,15 +851,16 @@ argv_push(char **v, size_t *n, const char *s)
 }
 
 /* multipass exec NAME -d TARGET -- [env N=V...] bash -lc SCRIPT agentrun
- * CMD ARGS...: the arguments stay positional parameters, never spliced
- * into the script. */
+ * [AGENT] CMD ARGS...: the arguments stay positional parameters, never
+ * spliced into the script. For an agent, the script first checks that its
+ * command is there and names the profile to provision if not. */
 static char **
 vm_exec_argv(const struct vm_request *req, int guard4)
 {
 	static const char check[] =
-	    "command -v \"$1\" >/dev/null 2>&1 || { printf '%s\\n' "
-	    "\"agentrun: $1 is not installed in the VM; install it with "
-	    "'agentrun vm provision'\" >&2; exit 127; }; ";
+	    "a=$1; shift; command -v \"$1\" >/dev/null 2>&1 || { "
+	    "printf '%s\\n' \"agentrun: $1 is not installed in the VM; "
+	    "install it with 'agentrun vm provision $a'\" >&2; exit 127; }; ";
 	static const char guarded[] =
 	    "\"$@\"; s=$?; [ \"$s\" -eq 4 ] && s=244; exit \"$s\"";
 	static const char plain[] = "exec \"$@\"";
@@ -894,6 +895,7 @@ vm_exec_argv(const struct vm_request *req, int guard4)
 	v = argv_push(v, &n, "agentrun");
 	free(script);
 	if (req->agent != NULL) {
+		v = argv_push(v, &n, req->agent->name);
 		for (i = 0; req->agent->command[i] != NULL; i++)
 			v = argv_push(v, &n, req->agent->command[i]);
 		cmd = req->agent_args;

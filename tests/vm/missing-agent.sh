@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Claude Code missing in the VM: a message that says agentrun vm provision;
-# the login shell is what puts ~/.local/bin on PATH.
+# Claude Code missing in the VM: a message that says agentrun vm provision
+# and names the agent; the login shell is what puts ~/.local/bin on PATH.
+# Another agent's message names that agent, and 'vm provision AGENT'
+# installs it.
 . "$(dirname "$0")/../lib/common.sh"
 . "$ROOT/tests/data/multipass/vm-setup.sh"
 
@@ -8,7 +10,7 @@ P=$(mkproj p)
 ar_in "$P" run -- true	# a VM with no agent
 ar_in "$P" claude hi
 assert_eq 127 "$RC" "missing claude"
-assert_contains "agentrun: claude is not installed in the VM; install it with 'agentrun vm provision'" "$OUT"
+assert_contains "agentrun: claude is not installed in the VM; install it with 'agentrun vm provision claude'" "$OUT"
 
 ar vm provision
 assert_eq 0 "$RC" "provision: $ERR"
@@ -23,11 +25,21 @@ assert_eq 127 "$?" "plain exec finds claude"
 "$ROOT/tests/multipass" exec agentrun -- bash -lc 'claude --exit 0' </dev/null >/dev/null 2>&1
 assert_eq 0 "$?" "login shell finds claude"
 
-# An agent whose command is missing says the same.
+# An agent whose command is missing names that agent (its profile, here
+# not the command's name), and provisioning it by name installs it.
 cat >"$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
-{"agents": {"aider": {"command": "aider --yes", "install": "true"}}}
+{"agents": {"helper": {"command": "aider --yes",
+  "install": "mkdir -p ~/.local/bin && printf '#!/bin/sh\\necho FAKE-AIDER \"$@\"\\n' >~/.local/bin/aider && chmod +x ~/.local/bin/aider"}}}
 JSON
-ar_in "$P" aider
+ar_in "$P" helper
 assert_eq 127 "$RC"
-assert_contains "agentrun: aider is not installed in the VM; install it with 'agentrun vm provision'" "$OUT"
+assert_contains "agentrun: aider is not installed in the VM; install it with 'agentrun vm provision helper'" "$OUT"
+ar vm provision helper
+assert_eq 0 "$RC" "provision helper: $ERR"
+ar_in "$P" helper hi
+assert_eq 0 "$RC" "after provision helper: $OUT $ERR"
+assert_contains "FAKE-AIDER --yes hi" "$OUT"
+ar vm provision nosuch
+assert_eq 2 "$RC" "provision of an unknown agent (a usage error)"
+assert_contains "no agent profile 'nosuch' in the config" "$ERR"
 exit 0
