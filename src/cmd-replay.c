@@ -21,7 +21,6 @@
 #include "session.h"
 #include "util.h"
 
-#define TEXT_CACHE_MIN	(4 * 1024 * 1024)	/* as replay's cache */
 #define TEXT_CACHE_MAX	(256 * 1024 * 1024)	/* the timeline is in memory */
 #define INDEX_NICE	19			/* __index runs in the background */
 
@@ -124,7 +123,7 @@ static int
 cache_worth(const struct session *s)
 {
 	return session_id_valid(s->id) && s->state != SESSION_RUNNING &&
-	    s->bytes >= TEXT_CACHE_MIN && s->bytes <= TEXT_CACHE_MAX;
+	    s->bytes >= PLAYER_CACHE_MIN && s->bytes <= TEXT_CACHE_MAX;
 }
 
 /* The timeline and snapshots of such a session, from its cache, or made

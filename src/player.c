@@ -30,7 +30,6 @@
 #define SEEK_STEP	5000000
 #define SPEED_MIN	(1.0 / 16)
 #define SPEED_MAX	64.0
-#define CACHE_MIN	(4 * 1024 * 1024)	/* output worth a snapshot cache */
 
 /* ------------------------------------------------------------------ */
 /* The timeline. */
@@ -1212,7 +1211,7 @@ player_run(struct timeline *tl, const struct player_opts *o, char **cause)
 	rc = player_loop(&p, cause);
 	player_leave(&p);
 	sig_close(p.sigfd);
-	if (o->cache != NULL && !loaded && tl_total(tl) >= CACHE_MIN &&
+	if (o->cache != NULL && !loaded && tl_total(tl) >= PLAYER_CACHE_MIN &&
 	    !seeker_work(p.sk, 0) &&
 	    seeker_save(p.sk, o->cache, &o->cache_st, &why) != 0) {
 		log_debug("%s", why);
