@@ -46,7 +46,7 @@ RUSAGE = os.path.join(BIN, "rusage.so")
 MPSHIM = os.path.join(BIN, "mpshim")
 
 RECORDERS = ["direct", "bare", "script", "ttyrec", "termrec", "asciinema",
-             "agentrun"]
+             "no-record", "agentrun"]
 # the cheapest configuration of each, writing its native format
 FORMAT = {"script": "script", "ttyrec": "ttyrec", "termrec": "ttyrec",
           "asciinema": "cast", "agentrun": "castzst"}
@@ -59,7 +59,7 @@ def log(msg):
 def have(name):
     if name in ("direct", "bare"):
         return True
-    if name == "agentrun":
+    if name in ("agentrun", "no-record"):
         return os.access(AGENTRUN, os.X_OK)
     return shutil.which(name) is not None
 
@@ -149,11 +149,14 @@ def command(rec, cmd, out):
         return ["asciinema", "rec", "-q", "--overwrite", "-c", line, out]
     if rec == "agentrun":
         return [AGENTRUN, "-q", "--backend", "local", "run", "--"] + cmd
+    if rec == "no-record":
+        return [AGENTRUN, "-q", "--backend", "local", "run", "--no-record",
+                "--"] + cmd
     raise ValueError(rec)
 
 
 def transcript_path(rec):
-    if rec in ("direct", "bare"):
+    if rec in ("direct", "bare", "no-record"):
         return None
     if rec == "agentrun":
         return None     # found in the store after the run
@@ -369,7 +372,7 @@ def run_one(wl, rec, spec, last):
                 shutil.copytree(SNAPS, snaps)
         elif os.path.exists(out):
             os.unlink(out)
-    elif rec not in ("direct", "bare"):
+    elif rec not in ("direct", "bare", "no-record"):
         r["captured"] = 0.0
         r["exact"] = False
     return r
@@ -927,7 +930,8 @@ HOW = """How each number is measured:
   drained (so a recorder's own finishing, e.g. fsync, counts). **direct** is
   the workload on that PTY with no proxy; **bare** is `bareloop`, a minimal
   forkpty copy loop that records nothing (the physical limit of a PTY
-  proxy). Commands: `script -q -c CMD FILE` (util-linux, its default
+  proxy); **no-record** is `agentrun --no-record`, agentrun's own proxy
+  writing nothing, so the gap from it to agentrun is what recording costs. Commands: `script -q -c CMD FILE` (util-linux, its default
   buffering), `ttyrec -e CMD FILE`, `termrec -e CMD FILE.ttyrec`
   (uncompressed), `asciinema rec -q --overwrite -c CMD FILE.cast`,
   `agentrun -q --backend local run -- CMD` (zstd asciicast v3).
