@@ -6,6 +6,7 @@
  * output events or colour changes is one line. Each hit prints the session
  * id, the time offset at which the matching text was complete on screen,
  * and the line. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,7 @@ struct grep {
 	int		 cut;		/* the line's start was searched before */
 	struct buf	 last;		/* the last line printed (repeats once) */
 	struct buf	 out;
+	int		 werr;		/* errno of a failed write to stdout */
 	size_t		 hits;
 };
 
@@ -315,6 +317,18 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 	}
 }
 
+/* Write the matches gathered so far. 0, or -1 once a write has failed
+ * (gr->werr says why; nothing more is written). */
+static int
+grep_flush(struct grep *gr)
+{
+	if (gr->werr == 0 && gr->out.len > 0 &&
+	    write_all(STDOUT_FILENO, gr->out.data, gr->out.len) != 0)
+		gr->werr = errno != 0 ? errno : EIO;
+	buf_reset(&gr->out);
+	return gr->werr != 0 ? -1 : 0;
+}
+
 /* Search one session; 0, or -1 if it could not be read at all. */
 static int
 grep_session(struct grep *gr, const struct session *s)
@@ -338,11 +352,8 @@ grep_session(struct grep *gr, const struct session *s)
 		if (ev.code != 'o')
 			continue;
 		grep_event(gr, ev.data, ev.len, ev.time);
-		if (gr->out.len > 65536) {
-			(void)write_all(STDOUT_FILENO, gr->out.data,
-			    gr->out.len);
-			buf_reset(&gr->out);
-		}
+		if (gr->out.len > 65536 && grep_flush(gr) != 0)
+			break;
 	}
 	grep_line_end(gr);
 	(void)cmd_damage(s, cast_reader_damage(cr));	/* warns; not fatal */
@@ -364,7 +375,7 @@ grep_sessions(struct globals *g, struct grep *gr, int all)
 		goto out;
 	if (session_list(dir, project, &l, &cause) != 0)
 		goto out;
-	for (i = l.n; i-- > 0;)		/* oldest first */
+	for (i = l.n; i-- > 0 && gr->werr == 0;)	/* oldest first */
 		(void)grep_session(gr, &l.v[i]);
 	session_list_free(&l);
 	rc = 0;
@@ -419,8 +430,11 @@ cmd_grep(struct globals *g, int argc, char **argv)
 	buf_init(&gr.last);
 	buf_init(&gr.out);
 	rc = grep_sessions(g, &gr, all);
-	if (gr.out.len > 0)
-		(void)write_all(STDOUT_FILENO, gr.out.data, gr.out.len);
+	if (grep_flush(&gr) != 0) {
+		if (gr.werr != EPIPE)
+			log_error("stdout: %s", strerror(gr.werr));
+		rc = -1;
+	}
 	buf_free(&gr.line);
 	buf_free(&gr.folded);
 	buf_free(&gr.last);

@@ -23,11 +23,7 @@
 static int
 init_flush(void)
 {
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		log_error("stdout: %s", strerror(errno));
-		return EXIT_ERROR;
-	}
-	return EXIT_OK;
+	return flush_stdout() == 0 ? EXIT_OK : EXIT_ERROR;
 }
 
 static int

@@ -528,6 +528,17 @@ is_agent(const char *name)
 	return found;
 }
 
+/* What a command printed with stdio and could not write is an error, not
+ * a silent success (as coreutils' close_stdout): 'agentrun ls >/dev/full'
+ * fails. A command that failed has said why already. */
+static int
+main_done(int rc)
+{
+	if (rc == EXIT_OK && flush_stdout() != 0)
+		return EXIT_ERROR;
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -541,18 +552,18 @@ main(int argc, char **argv)
 	if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)	/* EFBIG instead */
 		fatal("signal: %s", strerror(errno));
 	if ((i = main_options(argc, argv, &g, &rc)) < 0)
-		return rc;
+		return main_done(rc);
 	log_set_verbosity(g.verbosity);
 	if ((e = cmd_find(argv[i])) != NULL) {
 		if (i + 1 < argc && e->fn != cmd_help &&
 		    (strcmp(argv[i + 1], "--help") == 0 ||
 		    strcmp(argv[i + 1], "-h") == 0))
-			return usage_print(argv[i]);
-		return e->fn(&g, argc - i, argv + i);
+			return main_done(usage_print(argv[i]));
+		return main_done(e->fn(&g, argc - i, argv + i));
 	}
 	if ((agent = is_agent(argv[i])) < 0)
 		return EXIT_ERROR;
 	if (agent)
-		return cmd_agent(&g, argc - i, argv + i);
+		return main_done(cmd_agent(&g, argc - i, argv + i));
 	return usage_error(NULL, "'%s' is not an agentrun command", argv[i]);
 }

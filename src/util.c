@@ -331,6 +331,25 @@ write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/* Push out what stdio holds for stdout. A write error (ENOSPC, a closed
+ * stdout) is said on stderr, except a closed pipe (the reader has gone, as
+ * with 'agentrun ls | head'), and gives -1. An error stdio met earlier has
+ * lost its errno: it is just "write error", as coreutils says. */
+int
+flush_stdout(void)
+{
+	if (fflush(stdout) != 0) {
+		if (errno != EPIPE)
+			log_error("stdout: %s", strerror(errno));
+		return -1;
+	}
+	if (ferror(stdout)) {
+		log_error("stdout: write error");
+		return -1;
+	}
+	return 0;
+}
+
 /* mkdir -p: the common case (it exists) costs one system call. */
 int
 mkdir_p(const char *path, int mode)
