@@ -115,6 +115,49 @@ export_format_parse(const char *s, enum export_format *fmt)
 	return 0;
 }
 
+/* Open o->path for export -o. Never a file of the store (it would replace
+ * a recording) nor the input itself. A new or regular file is written as
+ * *tmp (PATH.tmp.PID) and renamed over it when complete; anything else (a
+ * device such as /dev/null, a FIFO, a symbolic link) is written into, as
+ * the shell's '>' does. 0, or -1 after saying why. */
+static int
+export_open(struct export_out *o, const char *src, char **tmp)
+{
+	struct stat	 st, in;
+	char		*dir, *why = NULL;
+	int		 store;
+
+	*tmp = NULL;
+	dir = session_dir(0, &why);
+	store = dir != NULL && path_in_dir(o->path, dir);
+	free(dir);
+	free(why);
+	if (store || (stat(o->path, &st) == 0 && stat(src, &in) == 0 &&
+	    st.st_dev == in.st_dev && st.st_ino == in.st_ino)) {
+		log_error("%s: %s; choose another file", o->path, store ?
+		    "agentrun's store holds the recordings" :
+		    "it is the recording being exported");
+		return -1;
+	}
+	if (lstat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((o->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC |
+		    O_CLOEXEC, 0666)) < 0) {
+			log_error("%s: %s", o->path, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	xasprintf(tmp, "%s.tmp.%ld", o->path, (long)getpid());
+	if ((o->fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0666)) < 0) {
+		log_error("%s: %s", o->path, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int
 cmd_export(struct globals *g, int argc, char **argv)
 {
@@ -153,16 +196,9 @@ cmd_export(struct globals *g, int argc, char **argv)
 		return usage_error(argv[0], "export takes one session ID");
 	if (cmd_session(g, argv[optind], &s) != 0)
 		return EXIT_ERROR;
-	if (o.path != NULL) {
-		/* A temporary file beside it, renamed when complete. */
-		xasprintf(&tmp, "%s.tmp.%ld", o.path, (long)getpid());
-		if ((o.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		    0666)) < 0) {
-			log_error("%s: %s", o.path, strerror(errno));
-			free(tmp);
-			session_free(&s);
-			return EXIT_ERROR;
-		}
+	if (o.path != NULL && export_open(&o, s.cast_path, &tmp) != 0) {
+		session_free(&s);
+		return EXIT_ERROR;
 	}
 	buf_init(&o.b);
 	if (fmt == FMT_TEXT)
@@ -180,11 +216,11 @@ cmd_export(struct globals *g, int argc, char **argv)
 			o.failed = 1;
 		} else if (o.failed)
 			(void)close(o.fd);
-		if (!o.failed && rename(tmp, o.path) != 0) {
+		if (tmp != NULL && !o.failed && rename(tmp, o.path) != 0) {
 			log_error("%s: %s", o.path, strerror(errno));
 			o.failed = 1;
 		}
-		if (o.failed)
+		if (tmp != NULL && o.failed)
 			(void)unlink(tmp);
 		free(tmp);
 	}

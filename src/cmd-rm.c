@@ -44,18 +44,7 @@ rm_files(const struct session *s)
 static int
 rm_in_store(const struct session *s, const char *dir)
 {
-	char	 a[PATH_MAX], b[PATH_MAX], *slash, *parent;
-	int	 in;
-
-	if (realpath(dir, a) == NULL)
-		return 0;
-	parent = xstrdup(s->cast_path);
-	if ((slash = strrchr(parent, '/')) != NULL)
-		*slash = '\0';
-	in = slash != NULL && realpath(parent, b) != NULL &&
-	    strcmp(a, b) == 0 && session_id_valid(s->id);
-	free(parent);
-	return in;
+	return session_id_valid(s->id) && path_in_dir(s->cast_path, dir);
 }
 
 int

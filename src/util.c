@@ -350,6 +350,28 @@ flush_stdout(void)
 	return 0;
 }
 
+/* 1 if path (which need not exist) names an entry of the folder dir, both
+ * resolved (symbolic links, "..", relative paths); 0 if not or unknown. */
+int
+path_in_dir(const char *path, const char *dir)
+{
+	char	 a[PATH_MAX], b[PATH_MAX], *parent, *slash;
+	int	 in;
+
+	if (realpath(dir, a) == NULL)
+		return 0;
+	parent = xstrdup(path);
+	if ((slash = strrchr(parent, '/')) == NULL)
+		strcpy(parent, ".");
+	else if (slash == parent)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	in = realpath(parent, b) != NULL && strcmp(a, b) == 0;
+	free(parent);
+	return in;
+}
+
 /* mkdir -p: the common case (it exists) costs one system call. */
 int
 mkdir_p(const char *path, int mode)

@@ -56,4 +56,44 @@ assert_eq 1 "$RC" "unwritable output"
 assert_contains "/nonexistent/dir/x.cast" "$ERR"
 ar export nosuch
 assert_eq 1 "$RC" "unknown id"
+
+# -o into something that is not a regular file writes into it, as the
+# shell's '>' does, instead of renaming a new file over it: a FIFO stays a
+# FIFO (its reader gets the text), a symbolic link stays a link (its
+# target gets the text, and is made if missing). /dev/null is one too, not
+# tried here: the old code replaced it, as root, with a file.
+mkfifo "$T/fifo"
+cat "$T/fifo" > "$T/fifo.out" &
+reader=$!
+ar export -f text -o "$T/fifo" "$id"
+[ -p "$T/fifo" ] || { kill "$reader"; fail "the FIFO was replaced"; }
+assert_eq 0 "$RC" "into a FIFO: $ERR"
+wait "$reader"
+assert_eq "$("$AGENTRUN" text "$id")" "$(cat "$T/fifo.out")" "through the FIFO"
+ln -s "$T/target.txt" "$T/link.txt"
+ar export -f text -o "$T/link.txt" "$id"
+assert_eq 0 "$RC" "into a link: $ERR"
+[ -L "$T/link.txt" ] || fail "the symbolic link was replaced"
+assert_contains "progress 100%" "$(cat "$T/target.txt")" "the link's target"
+ar export -o "$T" "$id"
+assert_eq 1 "$RC" "into a folder"
+assert_contains "Is a directory" "$ERR"
+
+# Never into the store (it would replace a recording), however named,
+# nor onto the recording being exported.
+cast=$(latest_cast)
+sum=$(cksum < "$cast")
+ar export -f raw -o "$cast" "$id"
+assert_eq 1 "$RC" "onto the transcript"
+assert_contains "agentrun's store holds the recordings" "$ERR"
+ar export -o "$STORE/../sessions/other.cast" "$id"
+assert_eq 1 "$RC" "into the store"
+[ -e "$STORE/other.cast" ] && fail "a file was written into the store"
+assert_eq "$sum" "$(cksum < "$cast")" "the transcript is untouched"
+ln -s v2.cast v2-link.cast
+ar export -o v2-link.cast v2.cast
+assert_eq 1 "$RC" "onto the input through a link"
+assert_contains "it is the recording being exported" "$ERR"
+ar cat v2.cast
+assert_eq "$(cat cat.bin)" "$OUT" "the input is untouched"
 exit 0

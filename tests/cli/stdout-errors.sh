@@ -4,7 +4,7 @@
 # one line on stderr; a reader that goes away early (a pipe into head) is
 # no error and says nothing.
 . "$(dirname "$0")/../lib/common.sh"
-[ -w /dev/full ] || skip "needs /dev/full"
+[ -c /dev/full ] || skip "needs /dev/full"
 mkdir -p "$T/p/.git"
 cd "$T/p" || exit 1
 
