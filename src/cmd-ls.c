@@ -53,6 +53,26 @@ fmt_duration(const struct session *s, char *out, size_t len)
 		    (long long)(d % 3600 / 60));
 }
 
+/* A string of a sidecar (an imported file's title or command, a command
+ * line) on the terminal: control characters, C0, DEL and C1, become '?',
+ * as ls(1) shows odd names, so none can move the cursor or retitle the
+ * window. */
+static void
+put_safe(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			putchar('?');
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			putchar('?');
+			p++;
+		} else
+			putchar(*p);
+	}
+}
+
 static void
 ls_print_table(const struct session_list *l, size_t n, int all)
 {
@@ -72,9 +92,12 @@ ls_print_table(const struct session_list *l, size_t n, int all)
 			snprintf(st, sizeof st, "-");
 		printf("%-20s  %-16s  %8s  %4s  %-11s  ", s->id, start, dur, st,
 		    session_state_name(s->state));
-		if (all)
-			printf("%s: ", s->project != NULL ? s->project : "-");
-		printf("%s\n", s->command != NULL ? s->command : "-");
+		if (all) {
+			put_safe(s->project != NULL ? s->project : "-");
+			fputs(": ", stdout);
+		}
+		put_safe(s->command != NULL ? s->command : "-");
+		putchar('\n');
 	}
 }
 
@@ -155,8 +178,11 @@ out:
 static void
 show_line(const char *k, const char *v)
 {
-	if (v != NULL)
-		printf("%-18s %s\n", k, v);
+	if (v == NULL)
+		return;
+	printf("%-18s ", k);
+	put_safe(v);
+	putchar('\n');
 }
 
 static void
@@ -181,19 +207,27 @@ show_text(const struct session *s)
 		const cJSON *dst = cJSON_GetObjectItem(m, "target");
 		const cJSON *mode = cJSON_GetObjectItem(m, "mode");
 
-		printf("%-18s %s -> %s%s%s\n", "mount:",
-		    cJSON_IsString(src) ? src->valuestring : "?",
-		    cJSON_IsString(dst) ? dst->valuestring : "?",
-		    cJSON_IsString(mode) ? " " : "",
-		    cJSON_IsString(mode) ? mode->valuestring : "");
+		printf("%-18s ", "mount:");
+		put_safe(cJSON_IsString(src) ? src->valuestring : "?");
+		fputs(" -> ", stdout);
+		put_safe(cJSON_IsString(dst) ? dst->valuestring : "?");
+		if (cJSON_IsString(mode)) {
+			putchar(' ');
+			put_safe(mode->valuestring);
+		}
+		putchar('\n');
 	}
 	show_line("mount mode:", s->mount_mode);
-	if (s->git_head_before != NULL)
-		printf("%-18s %s%s\n", "git before:", s->git_head_before,
-		    s->git_dirty_before == 1 ? " (dirty)" : "");
-	if (s->git_head_after != NULL)
-		printf("%-18s %s%s\n", "git after:", s->git_head_after,
-		    s->git_dirty_after == 1 ? " (dirty)" : "");
+	if (s->git_head_before != NULL) {
+		printf("%-18s ", "git before:");
+		put_safe(s->git_head_before);
+		puts(s->git_dirty_before == 1 ? " (dirty)" : "");
+	}
+	if (s->git_head_after != NULL) {
+		printf("%-18s ", "git after:");
+		put_safe(s->git_head_after);
+		puts(s->git_dirty_after == 1 ? " (dirty)" : "");
+	}
 	show_line("started:", start);
 	if (s->end != 0)
 		show_line("ended:", end);

@@ -92,4 +92,24 @@ ln -s loop1 "$T/loop2"; ln -s loop2 "$T/loop1"
 ar -q -C "$T/loop1" --backend local run -- true
 assert_eq 2 "$RC" "symlink loop"; one_line "$ERR"
 assert_contains "loop1" "$ERR"
+# --- a file's header fields never reach the terminal raw: an imported
+# title or command with escape sequences and newlines is shown with '?'
+# for each control character (C0, DEL, C1) by ls and show.
+mkdir -p "$T/evil/.git"
+printf '%s\n' '{"version": 2, "width": 80, "height": 24, "title": "t\u001b]0;OWNED\u0007\u001b[2J\u009b", "command": "ls\u001b[31m\nFAKE-ROW\u007f"}' \
+	'[0.1, "o", "x"]' > "$T/evil.cast"
+ar -C "$T/evil" import "$T/evil.cast"
+assert_eq 0 "$RC" "import: $ERR"
+for c in "ls" "ls --all" "show latest"; do
+	# shellcheck disable=SC2086
+	ar -C "$T/evil" $c
+	assert_eq 0 "$RC" "$c"
+	case $OUT in *$'\e'*|*$'\x7f'*|*$'\xc2\x9b'*) fail "$c printed a control character: $OUT" ;; esac
+	assert_contains 'ls?[31m?FAKE-ROW?' "$OUT" "$c"
+done
+assert_contains 't?]0;OWNED??[2J?' "$OUT" "show's title"
+ar -C "$T/evil" ls
+assert_eq 2 "$(printf '%s\n' "$OUT" | wc -l)" "one row for the session"
+ar -C "$T/evil" ls --json
+assert_contains '"ls\u001b[31m\nFAKE-ROW' "$OUT" "--json keeps the string"
 exit 0
