@@ -265,10 +265,16 @@ usage_error(const char *cmd, const char *fmt, ...)
 int
 usage_getopt(char **argv, int ch)
 {
+	const char	*a = argv[optind - 1];
+
 	if (ch == ':')
-		return usage_error(argv[0], "option %s needs a value",
-		    argv[optind - 1]);
-	return usage_error(argv[0], "unknown option: %s", argv[optind - 1]);
+		return usage_error(argv[0], "option %s needs a value", a);
+	/* A short option is named alone: in a group (-xy) argv[optind - 1]
+	 * is the argument before it, or the whole group. A long one that
+	 * takes no value but got one (--all=1) has its val in optopt. */
+	if (optopt != 0 && (strncmp(a, "--", 2) != 0 || strchr(a, '=') == NULL))
+		return usage_error(argv[0], "unknown option: -%c", optopt);
+	return usage_error(argv[0], "unknown option: %s", a);
 }
 
 static void

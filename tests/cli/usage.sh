@@ -40,6 +40,19 @@ assert_eq 2 "$RC" "unknown ls option"
 assert_contains "Try 'agentrun ls --help'." "$ERR"
 [ "$(printf '%s\n' "$ERR" | wc -l)" -eq 2 ] || fail "two lines expected: $ERR"
 
+# A bad short option is named alone, also inside a group.
+ar grep -rf x
+assert_eq 2 "$RC" "grep -rf"
+assert_contains "unknown option: -r" "$ERR"
+ar ls -axy
+assert_contains "unknown option: -x" "$ERR" "ls -axy"
+ar grep -iz x
+assert_contains "unknown option: -z" "$ERR" "grep -iz"
+ar grep --all -qz x
+assert_contains "unknown option: -q" "$ERR" "after a long option"
+ar export -f
+assert_contains "option -f needs a value" "$ERR"
+
 ar run --frob x
 assert_eq 2 "$RC" "unknown run option"
 assert_contains "Try 'agentrun run --help'." "$ERR"
