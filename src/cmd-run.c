@@ -305,7 +305,7 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 		ropts.record_input = o->record_input;
 		ropts.term_type = getenv("TERM");
 		if ((rec = recorder_new(&s, &ropts, &cause)) == NULL) {
-			log_warn("not recording: %s", cause);
+			log_error("warning: not recording: %s", cause);
 			free(cause);
 			cause = NULL;
 		} else {

@@ -25,4 +25,12 @@ ar -q --backend local run -- sh -c "rm -rf '$STORE'; echo still here"
 assert_eq 0 "$RC" "status when the store vanished"
 assert_contains "still here" "$OUT"
 assert_contains "sidecar could not be written" "$ERR"
+# A store that cannot be made: the session runs unrecorded, and says so
+# even with -q (losing the record is what -q must not hide).
+echo "not a folder" > "$T/file"
+OUT=$(XDG_DATA_HOME=$T/file "$AGENTRUN" -q --backend local run -- echo ran 2>"$T/err" </dev/null)
+assert_eq 0 "$?" "status without a store"
+assert_contains "ran" "$OUT"
+assert_match "agentrun: warning: not recording: *" "$(cat "$T/err")"
+[ "$(wc -l < "$T/err")" -eq 1 ] || fail "one warning expected: $(cat "$T/err")"
 exit 0
