@@ -45,8 +45,8 @@ struct session;
  * 0, or -1 after printing why. */
 int	 cmd_session(const struct globals *, const char *id, struct session *);
 /* What a damaged transcript means for a reading command: a file cut short
- * (a crash) is warned about and is no error; other damage is an error,
- * after what could be read; a session still recording is simply not at
+ * (a crash) is warned about and is no error; other damage is an error
+ * (said as one, not as a warning), after what could be read; a session still recording is simply not at
  * its end yet. damage may be NULL. Returns the exit status. */
 int	 cmd_damage(const struct session *, const char *damage);
 /* After a session has ended: if it is long enough for replay's snapshot

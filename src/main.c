@@ -443,8 +443,12 @@ cmd_damage(const struct session *s, const char *damage)
 	cut = strncmp(damage, "cut short", 9) == 0;	/* cast_reader_damage */
 	if (cut && s->state == SESSION_RUNNING)
 		return EXIT_OK;
-	log_warn("%s: %s", s->id, damage);
-	return cut ? EXIT_OK : EXIT_ERROR;
+	if (cut) {
+		log_warn("%s: %s", s->id, damage);
+		return EXIT_OK;
+	}
+	log_error("%s: %s", s->id, damage);
+	return EXIT_ERROR;
 }
 
 /* Global options; returns the index of the command or -1 after an

@@ -50,4 +50,8 @@ rc=$?
 assert_eq 0 "$rc" "cat of a cut transcript"
 grep -q "line 10: ééé" "$T/out" || fail "cat lost early output"
 grep -q "cut short" "$T/cerr" || fail "cat does not say the file was cut: $(cat "$T/cerr")"
+# grep, which reads every session each time, does not repeat it.
+ar grep "line 10"
+assert_eq 0 "$RC" "grep in a cut transcript"
+assert_eq "" "$ERR" "grep warns about an interrupted session's cut tail"
 exit 0

@@ -47,6 +47,7 @@ assert_eq 1 "$RC" "garbage is an error after what could be read"
 assert_eq "before the damage" "$OUT"
 assert_contains "line 3" "$ERR"
 assert_eq 1 "$(printf '%s\n' "$ERR" | grep -c .)" "said once"
+assert_not_contains "warning" "$ERR" "an error is not called a warning"
 
 printf '%s\n' '{"version": 3, "term": {"cols": 20, "rows": 3}}' \
 	'[0.1, "o", "ok so far"]' '[0.2, 5, "x"]' '[0.3, "o", "never"]' > types.cast
