@@ -861,9 +861,14 @@ vm_exec_argv(const struct vm_request *req, int guard4)
 	    "a=$1; shift; command -v \"$1\" >/dev/null 2>&1 || { "
 	    "printf '%s\\n' \"agentrun: $1 is not installed in the VM; "
 	    "install it with 'agentrun vm provision $a'\" >&2; exit 127; }; ";
+	/* Ctrl-C and Ctrl-\\ reach the whole foreground group in the guest,
+	 * this shell too: it catches them (the command gets the default
+	 * action back at exec) and outlives the command to report 128+N,
+	 * where multipass, left with a signal and no status, exits 255. */
 	static const char guarded[] =
-	    "\"$@\"; s=$?; [ \"$s\" -eq 4 ] && s=244; exit \"$s\"";
-	static const char plain[] = "exec \"$@\"";
+	    "trap : INT QUIT; \"$@\"; s=$?; [ \"$s\" -eq 4 ] && s=244; "
+	    "exit \"$s\"";
+	static const char plain[] = "trap : INT QUIT; \"$@\"; exit \"$?\"";
 	static const char *const login_shell[] = { "bash", "-l", NULL };
 	char		**v = NULL, *script, *pair;
 	const char	*val;
