@@ -60,8 +60,8 @@ int	 vm_name_valid(const char *name, char **cause);
 /* Pieces of the flow for 'agentrun vm' and 'doctor'. Each 0, or -1 with
  * *cause (one actionable line). */
 int	 vm_launch(const struct config *, const char *name, char **cause);
-int	 vm_provision(const char *name, const struct agent_profile *,
-	     char **cause);
+int	 vm_provision(const struct config *, const char *name,
+	     const struct agent_profile *, char **cause);
 int	 vm_start(const char *name, char **cause);
 /* Print the live sessions of VM name ("session: pid N in DIR (mode)");
  * returns how many. */

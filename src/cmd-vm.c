@@ -177,7 +177,7 @@ vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
 		}
 		mp_info_free(&info);
 	}
-	if (provision && vm_provision(c->name, agent, &cause) != 0)
+	if (provision && vm_provision(&c->cfg, c->name, agent, &cause) != 0)
 		goto out;
 	rv = EXIT_OK;
 out:

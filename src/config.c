@@ -296,9 +296,10 @@ set_key(struct parse *p, struct config *cfg, const struct key_def *k,
 			return fail(p, path, "expected a size like \"4G\"");
 		break;
 	case KEY_WORD:
-		if (!word_valid(item->valuestring))
-			return fail(p, path,
-			    "expected a non-empty string without spaces");
+		if (!word_valid(item->valuestring) ||
+		    item->valuestring[0] == '-')
+			return fail(p, path, "expected a non-empty string "
+			    "without spaces, not starting with '-'");
 		break;
 	case KEY_VMNAME:
 		if (vm_name_valid(item->valuestring, &cause) != 0) {

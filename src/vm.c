@@ -591,10 +591,25 @@ vm_launch(const struct config *cfg, const char *name, char **cause)
 	return rv;
 }
 
-int
-vm_provision(const char *name, const struct agent_profile *agent,
-    char **cause)
+/* agentrun's command line for VM name, for hints: "agentrun", or
+ * "agentrun --vm NAME" when it is not the configured one. */
+static char *
+vm_cmdline(const struct config *cfg, const char *name)
 {
+	char	*s;
+
+	if (cfg != NULL && strcmp(name, cfg->vm.name) == 0)
+		return xstrdup("agentrun");
+	xasprintf(&s, "agentrun --vm %s", name);
+	return s;
+}
+
+int
+vm_provision(const struct config *cfg, const char *name,
+    const struct agent_profile *agent, char **cause)
+{
+	char	*again;
+
 	const char		*argv[] = { "exec", name, "-n", "--", "bash",
 	    "-lc", NULL, NULL };
 	struct mp_call		 c = { argv, 0, MP_INHERIT, NULL, NULL };
@@ -613,10 +628,13 @@ vm_provision(const char *name, const struct agent_profile *agent,
 		return -1;
 	if (r.status == 0)
 		rv = 0;
-	else
+	else {
+		again = vm_cmdline(cfg, name);
 		xasprintf(cause, "installing %s in VM %s failed (status %d); "
-		    "fix the problem above, then run 'agentrun vm provision'",
-		    agent->name, name, r.status);
+		    "fix the problem above, then run '%s vm provision %s'",
+		    agent->name, name, r.status, again, agent->name);
+		free(again);
+	}
 	mp_result_free(&r);
 	return rv;
 }
@@ -797,12 +815,28 @@ vm_check(const struct vm_request *req, char **cause)
 	return vm_own_dirs(real, cause);
 }
 
+/* info after a launch or start that multipass said went well. */
+static int
+vm_info_again(const char *name, struct mp_info *info, const char *what,
+    char **cause)
+{
+	int	 r;
+
+	if ((r = mp_info(name, info, cause)) == 1)
+		return 0;
+	if (r == 0)
+		xasprintf(cause, "multipass %s said nothing went wrong, but "
+		    "there is no VM %s: see 'multipass list'", what, name);
+	return -1;
+}
+
 /* Bring VM name to Running, launching (and provisioning) it if needed.
  * info is filled with its state and mounts. */
 static int
 vm_ensure(const struct vm_request *req, struct mp_info *info, char **cause)
 {
 	const char	*state;
+	char		*again;
 	int		 r;
 
 	if ((r = mp_info(req->name, info, cause)) < 0)
@@ -810,10 +844,10 @@ vm_ensure(const struct vm_request *req, struct mp_info *info, char **cause)
 	if (r == 0) {
 		if (vm_launch(req->cfg, req->name, cause) != 0)
 			return -1;
-		if (req->agent != NULL &&
-		    vm_provision(req->name, req->agent, cause) != 0)
+		if (req->agent != NULL && vm_provision(req->cfg, req->name,
+		    req->agent, cause) != 0)
 			return -1;
-		return mp_info(req->name, info, cause) == 1 ? 0 : -1;
+		return vm_info_again(req->name, info, "launch", cause);
 	}
 	state = info->state;
 	if (strcmp(state, "Running") == 0)
@@ -829,16 +863,18 @@ vm_ensure(const struct vm_request *req, struct mp_info *info, char **cause)
 	    strcmp(state, "Starting") != 0 &&
 	    strcmp(state, "Restarting") != 0 &&
 	    strcmp(state, "Delayed Shutdown") != 0) {
-		xasprintf(cause, "VM %s is %s: see 'agentrun vm status', or "
+		again = vm_cmdline(req->cfg, req->name);
+		xasprintf(cause, "VM %s is %s: see '%s vm status', or "
 		    "'multipass stop --force %s' and try again", req->name,
-		    state, req->name);
+		    state, again, req->name);
+		free(again);
 		return -1;
 	}
 	if (vm_start(req->name, cause) != 0)
 		return -1;
 	/* Start drops mounts it cannot re-activate: look again. */
 	mp_info_free(info);
-	return mp_info(req->name, info, cause) == 1 ? 0 : -1;
+	return vm_info_again(req->name, info, "start", cause);
 }
 
 static char **
@@ -850,17 +886,36 @@ argv_push(char **v, size_t *n, const char *s)
 	return v;
 }
 
+/* How to install the agent, for the guest to say when its command is
+ * missing: "agentrun [--vm NAME] vm provision AGENT", or "" when its
+ * profile has no install command. */
+static char *
+vm_agent_fix(const struct vm_request *req)
+{
+	const struct agent_profile	*a = req->agent;
+	char				*again, *h;
+
+	if (a->install == NULL || *a->install == '\0')
+		return xstrdup("");
+	again = vm_cmdline(req->cfg, req->name);
+	xasprintf(&h, "%s vm provision %s", again, a->name);
+	free(again);
+	return h;
+}
+
 /* multipass exec NAME -d TARGET -- [env N=V...] bash -lc SCRIPT agentrun
- * [AGENT] CMD ARGS...: the arguments stay positional parameters, never
+ * [FIX] CMD ARGS...: the arguments stay positional parameters, never
  * spliced into the script. For an agent, the script first checks that its
- * command is there and names the profile to provision if not. */
+ * command is there and says how to install it if not. */
 static char **
 vm_exec_argv(const struct vm_request *req, int guard4)
 {
 	static const char check[] =
-	    "a=$1; shift; command -v \"$1\" >/dev/null 2>&1 || { "
-	    "printf '%s\\n' \"agentrun: $1 is not installed in the VM; "
-	    "install it with 'agentrun vm provision $a'\" >&2; exit 127; }; ";
+	    "h=$1; shift; command -v \"$1\" >/dev/null 2>&1 || { "
+	    "if [ -n \"$h\" ]; then h=\"install it with '$h'\"; else "
+	    "h='its agent profile has no install command'; fi; "
+	    "printf '%s\\n' \"agentrun: $1 is not installed in the VM; $h\" "
+	    ">&2; exit 127; }; ";
 	/* Ctrl-C and Ctrl-\\ reach the whole foreground group in the guest,
 	 * this shell too: it catches them (the command gets the default
 	 * action back at exec) and outlives the command to report 128+N,
@@ -870,7 +925,7 @@ vm_exec_argv(const struct vm_request *req, int guard4)
 	    "exit \"$s\"";
 	static const char plain[] = "trap : INT QUIT; \"$@\"; exit \"$?\"";
 	static const char *const login_shell[] = { "bash", "-l", NULL };
-	char		**v = NULL, *script, *pair;
+	char		**v = NULL, *script, *pair, *hint;
 	const char	*val;
 	size_t		  n = 0, i;
 	char *const	 *cmd;
@@ -900,7 +955,8 @@ vm_exec_argv(const struct vm_request *req, int guard4)
 	v = argv_push(v, &n, "agentrun");
 	free(script);
 	if (req->agent != NULL) {
-		v = argv_push(v, &n, req->agent->name);
+		v = argv_push(v, &n, hint = vm_agent_fix(req));
+		free(hint);
 		for (i = 0; req->agent->command[i] != NULL; i++)
 			v = argv_push(v, &n, req->agent->command[i]);
 		cmd = req->agent_args;

@@ -180,7 +180,14 @@ test_errors(void **state)
 	    "config.json: vm.image: expected a string");
 	expect_error("{\"vm\":{\"image\":\"a b\"}}",
 	    "config.json: vm.image: expected a non-empty string without "
-	    "spaces");
+	    "spaces, not starting with '-'");
+	/* It would reach multipass launch as an option (--help: exit 0,
+	 * and no VM). */
+	expect_error("{\"vm\":{\"image\":\"--help\"}}",
+	    "config.json: vm.image: expected a non-empty string without "
+	    "spaces, not starting with '-'");
+	expect_error("{\"vm\":{\"memory\":\"-4G\"}}",
+	    "config.json: vm.memory: expected a size like \"4G\"");
 	expect_error("{\"backend\":\"docker\"}",
 	    "config.json: backend: expected \"multipass\" or \"local\"");
 	expect_error("{\"vm\":{\"name\":\"primary\"}}",

@@ -23,7 +23,7 @@ assert_match "multipass exec agentrun -n -- bash -lc *mkdir -p ~/.local/bin*" "$
 assert_eq "multipass info agentrun --no-runtime-information --format json" "${c[3]}" "call 4"
 assert_eq "multipass mount $P agentrun:$P" "${c[4]}" "call 5"
 assert_eq "multipass version --format json" "${c[5]}" "call 6"
-assert_match "multipass exec agentrun -d $P -- bash -lc * agentrun claude claude --version" "${c[6]}" "call 7"
+assert_match "multipass exec agentrun -d $P -- bash -lc * agentrun 'agentrun vm provision claude' claude --version" "${c[6]}" "call 7"
 assert_eq 7 "${#c[@]}" "number of calls"
 assert_eq "$P => $P" "$(vm_mounts)" "mounts"
 assert_eq Running "$(vm_state)"

@@ -2,7 +2,7 @@
 # Claude Code missing in the VM: a message that says agentrun vm provision
 # and names the agent; the login shell is what puts ~/.local/bin on PATH.
 # Another agent's message names that agent, and 'vm provision AGENT'
-# installs it.
+# installs it; another VM is named with --vm.
 . "$(dirname "$0")/../lib/common.sh"
 . "$ROOT/tests/data/multipass/vm-setup.sh"
 
@@ -42,4 +42,23 @@ assert_contains "FAKE-AIDER --yes hi" "$OUT"
 ar vm provision nosuch
 assert_eq 2 "$RC" "provision of an unknown agent (a usage error)"
 assert_contains "no agent profile 'nosuch' in the config" "$ERR"
+
+# On another VM than the configured one, the advice names it (it would
+# install into the wrong VM otherwise); so does a failed install's.
+ar_in "$P" --vm other run -- true
+ar_in "$P" --vm other helper
+assert_eq 127 "$RC" "missing on another VM"
+assert_contains "install it with 'agentrun --vm other vm provision helper'" "$OUT"
+cat >"$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
+{"agents": {"failer": {"command": "nothere", "install": "exit 3"},
+  "noinst": {"command": "nothere"}}}
+JSON
+ar --vm other vm provision failer
+assert_eq 1 "$RC" "failed install"
+assert_contains "then run 'agentrun --vm other vm provision failer'" "$ERR"
+# A profile with no install command gets no advice to run one.
+ar_in "$P" noinst
+assert_eq 127 "$RC" "missing, no install command"
+assert_contains "agentrun: nothere is not installed in the VM; its agent profile has no install command" "$OUT"
+assert_not_contains "vm provision" "$OUT"
 exit 0

@@ -90,7 +90,7 @@ JSON
 ar vm provision
 assert_eq 1 "$RC"
 assert_contains "no network" "$ERR"
-assert_contains "installing claude in VM agentrun failed (status 7); fix the problem above, then run 'agentrun vm provision'" "$ERR"
+assert_contains "installing claude in VM agentrun failed (status 7); fix the problem above, then run 'agentrun vm provision claude'" "$ERR"
 write_config
 
 # doctor finds what is wrong, one line each, and exits 1.
