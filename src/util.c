@@ -515,45 +515,77 @@ parse_int(const char *s, long min, long max, long *out)
 	return 0;
 }
 
-/* "90", "1.5", "2m", "1m30s", "1:30", "1:02:03" into seconds. */
+/* A decimal number at *s: digits with at most one '.', no sign, exponent
+ * or hex (strtod takes all those). *s moves past it; *dot says if it had
+ * a fraction. 0, or -1 if there is none. */
+static int
+scan_decimal(const char **s, double *v, int *dot)
+{
+	const char	*p = *s;
+	char		*end;
+	int		 digits = 0;
+
+	*dot = 0;
+	for (; (*p >= '0' && *p <= '9') || (*p == '.' && !*dot); p++) {
+		if (*p == '.')
+			*dot = 1;
+		else
+			digits++;
+	}
+	if (digits == 0)
+		return -1;
+	errno = 0;
+	*v = strtod(*s, &end);
+	if (errno != 0 || end != p)
+		return -1;
+	*s = p;
+	return 0;
+}
+
+/* "90", "1.5", "2m", "1m30s", "1h2m3.5s", "1:30", "1:02:03.5" into
+ * seconds. Units come largest first, each once; a bare number stands
+ * alone; minutes and seconds after a ':' are below 60, and only the last
+ * field has a fraction. */
 int
 parse_seconds(const char *s, double *out)
 {
-	double	 total = 0, v;
-	char	*end;
+	static const char	 units[] = "hms";
+	static const double	 mult[] = { 3600, 60, 1 };
+	double			 total = 0, v;
+	const char		*u;
+	int			 n, dot, last = -1;
 
 	if (s == NULL || *s == '\0')
 		return -1;
 	if (strchr(s, ':') != NULL) {
-		for (;;) {
-			errno = 0;
-			v = strtod(s, &end);
-			if (errno != 0 || end == s || v < 0)
+		for (n = 0;; n++) {
+			if (n == 3 || scan_decimal(&s, &v, &dot) != 0 ||
+			    (n > 0 && v >= 60))
 				return -1;
 			total = total * 60 + v;
-			if (*end == '\0')
+			if (*s == '\0')
 				break;
-			if (*end != ':')
+			if (*s != ':' || dot)
 				return -1;
-			s = end + 1;
+			s++;
 		}
 		*out = total;
 		return 0;
 	}
 	while (*s != '\0') {
-		errno = 0;
-		v = strtod(s, &end);
-		if (errno != 0 || end == s || v < 0 || v != v)
+		if (scan_decimal(&s, &v, &dot) != 0)
 			return -1;
-		switch (*end) {
-		case 'h': v *= 3600; end++; break;
-		case 'm': v *= 60; end++; break;
-		case 's': end++; break;
-		case '\0': break;
-		default: return -1;
+		if (*s == '\0') {
+			if (last >= 0)
+				return -1;	/* "2m1": 1 what? */
+			total = v;
+			break;
 		}
-		total += v;
-		s = end;
+		if ((u = strchr(units, *s)) == NULL || u - units <= last)
+			return -1;
+		last = (int)(u - units);
+		total += v * mult[last];
+		s++;
 	}
 	*out = total;
 	return 0;
