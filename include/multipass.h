@@ -103,4 +103,7 @@ int	 mp_version(char **client, char **daemon, char **cause);
  * the command exits 4 (<= 1.16). */
 int	 mp_version_loops_on_4(const char *v);
 
+/* -v: "run: multipass ARGS..." on stderr, as every call is logged. */
+void	 mp_log_args(const char *const *argv);
+
 #endif

@@ -206,8 +206,8 @@ mp_strip_text(const char *p, size_t len)
 
 /* --- running ---------------------------------------------------------- */
 
-static void
-mp_log_call(const struct mp_call *c)
+void
+mp_log_args(const char *const *argv)
 {
 	struct buf	 b;
 	size_t		 i;
@@ -216,15 +216,21 @@ mp_log_call(const struct mp_call *c)
 		return;
 	buf_init(&b);
 	buf_adds(&b, "run: multipass");
-	for (i = 0; c->argv[i] != NULL; i++) {
-		if (strpbrk(c->argv[i], " \t\n'\"\\$`") != NULL ||
-		    c->argv[i][0] == '\0')
-			buf_addf(&b, " '%s'", c->argv[i]);
+	for (i = 0; argv[i] != NULL; i++) {
+		if (strpbrk(argv[i], " \t\n'\"\\$`") != NULL ||
+		    argv[i][0] == '\0')
+			buf_addf(&b, " '%s'", argv[i]);
 		else
-			buf_addf(&b, " %s", c->argv[i]);
+			buf_addf(&b, " %s", argv[i]);
 	}
 	log_debug("%s", b.data);
 	buf_free(&b);
+}
+
+static void
+mp_log_call(const struct mp_call *c)
+{
+	mp_log_args(c->argv);
 }
 
 /* stdout of a call, as it arrives: through the spinner stripper. */

@@ -970,6 +970,36 @@ vm_exec_argv(const struct vm_request *req, int guard4)
 	return v;
 }
 
+/* -v: the exec as it will run, with the values of the forwarded
+ * variables (env NAME=VALUE before bash) left out. */
+static void
+vm_log_exec(char **argv)
+{
+	char		**red;
+	const char	 *eq;
+	size_t		  n, i;
+	int		  env = 0;
+
+	if (log_get_verbosity() < 1)
+		return;
+	for (n = 0; argv[n] != NULL; n++)
+		;
+	red = xcalloc(n + 1, sizeof *red);
+	for (i = 1; i < n; i++) {
+		if (strcmp(argv[i], "bash") == 0)
+			env = 0;
+		if (env && (eq = strchr(argv[i], '=')) != NULL)
+			xasprintf(&red[i - 1], "%.*s=[redacted]",
+			    (int)(eq - argv[i]), argv[i]);
+		else
+			red[i - 1] = xstrdup(argv[i]);
+		if (strcmp(argv[i], "env") == 0 && strcmp(argv[i - 1], "--") == 0)
+			env = 1;
+	}
+	mp_log_args((const char *const *)red);
+	strv_free(red);
+}
+
 static void
 vm_fill_session(const struct vm_request *req, struct session *s,
     char *version)
@@ -1061,6 +1091,7 @@ vm_prepare(const struct vm_request *req, struct session *s, char ***argv,
 	h->guard4 = mp_version_loops_on_4(version);
 	vm_fill_session(req, s, version);
 	*argv = vm_exec_argv(req, h->guard4);
+	vm_log_exec(*argv);
 	mp_info_free(&info);
 	free(stage);
 	return h;
