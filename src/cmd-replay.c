@@ -86,14 +86,15 @@ cmd_replay(struct globals *g, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error(argv[0], "replay takes one session ID");
+	if (cmd_session(g, argv[optind], &s) != 0)
+		return EXIT_ERROR;
 	if (!isatty(STDOUT_FILENO)) {
 		log_error("replay draws on a terminal and stdout is not one; "
 		    "use 'agentrun cat %s' for the raw output or 'agentrun "
 		    "text %s' for the screen", argv[optind], argv[optind]);
+		session_free(&s);
 		return EXIT_ERROR;
 	}
-	if (cmd_session(g, argv[optind], &s) != 0)
-		return EXIT_ERROR;
 	/* Long sessions of the store keep their snapshots in a cache. */
 	if (session_id_valid(s.id) && s.state != SESSION_RUNNING &&
 	    stat(s.cast_path, &o.cache_st) == 0)

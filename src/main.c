@@ -500,6 +500,11 @@ main_options(int argc, char **argv, struct globals *g, int *rc)
 			*rc = usage_error(NULL, "unknown option: %s", a);
 			return -1;
 		}
+		if (*v == '\0') {
+			*rc = usage_error(NULL, "option %.*s needs a value, not "
+			    "an empty one", (int)strcspn(a, "="), a);
+			return -1;
+		}
 		if (a[1] == 'C')
 			g->dir = v;
 		else if (strncmp(a, "--vm", 4) == 0)

@@ -10,6 +10,11 @@ assert_eq 1 "$RC" "stdout not a terminal"
 assert_eq "" "$OUT" "nothing written"
 assert_contains "agentrun cat s.cast" "$ERR"
 assert_contains "agentrun text s.cast" "$ERR"
+# An id that does not exist is said first, not advice to cat it.
+ar replay nosuchid
+assert_eq 1 "$RC" "unknown id"
+assert_contains "no such session" "$ERR"
+assert_not_contains "agentrun cat" "$ERR"
 ar replay --speed 0 s.cast
 assert_eq 2 "$RC" "--speed 0"
 ar replay s.cast --speed fast

@@ -60,6 +60,16 @@ assert_contains "Try 'agentrun run --help'." "$ERR"
 ar run
 assert_eq 2 "$RC" "run without a command"
 
+# Global options with an empty value.
+for o in "--vm=" "--backend="; do
+	ar "$o" ls
+	assert_eq 2 "$RC" "$o"
+	assert_contains "needs a value, not an empty one" "$ERR" "$o"
+done
+ar -C "" ls
+assert_eq 2 "$RC" "-C ''"
+assert_contains "option -C needs a value" "$ERR"
+
 ar --backend bogus ls
 assert_eq 2 "$RC" "bad backend"
 assert_contains "unknown backend" "$ERR"
