@@ -245,6 +245,50 @@ show_text(const struct session *s)
 	show_line("transcript:", s->cast_path);
 }
 
+/* What only the transcript can say: for a file given by path with no
+ * sidecar beside it, its header (size, start, command, title); for that
+ * and for a session that ended in a crash (its sidecar has no end), its
+ * output bytes and the time of its last event. 0, or -1 after saying why
+ * it is not a recording. */
+static int
+show_scan(struct session *s)
+{
+	struct cast_reader		*cr;
+	const struct cast_header	*h;
+	struct cast_event		 ev;
+	char				*cause = NULL;
+	int64_t				 last = 0;
+	int				 bare = s->backend == NULL;
+
+	if (!bare && s->state != SESSION_INTERRUPTED)
+		return 0;
+	if ((cr = cast_reader_open(s->cast_path, &cause)) == NULL) {
+		log_error("%s", cause);
+		free(cause);
+		return -1;
+	}
+	h = cast_reader_header(cr);
+	if (bare) {
+		s->cols = h->cols;
+		s->rows = h->rows;
+		s->start = h->timestamp * 1000000;
+		if (h->command != NULL && s->command == NULL)
+			s->command = xstrdup(h->command);
+		if (h->title != NULL && s->title == NULL)
+			s->title = xstrdup(h->title);
+	}
+	s->bytes = 0;
+	while (cast_reader_next(cr, &ev) == 1) {
+		if (ev.code == 'o')
+			s->bytes += ev.len;
+		last = ev.time;
+	}
+	if (s->start != 0 && s->end == 0)
+		s->end = s->start + last;
+	cast_reader_free(cr);
+	return 0;
+}
+
 int
 cmd_show(struct globals *g, int argc, char **argv)
 {
@@ -274,6 +318,10 @@ cmd_show(struct globals *g, int argc, char **argv)
 		return usage_error(argv[0], "show takes one session ID");
 	if (cmd_session(g, argv[optind], &s) != 0)
 		return EXIT_ERROR;
+	if (show_scan(&s) != 0) {
+		session_free(&s);
+		return EXIT_ERROR;
+	}
 	if (json) {
 		o = session_to_json(&s);
 		if ((text = cJSON_Print(o)) == NULL)

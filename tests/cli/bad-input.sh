@@ -112,4 +112,18 @@ ar -C "$T/evil" ls
 assert_eq 2 "$(printf '%s\n' "$OUT" | wc -l)" "one row for the session"
 ar -C "$T/evil" ls --json
 assert_contains '"ls\u001b[31m\nFAKE-ROW' "$OUT" "--json keeps the string"
+# --- show of a file given by path: what its header and events say; a
+# file that is not a recording is an error, as for cat and text.
+printf '%s\n' '{"version": 2, "width": 100, "height": 30, "timestamp": 1700000000, "command": "vim"}' \
+	'[0.5, "o", "hello"]' '[2.5, "o", "world"]' > "$T/plain.cast"
+ar show "$T/plain.cast"
+assert_eq 0 "$RC" "show a path: $ERR"
+assert_contains "terminal:          100x30" "$OUT"
+assert_contains "command:           vim" "$OUT"
+assert_contains "output bytes:      10" "$OUT"
+assert_contains "duration:          3s" "$OUT"
+echo "root:x:0:0:root:/root:/bin/bash" > "$T/passwd.cast"
+ar show "$T/passwd.cast"
+assert_eq 1 "$RC" "show of a file that is not a recording"
+assert_contains "the header is not JSON" "$ERR"; one_line "$ERR"
 exit 0

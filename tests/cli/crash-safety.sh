@@ -48,6 +48,13 @@ assert_contains "interrupted" "$OUT"
 "$AGENTRUN" cat "$id" > "$T/out" 2>"$T/cerr"
 rc=$?
 assert_eq 0 "$rc" "cat of a cut transcript"
+# show gives what the transcript holds: its sidecar never got an end.
+ar show "$id"
+assert_eq 0 "$RC" "show: $ERR"
+assert_contains "interrupted" "$OUT"
+assert_eq "output bytes:      $(wc -c < "$T/out" | tr -d ' ')" \
+	"$(printf '%s\n' "$OUT" | grep '^output bytes:')" "bytes from the transcript"
+printf '%s\n' "$OUT" | grep -q '^duration: *[0-9]' || fail "no duration: $OUT"
 grep -q "line 10: ééé" "$T/out" || fail "cat lost early output"
 grep -q "cut short" "$T/cerr" || fail "cat does not say the file was cut: $(cat "$T/cerr")"
 # grep, which reads every session each time, does not repeat it.
