@@ -72,7 +72,7 @@ cmd_init(struct globals *g, int argc, char **argv)
 	const char	**wrap;
 	char		 *cause = NULL;
 	size_t		  nwrap = 0, i;
-	int		  aliases = 0, k, rc;
+	int		  aliases = 0, bad, k, rc;
 
 	(void)g;
 	wrap = xcalloc((size_t)argc, sizeof *wrap);
@@ -121,17 +121,19 @@ cmd_init(struct globals *g, int argc, char **argv)
 	    "shell/agentrun.zsh";
 
 	/* A wrapper is only for a known agent: its name is then also a
-	 * safe shell function name (lower case, digits, - and _). */
+	 * safe shell function name (lower case, digits, - and _). A broken
+	 * config costs only the wrappers of its agents, not the completion
+	 * and the rest that a shell's rc file evaluates. */
 	if (nwrap > 0) {
-		if (config_load(&cfg, &cause) != 0) {
-			log_error("%s", cause);
+		if ((bad = config_load(&cfg, &cause) != 0)) {
+			log_error("warning: %s; the agents of the config get no "
+			    "wrapper until it is fixed", cause);
 			free(cause);
-			config_free(&cfg);	/* it holds the defaults */
-			free(wrap);
-			return EXIT_ERROR;
 		}
-		for (i = 0; i < nwrap; i++) {
-			if (config_agent(&cfg, wrap[i]) == NULL) {
+		for (i = 0, k = 0; i < nwrap; i++) {
+			if (config_agent(&cfg, wrap[i]) != NULL)
+				wrap[k++] = wrap[i];
+			else if (!bad) {
 				config_free(&cfg);
 				rc = usage_error(argv[0], "--wrap: no agent "
 				    "profile '%s' (claude or one from the "
@@ -140,7 +142,8 @@ cmd_init(struct globals *g, int argc, char **argv)
 				return rc;
 			}
 		}
-		config_free(&cfg);
+		nwrap = (size_t)k;
+		config_free(&cfg);	/* it holds the defaults if it failed */
 	}
 
 	if (strcmp(shell, "bash") == 0) {

@@ -98,11 +98,19 @@ fresh --wrap=aider -- 'type -t aider; complete -p aider'
 assert_eq "function
 complete -F _agentrun_wrapped aider" "$OUT" "--wrap=aider"
 
-# A broken config: init needs it only to check --wrap.
+# A broken config: init needs it only to check --wrap, and it costs only
+# the wrappers of the config's agents (a warning says so), not the
+# completion, the aliases and the built-in claude's wrapper that a .bashrc
+# evaluates.
 echo '{ broken' >"$XDG_CONFIG_HOME/agentrun/config.json"
-ar init bash --wrap claude
-assert_eq 1 "$RC" "--wrap with a broken config"
+ar init bash --aliases --wrap claude --wrap aider
+assert_eq 0 "$RC" "--wrap with a broken config"
 assert_contains "invalid JSON" "$ERR"
+assert_contains "get no wrapper until it is fixed" "$ERR"
+assert_contains "complete -F _agentrun agentrun" "$OUT" "the completion"
+assert_contains "__agentrun_setup_aliases
+__agentrun_setup_wrap claude" "$OUT" "aliases and claude's wrapper"
+assert_not_contains "__agentrun_setup_wrap aider" "$OUT"
 ar init bash --aliases
 assert_eq 0 "$RC" "--aliases with a broken config"
 rm "$XDG_CONFIG_HOME/agentrun/config.json"
