@@ -305,28 +305,45 @@ mp_result_free(struct mp_result *r)
 
 /* --- errors ----------------------------------------------------------- */
 
-/* The first line of stderr that says something, with "CMD failed: " and
- * "The following errors occurred:" folded away. */
+/* The next line of stderr from *p that says something, with "CMD failed: "
+ * and "The following errors occurred:" folded away; NULL if none. */
 static char *
-first_error(const char *err)
+next_error(const char **p)
 {
-	const char	*p = err, *nl, *colon;
+	const char	*nl, *colon;
 	char		*line;
 
-	for (;;) {
-		nl = strchr(p, '\n');
-		line = nl != NULL ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
-		if ((colon = strstr(line, " failed: ")) != NULL) {
+	while (**p != '\0') {
+		nl = strchr(*p, '\n');
+		line = nl != NULL ? xstrndup(*p, (size_t)(nl - *p)) :
+		    xstrdup(*p);
+		*p = nl != NULL ? nl + 1 : *p + strlen(*p);
+		if ((colon = strstr(line, " failed: ")) != NULL)
 			memmove(line, colon + 9, strlen(colon + 9) + 1);
-		}
 		if (*line != '\0' &&
 		    strcmp(line, "The following errors occurred:") != 0)
 			return line;
 		free(line);
-		if (nl == NULL)
-			return NULL;
-		p = nl + 1;
 	}
+	return NULL;
+}
+
+/* What stderr says, on one line: its first line that says something and
+ * the next, which often holds the detail ("Invalid arguments supplied" /
+ * "Invalid memory size value supplied: 100M."). */
+static char *
+first_error(const char *err)
+{
+	char	*a, *b, *line;
+
+	if ((a = next_error(&err)) == NULL)
+		return NULL;
+	if ((b = next_error(&err)) == NULL)
+		return a;
+	xasprintf(&line, "%s: %s", a, b);
+	free(a);
+	free(b);
+	return line;
 }
 
 char *

@@ -42,6 +42,14 @@ assert_contains "multipass cannot reach its image server yet" "$ERR"
 assert_eq none "$(vm_state)" "no VM after a failed launch"
 no_sessions "launch error"
 
+# A size the daemon refuses: its second line holds the reason.
+write_config '"vm": {"memory": "100M"}'
+ar_in "$P" claude
+assert_eq 125 "$RC" "memory too small"
+assert_contains "agentrun: multipass launch failed: Invalid arguments supplied: Invalid memory size value supplied: 100M." "$ERR"
+assert_eq none "$(vm_state)" "no VM after a refused size"
+write_config
+
 MULTIPASS_EMU_FAIL_LAUNCH=timeout ar_in "$P" claude
 assert_eq 125 "$RC" "launch timeout"
 assert_contains "agentrun: launching VM agentrun timed out; it may still be coming up: check with 'agentrun vm status'" "$ERR"
