@@ -260,8 +260,8 @@ cmd_vm(struct globals *g, int argc, char **argv)
 	    strcmp(sub, "stop") != 0 && strcmp(sub, "delete") != 0 &&
 	    strcmp(sub, "mounts") != 0 && strcmp(sub, "provision") != 0)
 		return usage_error("vm", "unknown vm command: %s", sub);
-	if (vm_ctx_init(g, &c) != 0)
-		return EXIT_ERROR;
+	if (vm_ctx_init(g, &c) != 0)	/* the config or --vm: as for run */
+		return EXIT_USAGE;
 
 	if (strcmp(sub, "status") == 0)
 		rv = vm_status(&c);

@@ -24,8 +24,10 @@ assert_eq 2 "$RC" "vm status extra"
 ar doctor extra
 assert_eq 2 "$RC" "doctor extra"
 ar --vm primary vm status
-assert_eq 1 "$RC" "--vm primary"
+assert_eq 2 "$RC" "--vm primary (a bad command line, as for run)"
 assert_contains "\"primary\" is refused" "$ERR"
+ar_in "$P" --vm primary run -- true
+assert_eq 2 "$RC" "--vm primary for run"
 
 # Nothing yet.
 ar vm status
@@ -105,6 +107,11 @@ echo '{"vm": {"memory": 4}}' >"$XDG_CONFIG_HOME/agentrun/config.json"
 ar doctor
 assert_eq 1 "$RC" "doctor, bad config"
 assert_contains "FAIL  config: $XDG_CONFIG_HOME/agentrun/config.json: vm.memory: expected a size like \"4G\"" "$OUT"
+# A bad config: 2 for vm as for run (doctor reports it, and fails, with 1).
+ar vm status
+assert_eq 2 "$RC" "vm status, bad config"
+ar_in "$P" run -- true
+assert_eq 2 "$RC" "run, bad config"
 write_config
 # A dangerous mount someone added by hand.
 "$ROOT/tests/multipass" mount "$HOME" agentrun:/srv/home >/dev/null
