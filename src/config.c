@@ -569,6 +569,25 @@ position(const char *text, size_t len, const char *at, size_t *line,
 	}
 }
 
+/* The first \u0000 escape in the text (not \\u0000, a backslash and
+ * "u0000"), or NULL. cJSON would end the C string there: "HOME\u0000X"
+ * would become HOME, "echo\u0000rm" echo. */
+static const char *
+nul_escape(const char *text, size_t len)
+{
+	size_t	 i, k;
+
+	for (i = 0; i + 6 <= len; i++) {
+		if (text[i] != '\\' || memcmp(text + i + 1, "u0000", 5) != 0)
+			continue;
+		for (k = 0; k < i && text[i - k - 1] == '\\'; k++)
+			;
+		if (k % 2 == 0)
+			return text + i;
+	}
+	return NULL;
+}
+
 int
 config_load_text(struct config *cfg, const char *text, size_t len,
     const char *name, char **cause)
@@ -580,6 +599,12 @@ config_load_text(struct config *cfg, const char *text, size_t len,
 	int		 r;
 
 	config_defaults(cfg);
+	if ((end = nul_escape(text, len)) != NULL) {
+		position(text, len, end, &line, &col);
+		xasprintf(cause, "%s: \\u0000 at line %zu, column %zu: a "
+		    "string cannot hold a NUL character", p.name, line, col);
+		return -1;
+	}
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (root == NULL) {
 		position(text, len, end, &line, &col);

@@ -188,6 +188,18 @@ test_errors(void **state)
 	    "spaces, not starting with '-'");
 	expect_error("{\"vm\":{\"memory\":\"-4G\"}}",
 	    "config.json: vm.memory: expected a size like \"4G\"");
+	/* cJSON would cut the string at a NUL: "a\u0000b" would be "a". */
+	expect_error("{\"vm\":{\"name\":\"a\\u0000b\"}}",
+	    "config.json: \\u0000 at line 1, column 17: a string cannot "
+	    "hold a NUL character");
+	expect_error("{\"vm\":{\"name\":\n\"a\\\\\\u0000\"}}",
+	    "config.json: \\u0000 at line 2, column 5: a string cannot "
+	    "hold a NUL character");
+	/* A backslash, then "u0000", is no NUL (and no VM name either). */
+	expect_error("{\"vm\":{\"name\":\"a\\\\u0000\"}}",
+	    "config.json: vm.name: VM name \"a\\u0000\" is not valid: use "
+	    "letters, digits and hyphens, starting with a letter and not "
+	    "ending with a hyphen");
 	expect_error("{\"backend\":\"docker\"}",
 	    "config.json: backend: expected \"multipass\" or \"local\"");
 	expect_error("{\"vm\":{\"name\":\"primary\"}}",
