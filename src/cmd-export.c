@@ -241,6 +241,7 @@ struct import {
 	struct cast_clock	 clock;
 	struct buf		 b;
 	uint64_t		 bytes;
+	size_t			 events;
 	int64_t			 end;
 	int			 exit_status;
 };
@@ -266,6 +267,7 @@ import_copy(struct cast_reader *cr, struct import *im)
 
 	cast_header_write(cast_reader_header(cr), 3, &im->b);
 	while (cast_reader_next(cr, &ev) == 1) {
+		im->events++;
 		cast_event_write_v3(&im->clock, ev.time, ev.code, ev.data,
 		    ev.len, 0, &im->b);
 		if (ev.code == 'o')
@@ -366,6 +368,11 @@ cmd_import(struct globals *g, int argc, char **argv)
 		fatal("zstd: cannot make a compressor");
 	if (import_copy(cr, &im) != 0) {
 		xasprintf(&cause, "%s: %s", tmp, strerror(zio_error(im.zw)));
+		goto out;
+	}
+	if (im.events == 0 && (damage = cast_reader_damage(cr)) != NULL) {
+		xasprintf(&cause, "%s: nothing to import before the damage: %s",
+		    argv[1], damage);
 		goto out;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0) {

@@ -93,6 +93,12 @@ assert_eq 2 "$RC" "two files"
 printf 'just text\n' > plain.txt
 ar import plain.txt
 assert_eq 1 "$RC" "not a recording"
+# Damaged before its first event: nothing to import, not an empty
+# session.
+printf '%s\n' '{"version": 2, "width": 80, "height": 24}' '[-5, "o", "x"]' > early.cast
+ar import early.cast
+assert_eq 1 "$RC" "damage before any event"
+assert_contains "nothing to import before the damage: line 2" "$ERR"
 n=$(ls "$STORE" | grep -c 'cast.zst$')
 assert_eq 5 "$n" "failed imports leave nothing"
 ls "$STORE" | grep -q tmp && fail "temporary files left"
