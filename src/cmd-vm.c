@@ -388,6 +388,11 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 	} else
 		check(1, "config: %s", cfg.path != NULL ? cfg.path :
 		    "none, using the defaults");
+	/* Only a launch reads it: found missing here, not after the wait. */
+	if (have_cfg && cfg.vm.cloud_init != NULL &&
+	    access(cfg.vm.cloud_init, R_OK) != 0)
+		bad += check(0, "vm.cloud_init: %s: %s", cfg.vm.cloud_init,
+		    strerror(errno));
 	name = g->vm != NULL ? g->vm : cfg.vm.name;
 	if (vm_name_valid(name, &cause) != 0) {
 		bad += check(0, "vm name: %s", cause);

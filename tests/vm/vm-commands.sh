@@ -107,6 +107,13 @@ echo '{"vm": {"memory": 4}}' >"$XDG_CONFIG_HOME/agentrun/config.json"
 ar doctor
 assert_eq 1 "$RC" "doctor, bad config"
 assert_contains "FAIL  config: $XDG_CONFIG_HOME/agentrun/config.json: vm.memory: expected a size like \"4G\"" "$OUT"
+# A cloud-init file that is not there: doctor says so before a launch
+# would.
+write_config '"vm": {"cloud_init": "~/no-such-ci.yaml"}'
+ar doctor
+assert_eq 1 "$RC" "doctor, missing cloud-init file"
+assert_contains "FAIL  vm.cloud_init: $HOME/no-such-ci.yaml: No such file or directory" "$OUT"
+echo '{"vm": {"memory": 4}}' >"$XDG_CONFIG_HOME/agentrun/config.json"
 # A bad config: 2 for vm as for run (doctor reports it, and fails, with 1).
 ar vm status
 assert_eq 2 "$RC" "vm status, bad config"
