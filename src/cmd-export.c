@@ -184,6 +184,9 @@ cmd_export(struct globals *g, int argc, char **argv)
 				    "'%s' (cast, cast-v2, raw or text)", optarg);
 			break;
 		case 'o':
+			if (*optarg == '\0')
+				return usage_error(argv[0], "-o needs a file "
+				    "name, not an empty one");
 			o.path = optarg;
 			break;
 		case 'h':

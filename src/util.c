@@ -360,10 +360,11 @@ path_in_dir(const char *path, const char *dir)
 
 	if (realpath(dir, a) == NULL)
 		return 0;
+	if (strchr(path, '/') == NULL)
+		return realpath(".", b) != NULL && strcmp(a, b) == 0;
 	parent = xstrdup(path);
-	if ((slash = strrchr(parent, '/')) == NULL)
-		strcpy(parent, ".");
-	else if (slash == parent)
+	slash = strrchr(parent, '/');
+	if (slash == parent)
 		slash[1] = '\0';
 	else
 		*slash = '\0';
