@@ -238,6 +238,9 @@ cmd_vm(struct globals *g, int argc, char **argv)
 	sub = argv[1];
 	if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0)
 		return usage_print("vm");
+	if (sub[0] == '-')
+		return usage_error("vm", "the action comes first, then its "
+		    "options ('agentrun vm delete --yes'), not %s", sub);
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0)

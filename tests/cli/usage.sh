@@ -60,6 +60,11 @@ assert_contains "Try 'agentrun run --help'." "$ERR"
 ar run
 assert_eq 2 "$RC" "run without a command"
 
+# vm: the action first, then its options.
+ar vm -y delete
+assert_eq 2 "$RC" "vm -y delete"
+assert_contains "the action comes first" "$ERR"
+
 # Global options with an empty value.
 for o in "--vm=" "--backend="; do
 	ar "$o" ls
