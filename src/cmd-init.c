@@ -173,8 +173,11 @@ cmd_completion(struct globals *g, int argc, char **argv)
 	(void)g;
 	if (argc > 1 && init_is_help(argv[1]))
 		return usage_print(argv[0]);
-	if (argc != 2)
+	if (argc < 2)
 		return usage_error(argv[0], "which shell? bash or zsh");
+	if (argc > 2)
+		return usage_error(argv[0], "unexpected argument: %s",
+		    argv[2]);
 	if ((comp = init_completion_name(argv[1])) == NULL)
 		return usage_error(argv[0], "unknown shell '%s' (bash or zsh)",
 		    argv[1]);

@@ -60,6 +60,10 @@ assert_contains "Try 'agentrun run --help'." "$ERR"
 ar run
 assert_eq 2 "$RC" "run without a command"
 
+ar completion bash extra
+assert_eq 2 "$RC" "completion with two words"
+assert_contains "unexpected argument: extra" "$ERR"
+
 # vm: the action first, then its options.
 ar vm -y delete
 assert_eq 2 "$RC" "vm -y delete"
