@@ -174,9 +174,15 @@ vm_mount_allowed(const char *path, const char *home, int snap, char **cause)
 			s = strchr(path + hlen + 1, '/');
 			if (s == NULL)
 				s = path + strlen(path);
-			xasprintf(cause, "refusing to mount %s: it is inside "
-			    "%.*s, where settings and credentials live", path,
-			    (int)(s - path), path);
+			if (*s == '\0')
+				xasprintf(cause, "refusing to mount %s: hidden "
+				    "folders of your home hold settings and "
+				    "credentials", path);
+			else
+				xasprintf(cause, "refusing to mount %s: it is "
+				    "inside %.*s, where settings and "
+				    "credentials live", path, (int)(s - path),
+				    path);
 			return -1;
 		}
 	}

@@ -74,8 +74,8 @@ test_examples(void **state)
 	    "holds many folders, not one project; run agentrun in a project "
 	    "folder or use -C DIR");
 	refused("/home/alice/.ssh", home, 0, "refusing to mount "
-	    "/home/alice/.ssh: it is inside /home/alice/.ssh, where settings "
-	    "and credentials live");
+	    "/home/alice/.ssh: hidden folders of your home hold settings and "
+	    "credentials");
 	refused("/home/alice/.config/x/y", home, 0, "refusing to mount "
 	    "/home/alice/.config/x/y: it is inside /home/alice/.config, where "
 	    "settings and credentials live");
