@@ -24,6 +24,7 @@ struct vm_request {
 };
 
 struct vm_handle;
+struct mp_mount;
 
 /* The refusals that need no VM (name, mount policy for the project,
  * agentrun's own folders): 0, or -1 with *cause. vm_prepare runs it
@@ -69,5 +70,9 @@ int	 vm_live_print(const char *name, FILE *);
 /* The per-VM lock ($XDG_STATE_HOME/agentrun/NAME.lock); fd or -1. */
 int	 vm_lock_open(const char *name, char **cause);
 void	 vm_lock_close(int fd);
+
+/* "SOURCE => TARGET" for the user; a read-only project's mount (its
+ * target is agentrun's staging folder) is shown at its project path. */
+char	*vm_mount_describe(const struct mp_mount *);
 
 #endif

@@ -83,6 +83,7 @@ static int
 vm_status(struct vm_ctx *c)
 {
 	struct mp_info	 info;
+	char		*d;
 	size_t		 i;
 	int		 r;
 
@@ -99,9 +100,11 @@ vm_status(struct vm_ctx *c)
 		printf("image:    %s\n", info.release);
 	if (info.n_mounts == 0)
 		printf("mounts:   none\n");
-	for (i = 0; i < info.n_mounts; i++)
-		printf("mount:    %s => %s\n", info.mounts[i].source,
-		    info.mounts[i].target);
+	for (i = 0; i < info.n_mounts; i++) {
+		d = vm_mount_describe(&info.mounts[i]);
+		printf("mount:    %s\n", d);
+		free(d);
+	}
 	vm_live_print(c->name, stdout);
 	mp_info_free(&info);
 	return EXIT_OK;
@@ -111,6 +114,7 @@ static int
 vm_mounts(struct vm_ctx *c)
 {
 	struct mp_info	 info;
+	char		*d;
 	size_t		 i;
 	int		 r;
 
@@ -120,9 +124,11 @@ vm_mounts(struct vm_ctx *c)
 		log_error("VM %s does not exist", c->name);
 		return EXIT_ERROR;
 	}
-	for (i = 0; i < info.n_mounts; i++)
-		printf("%s => %s\n", info.mounts[i].source,
-		    info.mounts[i].target);
+	for (i = 0; i < info.n_mounts; i++) {
+		d = vm_mount_describe(&info.mounts[i]);
+		printf("%s\n", d);
+		free(d);
+	}
 	mp_info_free(&info);
 	return EXIT_OK;
 }

@@ -672,6 +672,21 @@ stage_path(const char *project)
 	return path_join(VM_STAGE_DIR, project + 1);
 }
 
+char *
+vm_mount_describe(const struct mp_mount *m)
+{
+	size_t	 n = strlen(VM_STAGE_DIR);
+	char	*d;
+
+	if (strncmp(m->target, VM_STAGE_DIR "/", n + 1) == 0)
+		xasprintf(&d, "%s => %s (read-only; the writable mount is at "
+		    "%s, which only root can reach)", m->source, m->target + n,
+		    m->target);
+	else
+		xasprintf(&d, "%s => %s", m->source, m->target);
+	return d;
+}
+
 /* Remove every mount but the wanted one; 1 if the wanted one is there. */
 static int
 vm_umount_others(const char *name, const struct mp_info *info,

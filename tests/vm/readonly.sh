@@ -14,6 +14,11 @@ assert_contains "read-only: the project is read-only inside the VM; root in the 
 assert_eq original "$(cat "$P/file")" "host file unchanged"
 [ ! -e "$P/new" ] || fail "a new file reached the host"
 assert_eq "$P => /var/lib/agentrun/ro$P" "$(vm_mounts)" "staging mount"
+# vm mounts and vm status show it at the project's path, as read-only.
+ar vm mounts
+assert_eq "$P => $P (read-only; the writable mount is at /var/lib/agentrun/ro$P, which only root can reach)" "$OUT" "vm mounts"
+ar vm status
+assert_contains "mount:    $P => $P (read-only;" "$OUT" "vm status"
 grep -q "^multipass exec agentrun -n -- sudo sh -c .*mount --bind -o ro.* sh /var/lib/agentrun/ro$P $P\$" "$CALLS" ||
 	fail "no read-only bind: $(cat "$CALLS")"
 
