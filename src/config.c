@@ -659,11 +659,15 @@ config_load(struct config *cfg, char **cause)
 {
 	struct stat	 st;
 	char		*path;
-	int		 r;
+	int		 r, e;
 
 	if ((path = config_path()) == NULL || stat(path, &st) != 0) {
-		if (path != NULL && errno != ENOENT) {
-			xasprintf(cause, "%s: %s", path, strerror(errno));
+		/* A link to nowhere is a mistake, not the absence of a
+		 * config: the defaults would be used without a word. */
+		e = errno;
+		if (path != NULL && (e != ENOENT || lstat(path, &st) == 0)) {
+			xasprintf(cause, "%s: %s%s", path, strerror(e),
+			    e == ENOENT ? " (a symbolic link to nothing)" : "");
 			free(path);
 			config_defaults(cfg);
 			return -1;

@@ -304,6 +304,18 @@ test_files(void **state)
 	free(cause);
 	config_free(&cfg);
 
+	/* A symbolic link to nothing is an error, not "no config". */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink("missing.json", path), 0);
+	cause = NULL;
+	assert_int_equal(config_load(&cfg, &cause), -1);
+	free(want);
+	xasprintf(&want, "%s: No such file or directory (a symbolic link to "
+	    "nothing)", path);
+	assert_string_equal(cause, want);
+	free(cause);
+	config_free(&cfg);
+
 	assert_int_equal(unlink(path), 0);
 	free(want);
 	xasprintf(&want, "%s/agentrun", dir);
