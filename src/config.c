@@ -440,6 +440,17 @@ parse_env(struct parse *p, const char *path, const cJSON *item, char ***out)
 	return 0;
 }
 
+/* 1 if s holds a C0 control character or DEL. */
+static int
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 parse_agent(struct parse *p, struct config *cfg, const cJSON *obj)
 {
@@ -489,6 +500,11 @@ parse_agent(struct parse *p, struct config *cfg, const cJSON *obj)
 			}
 			if (!cJSON_IsString(item))
 				return fail(p, path, "expected a string");
+			/* A description is one line of 'agentrun help'. */
+			if (sp == &a->description &&
+			    has_control(item->valuestring))
+				return fail(p, path, "expected one line of "
+				    "text, without control characters");
 			free(*sp);
 			*sp = xstrdup(item->valuestring);
 		} else

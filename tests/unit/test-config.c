@@ -200,6 +200,9 @@ test_errors(void **state)
 	    "config.json: vm.name: VM name \"a\\u0000\" is not valid: use "
 	    "letters, digits and hyphens, starting with a letter and not "
 	    "ending with a hyphen");
+	expect_error("{\"agents\":{\"a\":{\"description\":\"two\\nlines\"}}}",
+	    "config.json: agents.a.description: expected one line of text, "
+	    "without control characters");
 	expect_error("{\"backend\":\"docker\"}",
 	    "config.json: backend: expected \"multipass\" or \"local\"");
 	expect_error("{\"vm\":{\"name\":\"primary\"}}",
