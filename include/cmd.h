@@ -45,9 +45,10 @@ struct session;
  * 0, or -1 after printing why. */
 int	 cmd_session(const struct globals *, const char *id, struct session *);
 /* What a damaged transcript means for a reading command: a file cut short
- * (a crash) is warned about and is no error; other damage is an error
- * (said as one, not as a warning), after what could be read; a session still recording is simply not at
- * its end yet. damage may be NULL. Returns the exit status. */
+ * is warned about and is no error (said of neither a session still
+ * recording nor one whose state already says it ended in a crash); other
+ * damage is an error, after what could be read. damage may be NULL.
+ * Returns the exit status. */
 int	 cmd_damage(const struct session *, const char *damage);
 /* After a session has ended: if it is long enough for replay's snapshot
  * cache, build that in a detached background process (__index), so the

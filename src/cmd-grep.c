@@ -336,7 +336,6 @@ grep_session(struct grep *gr, const struct session *s)
 	struct cast_reader	*cr;
 	struct cast_event	 ev;
 	char			*cause = NULL;
-	const char		*damage;
 
 	if ((cr = cast_reader_open(s->cast_path, &cause)) == NULL) {
 		log_warn("%s: %s", s->id, cause);
@@ -357,12 +356,7 @@ grep_session(struct grep *gr, const struct session *s)
 			break;
 	}
 	grep_line_end(gr);
-	/* Damage is warned about, not fatal; the cut tail of a session that
-	 * ended in a crash (ls says "interrupted"), every grep would repeat. */
-	damage = cast_reader_damage(cr);
-	if (damage == NULL || s->state != SESSION_INTERRUPTED ||
-	    strncmp(damage, "cut short", 9) != 0)
-		(void)cmd_damage(s, damage);
+	(void)cmd_damage(s, cast_reader_damage(cr));	/* warns; not fatal */
 	cast_reader_free(cr);
 	return 0;
 }

@@ -19,13 +19,6 @@
 
 #define LOCK_SUFFIX	".lock"
 
-/* Flush stdout and turn a write error (EPIPE, ENOSPC) into status 1. */
-static int
-init_flush(void)
-{
-	return flush_stdout() == 0 ? EXIT_OK : EXIT_ERROR;
-}
-
 static int
 init_is_help(const char *a)
 {
@@ -158,7 +151,6 @@ cmd_init(struct globals *g, int argc, char **argv)
 			printf("__agentrun_setup_aliases\n");
 		for (i = 0; i < nwrap; i++)
 			printf("__agentrun_setup_wrap %s\n", wrap[i]);
-		rc = init_flush();
 	}
 	free(wrap);
 	return rc;
@@ -168,7 +160,6 @@ int
 cmd_completion(struct globals *g, int argc, char **argv)
 {
 	const char	*comp;
-	int		 rc;
 
 	(void)g;
 	if (argc > 1 && init_is_help(argv[1]))
@@ -181,9 +172,7 @@ cmd_completion(struct globals *g, int argc, char **argv)
 	if ((comp = init_completion_name(argv[1])) == NULL)
 		return usage_error(argv[0], "unknown shell '%s' (bash or zsh)",
 		    argv[1]);
-	if ((rc = init_put(comp)) != EXIT_OK)
-		return rc;
-	return init_flush();
+	return init_put(comp);
 }
 
 /* The config, or the built-in defaults (config_load leaves them on
@@ -403,7 +392,5 @@ cmd_complete(struct globals *g, int argc, char **argv)
 	else
 		return usage_error(argv[0], "unknown kind '%s' (sessions, "
 		    "vms, agents or commands)", argv[1]);
-	if (init_flush() != EXIT_OK)
-		return EXIT_ERROR;
 	return rc;
 }

@@ -441,7 +441,10 @@ cmd_damage(const struct session *s, const char *damage)
 	if (damage == NULL)
 		return EXIT_OK;
 	cut = strncmp(damage, "cut short", 9) == 0;	/* cast_reader_damage */
-	if (cut && s->state == SESSION_RUNNING)
+	/* The end of a session still being written, or of one that ended in
+	 * a crash (its state says "interrupted"), is cut short by nature. */
+	if (cut && (s->state == SESSION_RUNNING ||
+	    s->state == SESSION_INTERRUPTED))
 		return EXIT_OK;
 	if (cut) {
 		log_warn("%s: %s", s->id, damage);
