@@ -614,12 +614,11 @@ int
 vm_provision(const struct config *cfg, const char *name,
     const struct agent_profile *agent, char **cause)
 {
-	char	*again;
-
 	const char		*argv[] = { "exec", name, "-n", "--", "bash",
 	    "-lc", NULL, NULL };
 	struct mp_call		 c = { argv, 0, MP_INHERIT, NULL, NULL };
 	struct mp_result	 r;
+	char			*again;
 	int			 rv = -1;
 
 	if (agent->install == NULL || *agent->install == '\0') {
