@@ -222,10 +222,20 @@ pty_stop_self(struct pty *p)
 static void
 pty_continue(struct pty *p)
 {
+	pid_t	 fg;
+
 	if (p->in_tty && p->in_open)
 		(void)term_reraw();
+	/* Stopping left the alternate screen: back to it, and the program
+	 * is asked to draw itself again, as after a resize (at the same size
+	 * the kernel sends no SIGWINCH). */
+	if (p->alt && p->out_ok &&
+	    write_all(STDOUT_FILENO, "\033[?1049h", 8) != 0)
+		p->out_ok = 0;
 	pty_size(p);
 	pty_push_size(p);
+	if ((fg = tcgetpgrp(p->master)) > 0)
+		(void)kill(-fg, SIGWINCH);
 }
 
 static int
@@ -273,8 +283,10 @@ pty_output(struct pty *p, const char *s, size_t n)
 		p->out_ok = 0;
 		pty_forward(p, SIGHUP);
 	}
-	if (p->out_ok)
+	if (p->out_ok) {
 		pty_track_alt(p, s, n);
+		term_set_alt(p->alt);	/* for every way out, a crash too */
+	}
 	if (p->cbs->output_cb != NULL)
 		p->cbs->output_cb(p->cbs->arg, s, n);
 }
@@ -477,7 +489,6 @@ pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 	pty_drain(&p);
 	pty_wait_child(&p);
 
-	term_set_alt(p.alt);
 	term_restore();
 	close(p.master);
 	sig_close(p.sigfd);

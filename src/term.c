@@ -25,6 +25,8 @@ static int			term_handlers_done;
 	"\033[?1000l\033[?1002l\033[?1003l\033[?1006l\033[?1015l" /* mouse */ \
 	"\033[?2004l"				/* bracketed paste */	\
 	"\033[?1004l"				/* focus events */	\
+	"\033[?1l\033>"				/* cursor keys, keypad */ \
+	"\033[4l\033[?7h"			/* insert off, autowrap */ \
 	"\033[0m"
 #define RESET_ALT	"\033[?1049l\033[<u"	/* alternate screen, kitty keys */
 

@@ -69,6 +69,26 @@ for on in '\033[?10|49h' '\033[?47h' '\033[?1|047h' '\033[?25;1049h' '\033|[?104
 	finish 0
 done
 
+# 4c. Modes a program leaves on that make a shell look broken: keypad and
+# cursor-key modes, insert mode, autowrap off.
+tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- sh -c \
+    'printf "\033=\033[?1h\033[4h\033[?7lREADY"; sleep 0.3'
+tm_wait WRAPDONE 15
+assert_eq "0 0 0 1" "$(tm display -p -t t '#{keypad_flag} #{keypad_cursor_flag} #{insert_flag} #{wrap_flag}')" \
+	"keypad, cursor keys, insert, wrap"
+finish 0
+
+# 4d. agentrun itself crashes while the program is on the alternate screen:
+# the crash handler leaves it too.
+tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- sh -c \
+    "echo \$PPID > $T/ppid; printf '\033[?1049hREADY'; exec sleep 100"
+tm_wait READY
+sleep 0.2
+kill -SEGV "$(cat "$T/ppid")"
+tm_wait WRAPDONE 15
+assert_eq 0 "$(tm display -p -t t '#{alternate_on}')" "alternate screen after a crash"
+finish 139
+
 # 5. Stop and continue: the terminal is restored while stopped, raw again after.
 tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- sh -c \
     "echo \$PPID > $T/ppid; echo READY; read x; echo GOT:\$x"
@@ -85,4 +105,20 @@ assert_eq "$raw" "$(stty -g -F "$tty")" "raw again after continue"
 tm send-keys -t t "abc" Enter
 tm_wait GOT:abc
 finish 0
+
+# 5b. The same on the alternate screen: left while stopped (the shell's
+# prompt is on the normal screen), entered again after, and the program is
+# told to draw itself again (SIGWINCH, though the size is the same).
+tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- bash -c \
+    "echo \$PPID > $T/ppid; trap 'echo WINCH' WINCH; printf '\033[?1049hREADY\n'; while :; do read -t 0.2 -r x && break; done; echo GOT:\$x > $T/got"
+tm_wait READY
+kill -TSTP "$(cat "$T/ppid")"
+sleep 0.5
+assert_eq 0 "$(tm display -p -t t '#{alternate_on}')" "normal screen while stopped"
+kill -CONT "$(cat "$T/ppid")"
+tm_wait WINCH
+assert_eq 1 "$(tm display -p -t t '#{alternate_on}')" "alternate screen after continue"
+tm send-keys -t t "xyz" Enter
+finish 0
+assert_eq GOT:xyz "$(cat "$T/got")" "keys after continue"
 exit 0
