@@ -51,7 +51,7 @@ cmd_replay(struct globals *g, int argc, char **argv)
 	struct session		 s;
 	struct timeline		 tl;
 	char			*cause = NULL, *end, *cache = NULL;
-	int			 ch, rc;
+	int			 ch, rc, sig;
 	int64_t			 us;
 
 	memset(&o, 0, sizeof o);
@@ -99,6 +99,7 @@ cmd_replay(struct globals *g, int argc, char **argv)
 	if (session_id_valid(s.id) && s.state != SESSION_RUNNING &&
 	    stat(s.cast_path, &o.cache_st) == 0)
 		o.cache = cache = player_cache_path(s.id);
+	o.live = s.state == SESSION_RUNNING;
 	if (timeline_load(&tl, s.cast_path, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
@@ -106,11 +107,13 @@ cmd_replay(struct globals *g, int argc, char **argv)
 		session_free(&s);
 		return EXIT_ERROR;
 	}
-	if (player_run(&tl, &o, &cause) != 0) {
+	if ((sig = player_run(&tl, &o, &cause)) < 0) {
 		log_error("%s", cause);
 		free(cause);
 		rc = EXIT_ERROR;
-	} else
+	} else if (sig > 0)
+		rc = 128 + sig;		/* as a shell reports a killed program */
+	else
 		rc = cmd_damage(&s, tl.damage);
 	timeline_free(&tl);
 	session_free(&s);

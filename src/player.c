@@ -680,6 +680,8 @@ struct player {
 	int64_t			 pos;		/* recorded time while paused */
 	int			 tcols, trows;
 	int			 keys;		/* stdin is a terminal */
+	int			 live;		/* still being recorded */
+	int			 killed;	/* the signal that ended it */
 	int			 out_ok;
 	int			 dirty;
 	int64_t			 last_draw;
@@ -845,8 +847,9 @@ player_status(struct player *p, struct buf *b)
 		    p->msg);
 	else if (n > 0 && (size_t)n < sizeof line && p->ended &&
 	    p->tl->damage != NULL)
-		n += snprintf(line + n, sizeof line - (size_t)n,
-		    "  | damaged file: played up to the damage");
+		n += snprintf(line + n, sizeof line - (size_t)n, "  | %s",
+		    p->live ? "still recording: played what is written so far" :
+		    "damaged file: played up to the damage");
 	if (n > 0 && (size_t)n < sizeof line)
 		snprintf(line + n, sizeof line - (size_t)n, "  | ? help ");
 	buf_addf(b, "\033[?25l\033[%d;1H\033[0;7m%-*.*s\033[0m", p->trows,
@@ -1068,6 +1071,7 @@ player_signals(struct player *p)
 			break;
 		default:	/* INT, TERM, HUP, QUIT */
 			p->quit = 1;
+			p->killed = sig;
 			break;
 		}
 	}
@@ -1189,6 +1193,7 @@ player_run(struct timeline *tl, const struct player_opts *o, char **cause)
 
 	memset(&p, 0, sizeof p);
 	p.tl = tl;
+	p.live = o->live;
 	p.speed = o->speed > 0 ? o->speed : 1;
 	if (o->idle_limit >= 0)
 		timeline_set_idle_limit(tl, (int64_t)(o->idle_limit * 1e6));
@@ -1219,5 +1224,5 @@ player_run(struct timeline *tl, const struct player_opts *o, char **cause)
 	}
 	render_frame_free(p.frame);
 	seeker_free(p.sk);
-	return rc;
+	return rc == 0 ? p.killed : rc;
 }

@@ -75,6 +75,31 @@ assert_not_contains "never shown" "$(tm_capture)"
 pid=$(pgrep -n -f "replay $T/bad.cast") || fail "no replay process"
 kill -TERM "$pid"
 tm_wait WRAPDONE
-assert_eq STATUS=1 "$(cat status)" "damage other than a cut is an error"
+assert_eq STATUS=143 "$(cat status)" "killed by SIGTERM: 128+15"
 cmp -s before after || fail "stty -g differs after SIGTERM"
+tm kill-server
+
+# Quit with q at the end of a damaged file: the damage is an error.
+tm_start 80 24 bash wrap.sh "$AGENTRUN" replay "$T/bad.cast"
+tm_wait "damaged file"
+tm send-keys -t t q
+tm_wait WRAPDONE
+assert_eq STATUS=1 "$(cat status)" "damage other than a cut is an error"
+tm kill-server
+
+# A session still being recorded plays what is written so far, and says
+# so rather than calling the file damaged.
+tm_start 80 24 "$AGENTRUN" -q --backend local run -- sh -c 'echo LIVE-OUTPUT; sleep 30'
+tm_wait LIVE-OUTPUT
+sleep 1.2	# flushed at least once a second
+sock=$TMUX_SOCK
+tm_start 140 30 bash wrap.sh "$AGENTRUN" replay latest
+tm_wait LIVE-OUTPUT
+tm_wait "still recording: played what is written so far"
+assert_not_contains "damaged" "$(tm_capture)"
+tm send-keys -t t q
+tm_wait WRAPDONE
+assert_eq STATUS=0 "$(cat status)" "a live session is no error"
+tm kill-server
+tmux -S "$sock" kill-server
 exit 0
