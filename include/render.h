@@ -23,9 +23,10 @@ void	 render_cursor(struct render *, int *x, int *y);
  * trailing empty rows dropped, each line ending in '\n'; wide characters
  * once. */
 void	 render_text(struct render *, struct buf *);
-/* Repaint of the top-left max_cols x max_rows of the screen: cursor home,
- * each row with SGR colours/attributes, clear to end of line, then the
- * cursor placed and shown/hidden. Never contains a query. */
+/* Repaint of max_cols x max_rows of the screen, from its left edge and
+ * its top, or lower down to keep the cursor's row in view: each row with
+ * SGR colours/attributes, clear to end of line, then the cursor placed
+ * and shown/hidden. Never contains a query. */
 void	 render_ansi(struct render *, int max_cols, int max_rows,
 	     struct buf *);
 /* The same, drawing only the rows that differ from the last call with

@@ -1086,8 +1086,8 @@ cell_plain(const struct render *r, const struct rcell *c, uint32_t ch)
 }
 
 static void
-ansi_row(struct render *r, const struct grid *g, int y, int max_cols,
-    struct buf *out)
+ansi_row(struct render *r, const struct grid *g, int y, int at,
+    int max_cols, struct buf *out)
 {
 	const struct tsm_screen_attr	*last = NULL;
 	const struct rcell		*c;
@@ -1101,7 +1101,7 @@ ansi_row(struct render *r, const struct grid *g, int y, int max_cols,
 		if (grid_show(g, end - 1, y, &ch) == 0 || !cell_plain(r, c, ch))
 			break;
 	}
-	buf_addf(out, "\033[%d;1H", y + 1);
+	buf_addf(out, "\033[%d;1H", at + 1);
 	for (x = 0; x < end; x++) {
 		if ((w = grid_show(g, x, y, &ch)) == 0)
 			continue;
@@ -1176,7 +1176,7 @@ render_ansi_frame(struct render *r, struct render_frame *f, int max_cols,
 {
 	struct grid	 g;
 	struct buf	 row;
-	int		 y, cx, cy;
+	int		 y, cx, cy, top;
 
 	if (max_cols <= 0 || max_rows <= 0)
 		return;
@@ -1188,19 +1188,23 @@ render_ansi_frame(struct render *r, struct render_frame *f, int max_cols,
 		f->len = xcalloc((size_t)max_rows, sizeof *f->len);
 	}
 	grid_grab(r, &g, 0);
+	/* Taller than the area: the rows that hold the cursor, where the
+	 * newest output and a prompt are, rather than always the top. */
+	render_cursor(r, &cx, &cy);
+	top = cy >= max_rows && cy < g.rows ? cy - max_rows + 1 : 0;
+	cy -= top;
 	buf_init(&row);
 	buf_adds(out, "\033[?25l\033[0m");
 	for (y = 0; y < max_rows; y++) {
 		buf_reset(&row);
-		if (y < g.rows)
-			ansi_row(r, &g, y, max_cols, &row);
+		if (top + y < g.rows)
+			ansi_row(r, &g, top + y, y, max_cols, &row);
 		else
 			buf_addf(&row, "\033[%d;1H\033[K", y + 1);
 		if (frame_keep(f, y, row.data, row.len))
 			buf_add(out, row.data, row.len);
 	}
 	buf_free(&row);
-	render_cursor(r, &cx, &cy);
 	if (cx < max_cols && cy < max_rows)
 		buf_addf(out, "\033[%d;%dH", cy + 1, cx + 1);
 	if (render_cursor_visible(r) && cx < max_cols && cy < max_rows)

@@ -35,7 +35,23 @@ tm_start 80 24 bash wrap.sh "$AGENTRUN" replay big.cast
 tm_wait "top left"
 tm_wait "cropped: 120x40 on 80x23"
 assert_not_contains "right edge" "$(tm_capture)"
-assert_not_contains "bottom row" "$(tm_capture)"
+# The rows shown follow the cursor: once it is on the bottom row, the
+# bottom rows are shown and the top ones are out of view.
+tm_wait "bottom row"
+assert_eq "bottom row" "$(tm capture-pane -p -t t | sed -n 23p)" "the cursor's row, last"
+assert_not_contains "top left" "$(tm capture-pane -p -t t)"
+finish q
+
+# At the recording's own size the status line takes a row: the one with
+# the cursor (a prompt) stays in view.
+{
+	echo '{"version": 2, "width": 60, "height": 10}'
+	printf '[0.1, "o", "%s"]\n' "$(for i in $(seq 1 12); do printf 'line %d\\r\\n' "$i"; done)PROMPT-ROW"
+	echo '[60.0, "o", "x"]'
+} > same.cast
+tm_start 60 10 bash wrap.sh "$AGENTRUN" replay same.cast
+tm_wait "PROMPT-ROW"
+assert_eq "PROMPT-ROW" "$(tm capture-pane -p -t t | sed -n 9p)" "the prompt row above the status line"
 finish q
 
 # Smaller: at the top left, the rest blank; then a recorded resize.
