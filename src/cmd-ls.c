@@ -246,9 +246,10 @@ show_text(const struct session *s)
 }
 
 /* What only the transcript can say: for a file given by path with no
- * sidecar beside it, its header (size, start, command, title); for that
- * and for a session that ended in a crash (its sidecar has no end), its
- * output bytes and the time of its last event. 0, or -1 after saying why
+ * sidecar beside it, its header (size, start, command, title); for that,
+ * a session still recording and one that ended in a crash (their
+ * sidecars have no end), its output bytes so far, and the time of its
+ * last event (not for a running one: it is not over). 0, or -1 after saying why
  * it is not a recording. */
 static int
 show_scan(struct session *s)
@@ -260,7 +261,8 @@ show_scan(struct session *s)
 	int64_t				 last = 0;
 	int				 bare = s->backend == NULL;
 
-	if (!bare && s->state != SESSION_INTERRUPTED)
+	if (!bare && s->state != SESSION_INTERRUPTED &&
+	    s->state != SESSION_RUNNING)
 		return 0;
 	if ((cr = cast_reader_open(s->cast_path, &cause)) == NULL) {
 		log_error("%s", cause);
@@ -283,7 +285,7 @@ show_scan(struct session *s)
 			s->bytes += ev.len;
 		last = ev.time;
 	}
-	if (s->start != 0 && s->end == 0)
+	if (s->start != 0 && s->end == 0 && s->state != SESSION_RUNNING)
 		s->end = s->start + last;
 	cast_reader_free(cr);
 	return 0;

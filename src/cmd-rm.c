@@ -89,9 +89,13 @@ cmd_rm(struct globals *g, int argc, char **argv)
 			log_error("%s: not a session of the store (%s)",
 			    argv[i], dir);
 			bad = 1;
-		} else if (v[n].state == SESSION_RUNNING) {
-			log_error("%s: still recording (pid %ld)", v[n].id,
-			    (long)v[n].pid);
+		} else if (v[n].state == SESSION_RUNNING ||
+		    session_recording(&v[n])) {
+			if (v[n].pid > 0)
+				log_error("%s: still recording (pid %ld)",
+				    v[n].id, (long)v[n].pid);
+			else
+				log_error("%s: still recording", v[n].id);
 			bad = 1;
 		}
 		for (dup = 0, j = 0; j < n; j++)
@@ -195,7 +199,7 @@ cmd_gc(struct globals *g, int argc, char **argv)
 	}
 	for (i = 0; i < l.n; i++) {	/* newest first */
 		s = &l.v[i];
-		if (s->state == SESSION_RUNNING)
+		if (s->state == SESSION_RUNNING || session_recording(s))
 			continue;
 		if (keep >= 0 && rank++ < keep)
 			continue;

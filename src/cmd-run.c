@@ -20,6 +20,11 @@
 #include "util.h"
 #include "vm.h"
 
+/* The command line kept in the sidecar: a very long one (a glob of a big
+ * tree) would make the sidecar too big to read, and its session look
+ * like an orphan. The rest is counted, not kept. */
+#define RUN_DESCRIBE_MAX	(64 * 1024)
+
 enum run_kind {
 	RUN_AGENT,
 	RUN_SHELL,
@@ -97,15 +102,24 @@ static void
 run_describe(struct session *s, char *const *words)
 {
 	struct buf	 b;
-	size_t		 i;
+	size_t		 i, n;
+	char		*more;
 
 	buf_init(&b);
 	s->argv = cJSON_CreateArray();
-	for (i = 0; words[i] != NULL; i++) {
+	for (i = 0; words[i] != NULL && b.len < RUN_DESCRIBE_MAX; i++) {
 		if (i > 0)
 			buf_addc(&b, ' ');
 		quote_word(&b, words[i]);
 		cJSON_AddItemToArray(s->argv, cJSON_CreateString(words[i]));
+	}
+	if (words[i] != NULL) {
+		for (n = 0; words[i + n] != NULL; n++)
+			;
+		xasprintf(&more, "[%zu more arguments]", n);
+		buf_addf(&b, " %s", more);
+		cJSON_AddItemToArray(s->argv, cJSON_CreateString(more));
+		free(more);
 	}
 	s->command = b.data != NULL ? b.data : xstrdup("");
 }

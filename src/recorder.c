@@ -3,6 +3,7 @@
  * flush policy (at least once a second while data is pending) and the
  * sidecar at start and end. A write failure never ends the session: the
  * recorder stops writing, remembers why, and says so at the end. */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -333,6 +334,10 @@ recorder_open(struct recorder *r, const char *dir, char **cause)
 		xasprintf(cause, "%s: %s", s->cast_path, strerror(errno));
 		return -1;
 	}
+	/* Held while it is written: rm and gc see a recording by this lock,
+	 * whatever the sidecar says (or before it exists). */
+	if (flock(r->fd, LOCK_EX | LOCK_NB) != 0)
+		log_debug("%s: flock: %s", s->cast_path, strerror(errno));
 	free(s->json_path);
 	xasprintf(&name, "%s.json", s->id);
 	s->json_path = path_join(dir, name);

@@ -2,6 +2,7 @@
  * $XDG_DATA_HOME/agentrun/sessions (ID.cast.zst beside ID.json, directory
  * 0700, files 0600), sidecars written atomically, listing newest first,
  * and resolving what the user typed into one session. */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -358,6 +359,10 @@ session_load(const char *dir, const char *id, struct session *s)
 		s->json_path = path_join(dir, name);
 		free(name);
 	}
+	/* No sidecar, an unreadable one, or a pid that is gone: its
+	 * recorder's lock still says if it is being written. */
+	if (s->state == SESSION_INTERRUPTED && session_recording(s))
+		s->state = SESSION_RUNNING;
 }
 
 static int
@@ -439,6 +444,19 @@ session_cmp_desc(const void *a, const void *b)
 }
 
 int
+session_recording(const struct session *s)
+{
+	int	 fd, busy;
+
+	if (s->cast_path == NULL || (fd = open(s->cast_path,
+	    O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return 0;
+	busy = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	(void)close(fd);
+	return busy;
+}
+
+int
 session_list(const char *dir, const char *project, struct session_list *l,
     char **cause)
 {
@@ -500,6 +518,11 @@ session_resolve_path(const char *spec, struct session *s, char **cause)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		xasprintf(cause, "%s: not a recording (not a regular file)", spec);
+		return -1;
+	}
+	if (has_suffix(spec, ".json")) {
+		xasprintf(cause, "%s: a session's sidecar, not its recording: "
+		    "name the session by its id", spec);
 		return -1;
 	}
 	if (has_suffix(spec, ".cast.zst"))

@@ -69,4 +69,47 @@ kill "$live" 2>/dev/null
 wait "$live" 2>/dev/null
 ar gc -n --keep 0
 assert_contains "would remove 20250106-100000-eeee" "$OUT" "interrupted once its recorder is gone"
+
+# A real recording is never deleted, whatever its sidecar says: the
+# recorder locks the transcript while it writes. Here the sidecar is gone
+# (as when it could not be read), so its state looks "interrupted".
+rm -f "$STORE"/*
+"$AGENTRUN" -q --backend local run -- sh -c 'echo important; sleep 3; echo end' </dev/null >/dev/null 2>&1 &
+rec=$!
+for _ in $(seq 50); do ls "$STORE"/*.json >/dev/null 2>&1 && break; sleep 0.05; done
+cast=$(ls "$STORE"/*.cast.zst)
+id=$(basename "$cast" .cast.zst)
+rm -f "$STORE/$id.json"
+ar ls --all
+assert_contains "running" "$OUT" "a recording without its sidecar"
+sleep 1.2	# flushed at least once a second
+ar show "$id"
+assert_contains "state:             running" "$OUT"
+assert_contains "output bytes:      11" "$OUT" "show counts what a recording has written so far"
+ar rm "$id"
+assert_eq 1 "$RC" "rm of a recording whose sidecar is gone"
+assert_contains "$id: still recording" "$ERR"
+ar gc --keep 0
+[ -e "$cast" ] || fail "gc deleted a recording in progress"
+wait "$rec"
+"$AGENTRUN" cat "$id" > "$T/rec.out" 2>/dev/null
+grep -q end "$T/rec.out" || fail "the recording lost its end"
+
+# A command line too long for a sidecar to be read back keeps its start
+# and counts the rest: the session stays listed in its project, running.
+x=$(head -c 100000 /dev/zero | tr '\0' a)
+"$AGENTRUN" -q --backend local run -- sh -c 'sleep 2' "$x" "$x" "$x" "$x" "$x" "$x" </dev/null >/dev/null 2>&1 &
+rec=$!
+sleep 1
+ar ls
+assert_contains "running" "$OUT" "a long command line"
+assert_contains "[5 more arguments]" "$OUT"
+wait "$rec"
+
+# A sidecar's path is not a session: rm would have removed the sidecar
+# alone and orphaned the transcript.
+ar rm "$STORE/$id.json"
+assert_eq 1 "$RC" "rm of a sidecar's path"
+assert_contains "a session's sidecar, not its recording" "$ERR"
+[ -e "$STORE/$id.json" ] || fail "the sidecar was removed"
 exit 0
