@@ -82,9 +82,4 @@ void	 session_list_free(struct session_list *);
 int	 session_resolve(const char *spec, const char *project,
 	     struct session *, char **cause);
 
-/* 1 if a recorder is writing the session's transcript (it holds a lock
- * on it): true even when the sidecar is missing, unreadable or names a
- * pid that is gone. */
-int	 session_recording(const struct session *);
-
 #endif

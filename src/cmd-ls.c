@@ -249,8 +249,8 @@ show_text(const struct session *s)
  * sidecar beside it, its header (size, start, command, title); for that,
  * a session still recording and one that ended in a crash (their
  * sidecars have no end), its output bytes so far, and the time of its
- * last event (not for a running one: it is not over). 0, or -1 after saying why
- * it is not a recording. */
+ * last event (not for a running one: it is not over). 0, or -1 after
+ * saying why it is not a recording. */
 static int
 show_scan(struct session *s)
 {

@@ -89,8 +89,7 @@ cmd_rm(struct globals *g, int argc, char **argv)
 			log_error("%s: not a session of the store (%s)",
 			    argv[i], dir);
 			bad = 1;
-		} else if (v[n].state == SESSION_RUNNING ||
-		    session_recording(&v[n])) {
+		} else if (v[n].state == SESSION_RUNNING) {
 			if (v[n].pid > 0)
 				log_error("%s: still recording (pid %ld)",
 				    v[n].id, (long)v[n].pid);
@@ -199,7 +198,7 @@ cmd_gc(struct globals *g, int argc, char **argv)
 	}
 	for (i = 0; i < l.n; i++) {	/* newest first */
 		s = &l.v[i];
-		if (s->state == SESSION_RUNNING || session_recording(s))
+		if (s->state == SESSION_RUNNING)
 			continue;
 		if (keep >= 0 && rank++ < keep)
 			continue;

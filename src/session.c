@@ -333,6 +333,32 @@ session_read(const char *path, struct session *s, char **cause)
 	return 0;
 }
 
+/* 1 if a recorder holds the lock on the session's transcript. */
+static int
+session_recording(const struct session *s)
+{
+	int	 fd, busy;
+
+	if (s->cast_path == NULL || (fd = open(s->cast_path,
+	    O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return 0;
+	busy = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	(void)close(fd);
+	return busy;
+}
+
+/* A state that says the recorder is gone (no sidecar, an unreadable one,
+ * a pid that is gone) is checked against the lock the recorder holds on
+ * the transcript while it writes. */
+static void
+session_check_lock(struct session *s)
+{
+	if ((s->state == SESSION_INTERRUPTED ||
+	    (s->state == SESSION_IMPORTED && s->backend == NULL)) &&
+	    session_recording(s))
+		s->state = SESSION_RUNNING;
+}
+
 /* Fill s for the id in dir: the sidecar if there is one, else the id
  * alone (a transcript whose sidecar was never written). */
 static void
@@ -359,10 +385,7 @@ session_load(const char *dir, const char *id, struct session *s)
 		s->json_path = path_join(dir, name);
 		free(name);
 	}
-	/* No sidecar, an unreadable one, or a pid that is gone: its
-	 * recorder's lock still says if it is being written. */
-	if (s->state == SESSION_INTERRUPTED && session_recording(s))
-		s->state = SESSION_RUNNING;
+	session_check_lock(s);
 }
 
 static int
@@ -441,19 +464,6 @@ session_cmp_desc(const void *a, const void *b)
 	if (x->start != y->start)
 		return x->start < y->start ? 1 : -1;
 	return strcmp(y->id, x->id);
-}
-
-int
-session_recording(const struct session *s)
-{
-	int	 fd, busy;
-
-	if (s->cast_path == NULL || (fd = open(s->cast_path,
-	    O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
-		return 0;
-	busy = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-	(void)close(fd);
-	return busy;
 }
 
 int
@@ -540,6 +550,7 @@ session_resolve_path(const char *spec, struct session *s, char **cause)
 		snprintf(s->id, sizeof s->id, "%.*s", SESSION_ID_LEN, base);
 		s->state = SESSION_IMPORTED;
 	}
+	session_check_lock(s);
 	return 0;
 }
 
