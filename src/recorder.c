@@ -312,7 +312,7 @@ recorder_open(struct recorder *r, const char *dir, char **cause)
 {
 	struct session	*s = r->s;
 	char		*name;
-	int		 tries;
+	int		 tries, rc;
 
 	for (tries = 0; tries < 20; tries++) {
 		if (tries > 0 || !session_id_valid(s->id))
@@ -334,9 +334,12 @@ recorder_open(struct recorder *r, const char *dir, char **cause)
 		xasprintf(cause, "%s: %s", s->cast_path, strerror(errno));
 		return -1;
 	}
-	/* Held while it is written: rm and gc see a recording by this lock,
-	 * whatever the sidecar says (or before it exists). */
-	if (flock(r->fd, LOCK_EX | LOCK_NB) != 0)
+	/* Held while it is written: ls, rm and gc tell a recording by this
+	 * lock, whatever the sidecar says (or before it exists). A reader
+	 * looking holds a shared lock for an instant: wait for it. */
+	while ((rc = flock(r->fd, LOCK_EX)) != 0 && errno == EINTR)
+		;
+	if (rc != 0)
 		log_debug("%s: flock: %s", s->cast_path, strerror(errno));
 	free(s->json_path);
 	xasprintf(&name, "%s.json", s->id);

@@ -333,30 +333,44 @@ session_read(const char *path, struct session *s, char **cause)
 	return 0;
 }
 
-/* 1 if a recorder holds the lock on the session's transcript. */
+/* Is a recorder writing the session's transcript? 1 if one holds the
+ * lock on it, 0 if nobody does, -1 if that cannot be told (no transcript,
+ * a file system without flock). */
 static int
 session_recording(const struct session *s)
 {
-	int	 fd, busy;
+	int	 fd, rv;
 
 	if (s->cast_path == NULL || (fd = open(s->cast_path,
 	    O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
-		return 0;
-	busy = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+		return -1;
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0)
+		rv = 0;
+	else
+		rv = errno == EWOULDBLOCK ? 1 : -1;
 	(void)close(fd);
-	return busy;
+	return rv;
 }
 
-/* A state that says the recorder is gone (no sidecar, an unreadable one,
- * a pid that is gone) is checked against the lock the recorder holds on
- * the transcript while it writes. */
+/* The recorder holds a lock on the transcript while it writes, and the
+ * lock outranks the sidecar: a session whose sidecar says the recorder is
+ * gone (none, an unreadable one, a dead pid) but whose transcript is
+ * locked is running; one whose sidecar names a live pid but whose
+ * transcript nobody locks is not (that pid is another process now, as
+ * after a reboot). */
 static void
 session_check_lock(struct session *s)
 {
-	if ((s->state == SESSION_INTERRUPTED ||
-	    (s->state == SESSION_IMPORTED && s->backend == NULL)) &&
-	    session_recording(s))
+	int	 rec;
+
+	if (s->state != SESSION_INTERRUPTED && s->state != SESSION_RUNNING &&
+	    (s->state != SESSION_IMPORTED || s->backend != NULL))
+		return;
+	rec = session_recording(s);
+	if (rec == 1)
 		s->state = SESSION_RUNNING;
+	else if (rec == 0 && s->state == SESSION_RUNNING)
+		s->state = SESSION_INTERRUPTED;
 }
 
 /* Fill s for the id in dir: the sidecar if there is one, else the id

@@ -21,8 +21,16 @@ mk 20250102-100000-aaab 30
 mk 20250103-100000-bbbb 20
 mk 20250104-100000-cccc 10
 mk 20250105-100000-dddd 1
-sleep 300 & live=$!
-mk 20250106-100000-eeee 0 running "$live"
+# A live recorder: its pid in the sidecar, its lock on the transcript.
+mk 20250106-100000-eeee 0 running 1
+( exec 9<"$STORE/20250106-100000-eeee.cast.zst"; flock -x 9; exec sleep 300 ) &
+live=$!
+for _ in $(seq 100); do
+	flock -n -s "$STORE/20250106-100000-eeee.cast.zst" true || break
+	sleep 0.02
+done
+sed -i "s/\"pid\": 1,/\"pid\": $live,/" "$STORE/20250106-100000-eeee.json"
+grep -q "\"pid\": $live," "$STORE/20250106-100000-eeee.json" || fail "no pid"
 assert_eq 6 "$(count)"
 
 ar rm 2025010
@@ -69,6 +77,15 @@ kill "$live" 2>/dev/null
 wait "$live" 2>/dev/null
 ar gc -n --keep 0
 assert_contains "would remove 20250106-100000-eeee" "$OUT" "interrupted once its recorder is gone"
+
+# A pid is not enough: after a reboot, the sidecar of a session cut short
+# may name a pid that now belongs to another process (here this shell).
+# Nobody locks its transcript, so it is interrupted, and can be removed.
+mk 20250107-100000-ffff 0 running $$
+ar ls --all
+assert_contains "interrupted" "$(printf '%s\n' "$OUT" | grep 20250107-100000-ffff)" "a live pid without the lock"
+ar rm 20250107-100000-ffff
+assert_eq 0 "$RC" "rm of a session whose pid was reused: $ERR"
 
 # A real recording is never deleted, whatever its sidecar says: the
 # recorder locks the transcript while it writes. Here the sidecar is gone
