@@ -8,6 +8,7 @@
 import json
 import mmap
 import os
+import random
 import re
 import shlex
 import shutil
@@ -27,6 +28,8 @@ OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "tests/bench/results.md"))
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 RUNS = int(os.environ.get("BENCH_RUNS", "1" if QUICK else "11"))
 SECTIONS = os.environ.get("BENCH_SECTIONS", "a b lat tools ls warm rss").split()
+# the order of the recorders in each round is shuffled with this seed
+SEED = int(os.environ.get("BENCH_SEED", "1"))
 
 SIZE_A = 5_000_000 if QUICK else 100_000_000
 SIZE_B = 1_000_000 if QUICK else 20_000_000
@@ -344,6 +347,7 @@ def run_one(wl, rec, spec, last):
         os.unlink(out)
     if rec == "agentrun":
         clear_store()
+    os.sync()
     r = ptydrive(command(rec, spec["cmd"], out))
     if rec == "agentrun":
         out = newest_cast()
@@ -399,9 +403,15 @@ def throughput(wl, spec):
                                    "" if r["exact"] else " (differs)")))
         return r
 
+    # A fixed order would let one recorder's aftermath (the memory that
+    # asciinema frees, the previous transcript's dirty pages) fall on the
+    # same neighbour every round: shuffle each round, and start each run
+    # after a sync.
+    rng = random.Random(SEED)
     for i in range(RUNS):
-        k = i % len(others)
-        for j, rec in enumerate(others[k:] + others[:k]):
+        order = others[:]
+        rng.shuffle(order)
+        for j, rec in enumerate(order):
             pair = (i, rec)
             if (i + j) % 2 == 0:
                 b = one("bare", i, pair)
@@ -938,7 +948,10 @@ HOW = """How each number is measured:
 - **÷ bare**: every run of a recorder is paired with a run of the bare loop
   just before or just after it (alternating); the ratio is the median over
   the pairs of recorder ÷ its bare neighbour. The bare loop's wall time is
-  the median of all its runs.
+  the median of all its runs. In each round the recorders run in a
+  shuffled order (seeded, BENCH_SEED, default 1), each run after a `sync`
+  (so no run pays for writing back an earlier run's transcript), and
+  agentrun's background indexing is waited for before the next run.
 - **CPU** and **peak RSS** are the recorder's own: an LD_PRELOAD library
   (rusage.c) logs getrusage(RUSAGE_SELF) as each process exits; the figures
   sum the CPU and take the largest peak of the recorder's processes (the

@@ -7,6 +7,7 @@
 #
 #   BENCH_QUICK=1        small workloads, one run each: a smoke run
 #   BENCH_RUNS=N         runs of each recorder on each workload (default 11)
+#   BENCH_SEED=N         seed of the shuffled order of each round (default 1)
 #   BENCH_SECTIONS="a b lat tools ls warm rss"   a subset
 #   BENCH_OUT=FILE       write the table there instead
 set -u
