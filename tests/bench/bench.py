@@ -40,6 +40,7 @@ LS_SESSIONS = 1000 if QUICK else 10000
 LS_RUNS = 3 if QUICK else 7
 WARM_RUNS = 3 if QUICK else 10
 RSS_SIZES = [1_000_000, 20_000_000] if QUICK else [1_000_000, 1_000_000_000]
+RSS_RUNS = 1 if QUICK else 3
 TIMEOUT = 600
 
 PTYDRIVE = os.path.join(BIN, "ptydrive")
@@ -679,16 +680,22 @@ def warm():
 def rss_series():
     vals = []
     for size in RSS_SIZES:
-        clear_store()
-        r = ptydrive([AGENTRUN, "-q", "--backend", "local", "run", "--",
-                      WLGEN, "b64", str(size)])
-        clear_store()
-        kb = r.get("rec_rss_kb")
+        kbs, walls = [], []
+        for _ in range(RSS_RUNS):
+            clear_store()
+            r = ptydrive([AGENTRUN, "-q", "--backend", "local", "run", "--",
+                          WLGEN, "b64", str(size)])
+            clear_store()
+            kbs.append(r.get("rec_rss_kb"))
+            walls.append(float(r["wall_s"]) if "wall_s" in r else None)
+        kb = None if None in kbs else statistics.median(kbs)
         vals.append(kb)
         EXTRA["rss_%d" % size] = (
-            "fail" if kb is None else "%.1f MB (%.0f MB/s)" % (
-                kb / 1024, size / 1e6 / float(r["wall_s"])),
-            None if kb is None else kb <= 5 * 1024)
+            "fail" if kb is None else
+            "%.1f MB (median of %d; %.1f-%.1f; %.0f MB/s)" % (
+                kb / 1024, len(kbs), min(kbs) / 1024, max(kbs) / 1024,
+                size / 1e6 / med(walls)),
+            None if kb is None else max(kbs) <= 5 * 1024)
     if None not in vals:
         EXTRA["rss_flat"] = ("+%.2f MB" % ((vals[-1] - vals[0]) / 1024),
                              vals[-1] - vals[0] <= 512)
@@ -1004,7 +1011,9 @@ HOW = """How each number is measured:
   agentrun's). The project is a git repository with one commit. The
   calls are the lines added to the emulator's calls.log.
 - **RSS growth**: agentrun recording `wlgen b64 SIZE` (base64 text written
-  straight to the PTY), the recorder's peak RSS at each size."""
+  straight to the PTY), the recorder's peak RSS at each size: the median
+  of three runs (a single run varies by ~0.3 MB), the worst against the
+  5 MB bound; the growth is between the medians."""
 
 
 def main():
