@@ -854,7 +854,9 @@ cast_header_common(const cJSON *o, struct cast_header *h)
 	const cJSON	*v;
 
 	v = cJSON_GetObjectItemCaseSensitive(o, "timestamp");
-	if (cJSON_IsNumber(v) && v->valuedouble > 0 && v->valuedouble < 1e15)
+	/* Up to the end of year 9999: in microseconds it still fits. */
+	if (cJSON_IsNumber(v) && v->valuedouble > 0 &&
+	    v->valuedouble < 253402300800.0)
 		h->timestamp = (int64_t)v->valuedouble;
 	v = cJSON_GetObjectItemCaseSensitive(o, "idle_time_limit");
 	if (cJSON_IsNumber(v) && v->valuedouble > 0 &&
@@ -1207,10 +1209,13 @@ cast_json_whole(const char *s, size_t len)
 static int
 cast_maybe_v1(const char *line, size_t len)
 {
-	const char	*p = cast_skip_ws(line, line + len);
+	const char	*p = line;
 	cJSON		*o;
 	int		 v1;
 
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;		/* a UTF-8 BOM, as cJSON skips it */
+	p = cast_skip_ws(p, line + len);
 	if (p == line + len || *p != '{')
 		return 0;
 	if ((o = cast_json_parse(line, len)) == NULL)

@@ -125,7 +125,7 @@ export_open(struct export_out *o, const char *src, char **tmp)
 {
 	struct stat	 st, in;
 	char		*dir, *why = NULL;
-	int		 store;
+	int		 store, exists;
 
 	*tmp = NULL;
 	dir = session_dir(0, &why);
@@ -139,7 +139,8 @@ export_open(struct export_out *o, const char *src, char **tmp)
 		    "it is the recording being exported");
 		return -1;
 	}
-	if (lstat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	exists = lstat(o->path, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode)) {
 		if ((o->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC |
 		    O_CLOEXEC, 0666)) < 0) {
 			log_error("%s: %s", o->path, strerror(errno));
@@ -151,6 +152,15 @@ export_open(struct export_out *o, const char *src, char **tmp)
 	if ((o->fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0666)) < 0) {
 		log_error("%s: %s", o->path, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	/* A file replaced keeps its permissions, as with '>'. */
+	if (exists && fchmod(o->fd, st.st_mode & 0777) != 0) {
+		log_error("%s: %s", *tmp, strerror(errno));
+		(void)close(o->fd);
+		(void)unlink(*tmp);
 		free(*tmp);
 		*tmp = NULL;
 		return -1;
@@ -219,6 +229,14 @@ cmd_export(struct globals *g, int argc, char **argv)
 			o.failed = 1;
 		} else if (o.failed)
 			(void)close(o.fd);
+		/* Damaged input: FILE is left as it was (the rename is
+		 * what replaces it); the part before the damage can be
+		 * had on stdout, or through import. */
+		if (tmp != NULL && !o.failed && damage != NULL) {
+			log_error("%s: left as it was: the recording is "
+			    "damaged", o.path);
+			o.failed = 1;
+		}
 		if (tmp != NULL && !o.failed && rename(tmp, o.path) != 0) {
 			log_error("%s: %s", o.path, strerror(errno));
 			o.failed = 1;
@@ -247,6 +265,7 @@ struct import {
 	size_t			 events;
 	int64_t			 end;
 	int			 exit_status;
+	int			 input;		/* "i" events seen */
 };
 
 static int
@@ -275,6 +294,8 @@ import_copy(struct cast_reader *cr, struct import *im)
 		    ev.len, 0, &im->b);
 		if (ev.code == 'o')
 			im->bytes += ev.len;
+		if (ev.code == 'i')
+			im->input = 1;
 		if (ev.code == 'x') {
 			st = strtol(ev.data, &end, 10);
 			if (end != ev.data && *end == '\0' && st >= 0 &&
@@ -334,6 +355,7 @@ import_sidecar(struct globals *g, const struct cast_header *h,
 	s->bytes = im->bytes;
 	s->cols = h->cols;
 	s->rows = h->rows;
+	s->record_input = im->input;
 	s->git_dirty_before = s->git_dirty_after = -1;
 }
 

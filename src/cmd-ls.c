@@ -260,8 +260,14 @@ show_scan(struct session *s)
 	char				*cause = NULL;
 	int64_t				 last = 0;
 	int				 bare = s->backend == NULL;
+	int				 imported;
+	char				*end;
+	long				 st;
 
-	if (!bare && s->state != SESSION_INTERRUPTED &&
+	/* Imported before imports noted recorded input: look again. */
+	imported = !bare && strcmp(s->backend, "import") == 0 &&
+	    !s->record_input;
+	if (!bare && !imported && s->state != SESSION_INTERRUPTED &&
 	    s->state != SESSION_RUNNING)
 		return 0;
 	if ((cr = cast_reader_open(s->cast_path, &cause)) == NULL) {
@@ -283,6 +289,14 @@ show_scan(struct session *s)
 	while (cast_reader_next(cr, &ev) == 1) {
 		if (ev.code == 'o')
 			s->bytes += ev.len;
+		if (ev.code == 'i')
+			s->record_input = 1;
+		if (ev.code == 'x' && bare) {
+			st = strtol(ev.data, &end, 10);
+			if (end != ev.data && *end == '\0' && st >= 0 &&
+			    st <= 255)
+				s->exit_status = (int)st;
+		}
 		last = ev.time;
 	}
 	if (s->start != 0 && s->end == 0 && s->state != SESSION_RUNNING)

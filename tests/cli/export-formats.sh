@@ -99,4 +99,20 @@ assert_eq 1 "$RC" "onto the input through a link"
 assert_contains "it is the recording being exported" "$ERR"
 ar cat v2.cast
 assert_eq "$(cat cat.bin)" "$OUT" "the input is untouched"
+
+# A file replaced keeps its permissions (a transcript may hold secrets);
+# from a damaged recording, FILE is not replaced at all.
+echo private > priv.cast
+chmod 600 priv.cast
+ar export "$id" -o priv.cast
+assert_eq 0 "$RC" "export over a private file: $ERR"
+assert_eq 600 "$(stat -c %a priv.cast)" "the replaced file keeps its mode"
+{ printf '{"version": 2, "width": 20, "height": 3}\n[0.1, "o", "before"]\n'
+  printf '[0.2, "o", "no end\n[0.3, "o", "after"]\n'; } > damaged.cast
+echo precious > keep.cast
+ar export damaged.cast -o keep.cast
+assert_eq 1 "$RC" "export of a damaged file"
+assert_eq precious "$(cat keep.cast)" "FILE is left as it was"
+assert_contains "left as it was" "$ERR"
+ls keep.cast.tmp.* >/dev/null 2>&1 && fail "a temporary file was left"
 exit 0

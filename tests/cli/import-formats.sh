@@ -102,4 +102,27 @@ assert_contains "nothing to import before the damage: line 2" "$ERR"
 n=$(ls "$STORE" | grep -c 'cast.zst$')
 assert_eq 5 "$n" "failed imports leave nothing"
 ls "$STORE" | grep -q tmp && fail "temporary files left"
+
+# Keystrokes in a file ("i" events) are said, for a file and its import.
+printf '%s\n' '{"version": 2, "width": 20, "height": 3, "timestamp": 1700000000}' \
+	'[0.1, "i", "secret\r"]' '[0.2, "o", "ok"]' '[0.3, "x", "3"]' > keys.cast
+ar show keys.cast
+assert_contains "input recorded:    yes" "$OUT" "show FILE with input"
+assert_contains "exit status:       3" "$OUT" "show FILE reads its exit event"
+ar import keys.cast
+ar show "$OUT"
+assert_contains "input recorded:    yes" "$OUT" "an import with input"
+# A v1 file behind a UTF-8 BOM, as v2 and v3 are read.
+printf '\357\273\277{"version": 1, "width": 20, "height": 3, "stdout": [[0.1, "bom"]]}\n' > bom1.cast
+ar cat bom1.cast
+assert_eq 0 "$RC" "v1 with a BOM: $ERR"
+assert_eq bom "$OUT"
+# A start past year 9999 is unknown, not an overflow.
+printf '%s\n' '{"version": 2, "width": 20, "height": 3, "timestamp": 99999999999999}' '[0.1, "o", "t"]' > far.cast
+ar show far.cast
+assert_eq 0 "$RC"
+case "$OUT" in *248073*|*-2903*) fail "a timestamp overflowed: $OUT" ;; esac
+ar import far.cast
+ar ls
+case "$OUT" in *248073*|*-2903*) fail "a timestamp overflowed in ls: $OUT" ;; esac
 exit 0
