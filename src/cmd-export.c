@@ -362,23 +362,32 @@ import_sidecar(struct globals *g, const struct cast_header *h,
 int
 cmd_import(struct globals *g, int argc, char **argv)
 {
+	static const struct option help_only[] = {
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL,		0,		NULL, 0 }
+	};
 	struct cast_reader	*cr = NULL;
 	struct import		 im;
 	struct session		 s;
 	const char		*damage;
 	char			*cause = NULL, *dir = NULL, *tmp = NULL;
-	int			 fd = -1, rc = EXIT_ERROR;
+	const char		*file;
+	int			 ch, fd = -1, rc = EXIT_ERROR;
 
-	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0))
-		return usage_print(argv[0]);
-	if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":h", help_only, NULL)) != -1) {
+		if (ch == 'h')
+			return usage_print(argv[0]);
+		return usage_getopt(argv, ch);
+	}
+	if (argc - optind != 1)
 		return usage_error(argv[0], "import takes one file");
+	file = argv[optind];
 	memset(&im, 0, sizeof im);
 	im.exit_status = -1;
 	buf_init(&im.b);
 	session_init(&s);
-	if ((cr = cast_reader_open(argv[1], &cause)) == NULL)
+	if ((cr = cast_reader_open(file, &cause)) == NULL)
 		goto out;
 	if ((dir = session_dir(1, &cause)) == NULL)
 		goto out;
@@ -397,7 +406,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	}
 	if (im.events == 0 && (damage = cast_reader_damage(cr)) != NULL) {
 		xasprintf(&cause, "%s: nothing to import before the damage: %s",
-		    argv[1], damage);
+		    file, damage);
 		goto out;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0) {
@@ -410,13 +419,13 @@ cmd_import(struct globals *g, int argc, char **argv)
 		xasprintf(&cause, "%s: %s", s.cast_path, strerror(errno));
 		goto out;
 	}
-	import_sidecar(g, cast_reader_header(cr), argv[1], &im, &s);
+	import_sidecar(g, cast_reader_header(cr), file, &im, &s);
 	if (session_write(&s, &cause) != 0) {
 		(void)unlink(s.cast_path);
 		goto out;
 	}
 	if ((damage = cast_reader_damage(cr)) != NULL)
-		log_warn("%s: imported up to the damage: %s", argv[1], damage);
+		log_warn("%s: imported up to the damage: %s", file, damage);
 	printf("%s\n", s.id);
 	rc = EXIT_OK;
 out:

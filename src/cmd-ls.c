@@ -354,18 +354,25 @@ cmd_show(struct globals *g, int argc, char **argv)
 int
 cmd_cat(struct globals *g, int argc, char **argv)
 {
+	static const struct option help_only[] = {
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL,		0,		NULL, 0 }
+	};
 	struct session		 s;
 	struct cast_reader	*r;
 	struct cast_event	 ev;
 	char			*cause = NULL;
-	int			 rc = EXIT_OK;
+	int			 ch, rc = EXIT_OK;
 
-	if (argc == 2 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0))
-		return usage_print(argv[0]);
-	if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0'))
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, ":h", help_only, NULL)) != -1) {
+		if (ch == 'h')
+			return usage_print(argv[0]);
+		return usage_getopt(argv, ch);
+	}
+	if (argc - optind != 1)
 		return usage_error(argv[0], "cat takes one session ID");
-	if (cmd_session(g, argv[1], &s) != 0)
+	if (cmd_session(g, argv[optind], &s) != 0)
 		return EXIT_ERROR;
 	if ((r = cast_reader_open(s.cast_path, &cause)) == NULL) {
 		log_error("%s", cause);

@@ -88,4 +88,18 @@ assert_eq 2 "$RC" "no command"
 
 ar help nosuch
 assert_eq 2 "$RC" "help on unknown"
+
+# cat and import parse options as the other commands do: '--' ends them,
+# and an unknown option is named.
+printf '%s\n' '{"version": 2, "width": 20, "height": 3}' '[0.1, "o", "dash"]' > ./-dash.cast
+ar cat -- -dash.cast
+assert_eq 0 "$RC" "cat -- FILE: $ERR"
+assert_eq dash "$OUT"
+ar import -- -dash.cast
+assert_eq 0 "$RC" "import -- FILE: $ERR"
+for c in cat import; do
+	ar $c --bogus x
+	assert_eq 2 "$RC" "$c --bogus"
+	assert_contains "unknown option: --bogus" "$ERR"
+done
 exit 0
