@@ -42,6 +42,8 @@ struct grep {
 	char		*fpat;		/* the pattern folded */
 	const char	*id;
 	int		 state;
+	char		 csi[16];	/* a CSI sequence's parameters */
+	size_t		 ncsi;
 	struct buf	 line;
 	struct buf	 folded;
 	struct grep_seg	*segs;
@@ -182,12 +184,43 @@ grep_line_long(struct grep *gr)
 }
 
 static void
+grep_csi_param(struct grep *gr, const unsigned char *p, size_t n)
+{
+	while (n-- > 0 && gr->ncsi < sizeof gr->csi - 1)
+		gr->csi[gr->ncsi++] = (char)*p++;
+}
+
+/* Does the private mode set or reset switch screens (1049, 1047, 47)? */
+static int
+grep_csi_alt(struct grep *gr)
+{
+	char	*p, *q;
+	long	 v;
+
+	gr->csi[gr->ncsi] = '\0';
+	if (gr->csi[0] != '?')
+		return 0;
+	for (p = gr->csi + 1; *p != '\0'; p = *q == ';' ? q + 1 : q) {
+		v = strtol(p, &q, 10);
+		if (v == 1049 || v == 1047 || v == 47)
+			return 1;
+		if (q == p)
+			break;
+	}
+	return 0;
+}
+
+static void
 grep_csi_final(struct grep *gr, unsigned char c)
 {
 	switch (c) {
 	case 'H': case 'f': case 'A': case 'B': case 'd': case 'E': case 'F':
-	case 'G':
+	case 'G': case 'u':
 		grep_line_end(gr);	/* the cursor went elsewhere */
+		break;
+	case 'h': case 'l':
+		if (grep_csi_alt(gr))
+			grep_line_end(gr);	/* another screen */
 		break;
 	case 'C':
 		buf_addc(&gr->line, ' ');
@@ -227,16 +260,18 @@ grep_byte(struct grep *gr, unsigned char c, unsigned char next)
 			buf_addc(&gr->line, (char)c);	/* 0xc2 */
 		break;
 	case G_ESC:
-		if (c == '[')
+		if (c == '[') {
 			gr->state = G_CSI;
-		else if (c == ']')
+			gr->ncsi = 0;
+		} else if (c == ']')
 			gr->state = G_OSC;
 		else if (c == 'P' || c == 'X' || c == '^' || c == '_')
 			gr->state = G_STR;
 		else if (c >= 0x20 && c <= 0x2f)
 			gr->state = G_ESC_INT;
 		else {
-			if (c == 'D' || c == 'E' || c == 'M')
+			if (c == 'D' || c == 'E' || c == 'M' || c == '8' ||
+			    c == 'c')	/* moves, restore cursor, reset */
 				grep_line_end(gr);
 			gr->state = G_TEXT;
 		}
@@ -246,7 +281,9 @@ grep_byte(struct grep *gr, unsigned char c, unsigned char next)
 			gr->state = G_TEXT;
 		break;
 	case G_CSI:
-		if (c >= 0x40 && c <= 0x7e) {
+		if (c >= 0x20 && c < 0x40)
+			grep_csi_param(gr, &c, 1);
+		else if (c >= 0x40 && c <= 0x7e) {
 			gr->state = G_TEXT;
 			grep_csi_final(gr, c);
 		}
@@ -277,6 +314,7 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 			for (j = i; j < len && p[j] >= 0x20 && p[j] < 0x40; j++)
 				;
 			if (j > i) {
+				grep_csi_param(gr, p + i, j - i);
 				i = j;
 				continue;
 			}
@@ -294,8 +332,10 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 			}
 			if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
 			    p[i + 1] <= 0x9f) {	/* C1 control as UTF-8 */
-				if (p[i + 1] == 0x9b)
+				if (p[i + 1] == 0x9b) {
 					gr->state = G_CSI;
+					gr->ncsi = 0;
+				}
 				else if (p[i + 1] == 0x9d)
 					gr->state = G_OSC;
 				else if (p[i + 1] == 0x90 || p[i + 1] >= 0x98)

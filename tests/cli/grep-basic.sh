@@ -116,4 +116,21 @@ ar grep
 assert_eq 2 "$RC" "no pattern"
 ar grep --help
 assert_contains "fixed string" "$OUT" "help says PATTERN is a fixed string"
+
+# A line ends where the cursor goes elsewhere: a cursor restore (ESC 8,
+# CSI u) and a switch of screens (1049) as a cursor move does.
+printf '%s\n' '{"version": 2, "width": 40, "height": 12}' \
+	'[0.1, "o", "start\r\n\u001b7"]' '[0.2, "o", "\u001b[10;1Hfar away"]' \
+	'[0.3, "o", "\u001b8restored\r\n"]' '[0.4, "o", "\u001b[s\u001b[5;1Hsaved\u001b[uback\r\n"]' \
+	'[0.5, "o", "\u001b[?1049h\u001b[Hinalt"]' '[0.6, "o", "\u001b[?1049lmain\r\n"]' > moves.cast
+ar import moves.cast
+mid=$OUT
+ar grep -a away
+assert_contains "far away" "$OUT"
+case "$OUT" in *awayrestored*) fail "a line ran on past a cursor restore: $OUT" ;; esac
+ar grep -a saved
+case "$OUT" in *savedback*) fail "a line ran on past CSI u: $OUT" ;; esac
+ar grep -a inalt
+case "$OUT" in *inaltmain*) fail "a line ran on across screens: $OUT" ;; esac
+ar rm "$mid"
 exit 0
