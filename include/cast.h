@@ -15,6 +15,7 @@ struct cast_header {
 	int		 cols;
 	int		 rows;
 	char		*term_type;	/* NULL if unknown */
+	char		*term_version;	/* v3 term.version, or NULL */
 	int64_t		 timestamp;	/* unix seconds, 0 if unknown */
 	double		 idle_time_limit; /* 0 if none */
 	char		*command;	/* NULL if none */

@@ -777,6 +777,7 @@ void
 cast_header_free(struct cast_header *h)
 {
 	free(h->term_type);
+	free(h->term_version);
 	free(h->command);
 	free(h->title);
 	cJSON_Delete(h->env);
@@ -887,6 +888,7 @@ cast_header_from(const cJSON *o, int version, struct cast_header *h,
 			return -1;
 		}
 		h->term_type = cast_json_string(term, "type");
+		h->term_version = cast_json_string(term, "version");
 		h->theme = cast_json_object_copy(term, "theme");
 		h->env = cast_env_copy(o, NULL);
 		v = cJSON_GetObjectItemCaseSensitive(o, "tags");
@@ -1079,6 +1081,10 @@ cast_header_write(const struct cast_header *h, int version, struct buf *b)
 		if (h->term_type != NULL) {
 			cast_key_write(b, "type");
 			cast_string_write(b, h->term_type);
+		}
+		if (h->term_version != NULL) {
+			cast_key_write(b, "version");
+			cast_string_write(b, h->term_version);
 		}
 		if (h->theme != NULL) {
 			cast_key_write(b, "theme");

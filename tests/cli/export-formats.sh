@@ -115,4 +115,9 @@ assert_eq 1 "$RC" "export of a damaged file"
 assert_eq precious "$(cat keep.cast)" "FILE is left as it was"
 assert_contains "left as it was" "$ERR"
 ls keep.cast.tmp.* >/dev/null 2>&1 && fail "a temporary file was left"
+
+# Header fields are kept: term.version too.
+printf '%s\n' '{"version": 3, "term": {"cols": 20, "rows": 3, "type": "xterm-kitty", "version": "kitty 0.3"}}' '[0.1, "o", "v"]' > tv.cast
+ar export tv.cast
+assert_contains '"version": "kitty 0.3"' "$(printf '%s\n' "$OUT" | head -1)" "term.version kept"
 exit 0
