@@ -190,7 +190,8 @@ session_to_json(const struct session *s)
 			cJSON_AddBoolToObject(git, "dirty_after",
 			    s->git_dirty_after);
 	}
-	json_add_time(o, "start", s->start);
+	if (s->start != 0)	/* 0: unknown (a file without a timestamp) */
+		json_add_time(o, "start", s->start);
 	if (s->end != 0) {
 		json_add_time(o, "end", s->end);
 		cJSON_AddNumberToObject(o, "duration",

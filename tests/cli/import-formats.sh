@@ -125,4 +125,9 @@ case "$OUT" in *248073*|*-2903*) fail "a timestamp overflowed: $OUT" ;; esac
 ar import far.cast
 ar ls
 case "$OUT" in *248073*|*-2903*) fail "a timestamp overflowed in ls: $OUT" ;; esac
+# A file without a timestamp has no start, in --json too (not 1970).
+printf '%s\n' '{"version": 2, "width": 20, "height": 3}' '[0.1, "o", "t"]' > nots.cast
+ar show --json nots.cast
+assert_eq 0 "$RC"
+case "$OUT" in *1970*|*'"start"'*) fail "an unknown start shown as a time: $OUT" ;; esac
 exit 0
