@@ -410,7 +410,8 @@ project_root(const struct globals *g, char **cause)
 		else
 			*p = '\0';
 		if (have_home && hlen > strlen(dir) &&
-		    strncmp(home, dir, strlen(dir)) == 0)
+		    strncmp(home, dir, strlen(dir)) == 0 &&
+		    (home[strlen(dir)] == '/' || strcmp(dir, "/") == 0))
 			break;	/* climbed above $HOME */
 	}
 	free(dir);

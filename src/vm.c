@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -805,11 +806,32 @@ vm_own_dirs(const char *project, char **cause)
 	return 0;
 }
 
+/* The project (real: resolved) against one home folder h (NULL: none). */
+static int
+vm_check_home(const char *project, const char *real, const char *h, int snap,
+    char **cause)
+{
+	char	 home[PATH_MAX];
+
+	if (h != NULL && realpath(h, home) == NULL)
+		snprintf(home, sizeof home, "%s", h);
+	if (vm_mount_allowed(real, h != NULL ? home : NULL, snap, cause) != 0)
+		return -1;
+	if (h != NULL && strcmp(h, home) != 0 && path_plain(h) &&
+	    vm_mount_allowed(real, h, snap, cause) != 0)
+		return -1;
+	if (strcmp(real, project) != 0 && vm_mount_allowed(project,
+	    h != NULL ? home : NULL, snap, cause) != 0)
+		return -1;
+	return 0;
+}
+
 int
 vm_check(const struct vm_request *req, char **cause)
 {
-	char		 real[PATH_MAX], home[PATH_MAX], *bin;
-	const char	*h = getenv("HOME");
+	char		 real[PATH_MAX], *bin;
+	const char	*sudo = getenv("SUDO_USER");
+	struct passwd	*pw;
 	int		 snap;
 
 	if (vm_name_valid(req->name, cause) != 0)
@@ -821,16 +843,18 @@ vm_check(const struct vm_request *req, char **cause)
 	bin = mp_find();
 	snap = mp_path_is_snap(bin);
 	free(bin);
-	if (h != NULL && realpath(h, home) == NULL)
-		snprintf(home, sizeof home, "%s", h);
-	if (vm_mount_allowed(real, h != NULL ? home : NULL, snap, cause) != 0)
-		return -1;
-	if (h != NULL && strcmp(h, home) != 0 && path_plain(h) &&
-	    vm_mount_allowed(real, h, snap, cause) != 0)
-		return -1;
-	if (strcmp(real, req->project) != 0 &&
-	    vm_mount_allowed(req->project, h != NULL ? home : NULL, snap,
+	if (vm_check_home(req->project, real, getenv("HOME"), snap,
 	    cause) != 0)
+		return -1;
+	/* $HOME may be unset, wrong or someone else's (sudo -E): the home
+	 * of the account, and under sudo the invoking user's, count too. */
+	if ((pw = getpwuid(getuid())) != NULL && pw->pw_dir != NULL &&
+	    *pw->pw_dir == '/' && vm_check_home(req->project, real,
+	    pw->pw_dir, snap, cause) != 0)
+		return -1;
+	if (sudo != NULL && *sudo != '\0' && (pw = getpwnam(sudo)) != NULL &&
+	    pw->pw_dir != NULL && *pw->pw_dir == '/' &&
+	    vm_check_home(req->project, real, pw->pw_dir, snap, cause) != 0)
 		return -1;
 	return vm_own_dirs(real, cause);
 }

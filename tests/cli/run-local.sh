@@ -77,4 +77,14 @@ assert evs[-1][1] == "x" and evs[-1][2] == "0", evs[-1]
 for e in evs:
     assert len(e) == 3 and isinstance(e[0], (int, float)) and e[0] >= 0
 PY
+# The project is the nearest folder with .git, also one whose path is a
+# text prefix of $HOME ($T/hom beside $T/home): only $HOME and what is
+# above it stop the climb.
+mkdir -p "$T/hom/src" && git -C "$T/hom" init -q
+cd "$T/hom/src" || exit 1
+"$AGENTRUN" -q --backend local run -- true </dev/null >/dev/null 2>&1
+ar show latest
+cd "$T" || exit 1
+assert_contains "project:           $T/hom" "$OUT" "the project of a folder beside HOME"
+case "$OUT" in *"$T/hom/src"*) fail "a subfolder taken for the project: $OUT" ;; esac
 exit 0

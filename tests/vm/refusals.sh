@@ -60,4 +60,17 @@ XDG_STATE_HOME=$T/state/inner refuse "$T/state" "refusing to mount $T/state: it 
 # The VM name primary: Multipass mounts HOME into it.
 refuse "$P" "the VM name \"primary\" is refused: *" --vm primary
 refuse "$P" "VM name \"bad_name\" is not valid: *" --vm bad_name
+# $HOME is not the only home: the account's own (and under sudo, the
+# invoking user's) is guarded too, whatever HOME says.
+pwhome=$(getent passwd "$(id -u)" | cut -d: -f6)
+if [ -n "$pwhome" ] && [ "$pwhome" != / ] && [ -w "$pwhome" ] && [ "$pwhome" != "$HOME" ]; then
+	hid=$(mktemp -d "$pwhome/.agentrun-test.XXXXXX")
+	trap 'rm -rf "$hid"; cleanup' EXIT
+	mkdir -p "$hid/p"
+	HOME=$T/elsewhere refuse "$hid/p" "refusing to mount $hid/p: it is inside $hid*"
+	HOME=/ refuse "$hid/p" "refusing to mount $hid/p: it is inside $hid*"
+	rm -rf "$hid"
+else
+	echo "skip: the account's home ($pwhome) is not writable here"
+fi
 exit 0
