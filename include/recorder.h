@@ -28,6 +28,10 @@ struct recorder_opts {
  * files cannot be created. */
 struct recorder *recorder_new(struct session *, const struct recorder_opts *,
 	    char **cause);
+/* A copy of s with each of the n secret values replaced by
+ * [redacted:NAME], as in the transcript. */
+char	*recorder_redact_string(const struct recorder_secret *, size_t,
+	    const char *);
 void	 recorder_output_cb(void *, const char *, size_t);
 void	 recorder_input_cb(void *, const char *, size_t);
 void	 recorder_resize_cb(void *, int, int);

@@ -98,20 +98,25 @@ quote_word(struct buf *b, const char *w)
 	buf_addc(b, '\'');
 }
 
+/* The command line for the sidecar and the header, its secret values
+ * redacted as in the transcript. */
 static void
-run_describe(struct session *s, char *const *words)
+run_describe(struct session *s, char *const *words,
+    const struct recorder_secret *sec, size_t nsec)
 {
 	struct buf	 b;
 	size_t		 i, n;
-	char		*more;
+	char		*more, *w;
 
 	buf_init(&b);
 	s->argv = cJSON_CreateArray();
 	for (i = 0; words[i] != NULL && b.len < RUN_DESCRIBE_MAX; i++) {
 		if (i > 0)
 			buf_addc(&b, ' ');
-		quote_word(&b, words[i]);
-		cJSON_AddItemToArray(s->argv, cJSON_CreateString(words[i]));
+		w = recorder_redact_string(sec, nsec, words[i]);
+		quote_word(&b, w);
+		cJSON_AddItemToArray(s->argv, cJSON_CreateString(w));
+		free(w);
 	}
 	if (words[i] != NULL) {
 		for (n = 0; words[i + n] != NULL; n++)
@@ -230,6 +235,7 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	struct vm_handle		*vm = NULL;
 	struct recorder			*rec = NULL;
 	struct recorder_secret		*secrets = NULL;
+	size_t				 nsec = 0;
 	struct recorder_opts		 ropts;
 	struct pty_cbs			 cbs;
 	struct proc_opts		 git_opts;
@@ -269,7 +275,8 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 		    STRV_CONST(payload));
 	else
 		shown = strv_cat(STRV_CONST(payload), NULL);
-	run_describe(&s, shown);
+	secrets = run_secrets(agent, &nsec);
+	run_describe(&s, shown, secrets, nsec);
 	s.project = xstrdup(project);
 	s.backend = xstrdup(backend);
 	s.title = o->title != NULL ? xstrdup(o->title) : NULL;
@@ -314,8 +321,8 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	memset(&cbs, 0, sizeof cbs);
 	if (!o->no_record) {
 		memset(&ropts, 0, sizeof ropts);
-		secrets = run_secrets(agent, &ropts.n_secrets);
 		ropts.secrets = secrets;
+		ropts.n_secrets = nsec;
 		ropts.record_input = o->record_input;
 		ropts.term_type = getenv("TERM");
 		if ((rec = recorder_new(&s, &ropts, &cause)) == NULL) {

@@ -51,6 +51,10 @@ struct recorder {
 	struct rstream			 out, in;
 	struct buf			 line;		/* one event line */
 	struct buf			 red;		/* redaction scratch */
+	struct recorder_secret		*sec;		/* opts.secrets, and
+							   their \r\n forms */
+	char				**sec_crlf;
+	size_t				 n_crlf;
 	char				*error;		/* first failure */
 };
 
@@ -82,34 +86,55 @@ recorder_event(struct recorder *r, int64_t t, char code, const char *data,
 	recorder_put(r, &r->line);
 }
 
-/* Replace every secret value in b by [redacted:NAME]. */
+/* Replace every one of the n secret values in b by [redacted:NAME]. */
+static void
+redact_buf(const struct recorder_secret *v, size_t n, struct buf *b,
+    struct buf *red)
+{
+	const char	*p, *e, *hit;
+	size_t		 i, vlen;
+
+	for (i = 0; i < n; i++) {
+		vlen = strlen(v[i].value);
+		if (vlen == 0 || b->len < vlen)
+			continue;
+		if (memmem(b->data, b->len, v[i].value, vlen) == NULL)
+			continue;
+		buf_reset(red);
+		p = b->data;
+		e = b->data + b->len;
+		while ((hit = memmem(p, (size_t)(e - p), v[i].value, vlen))
+		    != NULL) {
+			buf_add(red, p, (size_t)(hit - p));
+			buf_addf(red, "[redacted:%s]", v[i].name);
+			p = hit + vlen;
+		}
+		buf_add(red, p, (size_t)(e - p));
+		buf_reset(b);
+		buf_add(b, red->data, red->len);
+	}
+}
+
 static void
 recorder_redact(struct recorder *r, struct buf *b)
 {
-	const struct recorder_secret	*sec;
-	const char			*p, *e, *hit;
-	size_t				 i, vlen;
+	redact_buf(r->opts.secrets, r->opts.n_secrets, b, &r->red);
+}
 
-	for (i = 0; i < r->opts.n_secrets; i++) {
-		sec = &r->opts.secrets[i];
-		vlen = strlen(sec->value);
-		if (vlen == 0 || b->len < vlen)
-			continue;
-		if (memmem(b->data, b->len, sec->value, vlen) == NULL)
-			continue;
-		buf_reset(&r->red);
-		p = b->data;
-		e = b->data + b->len;
-		while ((hit = memmem(p, (size_t)(e - p), sec->value, vlen))
-		    != NULL) {
-			buf_add(&r->red, p, (size_t)(hit - p));
-			buf_addf(&r->red, "[redacted:%s]", sec->name);
-			p = hit + vlen;
-		}
-		buf_add(&r->red, p, (size_t)(e - p));
-		buf_reset(b);
-		buf_add(b, r->red.data, r->red.len);
-	}
+char *
+recorder_redact_string(const struct recorder_secret *v, size_t n,
+    const char *s)
+{
+	struct buf	 b, red;
+
+	buf_init(&b);
+	buf_init(&red);
+	buf_adds(&b, s);
+	redact_buf(v, n, &b, &red);
+	buf_free(&red);
+	if (b.data == NULL)
+		return xstrdup("");
+	return b.data;
 }
 
 /* How many bytes at the end of b might begin a secret. */
@@ -370,6 +395,50 @@ recorder_header(struct recorder *r)
 		recorder_fail(r, "write", zio_error(r->z));
 }
 
+/* The secrets to redact: each value as given, and a value with line
+ * breaks also as the terminal shows it, each \n after a \r (ONLCR). */
+static void
+recorder_secrets(struct recorder *r)
+{
+	const struct recorder_secret	*v = r->opts.secrets;
+	size_t				 i, n = r->opts.n_secrets, k = 0;
+	struct buf			 b;
+	const char			*p;
+
+	if (n == 0)
+		return;
+	r->sec = xcalloc(2 * n, sizeof *r->sec);
+	r->sec_crlf = xcalloc(n, sizeof *r->sec_crlf);
+	for (i = 0; i < n; i++) {
+		r->sec[k++] = v[i];
+		if (strchr(v[i].value, '\n') == NULL)
+			continue;
+		buf_init(&b);
+		for (p = v[i].value; *p != '\0'; p++) {
+			if (*p == '\n' && (p == v[i].value || p[-1] != '\r'))
+				buf_addc(&b, '\r');
+			buf_addc(&b, *p);
+		}
+		r->sec_crlf[i] = b.data;
+		r->sec[k].name = v[i].name;
+		r->sec[k++].value = b.data;
+	}
+	r->opts.secrets = r->sec;
+	r->opts.n_secrets = k;
+	r->n_crlf = n;
+}
+
+static void
+recorder_secrets_free(struct recorder *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->n_crlf; i++)
+		free(r->sec_crlf[i]);
+	free(r->sec_crlf);
+	free(r->sec);
+}
+
 struct recorder *
 recorder_new(struct session *s, const struct recorder_opts *opts,
     char **cause)
@@ -382,6 +451,7 @@ recorder_new(struct session *s, const struct recorder_opts *opts,
 	r = xcalloc(1, sizeof *r);
 	r->s = s;
 	r->opts = *opts;
+	recorder_secrets(r);
 	r->fd = -1;
 	r->out.code = 'o';
 	r->in.code = 'i';
@@ -418,6 +488,7 @@ fail:
 		unlink(s->cast_path);
 	}
 	zio_writer_free(r->z);
+	recorder_secrets_free(r);
 	free(r);
 	free(dir);
 	return NULL;
@@ -478,6 +549,7 @@ recorder_free(struct recorder *r)
 	buf_free(&r->in.line);
 	buf_free(&r->line);
 	buf_free(&r->red);
+	recorder_secrets_free(r);
 	free(r->error);
 	free(r);
 }

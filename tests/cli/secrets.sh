@@ -24,4 +24,26 @@ for f in "$STORE"/* "$T/plain.cast"; do
 done
 "$AGENTRUN" cat latest | grep -qa "4f9a1c7e2b8d0a55e3" && fail "secret in cat output"
 "$AGENTRUN" cat latest | grep -q "whole:\[redacted:MY_TOKEN\]" || fail "redaction not in place"
+
+# A value with a line break is shown with \r\n by the terminal: redacted
+# in that form too. A value in the command line is redacted in the header,
+# the sidecar, ls and show, as in the output.
+cat > "$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
+{"agents": {"multi": {"command": ["bash", "-c", "printf 'key:%s\\n' \"$MY_KEY\"; echo \"arg:$1\"", "x"],
+	"env": ["MY_KEY"]}}}
+JSON
+export MY_KEY=$'first-7c1e0b\nsecond-9d2f4a'
+"$AGENTRUN" -q --backend local multi "$MY_KEY" </dev/null >/dev/null 2>&1
+cast=$(latest_cast)
+id=$(basename "$cast" .cast.zst)
+zstd -dc "$cast" > "$T/multi.cast"
+for f in "$T/multi.cast" "$STORE/$id.json"; do
+	grep -qa "7c1e0b\|9d2f4a" "$f" && fail "a line of a multi-line secret in $f: $(cat "$f")"
+done
+grep -q 'key:\[redacted:MY_KEY\]' "$T/multi.cast" || fail "no redaction of the multi-line value: $(cat "$T/multi.cast")"
+ar ls --all
+case "$OUT" in *7c1e0b*) fail "secret in ls" ;; esac
+ar show "$id"
+case "$OUT" in *7c1e0b*|*9d2f4a*) fail "secret in show: $OUT" ;; esac
+assert_contains "[redacted:MY_KEY]" "$OUT" "the command line says where"
 exit 0
