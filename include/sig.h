@@ -11,5 +11,10 @@ int	 sig_next(int fd);
 /* Undo sig_open (restore mask and handlers) and close fd. Also used in
  * the child before exec. */
 void	 sig_close(int fd);
+/* Stop this process as a terminal's Ctrl-Z does (SIGTSTP with its default
+ * action), whatever sig_open did with SIGTSTP; returns once continued. In
+ * an orphaned process group (no shell to continue it) the kernel does not
+ * stop it, and this returns at once. */
+void	 sig_stop_self(void);
 
 #endif

@@ -765,7 +765,12 @@ player_speed(struct player *p, double factor)
 {
 	double	 s = p->speed * factor;
 
-	if (s < SPEED_MIN || s > SPEED_MAX)
+	/* Up to the limits from any speed (3x: 48x, then 64x). */
+	if (s > SPEED_MAX)
+		s = SPEED_MAX;
+	if (s < SPEED_MIN)
+		s = SPEED_MIN;
+	if (s == p->speed)
 		return;
 	p->pt_base = player_ptime(p);
 	p->wall_base = now_us();
@@ -957,8 +962,9 @@ player_suspend(struct player *p)
 
 	player_pause(p, 1);
 	player_leave(p);
-	(void)kill(getpid(), SIGSTOP);
-	/* Continued: back at once, before anything is drawn on the main
+	sig_stop_self();
+	/* Continued (or never stopped, with no shell to continue it): back
+	 * at once, before anything is drawn on the main
 	 * screen (SIGCONT, still to come through the signal fd, redraws). */
 	player_enter(p, 1);
 	p->paused = was_paused;
@@ -1145,6 +1151,11 @@ player_loop(struct player *p, char **cause)
 			player_draw(p);
 		if (p->quit)
 			break;
+		if (!p->keys && p->ended) {	/* nobody to press q */
+			if (p->dirty)
+				player_draw(p);
+			break;
+		}
 		t = player_timeout(p);
 		nfd = 0;
 		pfd[nfd].fd = p->sigfd;
@@ -1176,8 +1187,6 @@ player_loop(struct player *p, char **cause)
 			else if (n == 0 || (errno != EINTR && errno != EAGAIN))
 				p->keys = 0;	/* no keyboard any more */
 		}
-		if (!p->keys && p->ended)
-			p->quit = 1;	/* nobody to press q */
 	}
 	return 0;
 }

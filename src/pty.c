@@ -210,13 +210,17 @@ pty_escalate(struct pty *p)
 	}
 }
 
+static void pty_continue(struct pty *);
+
 static void
 pty_stop_self(struct pty *p)
 {
 	term_restore();
-	(void)kill(getpid(), SIGSTOP);
-	/* Continued: SIGCONT arrives through the signal fd. */
-	(void)p;
+	sig_stop_self();
+	/* Continued, or never stopped (no shell could continue it): back to
+	 * the terminal at once. The SIGCONT that may follow through the
+	 * signal fd does it again, as after a SIGSTOP from outside. */
+	pty_continue(p);
 }
 
 static void

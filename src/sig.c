@@ -148,3 +148,27 @@ sig_close(int fd)
 	if (fd >= 0)
 		close(fd);
 }
+
+void
+sig_stop_self(void)
+{
+	struct sigaction	 dfl, old;
+	sigset_t		 tstp, mask;
+
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigemptyset(&tstp);
+	sigaddset(&tstp, SIGTSTP);
+	if (sigaction(SIGTSTP, &dfl, &old) != 0)
+		return;
+	/* Raised while blocked, taken when unblocked: with the default
+	 * action it stops the process here (or is dropped if nobody could
+	 * continue it). */
+	if (sigprocmask(SIG_BLOCK, &tstp, &mask) == 0) {
+		(void)raise(SIGTSTP);
+		(void)sigprocmask(SIG_UNBLOCK, &tstp, NULL);
+		(void)sigprocmask(SIG_SETMASK, &mask, NULL);
+	}
+	(void)sigaction(SIGTSTP, &old, NULL);
+}

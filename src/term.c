@@ -73,9 +73,13 @@ term_crash_handler(int sig)
 static void
 term_install_handlers(void)
 {
+	/* Crashes, and the other signals whose default action ends the
+	 * process (those left at that default): the terminal first. */
 	static const int	 crash[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE,
-				     SIGABRT, 0 };
-	struct sigaction	 sa;
+				     SIGABRT, SIGTRAP, SIGSYS, SIGALRM, SIGUSR1,
+				     SIGUSR2, SIGPIPE, SIGXCPU, SIGXFSZ,
+				     SIGVTALRM, SIGPROF, 0 };
+	struct sigaction	 sa, old;
 	int			 i;
 
 	if (term_handlers_done)
@@ -86,8 +90,11 @@ term_install_handlers(void)
 	sa.sa_handler = term_crash_handler;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-	for (i = 0; crash[i] != 0; i++)
-		(void)sigaction(crash[i], &sa, NULL);
+	for (i = 0; crash[i] != 0; i++) {
+		if (sigaction(crash[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_DFL)
+			(void)sigaction(crash[i], &sa, NULL);
+	}
 }
 
 int

@@ -89,9 +89,18 @@ tm_wait WRAPDONE 15
 assert_eq 0 "$(tm display -p -t t '#{alternate_on}')" "alternate screen after a crash"
 finish 139
 
-# 5. Stop and continue: the terminal is restored while stopped, raw again after.
-tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- sh -c \
-    "echo \$PPID > $T/ppid; echo READY; read x; echo GOT:\$x"
+# 5. Stop and continue: the terminal is restored while stopped, raw again
+# after. Started from an interactive shell, as a job: a process group with
+# a shell to continue it (the kernel does not stop an orphaned one).
+tm_job() {	# command words (no quoting needed)
+	tm_start 80 24 env PS1='PROMPT$ ' HISTFILE=/dev/null bash --norc --noprofile -i
+	tm_wait 'PROMPT$'
+	tm send-keys -t t "bash $T/wrap.sh $*" Enter
+}
+cat > "$T/t5.sh" <<T5
+echo \$PPID > $T/ppid; echo READY; read x; echo GOT:\$x
+T5
+tm_job "$AGENTRUN" -q --backend local run -- sh "$T/t5.sh"
 tm_wait READY
 tty=$(tm display -p -t t '#{pane_tty}')
 raw=$(stty -g -F "$tty")
@@ -109,8 +118,10 @@ finish 0
 # 5b. The same on the alternate screen: left while stopped (the shell's
 # prompt is on the normal screen), entered again after, and the program is
 # told to draw itself again (SIGWINCH, though the size is the same).
-tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- bash -c \
-    "echo \$PPID > $T/ppid; trap 'echo WINCH' WINCH; printf '\033[?1049hREADY\n'; while :; do read -t 0.2 -r x && break; done; echo GOT:\$x > $T/got"
+cat > "$T/t5b.sh" <<'T5B'
+echo $PPID > "$1/ppid"; trap 'echo WINCH' WINCH; printf '\033[?1049hREADY\n'; while :; do read -t 0.2 -r x && break; done; echo GOT:$x > "$1/got"
+T5B
+tm_job "$AGENTRUN" -q --backend local run -- bash "$T/t5b.sh" "$T"
 tm_wait READY
 kill -TSTP "$(cat "$T/ppid")"
 sleep 0.5
@@ -121,4 +132,14 @@ assert_eq 1 "$(tm display -p -t t '#{alternate_on}')" "alternate screen after co
 tm send-keys -t t "xyz" Enter
 finish 0
 assert_eq GOT:xyz "$(cat "$T/got")" "keys after continue"
+
+# 6. SIGTSTP with no shell to continue agentrun (started by tmux through
+# sh -c, an orphaned process group): it does not freeze; the session goes
+# on and ends with the program's status.
+tm_start 80 20 sh -c "$AGENTRUN -q --backend local run -- sh -c 'sleep 2; echo done-run'; echo STATUS=\$?; sleep 100"
+for _ in $(seq 40); do pid=$(pgrep -f "^$AGENTRUN -q --backend local run -- sh -c" | head -1); [ -n "$pid" ] && break; sleep 0.05; done
+[ -n "$pid" ] || fail "no agentrun process"
+kill -TSTP "$pid"
+tm_wait "STATUS=0"
+assert_contains "done-run" "$(tm_capture)"
 exit 0

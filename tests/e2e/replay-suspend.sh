@@ -32,4 +32,30 @@ cmp -s s1 s3 || fail "stty -g differs after quitting"
 pane=$(tm_capture)
 assert_not_contains "playing" "$pane" "nothing left on the shell's screen"
 assert_not_contains "? help" "$pane"
+
+# Started with no shell to continue it (here by tmux through sh -c, an
+# orphaned process group), Ctrl-Z does not freeze the replay: it plays on
+# and q still ends it.
+tm_start 80 20 sh -c "$AGENTRUN replay $T/long.cast; echo STATUS=\$?; sleep 100"
+tm_wait "frame 1"
+tm send-keys -t t C-z
+tm_wait "frame 4"
+tm send-keys -t t q
+tm_wait "STATUS=0"
+
+# A signal that ends it by its default action (USR1 here) restores the
+# terminal first: modes and the main screen, status 128+N.
+tm_start 80 20 sh -c "stty -g > $T/u1; $AGENTRUN replay $T/long.cast; echo STATUS=\$?; stty -g > $T/u2; sleep 100"
+tm_wait "frame 1"
+pid=$(pgrep -f "^$AGENTRUN replay $T/long.cast" | head -1)
+[ -n "$pid" ] || fail "no replay process"
+kill -USR1 "$pid"
+tm_wait "STATUS=138"
+sleep 0.2
+cmp -s u1 u2 || fail "stty -g differs after SIGUSR1"
+assert_eq 0 "$(tm display -p -t t '#{alternate_on}')" "the main screen after SIGUSR1"
+
+# With no keyboard (stdin not a terminal), the replay ends at the end.
+tm_start 80 20 sh -c "$AGENTRUN replay --speed 64 $T/long.cast < /dev/null; echo STATUS=\$?; sleep 100"
+tm_wait "STATUS=0" 15
 exit 0
