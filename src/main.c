@@ -291,7 +291,9 @@ main_help(void)
 		if (!cmds[i].hidden)
 			printf("  %-12s%s\n", cmds[i].name, cmds[i].summary);
 	}
-	(void)config_load(&cfg, &cause);	/* the defaults if it fails */
+	if (config_load(&cfg, &cause) != 0) {	/* the defaults then */
+		log_warn("%s; the config's agents are not listed", cause);
+	}
 	for (i = 0; i < cfg.n_agents; i++) {
 		if (cmd_find(cfg.agents[i].name) != NULL)
 			continue;
@@ -346,8 +348,14 @@ cmd_help(struct globals *g, int argc, char **argv)
 
 			if (config_load(&cfg, &cause) == 0)
 				known = config_agent(&cfg, argv[1]) != NULL;
+			else {
+				log_error("%s", cause);
+				known = -1;
+			}
 			config_free(&cfg);
 			free(cause);
+			if (known < 0)
+				return EXIT_USAGE;
 			if (!known)
 				return usage_error("help", "no such command: %s",
 				    argv[1]);
@@ -583,7 +591,7 @@ main(int argc, char **argv)
 		return main_done(e->fn(&g, argc - i, argv + i));
 	}
 	if ((agent = is_agent(argv[i])) < 0)
-		return EXIT_ERROR;
+		return EXIT_USAGE;	/* a bad config file */
 	if (agent)
 		return main_done(cmd_agent(&g, argc - i, argv + i));
 	return usage_error(NULL, "'%s' is not an agentrun command", argv[i]);

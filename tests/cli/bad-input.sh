@@ -126,4 +126,18 @@ echo "root:x:0:0:root:/root:/bin/bash" > "$T/passwd.cast"
 ar show "$T/passwd.cast"
 assert_eq 1 "$RC" "show of a file that is not a recording"
 assert_contains "the header is not JSON" "$ERR"; one_line "$ERR"
+
+# A broken config reached through an agent's name is a config error (2)
+# wherever it is met, and help says so rather than "no such command".
+printf '{"agents": {"foo": {"command": ["true"]}}, "bad": 1}' > "$cfg"
+ar foo
+assert_eq 2 "$RC" "an agent of a broken config"
+assert_contains "bad" "$ERR"
+ar help foo
+assert_eq 2 "$RC" "help on an agent of a broken config"
+case "$ERR" in *"no such command"*) fail "help hid the config error: $ERR" ;; esac
+ar help
+assert_eq 0 "$RC" "help with a broken config"
+assert_contains "not listed" "$ERR" "help says why the agents are missing"
+rm -f "$cfg"
 exit 0
