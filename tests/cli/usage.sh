@@ -91,6 +91,7 @@ assert_eq 2 "$RC" "help on unknown"
 
 # cat and import parse options as the other commands do: '--' ends them,
 # and an unknown option is named.
+cd "$T" || exit 1
 printf '%s\n' '{"version": 2, "width": 20, "height": 3}' '[0.1, "o", "dash"]' > ./-dash.cast
 ar cat -- -dash.cast
 assert_eq 0 "$RC" "cat -- FILE: $ERR"
