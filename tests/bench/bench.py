@@ -930,8 +930,9 @@ def table(specs, t_start, t_end, load0, load1):
     md.append("- (a): %s; (b): %s" % (specs["a"]["desc"], specs["b"]["desc"])
               if specs else "")
     md.append("- %d runs of each recorder on each workload, each paired "
-              "with a run of the bare loop (the order rotates every round); "
-              "latency %d × %d keys\n" % (RUNS, LAT_RUNS, KEYS))
+              "with a run of the bare loop (the recorders' order shuffled "
+              "every round, seed %d); latency %d × %d keys\n" % (
+                  RUNS, SEED, LAT_RUNS, KEYS))
     md.append("\n".join(lines))
     md.append("")
     md.append(HOW)
