@@ -32,6 +32,9 @@ int	 usage_error(const char *cmd, const char *fmt, ...)
 /* The one-line usage error for what getopt_long returned as ch ('?' or
  * ':' with a ':' in the option string); returns 2. */
 int	 usage_getopt(char **argv, int ch);
+/* The options of a command that has none but --help: -1 to go on, with
+ * optind at the first operand, else the status to exit with. */
+int	 usage_help_only(int argc, char **argv);
 /* Print the command's usage on stdout; returns 0. */
 int	 usage_print(const char *cmd);
 const struct cmd_entry *cmd_find(const char *);

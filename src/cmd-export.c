@@ -362,10 +362,6 @@ import_sidecar(struct globals *g, const struct cast_header *h,
 int
 cmd_import(struct globals *g, int argc, char **argv)
 {
-	static const struct option help_only[] = {
-		{ "help",	no_argument,	NULL, 'h' },
-		{ NULL,		0,		NULL, 0 }
-	};
 	struct cast_reader	*cr = NULL;
 	struct import		 im;
 	struct session		 s;
@@ -374,12 +370,8 @@ cmd_import(struct globals *g, int argc, char **argv)
 	const char		*file;
 	int			 ch, fd = -1, rc = EXIT_ERROR;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":h", help_only, NULL)) != -1) {
-		if (ch == 'h')
-			return usage_print(argv[0]);
-		return usage_getopt(argv, ch);
-	}
+	if ((ch = usage_help_only(argc, argv)) >= 0)
+		return ch;
 	if (argc - optind != 1)
 		return usage_error(argv[0], "import takes one file");
 	file = argv[optind];

@@ -354,22 +354,14 @@ cmd_show(struct globals *g, int argc, char **argv)
 int
 cmd_cat(struct globals *g, int argc, char **argv)
 {
-	static const struct option help_only[] = {
-		{ "help",	no_argument,	NULL, 'h' },
-		{ NULL,		0,		NULL, 0 }
-	};
 	struct session		 s;
 	struct cast_reader	*r;
 	struct cast_event	 ev;
 	char			*cause = NULL;
 	int			 ch, rc = EXIT_OK;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":h", help_only, NULL)) != -1) {
-		if (ch == 'h')
-			return usage_print(argv[0]);
-		return usage_getopt(argv, ch);
-	}
+	if ((ch = usage_help_only(argc, argv)) >= 0)
+		return ch;
 	if (argc - optind != 1)
 		return usage_error(argv[0], "cat takes one session ID");
 	if (cmd_session(g, argv[optind], &s) != 0)

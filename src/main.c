@@ -279,6 +279,23 @@ usage_getopt(char **argv, int ch)
 	return usage_error(argv[0], "unknown option: %s", a);
 }
 
+int
+usage_help_only(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL,		0,		NULL, 0 }
+	};
+	int	 ch;
+
+	optind = 1;
+	if ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) == -1)
+		return -1;
+	if (ch == 'h')
+		return usage_print(argv[0]);
+	return usage_getopt(argv, ch);
+}
+
 static void
 main_help(void)
 {
