@@ -2,6 +2,7 @@
  * profile of the config), shell and run. Their shared options, the
  * backend choice, git provenance, and the flow: prepare the VM, start the
  * recorder, run the proxy, finish. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +200,24 @@ run_local_argv(enum run_kind kind, const struct agent_profile *agent,
 	return strv_cat(payload, NULL);
 }
 
+/* A value too short to be a secret ("1", "y", a space): redacting it
+ * would replace that character all through the transcript. */
+#define RUN_SECRET_MIN	4
+
+static int
+run_secret_worth(const char *val)
+{
+	const char	*p;
+
+	if (strlen(val) < RUN_SECRET_MIN)
+		return 0;
+	for (p = val; *p != '\0'; p++) {
+		if (!isspace((unsigned char)*p))
+			return 1;
+	}
+	return 0;
+}
+
 static struct recorder_secret *
 run_secrets(const struct agent_profile *agent, size_t *n)
 {
@@ -215,6 +234,11 @@ run_secrets(const struct agent_profile *agent, size_t *n)
 	for (i = 0; agent->env[i] != NULL; i++) {
 		if ((val = getenv(agent->env[i])) == NULL || *val == '\0')
 			continue;
+		if (!run_secret_worth(val)) {
+			log_debug("%s is forwarded but too short to redact",
+			    agent->env[i]);
+			continue;
+		}
 		v[k].name = agent->env[i];
 		v[k].value = val;
 		k++;

@@ -46,4 +46,13 @@ case "$OUT" in *7c1e0b*) fail "secret in ls" ;; esac
 ar show "$id"
 case "$OUT" in *7c1e0b*|*9d2f4a*) fail "secret in show: $OUT" ;; esac
 assert_contains "[redacted:MY_KEY]" "$OUT" "the command line says where"
+
+# A forwarded value too short to be a secret (a flag such as "1") is not
+# redacted: it would replace that character all through the transcript.
+cat > "$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
+{"agents": {"flag": {"command": ["sh", "-c", "echo count 1 2 11 flag=$MY_FLAG"], "env": ["MY_FLAG"]}}}
+JSON
+MY_FLAG=1 "$AGENTRUN" -q --backend local flag </dev/null >/dev/null 2>&1
+ar cat latest
+assert_contains "count 1 2 11 flag=1" "$OUT" "a one-character value is left alone"
 exit 0
