@@ -1147,6 +1147,10 @@ player_loop(struct player *p, char **cause)
 
 	while (!p->quit) {
 		player_advance(p);
+		if (p->msg[0] != '\0' && now_us() >= p->msg_until) {
+			p->msg[0] = '\0';	/* its time is up: off the */
+			p->dirty = 1;		/* status line, paused too */
+		}
 		if (p->dirty && now_us() - p->last_draw >= FRAME_US)
 			player_draw(p);
 		if (p->quit)

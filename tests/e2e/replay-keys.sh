@@ -101,6 +101,13 @@ key x
 sleep 0.3
 assert_not_contains "any key closes" "$(tm_capture)" "help closed"
 expect_at 10.7			# the key only closed the help
+# A message leaves the status line after its two seconds, paused too.
+key ]
+tm_wait "marker"
+sleep 2.5
+assert_not_contains "marker" "$(tm_capture | tail -1)" "the message went away while paused"
+key [
+expect_at 10.7
 
 # Playing again: time moves; at speed 4 it reaches the end and stays.
 key Space
