@@ -188,8 +188,8 @@ size_valid(const char *s)
 	const char	*p = s;
 	int		 dot = 0, digits = 0;
 
-	if (!isdigit((unsigned char)*p))
-		return 0;
+	if (!isdigit((unsigned char)*p) || strtod(s, NULL) <= 0)
+		return 0;		/* not a number, or nothing ("0G") */
 	while (isdigit((unsigned char)*p) || *p == '.') {
 		if (*p == '.' && dot++)
 			return 0;

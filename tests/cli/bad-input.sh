@@ -61,6 +61,9 @@ assert_eq 2 "$RC" "wrong type"; assert_contains "vm.cpus" "$ERR"
 printf '{"vm": {"memory": "lots"}}' > "$cfg"
 ar --backend local run -- true
 assert_eq 2 "$RC" "bad size"; assert_contains 'vm.memory: expected a size like "4G"' "$ERR"
+printf '{"vm": {"memory": "0G"}}' > "$cfg"
+ar --backend local run -- true
+assert_eq 2 "$RC" "a size of nothing"; assert_contains "vm.memory" "$ERR"
 printf '{"vm": {"cpus": 1e300}}' > "$cfg"
 ar --backend local run -- true
 assert_eq 2 "$RC" "out of range"; assert_contains "vm.cpus" "$ERR"
