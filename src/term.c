@@ -74,9 +74,11 @@ static void
 term_install_handlers(void)
 {
 	/* Crashes, and the other signals whose default action ends the
-	 * process (those left at that default): the terminal first. */
+	 * process (those left at that default, not ignored or handled by
+	 * someone else): the terminal first. */
 	static const int	 crash[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE,
-				     SIGABRT, SIGTRAP, SIGSYS, SIGALRM, SIGUSR1,
+				     SIGABRT, 0 };
+	static const int	 ends[] = { SIGTRAP, SIGSYS, SIGALRM, SIGUSR1,
 				     SIGUSR2, SIGPIPE, SIGXCPU, SIGXFSZ,
 				     SIGVTALRM, SIGPROF, 0 };
 	struct sigaction	 sa, old;
@@ -90,10 +92,12 @@ term_install_handlers(void)
 	sa.sa_handler = term_crash_handler;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-	for (i = 0; crash[i] != 0; i++) {
-		if (sigaction(crash[i], NULL, &old) == 0 &&
+	for (i = 0; crash[i] != 0; i++)
+		(void)sigaction(crash[i], &sa, NULL);
+	for (i = 0; ends[i] != 0; i++) {
+		if (sigaction(ends[i], NULL, &old) == 0 &&
 		    old.sa_handler == SIG_DFL)
-			(void)sigaction(crash[i], &sa, NULL);
+			(void)sigaction(ends[i], &sa, NULL);
 	}
 }
 
