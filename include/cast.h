@@ -40,6 +40,8 @@ struct cast_event {
 	char	*data;		/* decoded UTF-8, NUL-terminated */
 	size_t	 len;
 };
+/* The exit status an "x" event gives (0 to 255), or -1. */
+int	 cast_event_exit_status(const struct cast_event *);
 
 /* Append s (len bytes) as the body of a JSON string (no quotes): valid
  * UTF-8 is copied, control characters escaped, invalid bytes become

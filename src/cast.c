@@ -1405,3 +1405,17 @@ cast_reader_free(struct cast_reader *cr)
 	free(cr->path);
 	free(cr);
 }
+
+int
+cast_event_exit_status(const struct cast_event *ev)
+{
+	char	*end;
+	long	 st;
+
+	if (ev->code != 'x')
+		return -1;
+	st = strtol(ev->data, &end, 10);
+	if (end == ev->data || *end != '\0' || st < 0 || st > 255)
+		return -1;
+	return (int)st;
+}

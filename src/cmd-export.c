@@ -284,8 +284,7 @@ static int
 import_copy(struct cast_reader *cr, struct import *im)
 {
 	struct cast_event	 ev;
-	char			*end;
-	long			 st;
+	int			 st;
 
 	cast_header_write(cast_reader_header(cr), 3, &im->b);
 	while (cast_reader_next(cr, &ev) == 1) {
@@ -296,12 +295,8 @@ import_copy(struct cast_reader *cr, struct import *im)
 			im->bytes += ev.len;
 		if (ev.code == 'i')
 			im->input = 1;
-		if (ev.code == 'x') {
-			st = strtol(ev.data, &end, 10);
-			if (end != ev.data && *end == '\0' && st >= 0 &&
-			    st <= 255)
-				im->exit_status = (int)st;
-		}
+		if ((st = cast_event_exit_status(&ev)) >= 0)
+			im->exit_status = st;
 		if (ev.time > im->end)
 			im->end = ev.time;
 		if (import_flush(im, 0) != 0)

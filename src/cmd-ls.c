@@ -260,9 +260,7 @@ show_scan(struct session *s)
 	char				*cause = NULL;
 	int64_t				 last = 0;
 	int				 bare = s->backend == NULL;
-	int				 imported;
-	char				*end;
-	long				 st;
+	int				 imported, st;
 
 	/* Imported before imports noted recorded input: look again. */
 	imported = !bare && strcmp(s->backend, "import") == 0 &&
@@ -291,12 +289,8 @@ show_scan(struct session *s)
 			s->bytes += ev.len;
 		if (ev.code == 'i')
 			s->record_input = 1;
-		if (ev.code == 'x' && bare) {
-			st = strtol(ev.data, &end, 10);
-			if (end != ev.data && *end == '\0' && st >= 0 &&
-			    st <= 255)
-				s->exit_status = (int)st;
-		}
+		if (bare && (st = cast_event_exit_status(&ev)) >= 0)
+			s->exit_status = st;
 		last = ev.time;
 	}
 	if (s->start != 0 && s->end == 0 && s->state != SESSION_RUNNING)

@@ -53,8 +53,7 @@ struct recorder {
 	struct buf			 red;		/* redaction scratch */
 	struct recorder_secret		*sec;		/* opts.secrets, and
 							   their \r\n forms */
-	char				**sec_crlf;
-	size_t				 n_crlf;
+	char				**sec_crlf;	/* those forms (strv) */
 	char				*error;		/* first failure */
 };
 
@@ -401,14 +400,14 @@ static void
 recorder_secrets(struct recorder *r)
 {
 	const struct recorder_secret	*v = r->opts.secrets;
-	size_t				 i, n = r->opts.n_secrets, k = 0;
+	size_t				 i, n = r->opts.n_secrets, k = 0, m = 0;
 	struct buf			 b;
 	const char			*p;
 
 	if (n == 0)
 		return;
 	r->sec = xcalloc(2 * n, sizeof *r->sec);
-	r->sec_crlf = xcalloc(n, sizeof *r->sec_crlf);
+	r->sec_crlf = xcalloc(n + 1, sizeof *r->sec_crlf);
 	for (i = 0; i < n; i++) {
 		r->sec[k++] = v[i];
 		if (strchr(v[i].value, '\n') == NULL)
@@ -419,23 +418,18 @@ recorder_secrets(struct recorder *r)
 				buf_addc(&b, '\r');
 			buf_addc(&b, *p);
 		}
-		r->sec_crlf[i] = b.data;
+		r->sec_crlf[m++] = b.data;
 		r->sec[k].name = v[i].name;
 		r->sec[k++].value = b.data;
 	}
 	r->opts.secrets = r->sec;
 	r->opts.n_secrets = k;
-	r->n_crlf = n;
 }
 
 static void
 recorder_secrets_free(struct recorder *r)
 {
-	size_t	 i;
-
-	for (i = 0; i < r->n_crlf; i++)
-		free(r->sec_crlf[i]);
-	free(r->sec_crlf);
+	strv_free(r->sec_crlf);
 	free(r->sec);
 }
 
