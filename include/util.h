@@ -59,6 +59,7 @@ int64_t	 wall_us(void);		/* CLOCK_REALTIME */
 int	 write_all(int, const void *, size_t);	/* 0 or -1 with errno */
 int	 flush_stdout(void);	/* 0, or -1 after saying why */
 int	 path_in_dir(const char *path, const char *dir);
+int	 has_suffix(const char *, const char *);
 int	 mkdir_p(const char *, int mode);	/* 0 or -1 with errno */
 int	 write_file_atomic(const char *, const void *, size_t, int mode,
 	     char **cause);

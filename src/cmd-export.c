@@ -29,20 +29,32 @@ enum export_format {
 	FMT_TEXT,
 };
 
-/* Where the export goes: stdout or a file. */
+/* Where the export goes: stdout or a file; through zstd when the file's
+ * name ends in .zst. */
 struct export_out {
-	int		 fd;
-	const char	*path;		/* NULL for stdout */
-	struct buf	 b;
-	int		 failed;
+	int			 fd;
+	const char		*path;		/* NULL for stdout */
+	struct zio_writer	*z;
+	struct buf		 b;
+	int			 failed;
 };
 
 static void
 export_flush(struct export_out *o, int force)
 {
+	int	 rc;
+
 	if (o->failed || (o->b.len < EXPORT_FLUSH && !force))
 		return;
-	if (o->b.len > 0 && write_all(o->fd, o->b.data, o->b.len) != 0) {
+	if (o->b.len == 0)
+		rc = 0;
+	else if (o->z != NULL)
+		rc = zio_write(o->z, o->b.data, o->b.len);
+	else
+		rc = write_all(o->fd, o->b.data, o->b.len);
+	if (rc == 0 && force && o->z != NULL)
+		rc = zio_end(o->z);
+	if (rc != 0) {
 		if (errno != EPIPE)
 			log_error("%s: %s", o->path != NULL ? o->path :
 			    "stdout", strerror(errno));
@@ -213,6 +225,9 @@ cmd_export(struct globals *g, int argc, char **argv)
 		session_free(&s);
 		return EXIT_ERROR;
 	}
+	if (o.path != NULL && has_suffix(o.path, ".zst") &&
+	    (o.z = zio_writer_new(o.fd, IMPORT_LEVEL)) == NULL)
+		fatal("zstd: cannot make a compressor");
 	buf_init(&o.b);
 	if (fmt == FMT_TEXT)
 		rc = export_text(s.cast_path, &o, &damage, &cause);
@@ -250,6 +265,7 @@ cmd_export(struct globals *g, int argc, char **argv)
 		rc = EXIT_ERROR;
 	free(damage);
 	buf_free(&o.b);
+	zio_writer_free(o.z);
 	session_free(&s);
 	return rc;
 }

@@ -521,14 +521,6 @@ session_list_free(struct session_list *l)
 	l->n = 0;
 }
 
-static int
-has_suffix(const char *s, const char *suffix)
-{
-	size_t	 a = strlen(s), b = strlen(suffix);
-
-	return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
 /* A path the user gave: a transcript, with its sidecar if one is beside. */
 static int
 session_resolve_path(const char *spec, struct session *s, char **cause)

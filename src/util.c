@@ -350,6 +350,15 @@ flush_stdout(void)
 	return 0;
 }
 
+/* 1 if s ends in suffix. */
+int
+has_suffix(const char *s, const char *suffix)
+{
+	size_t	 a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
 /* 1 if path (which need not exist) names an entry of the folder dir, both
  * resolved (symbolic links, "..", relative paths); 0 if not or unknown. */
 int

@@ -116,6 +116,20 @@ assert_eq precious "$(cat keep.cast)" "FILE is left as it was"
 assert_contains "left as it was" "$ERR"
 ls keep.cast.tmp.* >/dev/null 2>&1 && fail "a temporary file was left"
 
+# -o NAME.zst is compressed with zstd (any format), as the name says: the
+# zstd CLI gives back what export writes to stdout, and import takes it.
+ar export "$id"
+plain=$OUT
+ar export "$id" -o z.cast.zst
+assert_eq 0 "$RC" "export -o z.cast.zst"
+assert_eq "$plain" "$(zstd -dcq z.cast.zst)" "zstd -d of the .zst export"
+ar export -f raw "$id" -o z.raw.zst
+assert_eq 0 "$RC" "export -f raw -o z.raw.zst"
+ar cat "$id"
+assert_eq "$OUT" "$(zstd -dcq z.raw.zst)" "raw .zst export"
+ar import z.cast.zst
+assert_eq 0 "$RC" "import of the .zst export"
+
 # Header fields are kept: term.version too.
 printf '%s\n' '{"version": 3, "term": {"cols": 20, "rows": 3, "type": "xterm-kitty", "version": "kitty 0.3"}}' '[0.1, "o", "v"]' > tv.cast
 ar export tv.cast
