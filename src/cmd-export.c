@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,8 +128,37 @@ export_format_parse(const char *s, enum export_format *fmt)
 	return 0;
 }
 
-/* Open o->path for export -o. Never a file of the store (it would replace
- * a recording) nor the input itself. A new or regular file is written as
+/* Where writing into path ends up: path with its symbolic links followed,
+ * a dangling one to the file it would create (at most 40 deep). */
+static char *
+export_target(const char *path)
+{
+	char		*p = xstrdup(path), *next, *slash;
+	char		 link[PATH_MAX];
+	struct stat	 st;
+	ssize_t		 n;
+	int		 depth;
+
+	for (depth = 0; depth < 40; depth++) {
+		if (lstat(p, &st) != 0 || !S_ISLNK(st.st_mode))
+			break;
+		if ((n = readlink(p, link, sizeof link - 1)) < 0)
+			break;
+		link[n] = '\0';
+		if (link[0] == '/' || (slash = strrchr(p, '/')) == NULL)
+			next = xstrdup(link);
+		else {
+			*slash = '\0';
+			next = path_join(*p == '\0' ? "/" : p, link);
+		}
+		free(p);
+		p = next;
+	}
+	return p;
+}
+
+/* Open o->path for export -o. Never a file of the store, even through a
+ * symbolic link (it would replace a recording), nor the input itself. A new or regular file is written as
  * *tmp (PATH.tmp.PID) and renamed over it when complete; anything else (a
  * device such as /dev/null, a FIFO, a symbolic link) is written into, as
  * the shell's '>' does. 0, or -1 after saying why. */
@@ -136,12 +166,14 @@ static int
 export_open(struct export_out *o, const char *src, char **tmp)
 {
 	struct stat	 st, in;
-	char		*dir, *why = NULL;
+	char		*dir, *why = NULL, *target;
 	int		 store, exists;
 
 	*tmp = NULL;
 	dir = session_dir(0, &why);
-	store = dir != NULL && path_in_dir(o->path, dir);
+	target = export_target(o->path);
+	store = dir != NULL && path_in_dir(target, dir);
+	free(target);
 	free(dir);
 	free(why);
 	if (store || (stat(o->path, &st) == 0 && stat(src, &in) == 0 &&
@@ -193,7 +225,7 @@ cmd_export(struct globals *g, int argc, char **argv)
 	struct export_out	 o;
 	struct session		 s;
 	char			*cause = NULL, *damage = NULL, *tmp = NULL;
-	int			 ch, rc;
+	int			 ch, rc, drc;
 
 	memset(&o, 0, sizeof o);
 	o.fd = STDOUT_FILENO;
@@ -238,6 +270,7 @@ cmd_export(struct globals *g, int argc, char **argv)
 		free(cause);
 		o.failed = 1;
 	}
+	drc = cmd_damage(&s, damage);
 	if (o.path != NULL) {
 		if (!o.failed && close(o.fd) != 0) {
 			log_error("%s: %s", o.path, strerror(errno));
@@ -246,8 +279,9 @@ cmd_export(struct globals *g, int argc, char **argv)
 			(void)close(o.fd);
 		/* Damaged input: FILE is left as it was (the rename is
 		 * what replaces it); the part before the damage can be
-		 * had on stdout, or through import. */
-		if (tmp != NULL && !o.failed && damage != NULL) {
+		 * had on stdout, or through import. The end of a session
+		 * still recording, or cut short by a crash, is no damage. */
+		if (tmp != NULL && !o.failed && drc != EXIT_OK) {
 			log_error("%s: left as it was: the recording is "
 			    "damaged", o.path);
 			o.failed = 1;
@@ -260,9 +294,7 @@ cmd_export(struct globals *g, int argc, char **argv)
 			(void)unlink(tmp);
 		free(tmp);
 	}
-	rc = cmd_damage(&s, damage);
-	if (o.failed)
-		rc = EXIT_ERROR;
+	rc = o.failed ? EXIT_ERROR : drc;
 	free(damage);
 	buf_free(&o.b);
 	zio_writer_free(o.z);

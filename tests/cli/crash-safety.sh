@@ -62,4 +62,9 @@ assert_eq "" "$(cat "$T/cerr")" "cat warns about an interrupted session's cut ta
 ar grep "line 10"
 assert_eq 0 "$RC" "grep in a cut transcript"
 assert_eq "" "$ERR" "grep warns about an interrupted session's cut tail"
+# export -o writes it as export to stdout does: a crash's cut tail is no
+# damage that would leave FILE as it was.
+ar export -f raw -o "$T/x.raw" "$id"
+assert_eq 0 "$RC" "export -o of an interrupted session: $ERR"
+cmp -s "$T/out" "$T/x.raw" || fail "export -o differs from cat"
 exit 0

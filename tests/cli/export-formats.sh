@@ -99,6 +99,20 @@ assert_eq 1 "$RC" "onto the input through a link"
 assert_contains "it is the recording being exported" "$ERR"
 ar cat v2.cast
 assert_eq "$(cat cat.bin)" "$OUT" "the input is untouched"
+# Nor into the store through a symbolic link: to another recording, its
+# sidecar, or a file that does not exist yet (a dangling link).
+other=$(ar import v2.cast; echo "$OUT")
+before=$(sha1sum "$STORE/$other.cast.zst" "$STORE/$other.json")
+ln -s "$STORE/$other.cast.zst" to-cast
+ln -s "$STORE/$other.json" to-json
+ln -s "$STORE/new.cast.zst" to-new
+for l in to-cast to-json to-new; do
+	ar export -f raw -o "$l" "$id"
+	assert_eq 1 "$RC" "export -o $l (a link into the store)"
+	assert_contains "store holds the recordings" "$ERR"
+done
+assert_eq "$before" "$(sha1sum "$STORE/$other.cast.zst" "$STORE/$other.json")" "the store's files are untouched"
+[ -e "$STORE/new.cast.zst" ] && fail "a file was made in the store"
 
 # A file replaced keeps its permissions (a transcript may hold secrets);
 # from a damaged recording, FILE is not replaced at all.
