@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "cast.h"
 #include "player.h"
@@ -716,16 +717,10 @@ static void
 player_message(struct player *p, const char *fmt, ...)
 {
 	va_list	 ap;
-	size_t	 i;
 
 	va_start(ap, fmt);
 	vsnprintf(p->msg, sizeof p->msg, fmt, ap);
 	va_end(ap);
-	for (i = 0; p->msg[i] != '\0'; i++) {	/* one column per byte */
-		if ((unsigned char)p->msg[i] < 0x20 ||
-		    (unsigned char)p->msg[i] >= 0x7f)
-			p->msg[i] = '?';
-	}
 	p->msg_until = now_us() + 2000000;
 	p->dirty = 1;
 }
@@ -828,6 +823,43 @@ player_fmt_time(int64_t us, char *out, size_t len)
 		    (long long)(s % 60), (long long)(ds % 10));
 }
 
+/* Append s in exactly cols columns of the terminal, cut or padded: what
+ * is not printable in the locale (controls, bytes that are not a
+ * character) shows as '?', so a marker's label cannot move the cursor. */
+static void
+player_fit(struct buf *b, const char *s, int cols)
+{
+	mbstate_t	 ps;
+	wchar_t		 wc;
+	size_t		 n, len = strlen(s);
+	int		 w, col = 0;
+
+	memset(&ps, 0, sizeof ps);
+	while (len > 0 && col < cols) {
+		n = mbrtowc(&wc, s, len, &ps);
+		if (n == (size_t)-2)
+			break;			/* a character cut at the end */
+		if (n == (size_t)-1 || n == 0) {
+			memset(&ps, 0, sizeof ps);
+			n = 1;
+			w = -1;
+		} else
+			w = wcwidth(wc);
+		if (w < 0) {
+			buf_addc(b, '?');
+			w = 1;
+		} else if (col + w > cols)
+			break;
+		else
+			buf_add(b, s, n);
+		col += w;
+		s += n;
+		len -= n;
+	}
+	for (; col < cols; col++)
+		buf_addc(b, ' ');
+}
+
 static void
 player_status(struct player *p, struct buf *b)
 {
@@ -857,8 +889,9 @@ player_status(struct player *p, struct buf *b)
 		    "damaged file: played up to the damage");
 	if (n > 0 && (size_t)n < sizeof line)
 		snprintf(line + n, sizeof line - (size_t)n, "  | ? help ");
-	buf_addf(b, "\033[?25l\033[%d;1H\033[0;7m%-*.*s\033[0m", p->trows,
-	    p->tcols, p->tcols, line);
+	buf_addf(b, "\033[?25l\033[%d;1H\033[0;7m", p->trows);
+	player_fit(b, line, p->tcols);
+	buf_adds(b, "\033[0m");
 }
 
 static const char *player_help_text[] = {

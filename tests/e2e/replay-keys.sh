@@ -16,7 +16,7 @@ cd "$T" || exit 1
 			"$k" "$k" $((k % 8)) "$k" "$k"
 		printf '[%d.5, "o", "\\u001b[10;5Hhalf past %d"]\n' "$k" "$k"
 		[ "$k" = 10 ] && echo '[10.7, "m", "ten"]'
-		[ "$k" = 20 ] && echo '[20.7, "m", "twenty"]'
+		[ "$k" = 20 ] && echo '[20.7, "m", "twenty ✓ café 中文\u001b[2J"]'
 	done
 	echo '[30.0, "o", "\u001b[H\u001b[2Jscreen 30\u001b[20;1Hthe end"]'
 } > rec.cast
@@ -87,6 +87,8 @@ expect_at 10.7			# next marker
 tm_wait "marker ten"
 key ]
 expect_at 20.7
+# A label keeps its UTF-8; a control character in it shows as '?'.
+tm_wait "marker twenty ✓ café 中文?[2J"
 key [
 expect_at 10.7			# previous marker
 key +
