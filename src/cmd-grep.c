@@ -54,6 +54,7 @@ struct grep {
 	struct buf	 out;
 	int		 werr;		/* errno of a failed write to stdout */
 	size_t		 hits;
+	int		 unread;	/* a session could not be read */
 };
 
 /* Bytes the stripper must look at (controls, DEL, and 0xc2 that may
@@ -378,8 +379,9 @@ grep_session(struct grep *gr, const struct session *s)
 	char			*cause = NULL;
 
 	if ((cr = cast_reader_open(s->cast_path, &cause)) == NULL) {
-		log_warn("%s: %s", s->id, cause);
+		log_error("%s: %s", s->id, cause);
 		free(cause);
+		gr->unread = 1;
 		return -1;
 	}
 	gr->id = s->id;
@@ -396,7 +398,9 @@ grep_session(struct grep *gr, const struct session *s)
 			break;
 	}
 	grep_line_end(gr);
-	(void)cmd_damage(s, cast_reader_damage(cr));	/* warns; not fatal */
+	/* Damage is said, and the search goes on; the exit status tells. */
+	if (cmd_damage(s, cast_reader_damage(cr)) != EXIT_OK)
+		gr->unread = 1;
 	cast_reader_free(cr);
 	return 0;
 }
@@ -481,7 +485,7 @@ cmd_grep(struct globals *g, int argc, char **argv)
 	buf_free(&gr.out);
 	free(gr.segs);
 	free(gr.fpat);
-	if (rc != 0)
+	if (rc != 0 || gr.unread)
 		return EXIT_ERROR;
 	return gr.hits > 0 ? EXIT_OK : EXIT_ERROR;
 }

@@ -80,4 +80,16 @@ assert_eq "before the damage" "$(t text "$OUT")"
 OUT=$(t grep "before the" 2>"$T/err"); RC=$?
 assert_eq 0 "$RC" "grep"
 assert_contains "before the damage" "$OUT"
+
+# A store file damaged after the session (junk after its last frame): grep
+# still searches every session, names the damaged one, and exits 1 as text
+# and export do, though something matched.
+printf JUNK >> "$full"
+bad=$(basename "$full" .cast.zst)
+OUT=$(t grep -a "the" 2>"$T/err"); RC=$?; ERR=$(cat "$T/err")
+assert_eq 1 "$RC" "grep with a damaged session"
+assert_contains "before the damage" "$OUT" "the other sessions are searched"
+assert_contains "line 3.99 of the output" "$OUT" "the damaged one up to the damage"
+assert_contains "$bad" "$ERR"
+assert_contains "not zstd data" "$ERR"
 exit 0
