@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
@@ -482,6 +483,24 @@ cmd_damage(const struct session *s, const char *damage)
 	return EXIT_ERROR;
 }
 
+/* Standard input, output or error closed by whoever started agentrun is
+ * held by /dev/null, read-only: else the next file opened, a transcript,
+ * would take its number and get the program's output. Writing there still
+ * fails (EBADF), as into a closed one. */
+static int
+main_std_fds(void)
+{
+	int	 fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDONLY) != fd)
+			return -1;
+	}
+	return 0;
+}
+
 /* Global options; returns the index of the command or -1 after an
  * error/help (*rc set). */
 static int
@@ -592,6 +611,8 @@ main(int argc, char **argv)
 	const struct cmd_entry	*e;
 	int			 i, rc = EXIT_OK, agent;
 
+	if (main_std_fds() != 0)
+		return EXIT_ERROR;
 	memset(&g, 0, sizeof g);
 	opterr = 0;	/* commands print their own one-line errors */
 	(void)setlocale(LC_CTYPE, "");

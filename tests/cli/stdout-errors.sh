@@ -37,6 +37,13 @@ for c in "ls" "ls --json" "show $id" "cat $id" "text $id" "export $id" \
 	assert_eq 1 "$?" "'$c' with stdout closed (stderr: $(cat "$T/err"))"
 done
 
+# A session run with stdout closed: the transcript does not take fd 1 (the
+# program's output went into the middle of its zstd stream).
+"$AGENTRUN" -q --backend local run -- echo HELLO >&- 2>/dev/null </dev/null
+ar cat latest
+assert_eq 0 "$RC" "cat of a session run with stdout closed: $ERR"
+assert_contains HELLO "$OUT"
+
 # The same commands with somewhere to write succeed.
 ar ls
 assert_eq 0 "$RC" "ls: $ERR"
