@@ -616,7 +616,7 @@ vm_provision(const struct config *cfg, const char *name,
     const struct agent_profile *agent, char **cause)
 {
 	const char		*argv[] = { "exec", name, "-n", "--", "bash",
-	    "-lc", NULL, NULL };
+	    "-o", "pipefail", "-lc", NULL, NULL };
 	struct mp_call		 c = { argv, 0, MP_INHERIT, NULL, NULL };
 	struct mp_result	 r;
 	char			*again;
@@ -627,7 +627,9 @@ vm_provision(const struct config *cfg, const char *name,
 		    agent->name);
 		return 0;
 	}
-	argv[6] = agent->install;
+	/* pipefail: in 'curl ... | bash', a download that fails fails the
+	 * install (bash given nothing succeeds). */
+	argv[8] = agent->install;
 	log_info("installing %s in VM %s: %s", agent->name, name,
 	    agent->install);
 	if (mp_run(&c, &r, cause) != 0)

@@ -19,7 +19,7 @@ assert_contains "installing sshfs in the VM for its first mount" "$ERR"
 mapfile -t c <"$CALLS"
 assert_eq "multipass info agentrun --no-runtime-information --format json" "${c[0]}" "call 1"
 assert_match "multipass launch --name agentrun --cpus 2 --memory 4G --disk 20G --timeout 900 24.04" "${c[1]}" "call 2"
-assert_match "multipass exec agentrun -n -- bash -lc *mkdir -p ~/.local/bin*" "${c[2]}" "call 3: provision"
+assert_match "multipass exec agentrun -n -- bash -o pipefail -lc *mkdir -p ~/.local/bin*" "${c[2]}" "call 3: provision"
 assert_eq "multipass info agentrun --no-runtime-information --format json" "${c[3]}" "call 4"
 assert_eq "multipass mount $P agentrun:$P" "${c[4]}" "call 5"
 assert_eq "multipass version --format json" "${c[5]}" "call 6"
@@ -62,7 +62,7 @@ ar_in "$P" --vm other run -- true
 grep -q '^multipass launch --name other --cpus 3 --memory 2G --disk 8G --timeout 900 22.04$' "$CALLS" ||
 	fail "launch arguments: $(cat "$CALLS")"
 # run does not provision an agent.
-grep -q 'bash -lc .*mkdir' "$CALLS" && fail "run provisioned an agent"
+grep -q 'bash .*-lc .*mkdir' "$CALLS" && fail "run provisioned an agent"
 
 # -v shows every multipass call, the exec too, without the values of the
 # variables it forwards.

@@ -51,11 +51,17 @@ assert_eq 127 "$RC" "missing on another VM"
 assert_contains "install it with 'agentrun --vm other vm provision helper'" "$OUT"
 cat >"$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
 {"agents": {"failer": {"command": "nothere", "install": "exit 3"},
+  "piped": {"command": "nothere", "install": "false | bash"},
   "noinst": {"command": "nothere"}}}
 JSON
 ar --vm other vm provision failer
 assert_eq 1 "$RC" "failed install"
 assert_contains "then run 'agentrun --vm other vm provision failer'" "$ERR"
+# A download that fails in 'curl ... | bash' (the built-in install) fails
+# the install: bash given nothing succeeds.
+ar --vm other vm provision piped
+assert_eq 1 "$RC" "failed download piped into bash"
+assert_contains "installing piped in VM other failed (status 1)" "$ERR"
 # A profile with no install command gets no advice to run one.
 ar_in "$P" noinst
 assert_eq 127 "$RC" "missing, no install command"
