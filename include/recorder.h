@@ -30,6 +30,7 @@ struct recorder *recorder_new(struct session *, const struct recorder_opts *,
 	    char **cause);
 /* A copy of s with each of the n secret values replaced by
  * [redacted:NAME], as in the transcript. */
+void	 recorder_secrets_order(struct recorder_secret *, size_t);
 char	*recorder_redact_string(const struct recorder_secret *, size_t,
 	    const char *);
 void	 recorder_output_cb(void *, const char *, size_t);

@@ -243,6 +243,7 @@ run_secrets(const struct agent_profile *agent, size_t *n)
 		v[k].value = val;
 		k++;
 	}
+	recorder_secrets_order(v, k);
 	*n = k;
 	return v;
 }
@@ -303,7 +304,8 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	run_describe(&s, shown, secrets, nsec);
 	s.project = xstrdup(project);
 	s.backend = xstrdup(backend);
-	s.title = o->title != NULL ? xstrdup(o->title) : NULL;
+	s.title = o->title != NULL ? recorder_redact_string(secrets, nsec,
+	    o->title) : NULL;
 	if (term_size(STDIN_FILENO, &s.cols, &s.rows) != 0 &&
 	    term_size(STDOUT_FILENO, &s.cols, &s.rows) != 0) {
 		s.cols = 80;

@@ -114,6 +114,24 @@ redact_buf(const struct recorder_secret *v, size_t n, struct buf *b,
 	}
 }
 
+static int
+secret_cmp(const void *a, const void *b)
+{
+	size_t	 la = strlen(((const struct recorder_secret *)a)->value);
+	size_t	 lb = strlen(((const struct recorder_secret *)b)->value);
+
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/* Longest first: a value that holds another (KEY=abc, OTHER=abcdef) is
+ * replaced whole, not by the shorter one's name and its own rest. */
+void
+recorder_secrets_order(struct recorder_secret *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof *v, secret_cmp);
+}
+
 static void
 recorder_redact(struct recorder *r, struct buf *b)
 {
@@ -422,6 +440,7 @@ recorder_secrets(struct recorder *r)
 		r->sec[k].name = v[i].name;
 		r->sec[k++].value = b.data;
 	}
+	recorder_secrets_order(r->sec, k);
 	r->opts.secrets = r->sec;
 	r->opts.n_secrets = k;
 }

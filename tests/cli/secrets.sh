@@ -56,4 +56,23 @@ JSON
 MY_FLAG=1 "$AGENTRUN" -q --backend local flag </dev/null >/dev/null 2>&1
 ar cat latest
 assert_contains "count 1 2 11 flag=1" "$OUT" "a one-character value is left alone"
+
+# A value that holds another is redacted whole, whatever the order of the
+# names (the shorter one replaced first left the rest of the longer one);
+# --title is redacted as the command line is.
+cat > "$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
+{"agents": {"nested": {"command": ["sh", "-c", "echo \"out:$OTHER\""], "env": ["SHORT", "OTHER"]}}}
+JSON
+SHORT=sec-5a5a OTHER=sec-5a5a-plus-77e1 "$AGENTRUN" -q --backend local \
+	nested --title "title sec-5a5a-plus-77e1" </dev/null >/dev/null 2>&1
+ar cat latest
+assert_contains "out:[redacted:OTHER]" "$OUT" "the longer value redacted whole"
+cast=$(latest_cast)
+id=$(basename "$cast" .cast.zst)
+zstd -dc "$cast" > "$T/nested.cast"
+for f in "$T/nested.cast" "$STORE/$id.json"; do
+	grep -qa "plus-77e1\|5a5a" "$f" && fail "part of a secret in $f: $(cat "$f")"
+done
+ar show "$id"
+assert_contains "title [redacted:OTHER]" "$OUT" "the title is redacted"
 exit 0
