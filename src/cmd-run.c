@@ -316,8 +316,9 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	if (local) {
 		log_warn("the local backend runs the command on this machine, "
 		    "with no isolation");
-		if (g->dir != NULL && chdir(project) != 0) {
-			log_error("%s: %s", project, strerror(errno));
+		/* It runs where it was asked to, as without -C. */
+		if (g->dir != NULL && chdir(g->dir) != 0) {
+			log_error("%s: %s", g->dir, strerror(errno));
 			goto out;
 		}
 		argv = run_local_argv(kind, agent, STRV_CONST(payload));

@@ -87,4 +87,7 @@ ar show latest
 cd "$T" || exit 1
 assert_contains "project:           $T/hom" "$OUT" "the project of a folder beside HOME"
 case "$OUT" in *"$T/hom/src"*) fail "a subfolder taken for the project: $OUT" ;; esac
+# -C DIR: the command runs in DIR, as it does when started there.
+ar -q -C "$T/hom/src" --backend local run -- pwd
+assert_eq "$T/hom/src" "$(printf '%s' "$OUT" | tr -d '\r')" "-C DIR is the working directory"
 exit 0
