@@ -64,6 +64,9 @@ int	 vm_launch(const struct config *, const char *name, char **cause);
 int	 vm_provision(const struct config *, const char *name,
 	     const struct agent_profile *, char **cause);
 int	 vm_start(const char *name, char **cause);
+/* agentrun's command line for VM name, for hints: "agentrun", or
+ * "agentrun --vm NAME" when it is not the configured one. */
+char	*vm_cmdline(const struct config *, const char *name);
 /* Print the live sessions of VM name ("session: pid N in DIR (mode)");
  * returns how many. */
 int	 vm_live_print(const char *name, FILE *);

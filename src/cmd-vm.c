@@ -91,8 +91,10 @@ vm_status(struct vm_ctx *c)
 		return EXIT_ERROR;
 	printf("vm:       %s\n", c->name);
 	if (r == 0) {
-		printf("state:    not created ('agentrun claude' or 'agentrun "
-		    "vm start' creates it)\n");
+		d = vm_cmdline(&c->cfg, c->name);
+		printf("state:    not created ('%s claude' or '%s vm start' "
+		    "creates it)\n", d, d);
+		free(d);
 		return EXIT_OK;
 	}
 	printf("state:    %s\n", info.state);
@@ -152,7 +154,7 @@ static int
 vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
 {
 	struct mp_info	 info;
-	char		*cause = NULL;
+	char		*cause = NULL, *again;
 	int		 r, lockfd, rv = EXIT_ERROR;
 
 	if ((lockfd = vm_lock_open(c->name, &cause)) < 0)
@@ -161,8 +163,10 @@ vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
 		goto out;
 	if (r == 0) {
 		if (provision) {
-			xasprintf(&cause, "VM %s does not exist: 'agentrun vm "
-			    "start' creates it", c->name);
+			again = vm_cmdline(&c->cfg, c->name);
+			xasprintf(&cause, "VM %s does not exist: '%s vm "
+			    "start' creates it", c->name, again);
+			free(again);
 			goto out;
 		}
 		if (vm_launch(&c->cfg, c->name, &cause) != 0)
@@ -170,9 +174,11 @@ vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
 		provision = 1;
 	} else {
 		if (strcmp(info.state, "Deleted") == 0) {
+			again = vm_cmdline(&c->cfg, c->name);
 			xasprintf(&cause, "VM %s is deleted but not purged: "
-			    "run 'multipass recover %s' or 'agentrun vm "
-			    "delete'", c->name, c->name);
+			    "run 'multipass recover %s' or '%s vm delete'",
+			    c->name, c->name, again);
+			free(again);
 			mp_info_free(&info);
 			goto out;
 		}
@@ -213,11 +219,13 @@ vm_busy(struct vm_ctx *c, const char *what, int force)
 static int
 vm_confirm_delete(struct vm_ctx *c)
 {
-	char	 line[32];
+	char	 line[32], *again;
 
 	if (!isatty(STDIN_FILENO)) {
+		again = vm_cmdline(&c->cfg, c->name);
 		log_error("deleting VM %s cannot be undone: confirm with "
-		    "'agentrun vm delete --yes'", c->name);
+		    "'%s vm delete --yes'", c->name, again);
+		free(again);
 		return EXIT_USAGE;
 	}
 	fprintf(stderr, "Delete VM %s and everything in it (its disk, the "
@@ -323,7 +331,7 @@ static int
 doctor_vm(const char *name, const struct config *cfg)
 {
 	struct mp_info	 info;
-	char		*cause = NULL, *home;
+	char		*cause = NULL, *home, *again;
 	const char	*h = getenv("HOME");
 	size_t		 i;
 	int		 r, bad = 0;
@@ -333,21 +341,26 @@ doctor_vm(const char *name, const struct config *cfg)
 		free(cause);
 		return bad;
 	}
-	if (r == 0)
-		return check(1, "vm %s: not created yet ('agentrun claude' "
-		    "creates it: %d CPUs, %s memory, %s disk)", name,
+	again = vm_cmdline(cfg, name);
+	if (r == 0) {
+		bad = check(1, "vm %s: not created yet ('%s claude' creates "
+		    "it: %d CPUs, %s memory, %s disk)", name, again,
 		    cfg->vm.cpus, cfg->vm.memory, cfg->vm.disk);
+		free(again);
+		return bad;
+	}
 	if (strcmp(info.state, "Deleted") == 0)
 		bad += check(0, "vm %s: deleted but not purged: run "
-		    "'agentrun vm delete' or 'multipass recover %s'", name,
+		    "'%s vm delete' or 'multipass recover %s'", name, again,
 		    name);
 	else if (strcmp(info.state, "Running") == 0 ||
 	    strcmp(info.state, "Stopped") == 0 ||
 	    strcmp(info.state, "Suspended") == 0)
 		bad += check(1, "vm %s: %s", name, info.state);
 	else
-		bad += check(0, "vm %s: %s: try 'agentrun vm stop' then "
-		    "'agentrun vm start'", name, info.state);
+		bad += check(0, "vm %s: %s: try '%s vm stop' then "
+		    "'%s vm start'", name, info.state, again, again);
+	free(again);
 	home = h != NULL ? xstrdup(h) : NULL;
 	for (i = 0; i < info.n_mounts; i++) {
 		if (vm_mount_allowed(info.mounts[i].source, home, 0, &cause)

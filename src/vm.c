@@ -598,9 +598,7 @@ vm_launch(const struct config *cfg, const char *name, char **cause)
 	return rv;
 }
 
-/* agentrun's command line for VM name, for hints: "agentrun", or
- * "agentrun --vm NAME" when it is not the configured one. */
-static char *
+char *
 vm_cmdline(const struct config *cfg, const char *name)
 {
 	char	*s;

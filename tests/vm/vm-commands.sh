@@ -136,5 +136,16 @@ ar vm delete --yes
 assert_eq 0 "$RC" "delete: $ERR"
 assert_eq none "$(vm_state)"
 ar vm status
-assert_contains "not created" "$OUT"
+assert_contains "not created ('agentrun claude' or 'agentrun vm start' creates it)" "$OUT"
+# Another VM than the configured one: the hints name it (following them
+# acted on the configured VM).
+ar --vm nosuch vm status
+assert_contains "('agentrun --vm nosuch claude' or 'agentrun --vm nosuch vm start' creates it)" "$OUT"
+ar --vm nosuch vm provision
+assert_eq 1 "$RC" "provision of a VM that does not exist"
+assert_contains "'agentrun --vm nosuch vm start' creates it" "$ERR"
+ar --vm nosuch doctor
+assert_contains "('agentrun --vm nosuch claude' creates it" "$OUT"
+ar --vm nosuch vm delete
+assert_contains "'agentrun --vm nosuch vm delete --yes'" "$ERR"
 exit 0
