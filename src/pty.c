@@ -38,6 +38,8 @@
 #define PTY_DRAIN_IDLE	50		/* ms without output ends the drain */
 #define PTY_DRAIN_MAX	2000		/* ms at most after the child ended */
 #define PTY_ESCALATE	3000		/* ms between TERM and KILL */
+#define PTY_EOF_PAUSE	250		/* ms between looks before an EOF */
+#define PTY_EOF_TRIES	8		/* looks at most (then sent anyway) */
 
 struct pty {
 	pid_t			 pid;
@@ -49,6 +51,14 @@ struct pty {
 	int			 cols, rows;
 	struct buf		 queue;		/* keys waiting for the child */
 	char			 last_key;	/* the last byte queued */
+	enum {
+		PTY_EOF_NONE,		/* stdin goes on */
+		PTY_EOF_WAIT,		/* ended, EOF not sent yet */
+		PTY_EOF_WATCH,		/* sent to a canonical terminal */
+		PTY_EOF_DONE
+	}			 eof_state;
+	int			 eof_tries;	/* looks before sending it */
+	int64_t			 eof_at;	/* the next look */
 	char			*rbuf;
 	int			 child_done;
 	int			 status;
@@ -321,21 +331,76 @@ pty_read_stdin(struct pty *p)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
-		/* EOF: pass it on as the terminal's EOF character, twice in
-		 * case a partial line is pending. */
-		const struct termios *t = term_saved();
-		char eof = t != NULL ? (char)t->c_cc[VEOF] : 4;
-
 		p->in_open = 0;
-		if (p->last_key != '\n')
-			buf_addc(&p->queue, eof);	/* ends the line */
-		buf_addc(&p->queue, eof);
+		p->eof_state = PTY_EOF_WAIT;	/* passed on by pty_eof */
+		p->eof_at = now_us();
 		return;
 	}
 	if (p->cbs->input_cb != NULL)
 		p->cbs->input_cb(p->cbs->arg, b, (size_t)n);
 	buf_add(&p->queue, b, (size_t)n);
 	p->last_key = b[n - 1];
+}
+
+/* Has the child not read all its input yet? Looked at from a slave fd
+ * opened for the moment (forkpty keeps none in this process). */
+static int
+pty_slave_unread(struct pty *p)
+{
+	struct pollfd	 pfd;
+	const char	*name;
+	int		 fd, unread;
+
+	if ((name = ptsname(p->master)) == NULL ||
+	    (fd = open(name, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return 0;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	unread = poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+	(void)close(fd);
+	return unread;
+}
+
+/* Pass stdin's end on as the terminal's EOF character (twice if a partial
+ * line is pending), once the child has read the input before it (or after
+ * PTY_EOF_TRIES looks, as script(1) does, for a child that reads nothing).
+ * An EOF that a canonical terminal holds becomes a NUL when a program
+ * turns canonical mode off before reading it (an interactive shell
+ * starting readline), and the program would wait for ever: so when the
+ * terminal is seen raw and read empty after that, the character is sent
+ * once more, as a key (readline's EOF on an empty line). */
+static void
+pty_eof(struct pty *p)
+{
+	const struct termios	*t;
+	struct termios		 now_t;
+	char			 eof;
+	int64_t			 now;
+	int			 canon;
+
+	if (p->eof_state == PTY_EOF_NONE || p->eof_state == PTY_EOF_DONE ||
+	    p->queue.len > 0 || (now = now_us()) < p->eof_at)
+		return;
+	canon = tcgetattr(p->master, &now_t) != 0 ||
+	    (now_t.c_lflag & ICANON);
+	t = term_saved();
+	eof = t != NULL ? (char)t->c_cc[VEOF] : 4;
+	if (p->eof_state == PTY_EOF_WATCH) {
+		if (!canon && !pty_slave_unread(p)) {
+			buf_addc(&p->queue, eof);
+			p->eof_state = PTY_EOF_DONE;
+		}
+		return;
+	}
+	if (p->eof_tries < PTY_EOF_TRIES && pty_slave_unread(p)) {
+		p->eof_tries++;
+		p->eof_at = now + PTY_EOF_PAUSE * 1000;
+		return;
+	}
+	if (p->last_key != '\n')
+		buf_addc(&p->queue, eof);	/* ends the line */
+	buf_addc(&p->queue, eof);
+	p->eof_state = canon ? PTY_EOF_WATCH : PTY_EOF_DONE;
 }
 
 static void
@@ -376,7 +441,9 @@ pty_loop(struct pty *p)
 		pfd[2].fd = p->in_open && p->queue.len < PTY_QUEUE_MAX ?
 		    STDIN_FILENO : -1;
 		pfd[2].events = POLLIN;
-		n = poll(pfd, 3, p->kill_at != 0 ? 200 : 1000);
+		n = poll(pfd, 3, p->kill_at != 0 ||
+		    p->eof_state == PTY_EOF_WAIT ||
+		    p->eof_state == PTY_EOF_WATCH ? 200 : 1000);
 		if (n < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		if (n > 0) {
@@ -397,6 +464,7 @@ pty_loop(struct pty *p)
 			if (pfd[2].revents & (POLLIN | POLLHUP | POLLERR))
 				pty_read_stdin(p);
 		}
+		pty_eof(p);
 		pty_escalate(p);
 		pty_tick(p);
 	}

@@ -31,6 +31,16 @@ assert_contains "two" "$out"
 # EOF after a last line without a newline still ends the child's input.
 out=$( (printf 'no newline'; sleep 0.3) | timeout 10 "$AGENTRUN" -q --backend local run --no-record -- sh -c 'cat >/dev/null; echo END')
 assert_eq 0 "$?" "EOF after a partial line"
+# An interactive shell: the EOF reaches readline too, whether it came
+# before the shell turned canonical mode off (nothing to read) or after
+# the input before it was read (it waited for ever: the EOF became a NUL).
+printf 'echo piped-$((6 * 7))\n' | timeout 20 "$AGENTRUN" -q --backend local \
+	run -- bash --norc --noprofile -i > "$T/sh.out" 2>&1
+assert_eq 0 "$?" "bash -i with piped input ends"
+grep -q "piped-42" "$T/sh.out" || fail "the piped command did not run: $(cat "$T/sh.out")"
+timeout 20 "$AGENTRUN" -q --backend local run -- bash --norc --noprofile -i \
+	</dev/null >/dev/null 2>&1
+assert_eq 0 "$?" "bash -i with stdin at its end ends"
 assert_contains "END" "$out"
 
 # The recording: one session, listed, cat gives the output.
