@@ -68,19 +68,21 @@ __agentrun_options() {	# COMMAND
 	case $1 in
 	'')	opts='-C --vm --backend -q --quiet -v --verbose -h --help --version'
 		argopts='-C --vm --backend' ;;
-	ls)	opts='-a --all --json -n -h --help'; argopts='-n' ;;
-	show)	opts='--json -h --help' ;;
+	ls)	opts='-a --all --json -n -h --help'; argopts='-n' permute=1 ;;
+	show)	opts='--json -h --help' permute=1 ;;
 	replay)	opts='--speed --idle-limit --at -h --help'
-		argopts='--speed --idle-limit --at' ;;
-	text)	opts='--at -h --help'; argopts='--at' ;;
+		argopts='--speed --idle-limit --at' permute=1 ;;
+	text)	opts='--at -h --help'; argopts='--at' permute=1 ;;
 	export)	opts='-f --format -o --output -h --help'
-		argopts='-f --format -o --output' ;;
-	grep)	opts='-i --ignore-case -a --all -h --help' ;;
+		argopts='-f --format -o --output' permute=1 ;;
+	grep)	opts='-i --ignore-case -a --all -h --help' permute=1 ;;
 	gc)	opts='--keep --older-than -n --dry-run -h --help'
-		argopts='--keep --older-than' ;;
+		argopts='--keep --older-than' permute=1 ;;
 	init)	opts='--aliases --wrap -h --help'; argopts='--wrap' permute=1 ;;
 	vm)	opts='-h --help' permute=1 ;;	# and per action, below
-	cat|import|rm|doctor|completion)
+	cat|import|rm)
+		opts='-h --help' permute=1 ;;
+	doctor|completion)
 		opts='-h --help' ;;
 	version|help)
 		opts= ;;
@@ -94,12 +96,15 @@ __agentrun_options() {	# COMMAND
 }
 
 _agentrun() {
-	local cur prev opt cmd='' opts argopts w pos1=''
+	local cur prev opt cmd='' opts argopts w pos1='' IFS=$' \t\n'
 	local -i i=1 npos=0 optend=0 agent=0 permute=0
 	COMPREPLY=()
 	cur=${COMP_WORDS[COMP_CWORD]-}
 	prev=
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+	# bash splits a word at ':' (--at 1:30, -C /a:b): nothing to offer
+	# inside such a value.
+	[[ $cur == : || $prev == : ]] && return 0
 
 	# The option whose argument is being completed, if any; bash splits
 	# --opt=value at the '='.
@@ -118,6 +123,12 @@ _agentrun() {
 	__agentrun_options ''
 	while ((i < COMP_CWORD)); do
 		w=${COMP_WORDS[i]}
+		if [[ $w == : ]]; then
+			# The rest of the word before, split at ':'.
+			((i + 1 < COMP_CWORD)) && i+=1
+			i+=1
+			continue
+		fi
 		if ((optend)); then
 			npos+=1
 		elif [[ $w == -- ]]; then
@@ -195,7 +206,7 @@ _agentrun() {
 # claude'): the words of the alias take the place of its name.
 _agentrun_alias() {
 	local -a exp
-	local a=${BASH_ALIASES[${COMP_WORDS[0]}]-}
+	local a=${BASH_ALIASES[${COMP_WORDS[0]}]-} IFS=$' \t\n'
 	read -r -a exp <<<"$a"
 	((${#exp[@]} > 0)) || return 0
 	local -a COMP_WORDS=("${exp[@]}" "${COMP_WORDS[@]:1}")

@@ -27,6 +27,14 @@ __agentrun_setup_wrap() {
 	case $1 in
 	*[!a-z0-9_-]*) return 1 ;;
 	esac
+	# POSIX mode takes no '-' in a function's name (and its error would
+	# end a non-interactive shell): say so and wrap nothing.
+	case $1 in
+	*-*)	if shopt -oq posix; then
+			echo "agentrun: cannot wrap $1 in POSIX mode (a '-' in a function name)" >&2
+			return 1
+		fi ;;
+	esac
 	eval "function $1 { command agentrun $1 \"\$@\"; }"
 	complete -F _agentrun_wrapped "$1"
 }

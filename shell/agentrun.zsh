@@ -7,7 +7,7 @@
 
 # The completion registers itself with compdef, which compinit defines.
 # Best put this after compinit in .zshrc; if it has not run, run it here.
-if ! (( $+functions[compdef] )); then
+if ! (( ${+functions[compdef]} )); then
 	autoload -Uz compinit && compinit -i
 fi
 

@@ -97,6 +97,11 @@ ar show latest
 cd "$T" || exit 1
 assert_contains "project:           $T/hom" "$OUT" "the project of a folder beside HOME"
 case "$OUT" in *"$T/hom/src"*) fail "a subfolder taken for the project: $OUT" ;; esac
+# Options may follow the session id, as for the other commands (show
+# said "show takes one session ID").
+ar show latest --json
+assert_eq 0 "$RC" "show ID --json: $ERR"
+assert_contains '"id":' "$OUT"
 # -C DIR: the command runs in DIR, as it does when started there.
 ar -q -C "$T/hom/src" --backend local run -- pwd
 assert_eq "$T/hom/src" "$(printf '%s' "$OUT" | tr -d '\r')" "-C DIR is the working directory"

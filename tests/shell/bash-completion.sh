@@ -32,11 +32,15 @@ source <("$AGENTRUN" completion bash)
 	fail "not registered: $(complete -p agentrun 2>&1)"
 
 # comp FUNCTION LINE: run the completion function on LINE as bash would
-# split it (at blanks, and around '='), the cursor at the end.
+# split it (at blanks, and around '=' and ':', COMP_WORDBREAKS), the cursor
+# at the end, with the caller's IFS.
 comp() {
-	local fn=$1 line=$2
+	local fn=$1 line=$2 ifs=$IFS
+	IFS=$' \t\n'
+	line=${line//:/ : }
 	# shellcheck disable=SC2206
 	COMP_WORDS=(${line//=/ = })
+	IFS=$ifs
 	[[ $line == *" " || -z $line ]] && COMP_WORDS+=("")
 	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
 	COMP_LINE=$line COMP_POINT=${#line}
@@ -88,6 +92,19 @@ check "agentrun replay --speed=2 --at 1:30 2024" 20240315-120000-bbbb \
 check "agentrun replay --speed "
 check "agentrun replay --idle-limit "
 check "agentrun replay latest "
+# A value with ':' in it (bash splits the word there) is one value.
+check "agentrun replay --at 1:30 2024" 20240315-120000-bbbb 20240101-000000-aaaa
+check "agentrun text --at=1:30 l" latest
+check "agentrun -C /tmp/a:b show l" latest
+check "agentrun replay --at 1:3"
+# Options after the session id, as getopt takes them.
+check "agentrun replay latest --a" --at
+check "agentrun replay latest --at "
+check "agentrun text latest --" --at --help
+check "agentrun show latest --" --json --help
+check "agentrun export latest -f " cast cast-v2 raw text
+check "agentrun grep foo -" -i --ignore-case -a --all -h --help
+check "agentrun ls -n 5 --a" --all
 check "agentrun replay -- " "${IDS[@]}"
 check "agentrun show " "${IDS[@]}"
 check "agentrun show --json " "${IDS[@]}"
@@ -199,6 +216,12 @@ comp _agentrun_wrapped "claude --no"
 assert_eq "--no-record" "${COMPREPLY[*]}" "wrapped claude"
 comp _agentrun_wrapped "claude --resume "
 assert_eq "" "${COMPREPLY[*]}" "wrapped claude, agent's words"
+
+# The user's IFS does not change the candidates.
+IFS=: check "agentrun ls -" -a --all --json -n -h --help
+comp_ifs() { local IFS=:; comp "$@"; }
+comp_ifs _agentrun_alias "arr l"
+assert_eq "latest" "${COMPREPLY[*]}" "alias arr with IFS=:"
 
 # A path to the binary is used as typed.
 PATH=/usr/bin:/bin comp _agentrun "$T/bin/agentrun replay 2025"

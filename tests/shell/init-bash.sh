@@ -98,6 +98,14 @@ fresh --wrap=aider -- 'type -t aider; complete -p aider'
 assert_eq "function
 complete -F _agentrun_wrapped aider" "$OUT" "--wrap=aider"
 
+# In POSIX mode a function's name cannot hold '-': that agent is not
+# wrapped, said on stderr, and the rest of the eval still runs.
+echo '{ "agents": { "my-agent_2": {} } }' >"$XDG_CONFIG_HOME/agentrun/config.json"
+OUT=$(PATH=$T/bin:$PATH bash --posix -c 'eval "$(agentrun init bash --wrap claude --wrap my-agent_2)"; echo "rc=$?"; type -t claude' 2>"$T/err")
+assert_eq "rc=1
+function" "$OUT" "POSIX mode: --wrap with a '-' in the name"
+assert_contains "cannot wrap my-agent_2 in POSIX mode" "$(cat "$T/err")"
+
 # A broken config: init needs it only to check --wrap, and it costs only
 # the wrappers of the config's agents (a warning says so), not the
 # completion, the aliases and the built-in claude's wrapper that a .bashrc

@@ -42,6 +42,14 @@ no arv
 claude: none" "$OUT" "plain init ($pre)"
 done
 
+# Whatever the user's options: ksh_arrays changes $+name[key].
+for pre in "" compinit; do
+	OUT=$(cd "$T" && zsh -f -c "${pre:+autoload -Uz compinit; compinit -D;} setopt ksh_arrays"'
+		eval "$(agentrun init zsh)" || exit 9
+		print -r -- "comp=${_comps[agentrun]}"' 2>&1)
+	assert_eq "comp=_agentrun" "$OUT" "init with ksh_arrays ($pre)"
+done
+
 fresh --aliases -- 'print -r -- "comp=$_comps[agentrun]"; alias;
 	whence -w claude; print -r -- "arr=$_comps[arr]"'
 assert_contains "comp=_agentrun" "$OUT"

@@ -52,6 +52,12 @@ type_tab "agentrun replay --"
 tm_wait "--idle-limit"
 tm_wait "--speed"
 
+# Options after the session id, as getopt takes them.
+type_tab "agentrun replay latest --i"
+tm_wait "% agentrun replay latest --idle-limit"
+type_tab "agentrun show latest --j"
+tm_wait "% agentrun show latest --json"
+
 type_tab "agentrun --vm "
 tm_wait "devbox"
 tm_wait "agentrun"
