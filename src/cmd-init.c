@@ -167,8 +167,9 @@ cmd_completion(struct globals *g, int argc, char **argv)
 	if (argc < 2)
 		return usage_error(argv[0], "which shell? bash or zsh");
 	if (argc > 2)
-		return usage_error(argv[0], "unexpected argument: %s",
-		    argv[2]);
+		return usage_extra(argv[0], argv[2]);
+	if (argv[1][0] == '-')
+		return usage_extra(argv[0], argv[1]);
 	if ((comp = init_completion_name(argv[1])) == NULL)
 		return usage_error(argv[0], "unknown shell '%s' (bash or zsh)",
 		    argv[1]);

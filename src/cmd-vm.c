@@ -398,8 +398,7 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 		if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0)
 			return usage_print("doctor");
-		return usage_error("doctor", "unexpected argument: %s",
-		    argv[i]);
+		return usage_extra("doctor", argv[i]);
 	}
 
 	have_cfg = config_load(&cfg, &cause) == 0;

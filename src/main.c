@@ -186,7 +186,7 @@ static const struct cmd_entry cmds[] = {
 "\n"
 "  -h, --help    show this help\n", 0 },
 	{ "init", cmd_init, "print shell integration for eval",
-"usage: agentrun init bash|zsh [--aliases] [--wrap claude]\n"
+"usage: agentrun init bash|zsh [--aliases] [--wrap AGENT]...\n"
 "\n"
 "Print shell integration for eval \"$(agentrun init zsh)\": completion and,\n"
 "optionally, short aliases and a claude function that runs agentrun claude.\n"
@@ -263,6 +263,14 @@ usage_error(const char *cmd, const char *fmt, ...)
 		fprintf(stderr, "Try 'agentrun --help'.\n");
 	free(msg);
 	return EXIT_USAGE;
+}
+
+int
+usage_extra(const char *cmd, const char *arg)
+{
+	if (arg[0] == '-' && arg[1] != '\0')
+		return usage_error(cmd, "unknown option: %s", arg);
+	return usage_error(cmd, "unexpected argument: %s", arg);
 }
 
 int
@@ -344,7 +352,7 @@ cmd_version(struct globals *g, int argc, char **argv)
 {
 	(void)g;
 	if (argc > 1)
-		return usage_error(argv[0], "version takes no arguments");
+		return usage_extra(argv[0], argv[1]);
 	printf("agentrun %s\n", AGENTRUN_VERSION);
 	return EXIT_OK;
 }
@@ -358,6 +366,8 @@ cmd_help(struct globals *g, int argc, char **argv)
 		return usage_print(argv[0]);
 	if (argc > 2)
 		return usage_error(argv[0], "help takes one command");
+	if (argc == 2 && argv[1][0] == '-')
+		return usage_extra(argv[0], argv[1]);
 	if (argc == 2) {
 		if (cmd_find(argv[1]) == NULL) {
 			struct config	 cfg;

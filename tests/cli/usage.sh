@@ -98,6 +98,13 @@ assert_eq 0 "$RC" "cat -- FILE: $ERR"
 assert_eq dash "$OUT"
 ar import -- -dash.cast
 assert_eq 0 "$RC" "import -- FILE: $ERR"
+for c in cat import doctor version help completion "completion bash" \
+    ls show replay text export grep rm gc init "vm status"; do
+	# shellcheck disable=SC2086
+	ar $c --bogus
+	assert_eq 2 "$RC" "$c --bogus"
+	assert_eq "agentrun: unknown option: --bogus" "$(printf '%s\n' "$ERR" | head -1)" "$c --bogus"
+done
 for c in cat import; do
 	ar $c --bogus x
 	assert_eq 2 "$RC" "$c --bogus"
