@@ -14,7 +14,9 @@ void	 sig_close(int fd);
 /* Stop this process as a terminal's Ctrl-Z does (SIGTSTP with its default
  * action), whatever sig_open did with SIGTSTP; returns once continued. In
  * an orphaned process group (no shell to continue it) the kernel does not
- * stop it, and this returns at once. */
-void	 sig_stop_self(void);
+ * stop it, and this returns at once. 1 if it was continued by a SIGCONT
+ * that sig_next is still to return (the caller's SIGCONT path will run),
+ * else 0. */
+int	 sig_stop_self(void);
 
 #endif

@@ -675,6 +675,7 @@ struct player {
 	int			 paused;
 	int			 ended;
 	int			 quit;
+	int			 cont_seen;	/* a SIGCONT to let pass */
 	int			 help;
 	int64_t			 pt_base;	/* playback clock at wall_base */
 	int64_t			 wall_base;
@@ -995,10 +996,10 @@ player_suspend(struct player *p)
 
 	player_pause(p, 1);
 	player_leave(p);
-	sig_stop_self();
 	/* Continued (or never stopped, with no shell to continue it): back
-	 * at once, before anything is drawn on the main
-	 * screen (SIGCONT, still to come through the signal fd, redraws). */
+	 * at once, before anything is drawn on the main screen; the SIGCONT
+	 * still to come through the signal fd is then no news. */
+	p->cont_seen = sig_stop_self();
 	player_enter(p, 1);
 	p->paused = was_paused;
 	if (!was_paused) {
@@ -1106,7 +1107,10 @@ player_signals(struct player *p)
 			player_suspend(p);
 			break;
 		case SIGCONT:
-			player_enter(p, 1);
+			if (p->cont_seen)
+				p->cont_seen = 0;	/* player_suspend's */
+			else
+				player_enter(p, 1);
 			break;
 		default:	/* INT, TERM, HUP, QUIT */
 			p->quit = 1;

@@ -68,6 +68,7 @@ struct pty {
 	char			 carry[PTY_ALT_CARRY];	/* a cut sequence */
 	size_t			 carry_len;
 	int64_t			 last_tick;
+	int			 cont_seen;	/* a SIGCONT to let pass */
 	const struct pty_cbs	*cbs;
 };
 
@@ -226,10 +227,11 @@ static void
 pty_stop_self(struct pty *p)
 {
 	term_restore();
-	sig_stop_self();
 	/* Continued, or never stopped (no shell could continue it): back to
-	 * the terminal at once. The SIGCONT that may follow through the
-	 * signal fd does it again, as after a SIGSTOP from outside. */
+	 * the terminal at once, before more output. The SIGCONT that
+	 * continued it, still to come through the signal fd, is then no
+	 * news (the program was told to redraw twice). */
+	p->cont_seen = sig_stop_self();
 	pty_continue(p);
 }
 
@@ -281,7 +283,10 @@ pty_signal(struct pty *p)
 			pty_stop_self(p);
 			break;
 		case SIGCONT:
-			pty_continue(p);
+			if (p->cont_seen)
+				p->cont_seen = 0;	/* pty_stop_self's */
+			else
+				pty_continue(p);
 			break;
 		}
 	}

@@ -22,6 +22,7 @@ static int			sig_list[SIG_MAX + 1];
 static sigset_t			sig_oldmask;
 #ifndef USE_SIGNALFD
 static volatile sig_atomic_t	sig_pipe_w = -1;
+static volatile sig_atomic_t	sig_conts;	/* SIGCONTs taken */
 static struct sigaction		sig_oldact[SIG_MAX];
 
 static void
@@ -30,6 +31,9 @@ sig_handler(int sig)
 	unsigned char	 c = (unsigned char)sig;
 	int		 saved = errno;
 	ssize_t		 n;
+
+	if (sig == SIGCONT)
+		sig_conts++;
 
 	n = write(sig_pipe_w, &c, 1);	/* full pipe: a signal is pending anyway */
 	(void)n;
@@ -149,11 +153,17 @@ sig_close(int fd)
 		close(fd);
 }
 
-void
+int
 sig_stop_self(void)
 {
 	struct sigaction	 dfl, old;
 	sigset_t		 tstp, mask;
+	int			 cont = 0;
+#ifdef USE_SIGNALFD
+	sigset_t		 pending;
+#else
+	sig_atomic_t		 conts = sig_conts;
+#endif
 
 	memset(&dfl, 0, sizeof dfl);
 	dfl.sa_handler = SIG_DFL;
@@ -161,7 +171,7 @@ sig_stop_self(void)
 	sigemptyset(&tstp);
 	sigaddset(&tstp, SIGTSTP);
 	if (sigaction(SIGTSTP, &dfl, &old) != 0)
-		return;
+		return 0;
 	/* Raised while blocked, taken when unblocked: with the default
 	 * action it stops the process here (or is dropped if nobody could
 	 * continue it). */
@@ -171,4 +181,11 @@ sig_stop_self(void)
 		(void)sigprocmask(SIG_SETMASK, &mask, NULL);
 	}
 	(void)sigaction(SIGTSTP, &old, NULL);
+	/* Continued: the SIGCONT that did it waits for sig_next. */
+#ifdef USE_SIGNALFD
+	cont = sigpending(&pending) == 0 && sigismember(&pending, SIGCONT);
+#else
+	cont = sig_conts != conts;
+#endif
+	return cont;
 }

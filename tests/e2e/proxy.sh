@@ -123,12 +123,16 @@ echo $PPID > "$1/ppid"; trap 'echo WINCH' WINCH; printf '\033[?1049hREADY\n'; wh
 T5B
 tm_job "$AGENTRUN" -q --backend local run -- bash "$T/t5b.sh" "$T"
 tm_wait READY
+tm pipe-pane -t t -o "cat >> $T/pane5b.raw"
+sleep 0.2
 kill -TSTP "$(cat "$T/ppid")"
 sleep 0.5
 assert_eq 0 "$(tm display -p -t t '#{alternate_on}')" "normal screen while stopped"
 kill -CONT "$(cat "$T/ppid")"
 tm_wait WINCH
+sleep 0.5
 assert_eq 1 "$(tm display -p -t t '#{alternate_on}')" "alternate screen after continue"
+assert_eq 1 "$(grep -o $'\e\\[?1049h' "$T/pane5b.raw" | wc -l)" "the alternate screen entered once after continue"
 tm send-keys -t t "xyz" Enter
 finish 0
 assert_eq GOT:xyz "$(cat "$T/got")" "keys after continue"

@@ -21,8 +21,12 @@ tm send-keys -t t "stty -g > $T/s2; echo shell-is-back" Enter
 tm_wait "shell-is-back"
 assert_not_contains "playing" "$(tm_capture)" "the replay's screen is gone"
 diff s1 s2 >&2 || fail "stty -g differs while stopped"
+tm pipe-pane -t t -o "cat >> $T/fg.raw"
 tm send-keys -t t "fg" Enter
 tm_wait "playing"
+sleep 0.5
+assert_eq 1 "$(grep -o $'\e\\[?1049h' "$T/fg.raw" | wc -l)" "the replay's screen entered once after fg"
+tm pipe-pane -t t
 tm send-keys -t t q
 tm_wait 'PROMPT$'
 sleep 0.3
