@@ -395,6 +395,7 @@ pty_eof(struct pty *p)
 			buf_addc(&p->queue, eof);
 			p->eof_state = PTY_EOF_DONE;
 		}
+		p->eof_at = now + PTY_EOF_PAUSE * 1000;	/* not per read */
 		return;
 	}
 	if (p->eof_tries < PTY_EOF_TRIES && pty_slave_unread(p)) {
