@@ -40,6 +40,7 @@
 struct vm_handle {
 	char	*name;
 	char	*live_path;	/* our entry in the live registry */
+	int	 live_fd;	/* holding its lock */
 	int	 guard4;
 };
 
@@ -303,6 +304,26 @@ pid_alive(long pid)
 	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
+/* Is the session of this entry alive? Its agentrun holds a lock on the
+ * entry: that decides, as a pid may be reused after a crash (or a
+ * reboot); the pid counts only where flock cannot be used. */
+static int
+live_alive(const struct live *l)
+{
+	int	 fd, rc, err;
+
+	if ((fd = open(l->path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	rc = flock(fd, LOCK_SH | LOCK_NB);
+	err = errno;
+	(void)close(fd);
+	if (rc == 0)
+		return 0;		/* nobody holds it */
+	if (err == EWOULDBLOCK)
+		return 1;
+	return pid_alive(l->pid);
+}
+
 static int
 live_read(const char *path, struct live *l)
 {
@@ -357,14 +378,14 @@ live_walk(const char *name, int (*fn)(void *, const struct live *),
 		return 0;
 	}
 	while (r == 0 && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || !has_suffix(de->d_name, ".json"))
 			continue;
 		path = path_join(dir, de->d_name);
 		if (live_read(path, &l) != 0) {
 			free(path);
 			continue;
 		}
-		if (!pid_alive(l.pid))
+		if (!live_alive(&l))
 			unlink(path);
 		else if (name == NULL || strcmp(l.vm, name) == 0)
 			r = fn(arg, &l);
@@ -407,13 +428,16 @@ live_conflict_cb(void *arg, const struct live *l)
 	return 0;
 }
 
+/* Our entry in the live registry, locked before it appears (written
+ * beside and renamed into place) and for as long as *fd stays open. */
 static char *
 live_register(const char *name, const char *project, const char *mode,
-    char **cause)
+    int *fd, char **cause)
 {
 	cJSON	*j;
-	char	*dir, *file, *path, *text;
+	char	*dir, *file, *path = NULL, *tmp = NULL, *text;
 
+	*fd = -1;
 	if ((dir = state_path("live", cause)) == NULL)
 		return NULL;
 	if (mkdir_p(dir, 0700) != 0) {
@@ -432,10 +456,21 @@ live_register(const char *name, const char *project, const char *mode,
 	cJSON_AddStringToObject(j, "mode", mode);
 	text = cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
-	if (write_file_atomic(path, text, strlen(text), 0600, cause) != 0) {
+	xasprintf(&tmp, "%s.tmp", path);
+	if ((*fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) < 0 || flock(*fd, LOCK_EX) != 0 ||
+	    write_all(*fd, text, strlen(text)) != 0 ||
+	    rename(tmp, path) != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		if (*fd >= 0) {
+			(void)close(*fd);
+			(void)unlink(tmp);
+		}
+		*fd = -1;
 		free(path);
 		path = NULL;
 	}
+	free(tmp);
 	cJSON_free(text);
 	return path;
 }
@@ -1075,6 +1110,7 @@ vm_prepare(const struct vm_request *req, struct session *s, char ***argv,
 	struct live_check	 lc;
 	char			*bin, *stage = NULL, *version = NULL;
 	char			*live = NULL;
+	int			 live_fd = -1;
 	const char		*target, *mode = req->read_only ? "ro" : "rw";
 	int			 lockfd = -1, have;
 
@@ -1122,8 +1158,8 @@ vm_prepare(const struct vm_request *req, struct session *s, char ***argv,
 		    "root in the VM can undo it, so this guards against "
 		    "accidents, not against a hostile agent");
 	}
-	if ((live = live_register(req->name, req->project, mode, cause)) ==
-	    NULL)
+	if ((live = live_register(req->name, req->project, mode, &live_fd,
+	    cause)) == NULL)
 		goto fail;
 	vm_unlock(lockfd);
 	lockfd = -1;
@@ -1132,6 +1168,7 @@ vm_prepare(const struct vm_request *req, struct session *s, char ***argv,
 	h = xcalloc(1, sizeof *h);
 	h->name = xstrdup(req->name);
 	h->live_path = live;
+	h->live_fd = live_fd;
 	h->guard4 = mp_version_loops_on_4(version);
 	vm_fill_session(req, s, version);
 	*argv = vm_exec_argv(req, h->guard4);
@@ -1162,6 +1199,8 @@ vm_release(struct vm_handle *h)
 		return;
 	if (h->live_path != NULL)
 		unlink(h->live_path);
+	if (h->live_fd >= 0)
+		(void)close(h->live_fd);
 	free(h->live_path);
 	free(h->name);
 	free(h);

@@ -59,4 +59,15 @@ printf '{"pid":%d,"vm":"agentrun","project":"%s","mode":"rw"}' "$dead" "$A" \
 ar_in "$B" run -- true
 assert_eq 0 "$RC" "stale entry: $ERR"
 [ ! -e "$LIVE/agentrun.$dead.json" ] || fail "stale entry kept"
+
+# So is the entry of a session that crashed once its pid is another
+# process's (pids are reused, and after a reboot): its agentrun no longer
+# holds the entry's lock.
+sleep 60 & other=$!
+printf '{"pid":%d,"vm":"agentrun","project":"%s","mode":"rw"}' "$other" "$A" \
+	>"$LIVE/agentrun.$other.json"
+ar_in "$B" run -- true
+assert_eq 0 "$RC" "entry of a reused pid: $ERR"
+[ ! -e "$LIVE/agentrun.$other.json" ] || fail "entry of a reused pid kept"
+kill "$other"
 exit 0
