@@ -158,7 +158,8 @@ uninstall:
 # Everything a fresh Debian/Ubuntu machine needs to build and test.
 DEB_PKGS := build-essential pkg-config libtsm-dev libzstd-dev libcjson-dev \
 	libcmocka-dev clang tmux zsh bash-completion zstd asciinema python3 \
-	mandoc groff-base man-db util-linux bsdextrautils procps less vim-tiny git valgrind
+	mandoc groff-base man-db util-linux bsdextrautils procps less vim-tiny git valgrind \
+	strace
 deps:
 ifeq ($(UNAME),Darwin)
 	@echo "brew install pkg-config zstd cjson cmocka tmux zsh asciinema # and libtsm from source"

@@ -349,13 +349,31 @@ recorder_tick_cb(void *arg)
 		recorder_fail(r, "write", zio_error(r->z));
 }
 
+/* Create ID.cast.zst, locked before it appears: ls, rm and gc tell a
+ * recording by this lock, whatever the sidecar says (or before it
+ * exists). It is made under a hidden name, locked, and linked into place
+ * (link fails on a name taken: another id is tried). */
 static int
 recorder_open(struct recorder *r, const char *dir, char **cause)
 {
 	struct session	*s = r->s;
-	char		*name;
+	char		*name, *tmp;
 	int		 tries, rc;
 
+	xasprintf(&name, ".%ld.cast.zst.new", (long)getpid());
+	tmp = path_join(dir, name);
+	free(name);
+	(void)unlink(tmp);		/* left by a crash of this pid */
+	if ((r->fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) < 0 || fchmod(r->fd, 0600) != 0) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		goto fail;
+	}
+	/* A reader looking holds a shared lock for an instant: wait. */
+	while ((rc = flock(r->fd, LOCK_EX)) != 0 && errno == EINTR)
+		;
+	if (rc != 0)
+		log_debug("%s: flock: %s", tmp, strerror(errno));
 	for (tries = 0; tries < 20; tries++) {
 		if (tries > 0 || !session_id_valid(s->id))
 			session_new_id(s->id);
@@ -363,31 +381,28 @@ recorder_open(struct recorder *r, const char *dir, char **cause)
 		xasprintf(&name, "%s.cast.zst", s->id);
 		s->cast_path = path_join(dir, name);
 		free(name);
-		r->fd = open(s->cast_path, O_WRONLY | O_CREAT | O_EXCL |
-		    O_CLOEXEC, 0600);
-		if (r->fd >= 0 || errno != EEXIST)
+		if ((rc = link(tmp, s->cast_path)) == 0 || errno != EEXIST)
 			break;
 	}
-	if (r->fd < 0) {
+	if (rc != 0) {
 		xasprintf(cause, "%s: %s", s->cast_path, strerror(errno));
-		return -1;
+		goto fail;
 	}
-	if (fchmod(r->fd, 0600) != 0) {
-		xasprintf(cause, "%s: %s", s->cast_path, strerror(errno));
-		return -1;
-	}
-	/* Held while it is written: ls, rm and gc tell a recording by this
-	 * lock, whatever the sidecar says (or before it exists). A reader
-	 * looking holds a shared lock for an instant: wait for it. */
-	while ((rc = flock(r->fd, LOCK_EX)) != 0 && errno == EINTR)
-		;
-	if (rc != 0)
-		log_debug("%s: flock: %s", s->cast_path, strerror(errno));
+	(void)unlink(tmp);
+	free(tmp);
 	free(s->json_path);
 	xasprintf(&name, "%s.json", s->id);
 	s->json_path = path_join(dir, name);
 	free(name);
 	return 0;
+fail:
+	if (r->fd >= 0) {
+		(void)close(r->fd);
+		r->fd = -1;
+		(void)unlink(tmp);
+	}
+	free(tmp);
+	return -1;
 }
 
 static void
@@ -486,9 +501,9 @@ recorder_new(struct session *s, const struct recorder_opts *opts,
 	s->record_input = opts->record_input;
 	recorder_header(r);
 	zio_writer_adaptive(r->z);
-	if (r->error != NULL) {
-		*cause = r->error;
-		r->error = NULL;
+	if (r->error != NULL) {		/* the file goes: say only why */
+		xasprintf(cause, "%s: %s", s->cast_path,
+		    strerror(zio_error(r->z)));
 		goto fail;
 	}
 	if (session_write(s, cause) != 0)
@@ -500,6 +515,7 @@ fail:
 		close(r->fd);
 		unlink(s->cast_path);
 	}
+	free(r->error);
 	zio_writer_free(r->z);
 	recorder_secrets_free(r);
 	free(r);
@@ -522,6 +538,19 @@ recorder_finish(struct recorder *r, int status, char **cause)
 	}
 	if (r->error == NULL && zio_end(r->z) != 0)
 		recorder_fail(r, "write", zio_error(r->z));
+	s->end = wall_us();
+	s->exit_status = status;
+	s->state = SESSION_FINISHED;
+	if (r->error != NULL)
+		s->record_error = xstrdup(r->error);
+	/* The sidecar says finished before the transcript's lock goes:
+	 * never a moment where gc would take it for an interrupted one. */
+	if (session_write(s, &c2) != 0) {
+		if (r->error == NULL)
+			xasprintf(&r->error, "the session's sidecar could not "
+			    "be written: %s", c2);
+		free(c2);
+	}
 	/* No fsync: the file is safe from a crash of this process once
 	 * written, and the kernel writes it back as it does script's and
 	 * asciinema's. Waiting for the disk here cost ~35 ms per 100 MB
@@ -529,17 +558,6 @@ recorder_finish(struct recorder *r, int status, char **cause)
 	if (close(r->fd) != 0 && r->error == NULL)
 		recorder_fail(r, "close", errno);
 	r->fd = -1;
-	s->end = wall_us();
-	s->exit_status = status;
-	s->state = SESSION_FINISHED;
-	if (r->error != NULL)
-		s->record_error = xstrdup(r->error);
-	if (session_write(s, &c2) != 0) {
-		if (r->error == NULL)
-			xasprintf(&r->error, "the session's sidecar could not "
-			    "be written: %s", c2);
-		free(c2);
-	}
 	if (r->error != NULL) {
 		*cause = r->error;
 		r->error = NULL;

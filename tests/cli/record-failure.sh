@@ -33,4 +33,14 @@ assert_eq 0 "$?" "status without a store"
 assert_contains "ran" "$OUT"
 assert_match "agentrun: warning: not recording: *" "$(cat "$T/err")"
 [ "$(wc -l < "$T/err")" -eq 1 ] || fail "one warning expected: $(cat "$T/err")"
+# Not even the header can be written (no room at all): the file goes, and
+# the warning does not say it was kept.
+before=$(ls -A "$STORE" 2>/dev/null | sort)
+# (stderr into the pipe too: the limit applies to a file it would go to)
+OUT=$( (ulimit -f 0; exec "$AGENTRUN" -q --backend local run -- echo ran) 2>&1 </dev/null)
+assert_eq 0 "$?" "status with no room"
+assert_contains "ran" "$OUT"
+assert_match "agentrun: warning: not recording: $STORE/*.cast.zst: File too large*" "$OUT"
+assert_not_contains "kept in" "$OUT"
+assert_eq "$before" "$(ls -A "$STORE" 2>/dev/null | sort)" "nothing left in the store"
 exit 0
