@@ -349,6 +349,26 @@ recorder_tick_cb(void *arg)
 		recorder_fail(r, "write", zio_error(r->z));
 }
 
+/* Give tmp the name path, failing with EEXIST if it is taken; tmp goes.
+ * A file system without hard links gets a rename, after a look (the id's
+ * random part makes a clash in between unlikely). */
+static int
+recorder_link(const char *tmp, const char *path)
+{
+	struct stat	 st;
+
+	if (link(tmp, path) == 0)
+		return unlink(tmp) == 0 || errno == ENOENT ? 0 : -1;
+	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP &&
+	    errno != ENOSYS)
+		return -1;
+	if (lstat(path, &st) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(tmp, path);
+}
+
 /* Create ID.cast.zst, locked before it appears: ls, rm and gc tell a
  * recording by this lock, whatever the sidecar says (or before it
  * exists). It is made under a hidden name, locked, and linked into place
@@ -381,14 +401,14 @@ recorder_open(struct recorder *r, const char *dir, char **cause)
 		xasprintf(&name, "%s.cast.zst", s->id);
 		s->cast_path = path_join(dir, name);
 		free(name);
-		if ((rc = link(tmp, s->cast_path)) == 0 || errno != EEXIST)
+		if ((rc = recorder_link(tmp, s->cast_path)) == 0 ||
+		    errno != EEXIST)
 			break;
 	}
 	if (rc != 0) {
 		xasprintf(cause, "%s: %s", s->cast_path, strerror(errno));
 		goto fail;
 	}
-	(void)unlink(tmp);
 	free(tmp);
 	free(s->json_path);
 	xasprintf(&name, "%s.json", s->id);
