@@ -158,10 +158,11 @@ export_target(const char *path)
 }
 
 /* Open o->path for export -o. Never a file of the store, even through a
- * symbolic link (it would replace a recording), nor the input itself. A new or regular file is written as
- * *tmp (PATH.tmp.PID) and renamed over it when complete; anything else (a
- * device such as /dev/null, a FIFO, a symbolic link) is written into, as
- * the shell's '>' does. 0, or -1 after saying why. */
+ * symbolic link (it would replace a recording), nor the input itself. A
+ * new or regular file is written as *tmp (PATH.tmp.PID) and renamed over
+ * it when complete; anything else (a device such as /dev/null, a FIFO, a
+ * symbolic link) is written into, as the shell's '>' does. 0, or -1 after
+ * saying why. */
 static int
 export_open(struct export_out *o, const char *src, char **tmp)
 {

@@ -230,7 +230,7 @@ pty_stop_self(struct pty *p)
 	/* Continued, or never stopped (no shell could continue it): back to
 	 * the terminal at once, before more output. The SIGCONT that
 	 * continued it, still to come through the signal fd, is then no
-	 * news (the program was told to redraw twice). */
+	 * news (else the program would be told to redraw twice). */
 	p->cont_seen = sig_stop_self();
 	pty_continue(p);
 }

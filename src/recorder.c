@@ -357,8 +357,10 @@ recorder_link(const char *tmp, const char *path)
 {
 	struct stat	 st;
 
-	if (link(tmp, path) == 0)
-		return unlink(tmp) == 0 || errno == ENOENT ? 0 : -1;
+	if (link(tmp, path) == 0) {
+		(void)unlink(tmp);
+		return 0;
+	}
 	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP &&
 	    errno != ENOSYS)
 		return -1;

@@ -158,7 +158,6 @@ sig_stop_self(void)
 {
 	struct sigaction	 dfl, old;
 	sigset_t		 tstp, mask;
-	int			 cont = 0;
 #ifdef USE_SIGNALFD
 	sigset_t		 pending;
 #else
@@ -183,9 +182,8 @@ sig_stop_self(void)
 	(void)sigaction(SIGTSTP, &old, NULL);
 	/* Continued: the SIGCONT that did it waits for sig_next. */
 #ifdef USE_SIGNALFD
-	cont = sigpending(&pending) == 0 && sigismember(&pending, SIGCONT);
+	return sigpending(&pending) == 0 && sigismember(&pending, SIGCONT);
 #else
-	cont = sig_conts != conts;
+	return sig_conts != conts;
 #endif
-	return cont;
 }
