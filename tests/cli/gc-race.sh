@@ -6,6 +6,8 @@
 . "$(dirname "$0")/../lib/common.sh"
 need strace
 cd "$T" || exit 1
+# LeakSanitizer cannot run under ptrace (SANITIZE=1): the rest of ASan can.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 strace -f -o /dev/null -e trace=getpid -e inject=getpid:delay_enter=1 true \
 	2>/dev/null || skip "strace cannot inject delays here"
 
