@@ -316,9 +316,9 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	if (local) {
 		log_warn("the local backend runs the command on this machine, "
 		    "with no isolation");
-		/* It runs where it was asked to, as without -C. */
-		if (g->dir != NULL && chdir(g->dir) != 0) {
-			log_error("%s: %s", g->dir, strerror(errno));
+		/* In the project folder, as in the VM (multipass exec -d). */
+		if (chdir(project) != 0) {
+			log_error("%s: %s", project, strerror(errno));
 			goto out;
 		}
 		argv = run_local_argv(kind, agent, STRV_CONST(payload));

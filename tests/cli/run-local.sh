@@ -102,7 +102,12 @@ case "$OUT" in *"$T/hom/src"*) fail "a subfolder taken for the project: $OUT" ;;
 ar show latest --json
 assert_eq 0 "$RC" "show ID --json: $ERR"
 assert_contains '"id":' "$OUT"
-# -C DIR: the command runs in DIR, as it does when started there.
+# The command runs in the project folder, as in the VM, whether started
+# in a folder of the project or with -C (they differed).
+cd "$T/hom/src" || exit 1
+ar -q --backend local run -- pwd
+assert_eq "$T/hom" "$(printf '%s' "$OUT" | tr -d '\r')" "runs in the project folder"
+cd "$T" || exit 1
 ar -q -C "$T/hom/src" --backend local run -- pwd
-assert_eq "$T/hom/src" "$(printf '%s' "$OUT" | tr -d '\r')" "-C DIR is the working directory"
+assert_eq "$T/hom" "$(printf '%s' "$OUT" | tr -d '\r')" "-C: runs in the project folder"
 exit 0
