@@ -126,7 +126,7 @@ cmd_ls(struct globals *g, int argc, char **argv)
 	long			 max = -1;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":ajn:h", ls_longopts, NULL))
+	while ((ch = getopt_long(argc, argv, ":an:h", ls_longopts, NULL))
 	    != -1) {
 		switch (ch) {
 		case 'a':
@@ -313,7 +313,7 @@ cmd_show(struct globals *g, int argc, char **argv)
 	cJSON		*o;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":jh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;

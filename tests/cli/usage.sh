@@ -105,6 +105,12 @@ for c in cat import doctor version help completion "completion bash" \
 	assert_eq 2 "$RC" "$c --bogus"
 	assert_eq "agentrun: unknown option: --bogus" "$(printf '%s\n' "$ERR" | head -1)" "$c --bogus"
 done
+# Only the options that --help and the man page list: no hidden -j.
+for c in "ls -j" "show -j latest"; do
+	# shellcheck disable=SC2086
+	ar $c
+	assert_eq 2 "$RC" "$c"
+done
 for c in cat import; do
 	ar $c --bogus x
 	assert_eq 2 "$RC" "$c --bogus"
