@@ -38,8 +38,9 @@
 #define PTY_DRAIN_IDLE	50		/* ms without output ends the drain */
 #define PTY_DRAIN_MAX	2000		/* ms at most after the child ended */
 #define PTY_ESCALATE	3000		/* ms between TERM and KILL */
-#define PTY_EOF_PAUSE	250		/* ms between looks before an EOF */
-#define PTY_EOF_TRIES	8		/* looks at most (then sent anyway) */
+#define PTY_EOF_LOOK	10		/* ms between looks before an EOF */
+#define PTY_EOF_WAIT	2000		/* ms at most before it goes anyway */
+#define PTY_EOF_WATCH	100		/* ms between looks after it, 5 s */
 
 struct pty {
 	pid_t			 pid;
@@ -53,11 +54,11 @@ struct pty {
 	char			 last_key;	/* the last byte queued */
 	enum {
 		PTY_EOF_NONE,		/* stdin goes on */
-		PTY_EOF_WAIT,		/* ended, EOF not sent yet */
-		PTY_EOF_WATCH,		/* sent to a canonical terminal */
+		PTY_EOF_PENDING,	/* ended, EOF not sent yet */
+		PTY_EOF_SENT,		/* sent to a canonical terminal */
 		PTY_EOF_DONE
 	}			 eof_state;
-	int			 eof_tries;	/* looks before sending it */
+	int64_t			 eof_since;	/* stdin ended, or EOF sent */
 	int64_t			 eof_at;	/* the next look */
 	char			*rbuf;
 	int			 child_done;
@@ -337,8 +338,8 @@ pty_read_stdin(struct pty *p)
 		return;
 	if (n <= 0) {
 		p->in_open = 0;
-		p->eof_state = PTY_EOF_WAIT;	/* passed on by pty_eof */
-		p->eof_at = now_us();
+		p->eof_state = PTY_EOF_PENDING;	/* passed on by pty_eof */
+		p->eof_since = p->eof_at = now_us();
 		return;
 	}
 	if (p->cbs->input_cb != NULL)
@@ -368,45 +369,63 @@ pty_slave_unread(struct pty *p)
 
 /* Pass stdin's end on as the terminal's EOF character (twice if a partial
  * line is pending), once the child has read the input before it (or after
- * PTY_EOF_TRIES looks, as script(1) does, for a child that reads nothing).
+ * PTY_EOF_WAIT ms, as script(1) does, for a child that reads nothing).
  * An EOF that a canonical terminal holds becomes a NUL when a program
  * turns canonical mode off before reading it (an interactive shell
- * starting readline), and the program would wait for ever: so when the
- * terminal is seen raw and read empty after that, the character is sent
- * once more, as a key (readline's EOF on an empty line). */
+ * starting readline), and the program would wait for ever. So after it
+ * is sent, the terminal is watched: read while canonical, it was an EOF
+ * (done); seen raw and read, it was a NUL, and the character is sent once
+ * more, as a key (readline's EOF on an empty line). */
 static void
 pty_eof(struct pty *p)
 {
 	const struct termios	*t;
 	struct termios		 now_t;
 	char			 eof;
-	int64_t			 now;
-	int			 canon;
+	int64_t			 now, since;
+	int			 canon, unread;
 
 	if (p->eof_state == PTY_EOF_NONE || p->eof_state == PTY_EOF_DONE ||
 	    p->queue.len > 0 || (now = now_us()) < p->eof_at)
 		return;
 	canon = tcgetattr(p->master, &now_t) != 0 ||
 	    (now_t.c_lflag & ICANON);
+	unread = pty_slave_unread(p);
+	since = (now - p->eof_since) / 1000;
 	t = term_saved();
 	eof = t != NULL ? (char)t->c_cc[VEOF] : 4;
-	if (p->eof_state == PTY_EOF_WATCH) {
-		if (!canon && !pty_slave_unread(p)) {
+	if (p->eof_state == PTY_EOF_SENT) {
+		if (!unread && !canon)
 			buf_addc(&p->queue, eof);
+		if (!unread)
 			p->eof_state = PTY_EOF_DONE;
-		}
-		p->eof_at = now + PTY_EOF_PAUSE * 1000;	/* not per read */
+		p->eof_at = now + (since < 5000 ? PTY_EOF_WATCH : 1000) * 1000;
 		return;
 	}
-	if (p->eof_tries < PTY_EOF_TRIES && pty_slave_unread(p)) {
-		p->eof_tries++;
-		p->eof_at = now + PTY_EOF_PAUSE * 1000;
+	if (unread && since < PTY_EOF_WAIT) {
+		p->eof_at = now + PTY_EOF_LOOK * 1000;
 		return;
 	}
 	if (p->last_key != '\n')
 		buf_addc(&p->queue, eof);	/* ends the line */
 	buf_addc(&p->queue, eof);
-	p->eof_state = canon ? PTY_EOF_WATCH : PTY_EOF_DONE;
+	p->eof_state = canon ? PTY_EOF_SENT : PTY_EOF_DONE;
+	p->eof_since = now;
+	p->eof_at = now + PTY_EOF_LOOK * 1000;
+}
+
+/* How long poll may wait: a second, or until the next look at the EOF. */
+static int
+pty_timeout(struct pty *p)
+{
+	int64_t	 ms;
+
+	if (p->kill_at != 0)
+		return 200;
+	if (p->eof_state != PTY_EOF_PENDING && p->eof_state != PTY_EOF_SENT)
+		return 1000;
+	ms = (p->eof_at - now_us() + 999) / 1000;
+	return ms < 0 ? 0 : ms > 1000 ? 1000 : (int)ms;
 }
 
 static void
@@ -447,9 +466,7 @@ pty_loop(struct pty *p)
 		pfd[2].fd = p->in_open && p->queue.len < PTY_QUEUE_MAX ?
 		    STDIN_FILENO : -1;
 		pfd[2].events = POLLIN;
-		n = poll(pfd, 3, p->kill_at != 0 ||
-		    p->eof_state == PTY_EOF_WAIT ||
-		    p->eof_state == PTY_EOF_WATCH ? 200 : 1000);
+		n = poll(pfd, 3, pty_timeout(p));
 		if (n < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 		if (n > 0) {

@@ -41,6 +41,12 @@ grep -q "piped-42" "$T/sh.out" || fail "the piped command did not run: $(cat "$T
 timeout 20 "$AGENTRUN" -q --backend local run -- bash --norc --noprofile -i \
 	</dev/null >/dev/null 2>&1
 assert_eq 0 "$?" "bash -i with stdin at its end ends"
+# An EOF that a canonical reader took is not sent again: a program that
+# turns raw mode on after it (here after cat) gets no stray ^D.
+printf 'x\n' | timeout 20 "$AGENTRUN" -q --backend local run -- sh -c \
+	'cat >/dev/null; sleep 0.5; python3 -c "import tty, os, select; tty.setraw(0); r = select.select([0], [], [], 1.0)[0]; print(\"RAWGOT\", os.read(0, 10) if r else \"nothing\")"' \
+	> "$T/raw.out" 2>&1
+assert_contains "RAWGOT nothing" "$(tr -d '\r' < "$T/raw.out")" "no stray EOF key"
 assert_contains "END" "$out"
 
 # The recording: one session, listed, cat gives the output.
