@@ -18,7 +18,11 @@
 
 #define CONFIG_MAX_SIZE	(1024 * 1024)
 
-#define CLAUDE_INSTALL	"curl -fsSL https://claude.ai/install.sh | bash"
+/* pipefail: a download that fails fails the install (the bash that the
+ * script is piped into, given nothing, succeeds). Only here: a config's
+ * own install command keeps the shell's usual pipelines ('yes | ...'). */
+#define CLAUDE_INSTALL	\
+	"set -o pipefail; curl -fsSL https://claude.ai/install.sh | bash"
 
 /* Subcommands an agent profile may not shadow. */
 static const char *const reserved_names[] = {

@@ -649,7 +649,7 @@ vm_provision(const struct config *cfg, const char *name,
     const struct agent_profile *agent, char **cause)
 {
 	const char		*argv[] = { "exec", name, "-n", "--", "bash",
-	    "-o", "pipefail", "-lc", NULL, NULL };
+	    "-lc", NULL, NULL };
 	struct mp_call		 c = { argv, 0, MP_INHERIT, NULL, NULL };
 	struct mp_result	 r;
 	char			*again;
@@ -660,9 +660,7 @@ vm_provision(const struct config *cfg, const char *name,
 		    agent->name);
 		return 0;
 	}
-	/* pipefail: in 'curl ... | bash', a download that fails fails the
-	 * install (bash given nothing succeeds). */
-	argv[8] = agent->install;
+	argv[6] = agent->install;
 	log_info("installing %s in VM %s: %s", agent->name, name,
 	    agent->install);
 	if (mp_run(&c, &r, cause) != 0)

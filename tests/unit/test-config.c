@@ -63,7 +63,7 @@ test_defaults(void **state)
 	assert_string_equal(a->command[0], "claude");
 	assert_null(a->command[1]);
 	assert_string_equal(a->install,
-	    "curl -fsSL https://claude.ai/install.sh | bash");
+	    "set -o pipefail; curl -fsSL https://claude.ai/install.sh | bash");
 	assert_string_equal(a->env[0], "ANTHROPIC_API_KEY");
 	assert_null(a->env[1]);
 	assert_null(config_agent(&cfg, "aider"));

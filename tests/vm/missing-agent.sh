@@ -51,7 +51,8 @@ assert_eq 127 "$RC" "missing on another VM"
 assert_contains "install it with 'agentrun --vm other vm provision helper'" "$OUT"
 cat >"$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
 {"agents": {"failer": {"command": "nothere", "install": "exit 3"},
-  "piped": {"command": "nothere", "install": "false | bash"},
+  "piped": {"command": "nothere", "install": "set -o pipefail; false | bash"},
+  "yes": {"command": "nothere", "install": "yes | head -n 1 >/dev/null"},
   "noinst": {"command": "nothere"}}}
 JSON
 ar --vm other vm provision failer
@@ -62,6 +63,10 @@ assert_contains "then run 'agentrun --vm other vm provision failer'" "$ERR"
 ar --vm other vm provision piped
 assert_eq 1 "$RC" "failed download piped into bash"
 assert_contains "installing piped in VM other failed (status 1)" "$ERR"
+# A config's own install keeps the shell's usual pipelines: 'yes | head'
+# (yes dies of SIGPIPE) is a success, as in any shell.
+ar --vm other vm provision yes
+assert_eq 0 "$RC" "yes | head in an install command: $ERR"
 # A profile with no install command gets no advice to run one.
 ar_in "$P" noinst
 assert_eq 127 "$RC" "missing, no install command"
