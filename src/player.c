@@ -797,7 +797,7 @@ static void
 player_marker(struct player *p, int dir)
 {
 	int64_t			 t;
-	size_t			 i;
+	size_t			 i, n;
 	const struct tl_event	*e;
 
 	if ((t = timeline_marker(p->tl, player_now(p), dir, &i)) < 0) {
@@ -807,8 +807,12 @@ player_marker(struct player *p, int dir)
 	}
 	player_seek(p, t);
 	e = &p->tl->ev[i];
-	player_message(p, "marker %.*s", (int)(e->len > 60 ? 60 : e->len),
-	    p->tl->data + e->off);
+	/* At most 60 bytes, not ending inside a UTF-8 character. */
+	n = e->len > 60 ? 60 : e->len;
+	while (n < e->len && n > 0 &&
+	    ((unsigned char)p->tl->data[e->off + n] & 0xc0) == 0x80)
+		n--;
+	player_message(p, "marker %.*s", (int)n, p->tl->data + e->off);
 }
 
 static void

@@ -457,9 +457,11 @@ live_register(const char *name, const char *project, const char *mode,
 	text = cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
 	xasprintf(&tmp, "%s.tmp", path);
+	/* Where flock cannot be used, live_alive falls back on the pid. */
 	if ((*fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) < 0 || flock(*fd, LOCK_EX) != 0 ||
-	    write_all(*fd, text, strlen(text)) != 0 ||
+	    0600)) >= 0 && flock(*fd, LOCK_EX) != 0)
+		log_debug("%s: flock: %s", tmp, strerror(errno));
+	if (*fd < 0 || write_all(*fd, text, strlen(text)) != 0 ||
 	    rename(tmp, path) != 0) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		if (*fd >= 0) {
