@@ -60,6 +60,8 @@ int	 write_all(int, const void *, size_t);	/* 0 or -1 with errno */
 int	 flush_stdout(void);	/* 0, or -1 after saying why */
 int	 path_in_dir(const char *path, const char *dir);
 int	 has_suffix(const char *, const char *);
+int	 pid_alive(long pid);
+int	 file_locked(const char *path);
 int	 mkdir_p(const char *, int mode);	/* 0 or -1 with errno */
 int	 write_file_atomic(const char *, const void *, size_t, int mode,
 	     char **cause);

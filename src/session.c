@@ -2,13 +2,11 @@
  * $XDG_DATA_HOME/agentrun/sessions (ID.cast.zst beside ID.json, directory
  * 0700, files 0600), sidecars written atomically, listing newest first,
  * and resolving what the user typed into one session. */
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,7 +264,7 @@ session_state_parse(const char *st, pid_t pid)
 	if (strcmp(st, "imported") == 0)
 		return SESSION_IMPORTED;
 	if (strcmp(st, "running") == 0) {
-		if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
+		if (pid_alive(pid))
 			return SESSION_RUNNING;
 	}
 	return SESSION_INTERRUPTED;
@@ -340,17 +338,7 @@ session_read(const char *path, struct session *s, char **cause)
 static int
 session_recording(const struct session *s)
 {
-	int	 fd, rv;
-
-	if (s->cast_path == NULL || (fd = open(s->cast_path,
-	    O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
-		return -1;
-	if (flock(fd, LOCK_SH | LOCK_NB) == 0)
-		rv = 0;
-	else
-		rv = errno == EWOULDBLOCK ? 1 : -1;
-	(void)close(fd);
-	return rv;
+	return s->cast_path != NULL ? file_locked(s->cast_path) : -1;
 }
 
 /* The recorder holds a lock on the transcript while it writes, and the

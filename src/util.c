@@ -1,8 +1,11 @@
 /* util.c: memory helpers, the growable buffer, stderr messages, clocks and
  * small file helpers shared by every module. */
+#include <sys/file.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,6 +351,35 @@ flush_stdout(void)
 		return -1;
 	}
 	return 0;
+}
+
+/* Is a process with this id alive (ours to signal or not)? */
+int
+pid_alive(long pid)
+{
+	if (pid <= 0)
+		return 0;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+/* Does some process hold a lock (flock) on the file at path? 1 if one
+ * does, 0 if none does, -1 if that cannot be told (errno: the file cannot
+ * be opened, or the file system has no flock). */
+int
+file_locked(const char *path)
+{
+	int	 fd, rv, err;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return -1;
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0)
+		rv = 0;
+	else
+		rv = errno == EWOULDBLOCK ? 1 : -1;
+	err = errno;
+	(void)close(fd);
+	errno = err;
+	return rv;
 }
 
 /* 1 if s ends in suffix. */

@@ -296,32 +296,17 @@ live_free(struct live *l)
 	memset(l, 0, sizeof *l);
 }
 
-static int
-pid_alive(long pid)
-{
-	if (pid <= 0)
-		return 0;
-	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
-}
-
 /* Is the session of this entry alive? Its agentrun holds a lock on the
  * entry: that decides, as a pid may be reused after a crash (or a
  * reboot); the pid counts only where flock cannot be used. */
 static int
 live_alive(const struct live *l)
 {
-	int	 fd, rc, err;
+	int	 rc;
 
-	if ((fd = open(l->path, O_RDONLY | O_CLOEXEC)) < 0)
-		return 0;
-	rc = flock(fd, LOCK_SH | LOCK_NB);
-	err = errno;
-	(void)close(fd);
-	if (rc == 0)
-		return 0;		/* nobody holds it */
-	if (err == EWOULDBLOCK)
-		return 1;
-	return pid_alive(l->pid);
+	if ((rc = file_locked(l->path)) >= 0)
+		return rc;
+	return errno == ENOENT ? 0 : pid_alive(l->pid);	/* gone; no flock */
 }
 
 static int
