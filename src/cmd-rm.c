@@ -2,6 +2,7 @@
  * exactly one session of the store before anything is deleted) and gc
  * (finished sessions beyond the newest N and/or older than some days).
  * A session that is still recording is never deleted. */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -117,6 +118,57 @@ cmd_rm(struct globals *g, int argc, char **argv)
 	return bad ? EXIT_ERROR : EXIT_OK;
 }
 
+/* Is name a transcript a recorder made and had not yet linked into place
+ * (".PID.cast.zst.new", recorder.c)? Then *pid is its maker's. */
+static int
+gc_leftover_name(const char *name, long *pid)
+{
+	const char	*p = name + 1;
+	char		*end;
+
+	if (name[0] != '.' || *p < '1' || *p > '9')
+		return 0;
+	errno = 0;
+	*pid = strtol(p, &end, 10);
+	return errno == 0 && strcmp(end, ".cast.zst.new") == 0;
+}
+
+/* Transcripts a crash left under their hidden name: no lock on them and
+ * their maker gone. One linked into place is still there by its id. */
+static int
+gc_leftovers(const char *dir, int dry, size_t *removed)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		*path;
+	long		 pid;
+	int		 rc = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d)) != NULL) {
+		if (!gc_leftover_name(de->d_name, &pid) || pid_alive(pid))
+			continue;
+		path = path_join(dir, de->d_name);
+		if (file_locked(path) != 0)
+			;	/* held, gone meanwhile, or cannot tell */
+		else if (dry)
+			printf("would remove %s (left by a crash)\n",
+			    de->d_name);
+		else if (unlink(path) == 0) {
+			printf("removed %s (left by a crash)\n", de->d_name);
+			(*removed)++;
+		}
+		else if (errno != ENOENT) {
+			log_error("%s: %s", path, strerror(errno));
+			rc = -1;
+		}
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}
+
 /* When a session started: the sidecar's time, else the one in its id. */
 static int64_t
 gc_start(const struct session *s)
@@ -212,6 +264,8 @@ cmd_gc(struct globals *g, int argc, char **argv)
 		} else
 			rc = EXIT_ERROR;
 	}
+	if (gc_leftovers(dir, dry, &removed) != 0)
+		rc = EXIT_ERROR;
 	if (!dry && removed == 0 && rc == EXIT_OK)
 		log_info("nothing to remove");
 	session_list_free(&l);

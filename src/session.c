@@ -419,6 +419,8 @@ session_ids(const char *dir, char ***idsp, size_t *np, char **cause)
 
 		if (len < SESSION_ID_LEN + 1 || de->d_name[SESSION_ID_LEN] != '.')
 			continue;
+		if (de->d_type == DT_DIR)	/* not a session's file */
+			continue;
 		if (strcmp(de->d_name + SESSION_ID_LEN, ".cast.zst") != 0 &&
 		    strcmp(de->d_name + SESSION_ID_LEN, ".json") != 0)
 			continue;

@@ -129,4 +129,36 @@ ar rm "$STORE/$id.json"
 assert_eq 1 "$RC" "rm of a sidecar's path"
 assert_contains "a session's sidecar, not its recording" "$ERR"
 [ -e "$STORE/$id.json" ] || fail "the sidecar was removed"
+# What a crash leaves in the store: a transcript under the hidden name its
+# recorder made it with (".PID.cast.zst.new"), never linked into place.
+# gc removes it once no lock holds it and its maker is gone; one whose
+# maker lives, or that is locked, stays. A folder named like a sidecar is
+# not a session: gc neither lists nor trips on it.
+sh -c 'exit 0' & dead=$!; wait "$dead"
+sleep 300 & alive=$!
+: > "$STORE/.$dead.cast.zst.new"
+: > "$STORE/.$alive.cast.zst.new"
+mkdir "$STORE/20250108-100000-abab.json"
+ar gc --keep 100 --dry-run
+assert_eq 0 "$RC" "gc with leftovers: $ERR"
+assert_eq "would remove .$dead.cast.zst.new (left by a crash)" "$OUT" "dry run"
+[ -e "$STORE/.$dead.cast.zst.new" ] || fail "dry run removed a leftover"
+( exec 9<"$STORE/.$dead.cast.zst.new"; flock -x 9; exec sleep 300 ) &
+holder=$!
+for _ in $(seq 100); do
+	flock -n -s "$STORE/.$dead.cast.zst.new" true || break
+	sleep 0.02
+done
+ar gc --keep 100
+assert_eq "" "$(printf '%s\n' "$OUT" | grep 'left by a crash')" "a locked leftover stays"
+kill "$holder"; wait "$holder" 2>/dev/null
+ar gc --keep 100
+assert_eq 0 "$RC" "gc: $ERR"
+assert_eq "removed .$dead.cast.zst.new (left by a crash)" "$OUT"
+[ -e "$STORE/.$dead.cast.zst.new" ] && fail "the leftover stayed"
+[ -e "$STORE/.$alive.cast.zst.new" ] || fail "a live recorder's transcript was removed"
+[ -d "$STORE/20250108-100000-abab.json" ] || fail "the folder went"
+ar ls --all
+assert_eq "" "$(printf '%s\n' "$OUT" | grep abab)" "a folder listed as a session"
+kill "$alive"; wait "$alive" 2>/dev/null
 exit 0
