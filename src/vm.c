@@ -342,6 +342,31 @@ live_read(const char *path, struct live *l)
 	return rv;
 }
 
+/* An entry a crash left before it was renamed into place
+ * (NAME.PID.json.tmp, live_register): removed once its maker is gone and
+ * nobody holds its lock. */
+static void
+live_tmp_clean(const char *dir, const char *name)
+{
+	const char	*dot = NULL, *p;
+	char		*path, *end;
+	long		 pid;
+
+	for (p = name; *p != '\0' && strcmp(p, ".json.tmp") != 0; p++)
+		if (*p == '.')
+			dot = p;
+	if (dot == NULL || dot[1] < '1' || dot[1] > '9')
+		return;
+	errno = 0;
+	pid = strtol(dot + 1, &end, 10);
+	if (errno != 0 || end != p || pid_alive(pid))
+		return;
+	path = path_join(dir, name);
+	if (file_locked(path) == 0)
+		(void)unlink(path);
+	free(path);
+}
+
 /* Calls fn for each live session of VM name (all VMs if NULL); stale
  * entries are removed. fn returns non-zero to stop. */
 static int
@@ -363,6 +388,9 @@ live_walk(const char *name, int (*fn)(void *, const struct live *),
 		return 0;
 	}
 	while (r == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] != '.' && has_suffix(de->d_name,
+		    ".json.tmp"))
+			live_tmp_clean(dir, de->d_name);
 		if (de->d_name[0] == '.' || !has_suffix(de->d_name, ".json"))
 			continue;
 		path = path_join(dir, de->d_name);

@@ -70,4 +70,17 @@ ar_in "$B" run -- true
 assert_eq 0 "$RC" "entry of a reused pid: $ERR"
 [ ! -e "$LIVE/agentrun.$other.json" ] || fail "entry of a reused pid kept"
 kill "$other"
+
+# An entry a crash left before renaming it into place (NAME.PID.json.tmp)
+# goes once its maker is gone; one whose maker lives stays.
+sleep 0 & dead=$!
+wait $dead
+sleep 60 & other=$!
+: >"$LIVE/agentrun.$dead.json.tmp"
+: >"$LIVE/agentrun.$other.json.tmp"
+ar_in "$B" run -- true
+assert_eq 0 "$RC" "with leftovers: $ERR"
+[ ! -e "$LIVE/agentrun.$dead.json.tmp" ] || fail "a crash's leftover kept"
+[ -e "$LIVE/agentrun.$other.json.tmp" ] || fail "a live maker's entry removed"
+kill "$other"
 exit 0
