@@ -86,7 +86,15 @@ cmd_rm(struct globals *g, int argc, char **argv)
 			bad = 1;
 			continue;
 		}
-		if (!rm_in_store(&v[n], dir)) {
+		if (project != NULL && strcmp(argv[i], "latest") == 0 &&
+		    (v[n].project == NULL || strcmp(v[n].project, project)
+		    != 0)) {
+			/* latest's fallback to the store is for reading */
+			log_error("latest: no session of %s to remove; name "
+			    "one by its id (see 'agentrun ls --all')",
+			    project);
+			bad = 1;
+		} else if (!rm_in_store(&v[n], dir)) {
 			log_error("%s: not a session of the store (%s)",
 			    argv[i], dir);
 			bad = 1;

@@ -49,6 +49,13 @@ assert_eq 1 "$RC" "a file outside the store"
 [ -f outside.cast ] || fail "a file outside the store was deleted"
 ar rm
 assert_eq 2 "$RC" "no id"
+# latest falls back to the store's newest for reading, never for rm: in
+# a project with no sessions it names none.
+mkdir -p "$T/other"
+RC=0; OUT=$(cd "$T/other" && "$AGENTRUN" rm latest 2>"$T/err") || RC=$?
+assert_eq 1 "$RC" "rm latest in a project with no sessions"
+assert_contains "latest: no session of $T/other to remove" "$(cat "$T/err")"
+assert_eq 6 "$(count)" "rm latest elsewhere"
 
 ar rm 20250103 20250101-100000-aaaa 20250103-100000-bbbb
 assert_eq 0 "$RC" "rm: $ERR"
