@@ -31,6 +31,7 @@ struct mp_mount;
  * first; a caller that wants DESIGN's exit 2 for a refusal (rather than
  * 125 for a session that could not start) calls it before vm_prepare. */
 int	 vm_check(const struct vm_request *, char **cause);
+int	 vm_mount_ok(const char *source, char **cause);
 
 /* Ensure the VM (launch + provision, start), refuse unsafe projects,
  * reconcile mounts under the lock, register this session as live, and

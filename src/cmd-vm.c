@@ -331,8 +331,7 @@ static int
 doctor_vm(const char *name, const struct config *cfg)
 {
 	struct mp_info	 info;
-	char		*cause = NULL, *home, *again;
-	const char	*h = getenv("HOME");
+	char		*cause = NULL, *again;
 	size_t		 i;
 	int		 r, bad = 0;
 
@@ -361,10 +360,8 @@ doctor_vm(const char *name, const struct config *cfg)
 		bad += check(0, "vm %s: %s: try '%s vm stop' then "
 		    "'%s vm start'", name, info.state, again, again);
 	free(again);
-	home = h != NULL ? xstrdup(h) : NULL;
 	for (i = 0; i < info.n_mounts; i++) {
-		if (vm_mount_allowed(info.mounts[i].source, home, 0, &cause)
-		    != 0) {
+		if (vm_mount_ok(info.mounts[i].source, &cause) != 0) {
 			bad += check(0, "mount %s => %s: %s; remove it with "
 			    "'multipass umount %s:%s'", info.mounts[i].source,
 			    info.mounts[i].target, cause, name,
@@ -380,7 +377,6 @@ doctor_vm(const char *name, const struct config *cfg)
 	if (info.n_mounts > 1)
 		check(1, "mounts: %zu; the next session keeps only its "
 		    "project", info.n_mounts);
-	free(home);
 	mp_info_free(&info);
 	return bad;
 }

@@ -874,13 +874,38 @@ vm_check_home(const char *project, const char *real, const char *h, int snap,
 	return 0;
 }
 
+/* May path (real: resolved) be mounted into the VM? Every home counts,
+ * and agentrun's own folders. */
+static int
+vm_path_check(const char *path, const char *real, char **cause)
+{
+	const char	*sudo = getenv("SUDO_USER");
+	struct passwd	*pw;
+	char		*bin;
+	int		 snap;
+
+	bin = mp_find();
+	snap = mp_path_is_snap(bin);
+	free(bin);
+	if (vm_check_home(path, real, getenv("HOME"), snap, cause) != 0)
+		return -1;
+	/* $HOME may be unset, wrong or someone else's (sudo -E): the home
+	 * of the account, and under sudo the invoking user's, count too. */
+	if ((pw = getpwuid(getuid())) != NULL && pw->pw_dir != NULL &&
+	    *pw->pw_dir == '/' && vm_check_home(path, real, pw->pw_dir, snap,
+	    cause) != 0)
+		return -1;
+	if (sudo != NULL && *sudo != '\0' && (pw = getpwnam(sudo)) != NULL &&
+	    pw->pw_dir != NULL && *pw->pw_dir == '/' &&
+	    vm_check_home(path, real, pw->pw_dir, snap, cause) != 0)
+		return -1;
+	return vm_own_dirs(real, cause);
+}
+
 int
 vm_check(const struct vm_request *req, char **cause)
 {
-	char		 real[PATH_MAX], *bin;
-	const char	*sudo = getenv("SUDO_USER");
-	struct passwd	*pw;
-	int		 snap;
+	char	 real[PATH_MAX];
 
 	if (vm_name_valid(req->name, cause) != 0)
 		return -1;
@@ -888,23 +913,19 @@ vm_check(const struct vm_request *req, char **cause)
 		xasprintf(cause, "%s: %s", req->project, strerror(errno));
 		return -1;
 	}
-	bin = mp_find();
-	snap = mp_path_is_snap(bin);
-	free(bin);
-	if (vm_check_home(req->project, real, getenv("HOME"), snap,
-	    cause) != 0)
-		return -1;
-	/* $HOME may be unset, wrong or someone else's (sudo -E): the home
-	 * of the account, and under sudo the invoking user's, count too. */
-	if ((pw = getpwuid(getuid())) != NULL && pw->pw_dir != NULL &&
-	    *pw->pw_dir == '/' && vm_check_home(req->project, real,
-	    pw->pw_dir, snap, cause) != 0)
-		return -1;
-	if (sudo != NULL && *sudo != '\0' && (pw = getpwnam(sudo)) != NULL &&
-	    pw->pw_dir != NULL && *pw->pw_dir == '/' &&
-	    vm_check_home(req->project, real, pw->pw_dir, snap, cause) != 0)
-		return -1;
-	return vm_own_dirs(real, cause);
+	return vm_path_check(req->project, real, cause);
+}
+
+/* A mount found on the VM (doctor): judged as a project would be, by
+ * its resolved path where it still exists on this machine. */
+int
+vm_mount_ok(const char *source, char **cause)
+{
+	char	 real[PATH_MAX];
+
+	if (realpath(source, real) == NULL)
+		snprintf(real, sizeof real, "%s", source);
+	return vm_path_check(source, real, cause);
 }
 
 /* info after a launch or start that multipass said went well. */

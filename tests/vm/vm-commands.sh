@@ -66,6 +66,23 @@ for w in "ok    config: $XDG_CONFIG_HOME/agentrun/config.json" "ok    store: " \
 	assert_contains "$w" "$OUT" doctor
 done
 
+# doctor judges the VM's mounts as a session would: the home folder is
+# found when $HOME is a symbolic link to it or ends in '/', and a mount of
+# agentrun's own folders is wrong too.
+multipass mount "$HOME" agentrun:/home/ubuntu/h >/dev/null 2>&1 || fail "mount home"
+multipass mount "$XDG_STATE_HOME" agentrun:/mnt/state >/dev/null 2>&1 || fail "mount state"
+ln -s "$HOME" "$T/homelink"
+for h in "$T/homelink" "$HOME/"; do
+	OUT=$(HOME=$h "$AGENTRUN" doctor 2>&1); RC=$?
+	assert_eq 1 "$RC" "doctor, HOME=$h: $OUT"
+	assert_contains "FAIL  mount $HOME => /home/ubuntu/h" "$OUT" "HOME=$h"
+	assert_contains "FAIL  mount $XDG_STATE_HOME => /mnt/state" "$OUT" "HOME=$h"
+done
+multipass umount agentrun:/home/ubuntu/h >/dev/null 2>&1
+multipass umount agentrun:/mnt/state >/dev/null 2>&1
+ar doctor
+assert_eq 0 "$RC" "doctor after the umounts: $OUT"
+
 # stop, start, stop again is a no-op.
 ar vm stop
 assert_eq 0 "$RC" "stop: $ERR"
