@@ -50,7 +50,11 @@ struct grep {
 	size_t		 nsegs, segcap;
 	int64_t		 t;		/* time of the event being read */
 	int		 cut;		/* the line's start was searched before */
-	struct buf	 last;		/* the last line printed (repeats once) */
+	struct buf	 last;		/* the last line printed */
+	int		 back;		/* the cursor went back since: a repeat
+					   of last is a redraw, not printed */
+	int		 cr;		/* an event ended in CR: back unless LF
+					   follows */
 	struct buf	 out;
 	int		 werr;		/* errno of a failed write to stdout */
 	size_t		 hits;
@@ -107,9 +111,10 @@ grep_print(struct grep *gr, size_t at, int64_t t)
 		start++;
 	while (end > start && (l[end - 1] == ' ' || l[end - 1] == '\t'))
 		end--;
-	if (gr->last.len == end - start &&
+	if (gr->back && gr->last.len == end - start &&
 	    memcmp(gr->last.data, l + start, end - start) == 0)
 		return;		/* the same line redrawn */
+	gr->back = 0;
 	buf_reset(&gr->last);
 	buf_add(&gr->last, l + start, end - start);
 	buf_addf(&gr->out, "%s  %lld.%03lld  %s", gr->id,
@@ -215,13 +220,18 @@ static void
 grep_csi_final(struct grep *gr, unsigned char c)
 {
 	switch (c) {
-	case 'H': case 'f': case 'A': case 'B': case 'd': case 'E': case 'F':
-	case 'G': case 'u':
+	case 'H': case 'f': case 'A': case 'd': case 'F': case 'G': case 'u':
 		grep_line_end(gr);	/* the cursor went elsewhere */
+		gr->back = 1;		/* perhaps to redraw */
+		break;
+	case 'B': case 'E':
+		grep_line_end(gr);
 		break;
 	case 'h': case 'l':
-		if (grep_csi_alt(gr))
+		if (grep_csi_alt(gr)) {
 			grep_line_end(gr);	/* another screen */
+			gr->back = 1;
+		}
 		break;
 	case 'C':
 		buf_addc(&gr->line, ' ');
@@ -253,6 +263,10 @@ grep_byte(struct grep *gr, unsigned char c, unsigned char next)
 	case G_TEXT:
 		if (c == '\n' || c == '\r' || c == '\v' || c == '\f')
 			grep_line_end(gr);
+		if (c == '\r' && next == 0)
+			gr->cr = 1;	/* the next event tells */
+		else if (c == '\r' && next != '\n')
+			gr->back = 1;	/* to the line's start: a redraw? */
 		else if (c == '\t')
 			buf_addc(&gr->line, '\t');
 		else if (c == '\b')
@@ -274,6 +288,8 @@ grep_byte(struct grep *gr, unsigned char c, unsigned char next)
 			if (c == 'D' || c == 'E' || c == 'M' || c == '8' ||
 			    c == 'c')	/* moves, restore cursor, reset */
 				grep_line_end(gr);
+			if (c == 'M' || c == '8' || c == 'c')
+				gr->back = 1;	/* up, restore, reset */
 			gr->state = G_TEXT;
 		}
 		break;
@@ -307,6 +323,9 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 	size_t			 i = 0, j;
 
 	gr->t = t;
+	if (gr->cr && len > 0 && p[0] != '\n')
+		gr->back = 1;
+	gr->cr = 0;
 	if (gr->nsegs == 0 || gr->segs[gr->nsegs - 1].t != t)
 		grep_seg(gr);
 	buf_reserve(&gr->line, len);	/* text is never longer than that */
@@ -386,7 +405,7 @@ grep_session(struct grep *gr, const struct session *s)
 	}
 	gr->id = s->id;
 	gr->state = G_TEXT;
-	gr->cut = 0;
+	gr->cut = gr->back = gr->cr = 0;
 	buf_reset(&gr->line);
 	buf_reset(&gr->last);
 	gr->nsegs = 0;

@@ -38,6 +38,23 @@ assert_eq "" "$OUT"
 ar grep "progress 20%"
 assert_eq "$id  3.500  progress 20%" "$OUT" "a redraw is shown once"
 
+# A line printed again is another hit, each time; one redrawn in place
+# (the cursor went back to it) is not.
+cat > again.cast <<'CAST'
+{"version": 2, "width": 40, "height": 10}
+[1.0, "o", "error: one\r\n"]
+[2.0, "o", "ok\r\n"]
+[3.0, "o", "error: one\r\n"]
+[4.0, "o", "error: one\r"]
+[4.5, "o", "\n\u001b[1A\u001b[2Kerror: one\r\n"]
+CAST
+ar import again.cast
+again=$OUT
+ar grep error
+assert_eq "$again  1.000  error: one
+$again  3.000  error: one
+$again  4.000  error: one" "$(printf '%s\n' "$OUT" | grep "^$again")" "repeats and a redraw"
+
 ar grep "needle"
 assert_eq "$id  4.000  no needle in the title" "$OUT" "titles are not output"
 
