@@ -27,6 +27,23 @@ assert_eq 0 "$RC" "export of a cut file"
 assert_contains "line 1.1 of the output" "$OUT"
 assert_contains "cut short" "$(cat "$T/err")"
 
+# The same cut in the store, where the sidecar says the recorder
+# finished (so the file was complete): that is damage. text shows what is
+# left and exits 1; export -o does not replace the file it would write.
+id=$(basename "$full" .cast.zst)
+"$AGENTRUN" export -o keep.cast "$id" || fail "export"
+cp keep.cast keep.orig
+cp "$full" full.cast.zst
+cp cut.cast.zst "$full"
+OUT=$(t text "$id" 2>"$T/err"); RC=$?
+assert_eq 1 "$RC" "text of a finished session cut short"
+assert_contains "line " "$OUT"
+assert_contains "$id: cut short" "$(cat "$T/err")"
+t export -o keep.cast "$id" 2>"$T/err"; RC=$?
+assert_eq 1 "$RC" "export -o of a finished session cut short"
+cmp -s keep.cast keep.orig || fail "export -o replaced a good file with a damaged recording"
+cp full.cast.zst "$full"
+
 # Every byte count: no crash, no hang (a sample of cut points).
 for n in 0 1 4 13 40 100 $((size / 3)) $((size - 1)); do
 	head -c "$n" "$full" > c.cast.zst
