@@ -20,7 +20,12 @@ static volatile sig_atomic_t	term_raw_on;
 static volatile sig_atomic_t	term_alt;
 static int			term_handlers_done;
 
+/* The scroll region is reset between a save and a restore of the cursor,
+ * which it would move home (with the region whole, origin mode changes
+ * nothing); the character set after, as the restore brings it back. */
 #define RESET_COMMON \
+	"\0337\033[r\0338"			/* scroll region */	\
+	"\033(B\017"				/* G0 ASCII, shifted in */ \
 	"\033[?25h"				/* cursor visible */	\
 	"\033[?1000l\033[?1002l\033[?1003l\033[?1006l\033[?1015l" /* mouse */ \
 	"\033[?2004l"				/* bracketed paste */	\

@@ -78,6 +78,18 @@ assert_eq "0 0 0 1" "$(tm display -p -t t '#{keypad_flag} #{keypad_cursor_flag} 
 	"keypad, cursor keys, insert, wrap"
 finish 0
 
+# 4c'. A scroll region, origin mode and the line-drawing character set
+# left on (a progress bar cut short, cat of a binary file): the region is
+# whole again, text after is plain, and the cursor stays where it was.
+tm_start 80 24 bash -c '"$0" -q --backend local run -- sh -c \
+    "printf \"top\\n\\033[5;10r\\033[?6h\\033(0READY\\n\"; sleep 0.3"; echo "after lqqk"; echo WRAPDONE; sleep 1' "$AGENTRUN"
+tm_wait WRAPDONE 15
+assert_eq "0 23" "$(tm display -p -t t '#{scroll_region_upper} #{scroll_region_lower}')" "scroll region"
+pane=$(tm capture-pane -p -t t)
+assert_contains "after lqqk" "$pane" "line drawing left on"
+assert_eq "top" "$(printf '%s\n' "$pane" | head -n 1)" "the cursor went home: $pane"
+tm kill-server
+
 # 4d. agentrun itself crashes while the program is on the alternate screen:
 # the crash handler leaves it too.
 tm_start 80 24 bash "$T/wrap.sh" "$AGENTRUN" -q --backend local run -- sh -c \
