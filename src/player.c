@@ -31,6 +31,7 @@
 #define SEEK_STEP	5000000
 #define SPEED_MIN	(1.0 / 16)
 #define SPEED_MAX	64.0
+#define PLAYER_MARK_AGAIN 2000000 /* [ within this of a jump: the one before */
 
 /* ------------------------------------------------------------------ */
 /* The timeline. */
@@ -690,6 +691,8 @@ struct player {
 	char			 msg[128];
 	int64_t			 msg_until;
 	int			 sigfd;
+	size_t			 mark_i;	/* the marker [ or ] went to */
+	int64_t			 mark_at;	/* when (wall clock), or 0 */
 };
 
 static int64_t
@@ -800,12 +803,20 @@ player_marker(struct player *p, int dir)
 	size_t			 i, n;
 	const struct tl_event	*e;
 
-	if ((t = timeline_marker(p->tl, player_now(p), dir, &i)) < 0) {
+	t = timeline_marker(p->tl, player_now(p), dir, &i);
+	/* Playing on from a marker, [ again soon after means the one before
+	 * it, not that one once more. */
+	if (dir < 0 && t >= 0 && p->mark_at != 0 && i == p->mark_i &&
+	    now_us() - p->mark_at < PLAYER_MARK_AGAIN)
+		t = timeline_marker(p->tl, t, dir, &i);
+	if (t < 0) {
 		player_message(p, "no %s marker", dir < 0 ? "earlier" :
 		    "later");
 		return;
 	}
 	player_seek(p, t);
+	p->mark_i = i;
+	p->mark_at = now_us();
 	e = &p->tl->ev[i];
 	/* At most 60 bytes, not ending inside a UTF-8 character. */
 	n = e->len > 60 ? 60 : e->len;
@@ -909,7 +920,8 @@ static const char *player_help_text[] = {
 	"  right     forward 5 seconds         ",
 	"  0 ... 9   jump to 0% ... 90%        ",
 	"  [ ]       previous / next marker    ",
-	"  q         quit                      ",
+	"  q, ^C     quit                      ",
+	"  ^Z        suspend                   ",
 	"  ?         this help                 ",
 	"                                      ",
 	" any key closes this help             ",

@@ -116,6 +116,20 @@ key Space
 tm_wait "playing"
 sleep 1.2
 [ "$(secs "$(now)")" != 10.7 ] || fail "the clock does not move when playing"
+# Playing on from a marker, [ soon after goes to the one before it (the
+# clock has moved past the marker it jumped to); later, to that one.
+key ]
+tm_wait "marker twenty"
+sleep 0.3
+key [
+tm_wait "marker ten"
+t=$(secs "$(now)")
+case $t in 10.*|11.*) ;; *) fail "[ while playing went to $t" ;; esac
+sleep 2.2
+key [
+tm_wait "marker ten"
+t=$(secs "$(now)")
+case $t in 10.*) ;; *) fail "[ after a while went to $t" ;; esac
 key + +
 tm_wait " 4x "
 tm_wait "the end" 15
