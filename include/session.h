@@ -52,6 +52,14 @@ char	*session_dir(int create, char **cause);
 /* A new id from the current time (UTC) and 4 random hex digits. */
 void	 session_new_id(char id[SESSION_ID_LEN + 1]);
 int	 session_id_valid(const char *);
+/* A transcript is made under a hidden name of this process in the store
+ * (.PID.cast.zst.new), locked, then given an id: linked into place as
+ * ID.cast.zst, never over a name taken (another id is tried). gc removes
+ * a hidden one its maker left. new returns the open fd (*tmp: its path),
+ * or -1 with *cause; claim sets s's id and paths, and removes tmp. */
+int	 session_file_new(const char *dir, char **tmp, char **cause);
+int	 session_file_claim(struct session *, const char *dir, const char *tmp,
+	     char **cause);
 
 const char *session_state_name(enum session_state);
 /* Sidecar I/O. write is atomic (temp file + rename), mode 0600. */

@@ -356,37 +356,12 @@ import_copy(struct cast_reader *cr, struct import *im)
 	return 0;
 }
 
-/* A new id whose files do not exist yet. */
 static void
-import_new_id(const char *dir, struct session *s)
+import_sidecar(const struct cast_header *h, const char *file,
+    const struct import *im, struct session *s)
 {
-	char	*name;
-	int	 tries;
-
-	for (tries = 0; tries < 100; tries++) {
-		session_new_id(s->id);
-		xasprintf(&name, "%s/%s.cast.zst", dir, s->id);
-		if (access(name, F_OK) != 0) {
-			free(s->cast_path);
-			s->cast_path = name;
-			xasprintf(&s->json_path, "%s/%s.json", dir, s->id);
-			return;
-		}
-		free(name);
-	}
-	fatal("no free session id in %s", dir);
-}
-
-static void
-import_sidecar(struct globals *g, const struct cast_header *h,
-    const char *file, const struct import *im, struct session *s)
-{
-	char	*cause = NULL;
-
 	s->state = SESSION_IMPORTED;
 	s->backend = xstrdup("import");
-	s->project = project_root(g, &cause);
-	free(cause);
 	if (h->command != NULL)
 		s->command = xstrdup(h->command);
 	else
@@ -423,17 +398,15 @@ cmd_import(struct globals *g, int argc, char **argv)
 	im.exit_status = -1;
 	buf_init(&im.b);
 	session_init(&s);
+	/* A session of this project: one it cannot be told for is refused. */
+	if ((s.project = project_root(g, &cause)) == NULL)
+		goto out;
 	if ((cr = cast_reader_open(file, &cause)) == NULL)
 		goto out;
 	if ((dir = session_dir(1, &cause)) == NULL)
 		goto out;
-	import_new_id(dir, &s);
-	xasprintf(&tmp, "%s.tmp", s.cast_path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) < 0) {
-		xasprintf(&cause, "%s: %s", tmp, strerror(errno));
+	if ((fd = session_file_new(dir, &tmp, &cause)) < 0)
 		goto out;
-	}
 	if ((im.zw = zio_writer_new(fd, IMPORT_LEVEL)) == NULL)
 		fatal("zstd: cannot make a compressor");
 	if (import_copy(cr, &im) != 0) {
@@ -445,21 +418,29 @@ cmd_import(struct globals *g, int argc, char **argv)
 		    file, damage);
 		goto out;
 	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
+	if (fsync(fd) != 0) {
 		xasprintf(&cause, "%s: %s", tmp, strerror(errno));
-		fd = -1;
 		goto out;
 	}
-	fd = -1;
-	if (rename(tmp, s.cast_path) != 0) {
-		xasprintf(&cause, "%s: %s", s.cast_path, strerror(errno));
+	/* Its id is taken when it is complete (the time of the import), and
+	 * it stays locked until its sidecar is written. */
+	if (session_file_claim(&s, dir, tmp, &cause) != 0)
 		goto out;
-	}
-	import_sidecar(g, cast_reader_header(cr), file, &im, &s);
+	free(tmp);
+	tmp = NULL;
+	import_sidecar(cast_reader_header(cr), file, &im, &s);
 	if (session_write(&s, &cause) != 0) {
 		(void)unlink(s.cast_path);
 		goto out;
 	}
+	if (close(fd) != 0) {
+		xasprintf(&cause, "%s: %s", s.cast_path, strerror(errno));
+		fd = -1;
+		(void)unlink(s.cast_path);
+		(void)unlink(s.json_path);
+		goto out;
+	}
+	fd = -1;
 	if ((damage = cast_reader_damage(cr)) != NULL)
 		log_warn("%s: imported up to the damage: %s", file, damage);
 	printf("%s\n", s.id);

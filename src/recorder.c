@@ -349,82 +349,25 @@ recorder_tick_cb(void *arg)
 		recorder_fail(r, "write", zio_error(r->z));
 }
 
-/* Give tmp the name path, failing with EEXIST if it is taken; tmp goes.
- * A file system without hard links gets a rename, after a look (the id's
- * random part makes a clash in between unlikely). */
-static int
-recorder_link(const char *tmp, const char *path)
-{
-	struct stat	 st;
-
-	if (link(tmp, path) == 0) {
-		(void)unlink(tmp);
-		return 0;
-	}
-	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP &&
-	    errno != ENOSYS)
-		return -1;
-	if (lstat(path, &st) == 0) {
-		errno = EEXIST;
-		return -1;
-	}
-	return rename(tmp, path);
-}
-
 /* Create ID.cast.zst, locked before it appears: ls, rm and gc tell a
  * recording by this lock, whatever the sidecar says (or before it
- * exists). It is made under a hidden name, locked, and linked into place
- * (link fails on a name taken: another id is tried). */
+ * exists). */
 static int
 recorder_open(struct recorder *r, const char *dir, char **cause)
 {
-	struct session	*s = r->s;
-	char		*name, *tmp;
-	int		 tries, rc;
+	char	*tmp;
 
-	xasprintf(&name, ".%ld.cast.zst.new", (long)getpid());
-	tmp = path_join(dir, name);
-	free(name);
-	(void)unlink(tmp);		/* left by a crash of this pid */
-	if ((r->fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) < 0 || fchmod(r->fd, 0600) != 0) {
-		xasprintf(cause, "%s: %s", dir, strerror(errno));
-		goto fail;
-	}
-	/* A reader looking holds a shared lock for an instant: wait. */
-	while ((rc = flock(r->fd, LOCK_EX)) != 0 && errno == EINTR)
-		;
-	if (rc != 0)
-		log_debug("%s: flock: %s", tmp, strerror(errno));
-	for (tries = 0; tries < 20; tries++) {
-		if (tries > 0 || !session_id_valid(s->id))
-			session_new_id(s->id);
-		free(s->cast_path);
-		xasprintf(&name, "%s.cast.zst", s->id);
-		s->cast_path = path_join(dir, name);
-		free(name);
-		if ((rc = recorder_link(tmp, s->cast_path)) == 0 ||
-		    errno != EEXIST)
-			break;
-	}
-	if (rc != 0) {
-		xasprintf(cause, "%s: %s", s->cast_path, strerror(errno));
-		goto fail;
-	}
-	free(tmp);
-	free(s->json_path);
-	xasprintf(&name, "%s.json", s->id);
-	s->json_path = path_join(dir, name);
-	free(name);
-	return 0;
-fail:
-	if (r->fd >= 0) {
+	if ((r->fd = session_file_new(dir, &tmp, cause)) < 0)
+		return -1;
+	if (session_file_claim(r->s, dir, tmp, cause) != 0) {
 		(void)close(r->fd);
 		r->fd = -1;
 		(void)unlink(tmp);
+		free(tmp);
+		return -1;
 	}
 	free(tmp);
-	return -1;
+	return 0;
 }
 
 static void

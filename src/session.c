@@ -2,6 +2,7 @@
  * $XDG_DATA_HOME/agentrun/sessions (ID.cast.zst beside ID.json, directory
  * 0700, files 0600), sidecars written atomically, listing newest first,
  * and resolving what the user typed into one session. */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -89,6 +90,86 @@ session_new_id(char id[SESSION_ID_LEN + 1])
 	if (strftime(id, SESSION_ID_LEN + 1, "%Y%m%d-%H%M%S-", &tm) != 16)
 		fatal("strftime failed");
 	snprintf(id + 16, 5, "%04x", r & 0xffffu);
+}
+
+int
+session_file_new(const char *dir, char **tmp, char **cause)
+{
+	char	*name;
+	int	 fd, rc;
+
+	xasprintf(&name, ".%ld.cast.zst.new", (long)getpid());
+	*tmp = path_join(dir, name);
+	free(name);
+	(void)unlink(*tmp);		/* left by a crash of this pid */
+	if ((fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) < 0 || fchmod(fd, 0600) != 0) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		if (fd >= 0) {
+			(void)close(fd);
+			(void)unlink(*tmp);
+		}
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	/* A reader looking holds a shared lock for an instant: wait. */
+	while ((rc = flock(fd, LOCK_EX)) != 0 && errno == EINTR)
+		;
+	if (rc != 0)
+		log_debug("%s: flock: %s", *tmp, strerror(errno));
+	return fd;
+}
+
+/* Give tmp the name path, failing with EEXIST if it is taken; tmp goes.
+ * A file system without hard links gets a rename, after a look (the id's
+ * random part makes a clash in between unlikely). */
+static int
+session_link(const char *tmp, const char *path)
+{
+	struct stat	 st;
+
+	if (link(tmp, path) == 0) {
+		(void)unlink(tmp);
+		return 0;
+	}
+	if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP &&
+	    errno != ENOSYS)
+		return -1;
+	if (lstat(path, &st) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(tmp, path);
+}
+
+int
+session_file_claim(struct session *s, const char *dir, const char *tmp,
+    char **cause)
+{
+	char	*name;
+	int	 tries, rc = -1;
+
+	for (tries = 0; tries < 20; tries++) {
+		if (tries > 0 || !session_id_valid(s->id))
+			session_new_id(s->id);
+		free(s->cast_path);
+		xasprintf(&name, "%s.cast.zst", s->id);
+		s->cast_path = path_join(dir, name);
+		free(name);
+		if ((rc = session_link(tmp, s->cast_path)) == 0 ||
+		    errno != EEXIST)
+			break;
+	}
+	if (rc != 0) {
+		xasprintf(cause, "%s: %s", s->cast_path, strerror(errno));
+		return -1;
+	}
+	free(s->json_path);
+	xasprintf(&name, "%s.json", s->id);
+	s->json_path = path_join(dir, name);
+	free(name);
+	return 0;
 }
 
 int

@@ -130,4 +130,37 @@ printf '%s\n' '{"version": 2, "width": 20, "height": 3}' '[0.1, "o", "t"]' > not
 ar show --json nots.cast
 assert_eq 0 "$RC"
 case "$OUT" in *1970*|*'"start"'*) fail "an unknown start shown as a time: $OUT" ;; esac
+
+# An import is written under a hidden name and takes its id only when it
+# is complete (link: never over a session of the same id): while it
+# reads, the store shows no half-made session; one cut off leaves only
+# the hidden file, which gc removes. A project that cannot be found is
+# refused, not imported into no project.
+mkfifo slow.cast
+"$AGENTRUN" import slow.cast >imp.out 2>imp.err &
+imp=$!
+exec 7>slow.cast
+printf '%s\n' '{"version": 2, "width": 20, "height": 3}' '[0.1, "o", "slow"]' >&7
+sleep 0.5
+n=$(ls -A "$STORE" | grep -c '^\.[0-9]*\.cast\.zst\.new$')
+assert_eq 1 "$n" "the import's hidden file: $(ls -A "$STORE")"
+ls "$STORE" | grep -v '\.json$' | grep -q '\.tmp' && fail "a named temporary file in the store: $(ls -A "$STORE")"
+exec 7>&-
+wait "$imp" || fail "import: $(cat imp.err)"
+[ -e "$STORE/$(cat imp.out).cast.zst" ] || fail "no session"
+assert_eq 0 "$(ls -A "$STORE" | grep -c '\.new$')" "the hidden file stayed"
+"$AGENTRUN" import slow.cast >imp.out 2>imp.err &
+imp=$!
+exec 7>slow.cast
+printf '%s\n' '{"version": 2, "width": 20, "height": 3}' >&7
+sleep 0.5
+kill -TERM "$imp"; wait "$imp"
+exec 7>&-
+assert_eq 1 "$(ls -A "$STORE" | grep -c '\.new$')" "an interrupted import"
+ar gc --keep 1000
+assert_contains "(left by a crash)" "$OUT"
+assert_eq 0 "$(ls -A "$STORE" | grep -c '\.new$')" "gc of an interrupted import"
+ar -C "$T/nosuch" import v2.cast
+assert_eq 1 "$RC" "import with a bad -C"
+assert_contains "$T/nosuch: No such file or directory" "$ERR"
 exit 0

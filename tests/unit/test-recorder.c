@@ -277,6 +277,51 @@ test_cut_time(void **state)
 	session_free(&s);
 }
 
+/* A transcript made under its hidden name is given an id that is free:
+ * one taken (by a recording or an import of the same second) is never
+ * replaced, another id is tried. */
+static void
+test_claim(void **state)
+{
+	struct session	 s;
+	char		*cause = NULL, *dir, *tmp, *taken, buf[16];
+	FILE		*f;
+	int		 fd;
+
+	(void)state;
+	dir = session_dir(1, &cause);
+	assert_non_null(dir);
+	fd = session_file_new(dir, &tmp, &cause);
+	assert_true(fd >= 0);
+	assert_non_null(strstr(tmp, "/."));
+	assert_int_equal(write(fd, "new", 3), 3);
+	session_init(&s);
+	snprintf(s.id, sizeof s.id, "20250101-000000-abcd");
+	xasprintf(&taken, "%s/%s.cast.zst", dir, s.id);
+	f = fopen(taken, "w");
+	assert_non_null(f);
+	fputs("old", f);
+	fclose(f);
+	assert_int_equal(session_file_claim(&s, dir, tmp, &cause), 0);
+	assert_string_not_equal(s.id, "20250101-000000-abcd");
+	assert_int_equal(access(tmp, F_OK), -1);	/* the hidden name went */
+	f = fopen(taken, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof buf, f));
+	fclose(f);
+	assert_string_equal(buf, "old");
+	f = fopen(s.cast_path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof buf, f));
+	fclose(f);
+	assert_string_equal(buf, "new");
+	close(fd);
+	free(taken);
+	free(tmp);
+	free(dir);
+	session_free(&s);
+}
+
 int
 main(void)
 {
@@ -286,6 +331,7 @@ main(void)
 		cmocka_unit_test(test_redaction),
 		cmocka_unit_test(test_any_cut),
 		cmocka_unit_test(test_cut_time),
+		cmocka_unit_test(test_claim),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
