@@ -214,6 +214,53 @@ vm_busy(struct vm_ctx *c, const char *what, int force)
 	return 1;
 }
 
+/* Stop the VM: an orderly shutdown, or with force a power-off (all a
+ * suspended or starting VM allows) whoever uses it. */
+static int
+vm_stop(struct vm_ctx *c, int force)
+{
+	const char		*plain[] = { "stop", c->name, NULL };
+	const char		*hard[] = { "stop", "--force", c->name, NULL };
+	struct mp_call		 mc = { force ? hard : plain, MP_TIMEOUT_STOP,
+	    0, NULL, NULL };
+	struct mp_result	 r;
+	const char		*e, *what;
+	char			*cause = NULL, *again;
+	int			 rv = EXIT_ERROR;
+
+	if (vm_busy(c, "stopping", force))
+		return EXIT_ERROR;
+	if (mp_run(&mc, &r, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		return EXIT_ERROR;
+	}
+	e = r.err.data != NULL ? r.err.data : "";
+	if (r.status == 0 && !r.timed_out)
+		rv = EXIT_OK;
+	else if (!r.timed_out && strstr(e, "Use --force") != NULL) {
+		/* Multipass's advice names its own option: say ours. */
+		what = strstr(e, "suspended") != NULL ? "suspended" :
+		    strstr(e, "while starting") != NULL ? "starting" : NULL;
+		again = vm_cmdline(&c->cfg, c->name);
+		if (what != NULL)
+			log_error("VM %s is %s, which a plain stop cannot shut "
+			    "down: use '%s vm stop --force' to power it off",
+			    c->name, what, again);
+		else
+			log_error("VM %s cannot be shut down in an orderly "
+			    "way now: use '%s vm stop --force' to power it "
+			    "off", c->name, again);
+		free(again);
+	} else {
+		cause = mp_error("stop", c->name, &r);
+		log_error("%s", cause);
+		free(cause);
+	}
+	mp_result_free(&r);
+	return rv;
+}
+
 /* Deleting a VM cannot be undone: ask on a terminal, and anywhere else
  * want --yes. 0 to go on. */
 static int
@@ -289,12 +336,9 @@ cmd_vm(struct globals *g, int argc, char **argv)
 			rv = EXIT_USAGE;
 		else
 			rv = vm_up(&c, agent, strcmp(sub, "provision") == 0);
-	} else if (strcmp(sub, "stop") == 0) {
-		const char	*a[] = { "stop", c.name, NULL };
-
-		rv = vm_busy(&c, "stopping", force) ? EXIT_ERROR :
-		    vm_simple(a, MP_TIMEOUT_STOP, c.name);
-	} else {
+	} else if (strcmp(sub, "stop") == 0)
+		rv = vm_stop(&c, force);
+	else {
 		const char	*a[] = { "delete", "--purge", c.name, NULL };
 
 		if (vm_busy(&c, "deleting", force))

@@ -330,17 +330,21 @@ next_error(const char **p)
 
 /* What stderr says, on one line: its first line that says something and
  * the next, which often holds the detail ("Invalid arguments supplied" /
- * "Invalid memory size value supplied: 100M."). */
+ * "Invalid memory size value supplied: 100M."); after a first line that
+ * is a sentence of its own, the next follows as one. */
 static char *
 first_error(const char *err)
 {
 	char	*a, *b, *line;
+	size_t	 n;
 
 	if ((a = next_error(&err)) == NULL)
 		return NULL;
 	if ((b = next_error(&err)) == NULL)
 		return a;
-	xasprintf(&line, "%s: %s", a, b);
+	n = strlen(a);
+	xasprintf(&line, "%s%s%s", a, strchr(".!?:", a[n - 1]) != NULL ?
+	    " " : ": ", b);
 	free(a);
 	free(b);
 	return line;

@@ -187,6 +187,11 @@ test_errors(void **state)
 	    "occurred:\npath \"/x\" is not mounted in 'vm'\n", 2,
 	    "multipass umount failed: path \"/x\" is not mounted in 'vm'");
 	expect_error("stop", "", 3, "multipass stop failed with status 3");
+	/* A first line that ends a sentence: the next follows with a space. */
+	expect_error("stop", "stop failed: Cannot shut down suspended instance "
+	    "vm.\nUse --force to power it off.\n", 2, "multipass stop failed: "
+	    "Cannot shut down suspended instance vm. Use --force to power it "
+	    "off.");
 }
 
 static void
