@@ -375,6 +375,7 @@ static int
 doctor_vm(const char *name, const struct config *cfg)
 {
 	struct mp_info	 info;
+	const char	*note;
 	char		*cause = NULL, *again;
 	size_t		 i;
 	int		 r, bad = 0;
@@ -384,26 +385,24 @@ doctor_vm(const char *name, const struct config *cfg)
 		free(cause);
 		return bad;
 	}
-	again = vm_cmdline(cfg, name);
 	if (r == 0) {
+		again = vm_cmdline(cfg, name);
 		bad = check(1, "vm %s: not created yet ('%s claude' creates "
 		    "it: %d CPUs, %s memory, %s disk)", name, again,
 		    cfg->vm.cpus, cfg->vm.memory, cfg->vm.disk);
 		free(again);
 		return bad;
 	}
-	if (strcmp(info.state, "Deleted") == 0)
-		bad += check(0, "vm %s: deleted but not purged: run "
-		    "'%s vm delete' or 'multipass recover %s'", name, again,
-		    name);
-	else if (strcmp(info.state, "Running") == 0 ||
-	    strcmp(info.state, "Stopped") == 0 ||
-	    strcmp(info.state, "Suspended") == 0)
-		bad += check(1, "vm %s: %s", name, info.state);
-	else
-		bad += check(0, "vm %s: %s: try '%s vm stop' then "
-		    "'%s vm start'", name, info.state, again, again);
-	free(again);
+	/* As a session would take it, and with the same advice. */
+	if (vm_state_usable(cfg, name, info.state, &note, &cause) == 0)
+		check(1, "vm %s: %s%s%s%s", name, info.state,
+		    note != NULL ? " (" : "", note != NULL ? note : "",
+		    note != NULL ? ")" : "");
+	else {
+		bad += check(0, "vm %s: %s", name, cause);
+		free(cause);
+		cause = NULL;
+	}
 	for (i = 0; i < info.n_mounts; i++) {
 		if (vm_mount_ok(info.mounts[i].source, &cause) != 0) {
 			bad += check(0, "mount %s => %s: %s; remove it with "

@@ -943,13 +943,52 @@ vm_info_again(const char *name, struct mp_info *info, const char *what,
 	return -1;
 }
 
+int
+vm_state_usable(const struct config *cfg, const char *name,
+    const char *state, const char **note, char **why)
+{
+	static const struct {
+		const char	*state;
+		const char	*note;
+	} usable[] = {
+		{ "Running", NULL },
+		{ "Stopped", "a session starts it" },
+		{ "Suspended", "a session resumes it" },
+		{ "Starting", "a session waits for it to start" },
+		{ "Restarting", "a session waits for it to restart" },
+		{ "Delayed Shutdown", "a session cancels the shutdown" },
+	};
+	char	*again;
+	size_t	 i;
+
+	*note = NULL;
+	*why = NULL;
+	for (i = 0; i < sizeof usable / sizeof usable[0]; i++) {
+		if (strcmp(state, usable[i].state) == 0) {
+			*note = usable[i].note;
+			return 0;
+		}
+	}
+	if (strcmp(state, "Deleted") == 0) {
+		xasprintf(why, "deleted but not purged: run 'multipass recover "
+		    "%s' to keep it, or 'multipass delete --purge %s' to start "
+		    "afresh", name, name);
+		return -1;
+	}
+	again = vm_cmdline(cfg, name);
+	xasprintf(why, "%s: see '%s vm status', or 'multipass stop --force "
+	    "%s' and try again", state, again, name);
+	free(again);
+	return -1;
+}
+
 /* Bring VM name to Running, launching (and provisioning) it if needed.
  * info is filled with its state and mounts. */
 static int
 vm_ensure(const struct vm_request *req, struct mp_info *info, char **cause)
 {
-	const char	*state;
-	char		*again;
+	const char	*note;
+	char		*why;
 	int		 r;
 
 	if ((r = mp_info(req->name, info, cause)) < 0)
@@ -962,25 +1001,12 @@ vm_ensure(const struct vm_request *req, struct mp_info *info, char **cause)
 			return -1;
 		return vm_info_again(req->name, info, "launch", cause);
 	}
-	state = info->state;
-	if (strcmp(state, "Running") == 0)
+	if (strcmp(info->state, "Running") == 0)
 		return 0;
-	if (strcmp(state, "Deleted") == 0) {
-		xasprintf(cause, "VM %s is deleted but not purged: run "
-		    "'multipass recover %s' to keep it, or 'multipass delete "
-		    "--purge %s' to start afresh", req->name, req->name,
-		    req->name);
-		return -1;
-	}
-	if (strcmp(state, "Stopped") != 0 && strcmp(state, "Suspended") != 0 &&
-	    strcmp(state, "Starting") != 0 &&
-	    strcmp(state, "Restarting") != 0 &&
-	    strcmp(state, "Delayed Shutdown") != 0) {
-		again = vm_cmdline(req->cfg, req->name);
-		xasprintf(cause, "VM %s is %s: see '%s vm status', or "
-		    "'multipass stop --force %s' and try again", req->name,
-		    state, again, req->name);
-		free(again);
+	if (vm_state_usable(req->cfg, req->name, info->state, &note,
+	    &why) != 0) {
+		xasprintf(cause, "VM %s is %s", req->name, why);
+		free(why);
 		return -1;
 	}
 	if (vm_start(req->name, cause) != 0)
