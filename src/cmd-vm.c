@@ -17,6 +17,7 @@
 struct vm_ctx {
 	struct config	 cfg;
 	const char	*name;
+	char		*again;		/* agentrun's command line for hints */
 };
 
 static int
@@ -37,12 +38,20 @@ vm_ctx_init(struct globals *g, struct vm_ctx *c)
 		config_free(&c->cfg);
 		return -1;
 	}
+	c->again = vm_cmdline(&c->cfg, c->name);
 	return 0;
+}
+
+static void
+vm_ctx_free(struct vm_ctx *c)
+{
+	free(c->again);
+	config_free(&c->cfg);
 }
 
 /* Run one multipass command on the VM; EXIT_OK or EXIT_ERROR. */
 static int
-vm_simple(const char *const *argv, int timeout, const char *name)
+vm_simple(struct vm_ctx *vc, const char *const *argv, int timeout)
 {
 	struct mp_call		 c = { argv, timeout, 0, NULL, NULL };
 	struct mp_result	 r;
@@ -57,7 +66,7 @@ vm_simple(const char *const *argv, int timeout, const char *name)
 	if (r.status == 0 && !r.timed_out)
 		rv = EXIT_OK;
 	else {
-		cause = mp_error(argv[0], name, &r);
+		cause = mp_error(argv[0], vc->name, vc->again, &r);
 		log_error("%s", cause);
 		free(cause);
 	}
@@ -67,12 +76,12 @@ vm_simple(const char *const *argv, int timeout, const char *name)
 
 /* 1 exists (info filled), 0 not, -1 error (printed). */
 static int
-vm_lookup(const char *name, struct mp_info *info)
+vm_lookup(struct vm_ctx *c, struct mp_info *info)
 {
 	char	*cause = NULL;
 	int	 r;
 
-	if ((r = mp_info(name, info, &cause)) < 0) {
+	if ((r = mp_info(c->name, c->again, info, &cause)) < 0) {
 		log_error("%s", cause);
 		free(cause);
 	}
@@ -87,7 +96,7 @@ vm_status(struct vm_ctx *c)
 	size_t		 i;
 	int		 r;
 
-	if ((r = vm_lookup(c->name, &info)) < 0)
+	if ((r = vm_lookup(c, &info)) < 0)
 		return EXIT_ERROR;
 	printf("vm:       %s\n", c->name);
 	if (r == 0) {
@@ -120,7 +129,7 @@ vm_mounts(struct vm_ctx *c)
 	size_t		 i;
 	int		 r;
 
-	if ((r = vm_lookup(c->name, &info)) < 0)
+	if ((r = vm_lookup(c, &info)) < 0)
 		return EXIT_ERROR;
 	if (r == 0) {
 		log_error("VM %s does not exist", c->name);
@@ -159,7 +168,7 @@ vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
 
 	if ((lockfd = vm_lock_open(c->name, &cause)) < 0)
 		goto out;
-	if ((r = vm_lookup(c->name, &info)) < 0)
+	if ((r = vm_lookup(c, &info)) < 0)
 		goto out;
 	if (r == 0) {
 		if (provision) {
@@ -183,7 +192,7 @@ vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
 			goto out;
 		}
 		if (strcmp(info.state, "Running") != 0 &&
-		    vm_start(c->name, &cause) != 0) {
+		    vm_start(&c->cfg, c->name, &cause) != 0) {
 			mp_info_free(&info);
 			goto out;
 		}
@@ -225,7 +234,7 @@ vm_stop(struct vm_ctx *c, int force)
 	    0, NULL, NULL };
 	struct mp_result	 r;
 	const char		*e, *what;
-	char			*cause = NULL, *again;
+	char			*cause = NULL;
 	int			 rv = EXIT_ERROR;
 
 	if (vm_busy(c, "stopping", force))
@@ -242,18 +251,16 @@ vm_stop(struct vm_ctx *c, int force)
 		/* Multipass's advice names its own option: say ours. */
 		what = strstr(e, "suspended") != NULL ? "suspended" :
 		    strstr(e, "while starting") != NULL ? "starting" : NULL;
-		again = vm_cmdline(&c->cfg, c->name);
 		if (what != NULL)
 			log_error("VM %s is %s, which a plain stop cannot shut "
 			    "down: use '%s vm stop --force' to power it off",
-			    c->name, what, again);
+			    c->name, what, c->again);
 		else
 			log_error("VM %s cannot be shut down in an orderly "
 			    "way now: use '%s vm stop --force' to power it "
-			    "off", c->name, again);
-		free(again);
+			    "off", c->name, c->again);
 	} else {
-		cause = mp_error("stop", c->name, &r);
+		cause = mp_error("stop", c->name, c->again, &r);
 		log_error("%s", cause);
 		free(cause);
 	}
@@ -345,11 +352,11 @@ cmd_vm(struct globals *g, int argc, char **argv)
 			rv = EXIT_ERROR;
 		else if (!yes && (rv = vm_confirm_delete(&c)) != 0)
 			;
-		else if ((rv = vm_simple(a, MP_TIMEOUT_DELETE, c.name)) ==
+		else if ((rv = vm_simple(&c, a, MP_TIMEOUT_DELETE)) ==
 		    EXIT_OK)
 			log_info("deleted VM %s", c.name);
 	}
-	config_free(&c.cfg);
+	vm_ctx_free(&c);
 	return rv;
 }
 
@@ -372,25 +379,23 @@ check(int ok, const char *fmt, ...)
 }
 
 static int
-doctor_vm(const char *name, const struct config *cfg)
+doctor_vm(const char *name, const char *again, const struct config *cfg)
 {
 	struct mp_info	 info;
 	const char	*note;
-	char		*cause = NULL, *again;
+	char		*cause = NULL;
 	size_t		 i;
 	int		 r, bad = 0;
 
-	if ((r = mp_info(name, &info, &cause)) < 0) {
+	if ((r = mp_info(name, again, &info, &cause)) < 0) {
 		bad += check(0, "vm %s: %s", name, cause);
 		free(cause);
 		return bad;
 	}
 	if (r == 0) {
-		again = vm_cmdline(cfg, name);
 		bad = check(1, "vm %s: not created yet ('%s claude' creates "
 		    "it: %d CPUs, %s memory, %s disk)", name, again,
 		    cfg->vm.cpus, cfg->vm.memory, cfg->vm.disk);
-		free(again);
 		return bad;
 	}
 	/* As a session would take it, and with the same advice. */
@@ -429,7 +434,7 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 {
 	struct config	 cfg;
 	char		*cause = NULL, *path, *client = NULL, *daemon = NULL;
-	char		*dir;
+	char		*dir, *again = NULL;
 	const char	*name;
 	int		 bad = 0, i, have_cfg;
 
@@ -454,6 +459,7 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 		bad += check(0, "vm.cloud_init: %s: %s", cfg.vm.cloud_init,
 		    strerror(errno));
 	name = g->vm != NULL ? g->vm : cfg.vm.name;
+	again = vm_cmdline(&cfg, name);
 	if (vm_name_valid(name, &cause) != 0) {
 		bad += check(0, "vm name: %s", cause);
 		free(cause);
@@ -482,7 +488,7 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 		    mp_install_hint());
 		goto out;
 	}
-	if (mp_version(&client, &daemon, &cause) != 0) {
+	if (mp_version(again, &client, &daemon, &cause) != 0) {
 		bad += check(0, "multipass: %s", cause);
 		free(cause);
 		cause = NULL;
@@ -497,7 +503,7 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 		memset(&r, 0, sizeof r);
 		buf_init(&r.err);
 		buf_adds(&r.err, "cannot connect to the multipass socket");
-		cause = mp_error("version", name, &r);
+		cause = mp_error("version", name, again, &r);
 		bad += check(0, "daemon: %s", cause);
 		mp_result_free(&r);
 		free(cause);
@@ -506,10 +512,11 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 	}
 	check(1, "daemon: multipassd %s", daemon);
 	if (vm_name_valid(name, &cause) == 0)
-		bad += doctor_vm(name, &cfg);
+		bad += doctor_vm(name, again, &cfg);
 	free(cause);
 	cause = NULL;
 out:
+	free(again);
 	free(path);
 	free(client);
 	free(daemon);
