@@ -51,8 +51,11 @@ const char *mp_install_hint(void);
 int	 mp_run(const struct mp_call *, struct mp_result *, char **cause);
 void	 mp_result_free(struct mp_result *);
 /* The failure of a call as one actionable line ("the multipass daemon
- * is not running: ..."). cmd is the multipass command, name the VM. */
-char	*mp_error(const char *cmd, const char *name, const struct mp_result *);
+ * is not running: ..."). cmd is the multipass command, name the VM, again
+ * how the caller runs agentrun on that VM, for hints ("agentrun --vm
+ * NAME"; NULL for "agentrun"). */
+char	*mp_error(const char *cmd, const char *name, const char *again,
+	     const struct mp_result *);
 
 /* Spinner and progress bytes removed: ESC sequences, backspaces, \r
  * overwrites; what is left is the lines the client meant to print. */
@@ -93,12 +96,15 @@ int	 mp_info_parse(const char *json, size_t len, const char *name,
 void	 mp_info_free(struct mp_info *);
 /* 'multipass info NAME --no-runtime-information --format json'. 1 and
  * *info filled if it exists, 0 if it does not, -1 and *cause (one
- * actionable line) if multipass failed. */
-int	 mp_info(const char *name, struct mp_info *, char **cause);
+ * actionable line; again as for mp_error) if multipass failed. */
+int	 mp_info(const char *name, const char *again, struct mp_info *,
+	     char **cause);
 
 /* 'version --format json': the client's version and the daemon's (NULL
- * when the daemon did not answer). 0, or -1 with *cause. */
-int	 mp_version(char **client, char **daemon, char **cause);
+ * when the daemon did not answer). 0, or -1 with *cause (again as for
+ * mp_error). */
+int	 mp_version(const char *again, char **client, char **daemon,
+	     char **cause);
 /* 1 if version v (like "1.16.3" or "1.17.0-dev...") re-runs exec when
  * the command exits 4 (<= 1.16). */
 int	 mp_version_loops_on_4(const char *v);

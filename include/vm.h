@@ -64,7 +64,13 @@ int	 vm_name_valid(const char *name, char **cause);
 int	 vm_launch(const struct config *, const char *name, char **cause);
 int	 vm_provision(const struct config *, const char *name,
 	     const struct agent_profile *, char **cause);
-int	 vm_start(const char *name, char **cause);
+int	 vm_start(const struct config *, const char *name, char **cause);
+/* What a session does with VM name in state (as multipass info gives
+ * it): 0 if it uses it, *note saying how ("a session starts it"; NULL
+ * for Running); -1 if it refuses, *why the reason and the advice, to
+ * follow "VM NAME is " ("Unknown: see ..."). Run and doctor both ask. */
+int	 vm_state_usable(const struct config *, const char *name,
+	     const char *state, const char **note, char **why);
 /* agentrun's command line for VM name, for hints: "agentrun", or
  * "agentrun --vm NAME" when it is not the configured one. */
 char	*vm_cmdline(const struct config *, const char *name);

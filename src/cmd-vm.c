@@ -17,6 +17,7 @@
 struct vm_ctx {
 	struct config	 cfg;
 	const char	*name;
+	char		*again;		/* agentrun's command line for hints */
 };
 
 static int
@@ -37,12 +38,20 @@ vm_ctx_init(struct globals *g, struct vm_ctx *c)
 		config_free(&c->cfg);
 		return -1;
 	}
+	c->again = vm_cmdline(&c->cfg, c->name);
 	return 0;
+}
+
+static void
+vm_ctx_free(struct vm_ctx *c)
+{
+	free(c->again);
+	config_free(&c->cfg);
 }
 
 /* Run one multipass command on the VM; EXIT_OK or EXIT_ERROR. */
 static int
-vm_simple(const char *const *argv, int timeout, const char *name)
+vm_simple(struct vm_ctx *vc, const char *const *argv, int timeout)
 {
 	struct mp_call		 c = { argv, timeout, 0, NULL, NULL };
 	struct mp_result	 r;
@@ -57,7 +66,7 @@ vm_simple(const char *const *argv, int timeout, const char *name)
 	if (r.status == 0 && !r.timed_out)
 		rv = EXIT_OK;
 	else {
-		cause = mp_error(argv[0], name, &r);
+		cause = mp_error(argv[0], vc->name, vc->again, &r);
 		log_error("%s", cause);
 		free(cause);
 	}
@@ -67,12 +76,12 @@ vm_simple(const char *const *argv, int timeout, const char *name)
 
 /* 1 exists (info filled), 0 not, -1 error (printed). */
 static int
-vm_lookup(const char *name, struct mp_info *info)
+vm_lookup(struct vm_ctx *c, struct mp_info *info)
 {
 	char	*cause = NULL;
 	int	 r;
 
-	if ((r = mp_info(name, info, &cause)) < 0) {
+	if ((r = mp_info(c->name, c->again, info, &cause)) < 0) {
 		log_error("%s", cause);
 		free(cause);
 	}
@@ -87,7 +96,7 @@ vm_status(struct vm_ctx *c)
 	size_t		 i;
 	int		 r;
 
-	if ((r = vm_lookup(c->name, &info)) < 0)
+	if ((r = vm_lookup(c, &info)) < 0)
 		return EXIT_ERROR;
 	printf("vm:       %s\n", c->name);
 	if (r == 0) {
@@ -120,7 +129,7 @@ vm_mounts(struct vm_ctx *c)
 	size_t		 i;
 	int		 r;
 
-	if ((r = vm_lookup(c->name, &info)) < 0)
+	if ((r = vm_lookup(c, &info)) < 0)
 		return EXIT_ERROR;
 	if (r == 0) {
 		log_error("VM %s does not exist", c->name);
@@ -159,7 +168,7 @@ vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
 
 	if ((lockfd = vm_lock_open(c->name, &cause)) < 0)
 		goto out;
-	if ((r = vm_lookup(c->name, &info)) < 0)
+	if ((r = vm_lookup(c, &info)) < 0)
 		goto out;
 	if (r == 0) {
 		if (provision) {
@@ -183,7 +192,7 @@ vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
 			goto out;
 		}
 		if (strcmp(info.state, "Running") != 0 &&
-		    vm_start(c->name, &cause) != 0) {
+		    vm_start(&c->cfg, c->name, &cause) != 0) {
 			mp_info_free(&info);
 			goto out;
 		}
@@ -212,6 +221,51 @@ vm_busy(struct vm_ctx *c, const char *what, int force)
 	log_error("not %s VM %s while a session uses it (above); use --force",
 	    what, c->name);
 	return 1;
+}
+
+/* Stop the VM: an orderly shutdown, or with force a power-off (all a
+ * suspended or starting VM allows) whoever uses it. */
+static int
+vm_stop(struct vm_ctx *c, int force)
+{
+	const char		*plain[] = { "stop", c->name, NULL };
+	const char		*hard[] = { "stop", "--force", c->name, NULL };
+	struct mp_call		 mc = { force ? hard : plain, MP_TIMEOUT_STOP,
+	    0, NULL, NULL };
+	struct mp_result	 r;
+	const char		*e, *what;
+	char			*cause = NULL;
+	int			 rv = EXIT_ERROR;
+
+	if (vm_busy(c, "stopping", force))
+		return EXIT_ERROR;
+	if (mp_run(&mc, &r, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		return EXIT_ERROR;
+	}
+	e = r.err.data != NULL ? r.err.data : "";
+	if (r.status == 0 && !r.timed_out)
+		rv = EXIT_OK;
+	else if (!r.timed_out && strstr(e, "Use --force") != NULL) {
+		/* Multipass's advice names its own option: say ours. */
+		what = strstr(e, "suspended") != NULL ? "suspended" :
+		    strstr(e, "while starting") != NULL ? "starting" : NULL;
+		if (what != NULL)
+			log_error("VM %s is %s, which a plain stop cannot shut "
+			    "down: use '%s vm stop --force' to power it off",
+			    c->name, what, c->again);
+		else
+			log_error("VM %s cannot be shut down in an orderly "
+			    "way now: use '%s vm stop --force' to power it "
+			    "off", c->name, c->again);
+	} else {
+		cause = mp_error("stop", c->name, c->again, &r);
+		log_error("%s", cause);
+		free(cause);
+	}
+	mp_result_free(&r);
+	return rv;
 }
 
 /* Deleting a VM cannot be undone: ask on a terminal, and anywhere else
@@ -289,23 +343,20 @@ cmd_vm(struct globals *g, int argc, char **argv)
 			rv = EXIT_USAGE;
 		else
 			rv = vm_up(&c, agent, strcmp(sub, "provision") == 0);
-	} else if (strcmp(sub, "stop") == 0) {
-		const char	*a[] = { "stop", c.name, NULL };
-
-		rv = vm_busy(&c, "stopping", force) ? EXIT_ERROR :
-		    vm_simple(a, MP_TIMEOUT_STOP, c.name);
-	} else {
+	} else if (strcmp(sub, "stop") == 0)
+		rv = vm_stop(&c, force);
+	else {
 		const char	*a[] = { "delete", "--purge", c.name, NULL };
 
 		if (vm_busy(&c, "deleting", force))
 			rv = EXIT_ERROR;
 		else if (!yes && (rv = vm_confirm_delete(&c)) != 0)
 			;
-		else if ((rv = vm_simple(a, MP_TIMEOUT_DELETE, c.name)) ==
+		else if ((rv = vm_simple(&c, a, MP_TIMEOUT_DELETE)) ==
 		    EXIT_OK)
 			log_info("deleted VM %s", c.name);
 	}
-	config_free(&c.cfg);
+	vm_ctx_free(&c);
 	return rv;
 }
 
@@ -328,38 +379,35 @@ check(int ok, const char *fmt, ...)
 }
 
 static int
-doctor_vm(const char *name, const struct config *cfg)
+doctor_vm(const char *name, const char *again, const struct config *cfg)
 {
 	struct mp_info	 info;
-	char		*cause = NULL, *again;
+	const char	*note;
+	char		*cause = NULL;
 	size_t		 i;
 	int		 r, bad = 0;
 
-	if ((r = mp_info(name, &info, &cause)) < 0) {
+	if ((r = mp_info(name, again, &info, &cause)) < 0) {
 		bad += check(0, "vm %s: %s", name, cause);
 		free(cause);
 		return bad;
 	}
-	again = vm_cmdline(cfg, name);
 	if (r == 0) {
 		bad = check(1, "vm %s: not created yet ('%s claude' creates "
 		    "it: %d CPUs, %s memory, %s disk)", name, again,
 		    cfg->vm.cpus, cfg->vm.memory, cfg->vm.disk);
-		free(again);
 		return bad;
 	}
-	if (strcmp(info.state, "Deleted") == 0)
-		bad += check(0, "vm %s: deleted but not purged: run "
-		    "'%s vm delete' or 'multipass recover %s'", name, again,
-		    name);
-	else if (strcmp(info.state, "Running") == 0 ||
-	    strcmp(info.state, "Stopped") == 0 ||
-	    strcmp(info.state, "Suspended") == 0)
-		bad += check(1, "vm %s: %s", name, info.state);
-	else
-		bad += check(0, "vm %s: %s: try '%s vm stop' then "
-		    "'%s vm start'", name, info.state, again, again);
-	free(again);
+	/* As a session would take it, and with the same advice. */
+	if (vm_state_usable(cfg, name, info.state, &note, &cause) == 0)
+		check(1, "vm %s: %s%s%s%s", name, info.state,
+		    note != NULL ? " (" : "", note != NULL ? note : "",
+		    note != NULL ? ")" : "");
+	else {
+		bad += check(0, "vm %s: %s", name, cause);
+		free(cause);
+		cause = NULL;
+	}
 	for (i = 0; i < info.n_mounts; i++) {
 		if (vm_mount_ok(info.mounts[i].source, &cause) != 0) {
 			bad += check(0, "mount %s => %s: %s; remove it with "
@@ -386,7 +434,7 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 {
 	struct config	 cfg;
 	char		*cause = NULL, *path, *client = NULL, *daemon = NULL;
-	char		*dir;
+	char		*dir, *again = NULL;
 	const char	*name;
 	int		 bad = 0, i, have_cfg;
 
@@ -411,6 +459,7 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 		bad += check(0, "vm.cloud_init: %s: %s", cfg.vm.cloud_init,
 		    strerror(errno));
 	name = g->vm != NULL ? g->vm : cfg.vm.name;
+	again = vm_cmdline(&cfg, name);
 	if (vm_name_valid(name, &cause) != 0) {
 		bad += check(0, "vm name: %s", cause);
 		free(cause);
@@ -439,7 +488,7 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 		    mp_install_hint());
 		goto out;
 	}
-	if (mp_version(&client, &daemon, &cause) != 0) {
+	if (mp_version(again, &client, &daemon, &cause) != 0) {
 		bad += check(0, "multipass: %s", cause);
 		free(cause);
 		cause = NULL;
@@ -454,7 +503,7 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 		memset(&r, 0, sizeof r);
 		buf_init(&r.err);
 		buf_adds(&r.err, "cannot connect to the multipass socket");
-		cause = mp_error("version", name, &r);
+		cause = mp_error("version", name, again, &r);
 		bad += check(0, "daemon: %s", cause);
 		mp_result_free(&r);
 		free(cause);
@@ -463,10 +512,11 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 	}
 	check(1, "daemon: multipassd %s", daemon);
 	if (vm_name_valid(name, &cause) == 0)
-		bad += doctor_vm(name, &cfg);
+		bad += doctor_vm(name, again, &cfg);
 	free(cause);
 	cause = NULL;
 out:
+	free(again);
 	free(path);
 	free(client);
 	free(daemon);

@@ -169,14 +169,16 @@ static const struct cmd_entry cmds[] = {
 "\n"
 "  status      the VM's state and mounts\n"
 "  start       start the VM (create it if needed)\n"
-"  stop        stop the VM\n"
+"  stop        stop the VM (with --force: power it off, as a suspended\n"
+"              or starting VM needs)\n"
 "  delete      delete the VM and purge it (asks first)\n"
 "  mounts      the VM's mounts\n"
 "  provision [AGENT]\n"
 "              (re)install an agent in the VM (claude by default)\n"
 "\n"
 "  -y, --yes     delete without asking (needed when stdin is no terminal)\n"
-"      --force   stop or delete while a session uses the VM\n"
+"      --force   stop or delete while a session uses the VM; stop powers\n"
+"                it off\n"
 "  -h, --help    show this help\n", 0 },
 	{ "doctor", cmd_doctor, "check the set-up and say how to fix it",
 "usage: agentrun doctor\n"

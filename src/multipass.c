@@ -330,37 +330,44 @@ next_error(const char **p)
 
 /* What stderr says, on one line: its first line that says something and
  * the next, which often holds the detail ("Invalid arguments supplied" /
- * "Invalid memory size value supplied: 100M."). */
+ * "Invalid memory size value supplied: 100M."); after a first line that
+ * is a sentence of its own, the next follows as one. */
 static char *
 first_error(const char *err)
 {
 	char	*a, *b, *line;
+	size_t	 n;
 
 	if ((a = next_error(&err)) == NULL)
 		return NULL;
 	if ((b = next_error(&err)) == NULL)
 		return a;
-	xasprintf(&line, "%s: %s", a, b);
+	n = strlen(a);
+	xasprintf(&line, "%s%s%s", a, strchr(".!?:", a[n - 1]) != NULL ?
+	    " " : ": ", b);
 	free(a);
 	free(b);
 	return line;
 }
 
 char *
-mp_error(const char *cmd, const char *name, const struct mp_result *r)
+mp_error(const char *cmd, const char *name, const char *again,
+    const struct mp_result *r)
 {
 	const char	*e = r->err.data != NULL ? r->err.data : "";
 	char		*msg, *line;
 
+	if (again == NULL)
+		again = "agentrun";
 	if (r->timed_out) {
 		if (strcmp(cmd, "launch") == 0)
 			xasprintf(&msg, "launching VM %s timed out; it may "
-			    "still be coming up: check with 'agentrun vm "
-			    "status'", name);
+			    "still be coming up: check with '%s vm status'",
+			    name, again);
 		else
 			xasprintf(&msg, "multipass %s did not finish in time; "
-			    "the daemon may be stuck: see 'agentrun doctor'",
-			    cmd);
+			    "the daemon may be stuck: see '%s doctor'", cmd,
+			    again);
 		return msg;
 	}
 	if (strstr(e, "cannot connect to the multipass socket") != NULL) {
@@ -402,7 +409,7 @@ mp_error(const char *cmd, const char *name, const struct mp_result *r)
 	if (strcmp(cmd, "launch") == 0 && (strstr(e, "timed out") != NULL ||
 	    r->status == 5)) {
 		xasprintf(&msg, "launching VM %s timed out; it may still be "
-		    "coming up: check with 'agentrun vm status'", name);
+		    "coming up: check with '%s vm status'", name, again);
 		return msg;
 	}
 	if (strstr(e, "is unknown or unreachable") != NULL) {
@@ -516,7 +523,8 @@ mp_info_free(struct mp_info *info)
 }
 
 int
-mp_info(const char *name, struct mp_info *info, char **cause)
+mp_info(const char *name, const char *again, struct mp_info *info,
+    char **cause)
 {
 	const char		*argv[] = { "info", name,
 	    "--no-runtime-information", "--format", "json", NULL };
@@ -533,7 +541,7 @@ mp_info(const char *name, struct mp_info *info, char **cause)
 		if (!r.timed_out && strstr(r.err.data, needle) != NULL)
 			rv = 0;
 		else
-			*cause = mp_error("info", name, &r);
+			*cause = mp_error("info", name, again, &r);
 		free(needle);
 		goto out;
 	}
@@ -547,7 +555,7 @@ out:
 /* --- version ---------------------------------------------------------- */
 
 int
-mp_version(char **client, char **daemon, char **cause)
+mp_version(const char *again, char **client, char **daemon, char **cause)
 {
 	const char		*argv[] = { "version", "--format", "json",
 	    NULL };
@@ -562,7 +570,7 @@ mp_version(char **client, char **daemon, char **cause)
 		return -1;
 	if (r.status != 0 || r.timed_out ||
 	    (root = cJSON_Parse(r.out.data)) == NULL) {
-		*cause = mp_error("version", "", &r);
+		*cause = mp_error("version", "", again, &r);
 		goto out;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(root, "multipass");

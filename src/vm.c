@@ -529,7 +529,7 @@ vm_multipass_version(void)
 	}
 	free(cause);
 	cause = NULL;
-	if (mp_version(&client, &daemon, &cause) == 0) {
+	if (mp_version(NULL, &client, &daemon, &cause) == 0) {
 		v = xstrdup(client);
 		free(text);
 		xasprintf(&text, "%s%s\n", key, v);
@@ -550,21 +550,26 @@ out:
 
 /* --- running multipass ------------------------------------------------ */
 
-/* Run a multipass command; 0, or -1 with *cause (one line). */
+/* Run a multipass command on VM name; 0, or -1 with *cause (one line,
+ * its hints naming the VM as cfg makes agentrun do). */
 static int
-vm_mp(const char *const *argv, int timeout, int flags, const char *name,
-    mp_progress_cb cb, void *arg, char **cause)
+vm_mp(const struct config *cfg, const char *const *argv, int timeout,
+    int flags, const char *name, mp_progress_cb cb, void *arg, char **cause)
 {
 	struct mp_call		 c = { argv, timeout, flags, cb, arg };
 	struct mp_result	 r;
+	char			*again;
 	int			 rv = -1;
 
 	if (mp_run(&c, &r, cause) != 0)
 		return -1;
 	if (r.status == 0 && !r.timed_out)
 		rv = 0;
-	else
-		*cause = mp_error(argv[0], name, &r);
+	else {
+		again = vm_cmdline(cfg, name);
+		*cause = mp_error(argv[0], name, again, &r);
+		free(again);
+	}
 	if (rv == 0 && r.err.len > 0)
 		log_debug("multipass %s: %s", argv[0], r.err.data);
 	mp_result_free(&r);
@@ -642,7 +647,7 @@ vm_launch(const struct config *cfg, const char *name, char **cause)
 	    cfg->vm.disk, cfg->vm.image);
 	/* multipass's own --timeout should fire first; ours is the bound. */
 	grace = cfg->vm.launch_timeout < 60 ? cfg->vm.launch_timeout : 60;
-	rv = vm_mp(argv, cfg->vm.launch_timeout + grace, 0, name,
+	rv = vm_mp(cfg, argv, cfg->vm.launch_timeout + grace, 0, name,
 	    vm_progress_cb, &p, cause);
 	free(p.last);
 	return rv;
@@ -694,24 +699,24 @@ vm_provision(const struct config *cfg, const char *name,
 }
 
 int
-vm_start(const char *name, char **cause)
+vm_start(const struct config *cfg, const char *name, char **cause)
 {
 	const char	*argv[] = { "start", name, NULL };
 
 	log_info("starting VM %s", name);
-	return vm_mp(argv, MP_TIMEOUT_START, 0, name, NULL, NULL, cause);
+	return vm_mp(cfg, argv, MP_TIMEOUT_START, 0, name, NULL, NULL, cause);
 }
 
 /* A guest command as root, without a working directory (so multipass's
  * sudo special case never applies). */
 static int
-vm_guest_root(const char *name, const char *script, const char *a1,
-    const char *a2, char **cause)
+vm_guest_root(const struct config *cfg, const char *name, const char *script,
+    const char *a1, const char *a2, char **cause)
 {
 	const char	*argv[] = { "exec", name, "-n", "--", "sudo", "sh",
 	    "-c", script, "sh", a1, a2, NULL };
 
-	return vm_mp(argv, MP_TIMEOUT_EXEC, 0, name, NULL, NULL, cause);
+	return vm_mp(cfg, argv, MP_TIMEOUT_EXEC, 0, name, NULL, NULL, cause);
 }
 
 static char *
@@ -737,8 +742,9 @@ vm_mount_describe(const struct mp_mount *m)
 
 /* Remove every mount but the wanted one; 1 if the wanted one is there. */
 static int
-vm_umount_others(const char *name, const struct mp_info *info,
-    const char *target, const char *source, char **cause)
+vm_umount_others(const struct config *cfg, const char *name,
+    const struct mp_info *info, const char *target, const char *source,
+    char **cause)
 {
 	const char	*argv[] = { "umount", NULL, NULL };
 	const char	*t;
@@ -756,8 +762,8 @@ vm_umount_others(const char *name, const struct mp_info *info,
 		if (strchr(t, ':') != NULL) {
 			/* NAME:PATH cannot name it: remove them all. */
 			argv[1] = name;
-			if (vm_mp(argv, MP_TIMEOUT_UMOUNT, 0, name, NULL, NULL,
-			    cause) != 0)
+			if (vm_mp(cfg, argv, MP_TIMEOUT_UMOUNT, 0, name, NULL,
+			    NULL, cause) != 0)
 				return -1;
 			return 0;
 		}
@@ -765,7 +771,7 @@ vm_umount_others(const char *name, const struct mp_info *info,
 		if (strncmp(t, VM_STAGE_DIR "/", stage_len + 1) == 0) {
 			char	*why = NULL;
 
-			if (vm_guest_root(name, "umount -l \"$1\"", t +
+			if (vm_guest_root(cfg, name, "umount -l \"$1\"", t +
 			    stage_len, "", &why) != 0) {
 				log_debug("%s", why);
 				free(why);
@@ -775,7 +781,8 @@ vm_umount_others(const char *name, const struct mp_info *info,
 		    name);
 		xasprintf(&spec, "%s:%s", name, t);
 		argv[1] = spec;
-		r = vm_mp(argv, MP_TIMEOUT_UMOUNT, 0, name, NULL, NULL, cause);
+		r = vm_mp(cfg, argv, MP_TIMEOUT_UMOUNT, 0, name, NULL, NULL,
+		    cause);
 		free(spec);
 		if (r != 0)
 			return -1;
@@ -784,8 +791,8 @@ vm_umount_others(const char *name, const struct mp_info *info,
 }
 
 static int
-vm_mount(const char *name, const char *source, const char *target,
-    char **cause)
+vm_mount(const struct config *cfg, const char *name, const char *source,
+    const char *target, char **cause)
 {
 	const char	*argv[] = { "mount", source, NULL, NULL };
 	struct progress	 p = { NULL, 1 };
@@ -795,7 +802,7 @@ vm_mount(const char *name, const char *source, const char *target,
 	p.sshfs = 0;
 	xasprintf(&spec, "%s:%s", name, target);
 	argv[2] = spec;
-	rv = vm_mp(argv, MP_TIMEOUT_MOUNT, 0, name, vm_progress_cb, &p,
+	rv = vm_mp(cfg, argv, MP_TIMEOUT_MOUNT, 0, name, vm_progress_cb, &p,
 	    cause);
 	if (rv != 0 && strstr(*cause, "does not exist") != NULL &&
 	    access(source, F_OK) == 0) {
@@ -813,15 +820,15 @@ vm_mount(const char *name, const char *source, const char *target,
 /* The read-only view: bind the staging mount read-only over the project
  * path, and close the staging folder to everyone but root. */
 static int
-vm_bind_ro(const char *name, const char *stage, const char *target,
-    char **cause)
+vm_bind_ro(const struct config *cfg, const char *name, const char *stage,
+    const char *target, char **cause)
 {
 	static const char	 script[] =
 	    "mountpoint -q \"$2\" || { mkdir -p \"$2\" && "
 	    "mount --bind -o ro \"$1\" \"$2\"; } && "
 	    "chmod 0700 " VM_STAGE_ROOT;
 
-	return vm_guest_root(name, script, stage, target, cause);
+	return vm_guest_root(cfg, name, script, stage, target, cause);
 }
 
 /* --- checks and the flow ---------------------------------------------- */
@@ -930,16 +937,55 @@ vm_mount_ok(const char *source, char **cause)
 
 /* info after a launch or start that multipass said went well. */
 static int
-vm_info_again(const char *name, struct mp_info *info, const char *what,
-    char **cause)
+vm_info_again(const char *name, const char *again, struct mp_info *info,
+    const char *what, char **cause)
 {
 	int	 r;
 
-	if ((r = mp_info(name, info, cause)) == 1)
+	if ((r = mp_info(name, again, info, cause)) == 1)
 		return 0;
 	if (r == 0)
 		xasprintf(cause, "multipass %s said nothing went wrong, but "
 		    "there is no VM %s: see 'multipass list'", what, name);
+	return -1;
+}
+
+int
+vm_state_usable(const struct config *cfg, const char *name,
+    const char *state, const char **note, char **why)
+{
+	static const struct {
+		const char	*state;
+		const char	*note;
+	} usable[] = {
+		{ "Running", NULL },
+		{ "Stopped", "a session starts it" },
+		{ "Suspended", "a session resumes it" },
+		{ "Starting", "a session waits for it to start" },
+		{ "Restarting", "a session waits for it to restart" },
+		{ "Delayed Shutdown", "a session cancels the shutdown" },
+	};
+	char	*again;
+	size_t	 i;
+
+	*note = NULL;
+	*why = NULL;
+	for (i = 0; i < sizeof usable / sizeof usable[0]; i++) {
+		if (strcmp(state, usable[i].state) == 0) {
+			*note = usable[i].note;
+			return 0;
+		}
+	}
+	if (strcmp(state, "Deleted") == 0) {
+		xasprintf(why, "deleted but not purged: run 'multipass recover "
+		    "%s' to keep it, or 'multipass delete --purge %s' to start "
+		    "afresh", name, name);
+		return -1;
+	}
+	again = vm_cmdline(cfg, name);
+	xasprintf(why, "%s: see '%s vm status', or 'multipass stop --force "
+	    "%s' and try again", state, again, name);
+	free(again);
 	return -1;
 }
 
@@ -948,46 +994,40 @@ vm_info_again(const char *name, struct mp_info *info, const char *what,
 static int
 vm_ensure(const struct vm_request *req, struct mp_info *info, char **cause)
 {
-	const char	*state;
-	char		*again;
-	int		 r;
+	const char	*note;
+	char		*why, *again;
+	int		 r, rv = -1;
 
-	if ((r = mp_info(req->name, info, cause)) < 0)
-		return -1;
+	again = vm_cmdline(req->cfg, req->name);
+	if ((r = mp_info(req->name, again, info, cause)) < 0)
+		goto out;
 	if (r == 0) {
 		if (vm_launch(req->cfg, req->name, cause) != 0)
-			return -1;
+			goto out;
 		if (req->agent != NULL && vm_provision(req->cfg, req->name,
 		    req->agent, cause) != 0)
-			return -1;
-		return vm_info_again(req->name, info, "launch", cause);
+			goto out;
+		rv = vm_info_again(req->name, again, info, "launch", cause);
+		goto out;
 	}
-	state = info->state;
-	if (strcmp(state, "Running") == 0)
-		return 0;
-	if (strcmp(state, "Deleted") == 0) {
-		xasprintf(cause, "VM %s is deleted but not purged: run "
-		    "'multipass recover %s' to keep it, or 'multipass delete "
-		    "--purge %s' to start afresh", req->name, req->name,
-		    req->name);
-		return -1;
+	if (strcmp(info->state, "Running") == 0) {
+		rv = 0;
+		goto out;
 	}
-	if (strcmp(state, "Stopped") != 0 && strcmp(state, "Suspended") != 0 &&
-	    strcmp(state, "Starting") != 0 &&
-	    strcmp(state, "Restarting") != 0 &&
-	    strcmp(state, "Delayed Shutdown") != 0) {
-		again = vm_cmdline(req->cfg, req->name);
-		xasprintf(cause, "VM %s is %s: see '%s vm status', or "
-		    "'multipass stop --force %s' and try again", req->name,
-		    state, again, req->name);
-		free(again);
-		return -1;
+	if (vm_state_usable(req->cfg, req->name, info->state, &note,
+	    &why) != 0) {
+		xasprintf(cause, "VM %s is %s", req->name, why);
+		free(why);
+		goto out;
 	}
-	if (vm_start(req->name, cause) != 0)
-		return -1;
+	if (vm_start(req->cfg, req->name, cause) != 0)
+		goto out;
 	/* Start drops mounts it cannot re-activate: look again. */
 	mp_info_free(info);
-	return vm_info_again(req->name, info, "start", cause);
+	rv = vm_info_again(req->name, again, info, "start", cause);
+out:
+	free(again);
+	return rv;
 }
 
 static char **
@@ -1176,17 +1216,19 @@ vm_prepare(const struct vm_request *req, struct session *s, char ***argv,
 		target = stage;
 	} else
 		target = req->project;
-	if ((have = vm_umount_others(req->name, &info, target, req->project,
-	    cause)) < 0)
+	if ((have = vm_umount_others(req->cfg, req->name, &info, target,
+	    req->project, cause)) < 0)
 		goto fail;
 	if (!have) {
 		log_info("mounting %s into VM %s%s", req->project, req->name,
 		    req->read_only ? " (read-only)" : "");
-		if (vm_mount(req->name, req->project, target, cause) != 0)
+		if (vm_mount(req->cfg, req->name, req->project, target,
+		    cause) != 0)
 			goto fail;
 	}
 	if (req->read_only) {
-		if (vm_bind_ro(req->name, stage, req->project, cause) != 0)
+		if (vm_bind_ro(req->cfg, req->name, stage, req->project,
+		    cause) != 0)
 			goto fail;
 		log_info("read-only: the project is read-only inside the VM; "
 		    "root in the VM can undo it, so this guards against "

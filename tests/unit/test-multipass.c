@@ -137,7 +137,8 @@ test_strip(void **state)
 }
 
 static void
-expect_error(const char *cmd, const char *err, int status, const char *want)
+expect_hint(const char *cmd, const char *again, const char *err, int status,
+    int timed_out, const char *want)
 {
 	struct mp_result	 r;
 	char			*msg;
@@ -147,12 +148,19 @@ expect_error(const char *cmd, const char *err, int status, const char *want)
 	buf_init(&r.err);
 	buf_adds(&r.err, err);
 	r.status = status;
-	msg = mp_error(cmd, "vm", &r);
+	r.timed_out = timed_out;
+	msg = mp_error(cmd, "vm", again, &r);
 	if (strstr(msg, want) == NULL)
 		fail_msg("for %s\n  want: %s\n  got:  %s", err, want, msg);
 	assert_null(strchr(msg, '\n'));
 	free(msg);
 	mp_result_free(&r);
+}
+
+static void
+expect_error(const char *cmd, const char *err, int status, const char *want)
+{
+	expect_hint(cmd, NULL, err, status, 0, want);
 }
 
 static void
@@ -187,6 +195,20 @@ test_errors(void **state)
 	    "occurred:\npath \"/x\" is not mounted in 'vm'\n", 2,
 	    "multipass umount failed: path \"/x\" is not mounted in 'vm'");
 	expect_error("stop", "", 3, "multipass stop failed with status 3");
+	/* Hints run agentrun as the caller says (the VM in use). */
+	expect_hint("launch", "agentrun --vm t-x", "vm: timed out waiting for "
+	    "response\n", 2, 0, "check with 'agentrun --vm t-x vm status'");
+	expect_hint("launch", "agentrun --vm t-x", "", -1, 1,
+	    "check with 'agentrun --vm t-x vm status'");
+	expect_hint("start", "agentrun --vm t-x", "", -1, 1, "multipass start "
+	    "did not finish in time; the daemon may be stuck: see 'agentrun "
+	    "--vm t-x doctor'");
+	expect_hint("start", NULL, "", -1, 1, "see 'agentrun doctor'");
+	/* A first line that ends a sentence: the next follows with a space. */
+	expect_error("stop", "stop failed: Cannot shut down suspended instance "
+	    "vm.\nUse --force to power it off.\n", 2, "multipass stop failed: "
+	    "Cannot shut down suspended instance vm. Use --force to power it "
+	    "off.");
 }
 
 static void

@@ -42,6 +42,14 @@ except (FileNotFoundError, KeyError):
     print("none")
 PY
 }
+vm_set_state() {	# state [name]: as if multipass had brought the VM there
+	python3 - "$MULTIPASS_EMU_DIR/state.json" "${2:-agentrun}" "$1" <<'PY'
+import json, sys
+st = json.load(open(sys.argv[1]))
+st["instances"][sys.argv[2]]["state"] = sys.argv[3]
+json.dump(st, open(sys.argv[1], "w"))
+PY
+}
 hex() { printf %s "$1" | od -An -tx1 | tr -d ' \n'; }
 # Run agentrun in directory $1 (rest: arguments); OUT, ERR, RC as ar().
 ar_in() {
