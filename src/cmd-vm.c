@@ -223,22 +223,23 @@ vm_busy(struct vm_ctx *c, const char *what, int force)
 	return 1;
 }
 
-/* Stop the VM: an orderly shutdown, or with force a power-off (all a
- * suspended or starting VM allows) whoever uses it. */
+/* Stop the VM: an orderly shutdown, whoever uses it with force; and with
+ * force a power-off where multipass allows nothing else (a suspended or
+ * starting VM). */
 static int
 vm_stop(struct vm_ctx *c, int force)
 {
 	const char		*plain[] = { "stop", c->name, NULL };
 	const char		*hard[] = { "stop", "--force", c->name, NULL };
-	struct mp_call		 mc = { force ? hard : plain, MP_TIMEOUT_STOP,
-	    0, NULL, NULL };
+	struct mp_call		 mc = { plain, MP_TIMEOUT_STOP, 0, NULL, NULL };
 	struct mp_result	 r;
 	const char		*e, *what;
 	char			*cause = NULL;
-	int			 rv = EXIT_ERROR;
+	int			 rv = EXIT_ERROR, hard_done = 0;
 
 	if (vm_busy(c, "stopping", force))
 		return EXIT_ERROR;
+again:
 	if (mp_run(&mc, &r, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
@@ -247,7 +248,13 @@ vm_stop(struct vm_ctx *c, int force)
 	e = r.err.data != NULL ? r.err.data : "";
 	if (r.status == 0 && !r.timed_out)
 		rv = EXIT_OK;
-	else if (!r.timed_out && strstr(e, "Use --force") != NULL) {
+	else if (!r.timed_out && strstr(e, "Use --force") != NULL && force &&
+	    !hard_done) {
+		mp_result_free(&r);
+		mc.argv = hard;
+		hard_done = 1;
+		goto again;
+	} else if (!r.timed_out && strstr(e, "Use --force") != NULL) {
 		/* Multipass's advice names its own option: say ours. */
 		what = strstr(e, "suspended") != NULL ? "suspended" :
 		    strstr(e, "while starting") != NULL ? "starting" : NULL;

@@ -169,8 +169,8 @@ static const struct cmd_entry cmds[] = {
 "\n"
 "  status      the VM's state and mounts\n"
 "  start       start the VM (create it if needed)\n"
-"  stop        stop the VM (with --force: power it off, as a suspended\n"
-"              or starting VM needs)\n"
+"  stop        stop the VM (a suspended or starting one only with --force,\n"
+"              which powers it off)\n"
 "  delete      delete the VM and purge it (asks first)\n"
 "  mounts      the VM's mounts\n"
 "  provision [AGENT]\n"
@@ -178,7 +178,7 @@ static const struct cmd_entry cmds[] = {
 "\n"
 "  -y, --yes     delete without asking (needed when stdin is no terminal)\n"
 "      --force   stop or delete while a session uses the VM; stop powers\n"
-"                it off\n"
+"                off a VM that cannot shut down (suspended, starting)\n"
 "  -h, --help    show this help\n", 0 },
 	{ "doctor", cmd_doctor, "check the set-up and say how to fix it",
 "usage: agentrun doctor\n"

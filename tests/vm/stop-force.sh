@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # vm stop on a VM that multipass only powers off (Suspended, Starting):
 # plain stop fails with one line that names agentrun's option (and --vm),
-# not multipass's; vm stop --force passes --force to multipass stop.
+# not multipass's; vm stop --force then powers it off (multipass stop
+# --force), and stops a running VM in an orderly way.
 . "$(dirname "$0")/../lib/common.sh"
 . "$ROOT/tests/data/multipass/vm-setup.sh"
 
@@ -21,7 +22,8 @@ for s in Suspended Starting; do
 	ar vm stop --force
 	assert_eq 0 "$RC" "stop --force, $s: $ERR"
 	assert_eq Stopped "$(vm_state)" "after stop --force, $s"
-	assert_eq "multipass stop --force agentrun" "$(cat "$CALLS")"
+	assert_eq "multipass stop agentrun
+multipass stop --force agentrun" "$(cat "$CALLS")" "an orderly stop first"
 done
 
 # Another VM than the configured one: the hint names it.
@@ -42,4 +44,10 @@ ar vm stop
 assert_eq 0 "$RC" "stop, Running: $ERR"
 assert_eq "multipass stop agentrun" "$(tail -n 1 "$CALLS")"
 assert_eq Stopped "$(vm_state)"
+# And with --force too: force passes a session, it does not pull the plug.
+ar vm start
+reset_calls
+ar vm stop --force
+assert_eq 0 "$RC" "stop --force, Running: $ERR"
+assert_eq "multipass stop agentrun" "$(cat "$CALLS")"
 exit 0
