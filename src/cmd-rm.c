@@ -55,9 +55,9 @@ cmd_rm(struct globals *g, int argc, char **argv)
 	char		*project, *dir, *cause = NULL;
 	int		 i, j, n, bad = 0, dup;
 
-	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0))
-		return usage_print(argv[0]);
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return usage_print(argv[0]);	/* anywhere, as getopt */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-')
 			break;

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,22 @@ session_free(struct session *s)
 	session_init(s);
 }
 
+/* The store is the user's alone: 0700, a folder (a file there is not
+ * made so). */
+static int
+session_dir_mode(const char *dir)
+{
+	struct stat	 st;
+
+	if (stat(dir, &st) != 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return chmod(dir, 0700);
+}
+
 char *
 session_dir(int create, char **cause)
 {
@@ -62,7 +79,7 @@ session_dir(int create, char **cause)
 	dir = path_join(base, "sessions");
 	free(base);
 	if (create) {
-		if (mkdir_p(dir, 0700) != 0 || chmod(dir, 0700) != 0) {
+		if (mkdir_p(dir, 0700) != 0 || session_dir_mode(dir) != 0) {
 			xasprintf(cause, "%s: %s", dir, strerror(errno));
 			free(dir);
 			return NULL;
@@ -311,12 +328,17 @@ json_str(const cJSON *o, const char *k)
 	return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
 }
 
+/* A number from lo to hi, else def: a sidecar edited by hand must not
+ * make a conversion overflow. */
 static double
-json_num(const cJSON *o, const char *k, double def)
+json_num(const cJSON *o, const char *k, double def, double lo, double hi)
 {
 	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
 
-	return cJSON_IsNumber(v) ? v->valuedouble : def;
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo) ||
+	    !(v->valuedouble <= hi))
+		return def;
+	return v->valuedouble;
 }
 
 static int
@@ -360,7 +382,7 @@ session_from_json(const cJSON *o, struct session *s)
 	if ((id = json_str(o, "id")) != NULL && session_id_valid(id))
 		memcpy(s->id, id, SESSION_ID_LEN + 1);
 	free(id);
-	s->pid = (pid_t)json_num(o, "pid", 0);
+	s->pid = (pid_t)json_num(o, "pid", 0, 0, INT_MAX);
 	st = json_str(o, "state");
 	s->state = session_state_parse(st, s->pid);
 	free(st);
@@ -380,12 +402,15 @@ session_from_json(const cJSON *o, struct session *s)
 		s->git_dirty_before = json_bool(git, "dirty_before");
 		s->git_dirty_after = json_bool(git, "dirty_after");
 	}
-	s->start = (int64_t)(json_num(o, "start", 0) * 1e6 + 0.5);
-	s->end = (int64_t)(json_num(o, "end", 0) * 1e6 + 0.5);
-	s->exit_status = (int)json_num(o, "exit_status", -1);
-	s->bytes = (uint64_t)json_num(o, "bytes", 0);
-	s->cols = (int)json_num(o, "cols", 80);
-	s->rows = (int)json_num(o, "rows", 24);
+	/* Times up to the year 9999, as the ids can say. */
+	s->start = (int64_t)(json_num(o, "start", 0, 0, 253402300799.0) *
+	    1e6 + 0.5);
+	s->end = (int64_t)(json_num(o, "end", 0, 0, 253402300799.0) * 1e6 +
+	    0.5);
+	s->exit_status = (int)json_num(o, "exit_status", -1, -1, 255);
+	s->bytes = (uint64_t)json_num(o, "bytes", 0, 0, 9007199254740992.0);
+	s->cols = (int)json_num(o, "cols", 80, 1, 65535);
+	s->rows = (int)json_num(o, "rows", 24, 1, 65535);
 	s->record_input = json_bool(o, "record_input") == 1;
 	s->record_error = json_str(o, "record_error");
 }

@@ -143,4 +143,36 @@ ar help
 assert_eq 0 "$RC" "help with a broken config"
 assert_contains "not listed" "$ERR" "help says why the agents are missing"
 rm -f "$cfg"
+
+# --- a sidecar edited by hand: numbers out of range are not believed
+# (no overflowing conversion, no nonsense shown).
+mkdir -p "$STORE"
+printf '{"version": 2, "width": 20, "height": 3}\n[0.1, "o", "x"]\n' |
+	zstd -q -o "$STORE/20250101-100000-9999.cast.zst"
+printf '{"id": "20250101-100000-9999", "state": "finished", "pid": 1e30, "exit_status": 1e20, "cols": 1e12, "rows": -3, "bytes": -1, "start": 1e300, "end": -1e300, "project": "%s"}\n' "$T" \
+	> "$STORE/20250101-100000-9999.json"
+ar show 20250101-100000-9999
+assert_eq 0 "$RC" "show of odd numbers: $ERR"
+assert_contains "started:           -" "$OUT"
+ar show --json 20250101-100000-9999
+assert_not_contains "exit_status" "$OUT"
+assert_contains '"pid":	0,' "$OUT"
+assert_not_contains "18446744073709551615" "$OUT"
+assert_not_contains "-2147483648" "$OUT"
+rm -f "$STORE"/20250101-100000-9999.*
+
+# --- rm ID --help is help, wherever it stands (nothing removed)
+ar rm nosuch --help
+assert_eq 0 "$RC" "rm ID --help"
+assert_contains "usage: agentrun rm" "$OUT"
+
+# --- a file where the store should be: refused, its mode untouched
+mv "$STORE" "$T/store.away"
+printf 'mine\n' > "$STORE"
+chmod 644 "$STORE"
+ar --backend local run -- true
+assert_eq "644" "$(stat -c %a "$STORE")" "the file's mode was changed"
+assert_contains "Not a directory" "$ERR"
+rm -f "$STORE"
+mv "$T/store.away" "$STORE"
 exit 0
