@@ -801,7 +801,7 @@ cast_json_size(const cJSON *o, const char *key, int *out)
 {
 	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
 
-	if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
+	if (!cJSON_IsNumber(v) || v->valuedouble < 1 ||
 	    v->valuedouble > CAST_SIZE_MAX)
 		return -1;
 	*out = (int)v->valuedouble;

@@ -242,7 +242,8 @@ cmd_export(struct globals *g, int argc, char **argv)
 			if (*optarg == '\0')
 				return usage_error(argv[0], "-o needs a file "
 				    "name, not an empty one");
-			o.path = optarg;
+			/* "-": standard output, as without -o */
+			o.path = strcmp(optarg, "-") == 0 ? NULL : optarg;
 			break;
 		case 'h':
 			return usage_print(argv[0]);

@@ -119,6 +119,7 @@ static const struct cmd_entry cmds[] = {
 "\n"
 "  -f, --format FMT   cast, cast-v2, raw or text\n"
 "  -o, --output FILE  write to FILE (replaced when complete) instead of stdout\n"
+"                     ('-': stdout)\n"
 "  -h, --help         show this help\n", 0 },
 	{ "import", cmd_import, "add an asciicast file to the store",
 "usage: agentrun import FILE\n"
@@ -126,6 +127,7 @@ static const struct cmd_entry cmds[] = {
 "Copy an asciicast v1, v2 or v3 file (plain or zstd) into the store as a\n"
 "session of this project, with its header fields and a sidecar, and print\n"
 "its new id. A damaged file is imported up to the damage, with a warning.\n"
+"FILE '-' is standard input.\n"
 "\n"
 "  -h, --help    show this help\n", 0 },
 	{ "grep", cmd_grep, "search the output of sessions",

@@ -163,4 +163,15 @@ assert_eq 0 "$(ls -A "$STORE" | grep -c '\.new$')" "gc of an interrupted import"
 ar -C "$T/nosuch" import v2.cast
 assert_eq 1 "$RC" "import with a bad -C"
 assert_contains "$T/nosuch: No such file or directory" "$ERR"
+# A terminal of no columns or rows is not one.
+printf '%s\n' '{"version": 2, "width": 0, "height": 0}' '[0.1, "o", "t"]' > zero.cast
+ar import zero.cast
+assert_eq 1 "$RC" "import of a 0x0 file"
+assert_contains "no valid width and height" "$ERR"
+# "-" is standard input.
+OUT=$("$AGENTRUN" import - < v2.cast 2>"$T/err"); RC=$?
+assert_eq 0 "$RC" "import -: $(cat "$T/err")"
+"$AGENTRUN" export -o - "$OUT" > dash.out || fail "export -o -"
+[ -e ./- ] && fail "export -o - wrote a file named -"
+assert_contains "v2 text" "$(cat dash.out)" "export -o - to stdout"
 exit 0
