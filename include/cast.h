@@ -10,6 +10,10 @@
 
 struct cJSON;
 
+/* Make the strings of a JSON item and its children valid UTF-8 (its
+ * siblings too: pass an object or array, or its first child). */
+void	 cast_json_utf8(struct cJSON *);
+
 struct cast_header {
 	int		 version;	/* 1, 2 or 3 */
 	int		 cols;

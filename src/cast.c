@@ -157,6 +157,29 @@ utf8_sanitize(struct buf *b, const char *s0, size_t n)
 	b->data[b->len] = '\0';
 }
 
+/* Every string in item and below made valid UTF-8, as JSON wants: what
+ * a sidecar keeps raw (a command line, a path) is shown with U+FFFD. */
+void
+cast_json_utf8(struct cJSON *item)
+{
+	struct buf	 b;
+	cJSON		*c;
+
+	for (; item != NULL; item = item->next) {
+		if (cJSON_IsString(item) && item->valuestring != NULL) {
+			buf_init(&b);
+			utf8_sanitize(&b, item->valuestring,
+			    strlen(item->valuestring));
+			if (strcmp(b.data, item->valuestring) != 0 &&
+			    cJSON_SetValuestring(item, b.data) == NULL)
+				fatal("out of memory");
+			buf_free(&b);
+		}
+		if ((c = item->child) != NULL)
+			cast_json_utf8(c);
+	}
+}
+
 /*
  * Escaping.
  */

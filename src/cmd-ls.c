@@ -110,6 +110,7 @@ ls_print_json(const struct session_list *l, size_t n)
 
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(a, session_to_json(&l->v[i]));
+	cast_json_utf8(a);
 	if ((text = cJSON_Print(a)) == NULL)
 		fatal("out of memory");
 	printf("%s\n", text);
@@ -334,6 +335,7 @@ cmd_show(struct globals *g, int argc, char **argv)
 	}
 	if (json) {
 		o = session_to_json(&s);
+		cast_json_utf8(o);
 		if ((text = cJSON_Print(o)) == NULL)
 			fatal("out of memory");
 		printf("%s\n", text);

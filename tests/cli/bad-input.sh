@@ -115,6 +115,17 @@ ar -C "$T/evil" ls
 assert_eq 2 "$(printf '%s\n' "$OUT" | wc -l)" "one row for the session"
 ar -C "$T/evil" ls --json
 assert_contains '"ls\u001b[31m\nFAKE-ROW' "$OUT" "--json keeps the string"
+# A command line that is not UTF-8: the sidecar keeps it, --json shows
+# valid UTF-8 (U+FFFD), so a strict parser reads it.
+mkdir -p "$T/bin8"
+"$AGENTRUN" -C "$T/bin8" -q --backend local run -- printf 'x%s\n' $'bad\xffbyte' >/dev/null 2>&1 || fail "run"
+for c in "ls --json" "show --json latest"; do
+	# shellcheck disable=SC2086
+	ar -C "$T/bin8" $c
+	printf '%s' "$OUT" | python3 -c 'import json,sys; json.loads(sys.stdin.buffer.read().decode("utf-8"))' ||
+		fail "$c is not valid UTF-8 JSON: $OUT"
+	assert_contains "bad�byte" "$OUT" "$c"
+done
 # --- show of a file given by path: what its header and events say; a
 # file that is not a recording is an error, as for cat and text.
 printf '%s\n' '{"version": 2, "width": 100, "height": 30, "timestamp": 1700000000, "command": "vim"}' \
