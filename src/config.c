@@ -615,7 +615,7 @@ config_load_text(struct config *cfg, const char *text, size_t len,
 	struct parse	 p = { name != NULL ? name : "config.json", cause };
 	cJSON		*root;
 	const char	*end = NULL;
-	size_t		 line, col;
+	size_t		 line, col, i;
 	int		 r;
 
 	config_defaults(cfg);
@@ -623,6 +623,13 @@ config_load_text(struct config *cfg, const char *text, size_t len,
 		position(text, len, end, &line, &col);
 		xasprintf(cause, "%s: \\u0000 at line %zu, column %zu: a "
 		    "string cannot hold a NUL character", p.name, line, col);
+		return -1;
+	}
+	for (i = 0; i < len && isspace((unsigned char)text[i]); i++)
+		;
+	if (i == len) {
+		xasprintf(cause, "%s: the file is empty; a config is a JSON "
+		    "object, {} at least", p.name);
 		return -1;
 	}
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);

@@ -260,7 +260,10 @@ test_invalid_json(void **state)
 	(void)state;
 	expect_error("{\n  \"vm\": {\n    \"cpus\": 2,\n  }\n}\n",
 	    "config.json: invalid JSON at line 4, column 4");
-	expect_error("", "config.json: invalid JSON at line 1, column 1");
+	expect_error("", "config.json: the file is empty; a config is a "
+	    "JSON object, {} at least");
+	expect_error(" \n\t", "config.json: the file is empty; a config is a "
+	    "JSON object, {} at least");
 	expect_error("{} x",
 	    "config.json: invalid JSON at line 1, column 4: text after the "
 	    "end");
