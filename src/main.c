@@ -465,7 +465,13 @@ cmd_session(const struct globals *g, const char *id, struct session *s)
 	char	*project, *cause = NULL;
 	int	 rc;
 
-	project = project_root(g, &cause);	/* none: latest of the store */
+	/* No project (the folder it was started in is gone): latest is the
+	 * store's; a -C that names no folder is a mistake to say. */
+	if ((project = project_root(g, &cause)) == NULL && g->dir != NULL) {
+		log_error("%s", cause);
+		free(cause);
+		return -1;
+	}
 	free(cause);
 	cause = NULL;
 	rc = session_resolve(id, project, s, &cause);

@@ -172,6 +172,15 @@ assert_not_contains "18446744073709551615" "$OUT"
 assert_not_contains "-2147483648" "$OUT"
 rm -f "$STORE"/20250101-100000-9999.*
 
+# --- a -C that names no folder is said, not ignored: latest would be the
+# store's newest session
+for c in "show latest" "text latest" "export latest" "replay latest"; do
+	# shellcheck disable=SC2086
+	ar -C "$T/no/such" $c
+	assert_eq 1 "$RC" "-C nowhere $c"
+	assert_contains "$T/no/such: No such file or directory" "$ERR" "$c"
+done
+
 # --- rm ID --help is help, wherever it stands (nothing removed)
 ar rm nosuch --help
 assert_eq 0 "$RC" "rm ID --help"
