@@ -399,9 +399,15 @@ cmd_import(struct globals *g, int argc, char **argv)
 	im.exit_status = -1;
 	buf_init(&im.b);
 	session_init(&s);
-	/* A session of this project: one it cannot be told for is refused. */
-	if ((s.project = project_root(g, &cause)) == NULL)
-		goto out;
+	/* A session of this project; with none (the folder it was started
+	 * in is gone), of none. A -C that names no folder is a mistake. */
+	if ((s.project = project_root(g, &cause)) == NULL) {
+		if (g->dir != NULL)
+			goto out;
+		log_warn("%s; imported into no project", cause);
+		free(cause);
+		cause = NULL;
+	}
 	if ((cr = cast_reader_open(file, &cause)) == NULL)
 		goto out;
 	if ((dir = session_dir(1, &cause)) == NULL)

@@ -72,7 +72,12 @@ cmd_rm(struct globals *g, int argc, char **argv)
 		free(cause);
 		return EXIT_ERROR;
 	}
-	project = project_root(g, &cause);
+	if ((project = project_root(g, &cause)) == NULL && g->dir != NULL) {
+		log_error("%s", cause);
+		free(cause);
+		free(dir);
+		return EXIT_ERROR;
+	}
 	free(cause);
 	cause = NULL;
 
@@ -86,13 +91,13 @@ cmd_rm(struct globals *g, int argc, char **argv)
 			bad = 1;
 			continue;
 		}
-		if (project != NULL && strcmp(argv[i], "latest") == 0 &&
-		    (v[n].project == NULL || strcmp(v[n].project, project)
+		if (strcmp(argv[i], "latest") == 0 && (project == NULL ||
+		    v[n].project == NULL || strcmp(v[n].project, project)
 		    != 0)) {
 			/* latest's fallback to the store is for reading */
 			log_error("latest: no session of %s to remove; name "
 			    "one by its id (see 'agentrun ls --all')",
-			    project);
+			    project != NULL ? project : "this folder");
 			bad = 1;
 		} else if (!rm_in_store(&v[n], dir)) {
 			log_error("%s: not a session of the store (%s)",

@@ -493,12 +493,13 @@ cmd_damage(const struct session *s, const char *damage)
 	cut = strncmp(damage, "cut short", 9) == 0;	/* cast_reader_damage */
 	/* The end of a session still being written, or of one that ended in
 	 * a crash (its state says "interrupted"), is cut short by nature; a
-	 * file from elsewhere may be (a recorder killed): a warning. One whose
-	 * recorder said it finished was complete: that is damage. */
+	 * file from elsewhere may be (a recorder killed), as may one whose
+	 * recorder could not write it all (record_error): a warning. One whose
+	 * recorder said it finished cleanly was complete: that is damage. */
 	if (cut && (s->state == SESSION_RUNNING ||
 	    s->state == SESSION_INTERRUPTED))
 		return EXIT_OK;
-	if (cut && s->state != SESSION_FINISHED) {
+	if (cut && (s->state != SESSION_FINISHED || s->record_error != NULL)) {
 		log_warn("%s: %s", s->id, damage);
 		return EXIT_OK;
 	}

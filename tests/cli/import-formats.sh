@@ -160,6 +160,10 @@ assert_eq 1 "$(ls -A "$STORE" | grep -c '\.new$')" "an interrupted import"
 ar gc --keep 1000
 assert_contains "(left by a crash)" "$OUT"
 assert_eq 0 "$(ls -A "$STORE" | grep -c '\.new$')" "gc of an interrupted import"
+mkdir -p "$T/gone"
+RC=0; OUT=$(cd "$T/gone" && rmdir "$T/gone" && "$AGENTRUN" import "$T/v2.cast" 2>"$T/err") || RC=$?
+assert_eq 0 "$RC" "import in a folder that is gone: $(cat "$T/err")"
+assert_contains "imported into no project" "$(cat "$T/err")"
 ar -C "$T/nosuch" import v2.cast
 assert_eq 1 "$RC" "import with a bad -C"
 assert_contains "$T/nosuch: No such file or directory" "$ERR"

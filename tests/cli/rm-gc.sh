@@ -56,6 +56,18 @@ RC=0; OUT=$(cd "$T/other" && "$AGENTRUN" rm latest 2>"$T/err") || RC=$?
 assert_eq 1 "$RC" "rm latest in a project with no sessions"
 assert_contains "latest: no session of $T/other to remove" "$(cat "$T/err")"
 assert_eq 6 "$(count)" "rm latest elsewhere"
+# Nor with no project at all (the folder is gone, or -C names none),
+# with the newest session of the store one that could be removed.
+mk 20250109-100000-abcd 0
+mkdir -p "$T/gone"
+RC=0; (cd "$T/gone" && rmdir "$T/gone" && "$AGENTRUN" rm latest 2>"$T/err") || RC=$?
+assert_eq 1 "$RC" "rm latest in a folder that is gone"
+assert_eq 7 "$(count)" "rm latest in a folder that is gone"
+ar -C "$T/no/such" rm latest
+assert_eq 1 "$RC" "rm latest with -C nowhere"
+assert_eq 7 "$(count)" "rm latest with -C nowhere"
+ar rm 20250109-100000-abcd
+assert_eq 6 "$(count)"
 
 ar rm 20250103 20250101-100000-aaaa 20250103-100000-bbbb
 assert_eq 0 "$RC" "rm: $ERR"

@@ -42,6 +42,19 @@ assert_contains "$id: cut short" "$(cat "$T/err")"
 t export -o keep.cast "$id" 2>"$T/err"; RC=$?
 assert_eq 1 "$RC" "export -o of a finished session cut short"
 cmp -s keep.cast keep.orig || fail "export -o replaced a good file with a damaged recording"
+# But a recorder that could not write it all (disk full) said so in the
+# sidecar: its end is cut short by that, a warning.
+side="${full%.cast.zst}.json"
+cp "$side" side.orig
+python3 - "$side" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["record_error"] = "write: No space left on device"
+json.dump(d, open(sys.argv[1], "w"))
+PY
+OUT=$(t text "$id" 2>"$T/err"); RC=$?
+assert_eq 0 "$RC" "text of a recording cut short by a write error: $(cat "$T/err")"
+assert_contains "cut short" "$(cat "$T/err")"
+cp side.orig "$side"
 cp full.cast.zst "$full"
 
 # Every byte count: no crash, no hang (a sample of cut points).
