@@ -51,10 +51,10 @@ struct grep {
 	int64_t		 t;		/* time of the event being read */
 	int		 cut;		/* the line's start was searched before */
 	struct buf	 last;		/* the last line printed */
-	int		 back;		/* the cursor went back since: a repeat
-					   of last is a redraw, not printed */
-	int		 cr;		/* an event ended in CR: back unless LF
-					   follows */
+	int		 back;		/* the cursor went back to it since: a
+					   repeat of last is a redraw */
+	long		 rel;		/* rows below the last hit, roughly */
+	int		 cr;		/* a CR: back, unless LF follows */
 	struct buf	 out;
 	int		 werr;		/* errno of a failed write to stdout */
 	size_t		 hits;
@@ -115,6 +115,7 @@ grep_print(struct grep *gr, size_t at, int64_t t)
 	    memcmp(gr->last.data, l + start, end - start) == 0)
 		return;		/* the same line redrawn */
 	gr->back = 0;
+	gr->rel = 0;
 	buf_reset(&gr->last);
 	buf_add(&gr->last, l + start, end - start);
 	buf_addf(&gr->out, "%s  %lld.%03lld  %s", gr->id,
@@ -216,16 +217,78 @@ grep_csi_alt(struct grep *gr)
 	return 0;
 }
 
+/* The cursor moved dy rows: back at or above the last hit's row is a
+ * redraw of it, below is new output (a prompt, the next line). */
+static void
+grep_rows(struct grep *gr, long dy)
+{
+	if (gr->rel > -100000 && gr->rel < 100000)
+		gr->rel += dy;
+	if (gr->rel <= 0)
+		gr->back = 1;
+}
+
+/* A CR seen: unless a LF follows, the cursor is back at the start of its
+ * row. c is the byte after it. */
+static void
+grep_cr(struct grep *gr, unsigned char c)
+{
+	if (c == '\r')
+		return;		/* CR CR LF: a line end still */
+	gr->cr = 0;
+	if (c != '\n')
+		grep_rows(gr, 0);
+}
+
+/* The first parameter of a CSI sequence (default 1); 0 if it has a
+ * private prefix (kitty's CSI > 1 u, and the like): not a move. */
+static long
+grep_csi_n(struct grep *gr)
+{
+	long	 n;
+
+	gr->csi[gr->ncsi] = '\0';
+	if (gr->ncsi > 0 && strchr("<=>?", gr->csi[0]) != NULL)
+		return 0;
+	n = strtol(gr->csi, NULL, 10);
+	return n > 0 ? n : 1;
+}
+
 static void
 grep_csi_final(struct grep *gr, unsigned char c)
 {
+	long	 n = grep_csi_n(gr);
+
 	switch (c) {
-	case 'H': case 'f': case 'A': case 'd': case 'F': case 'G': case 'u':
+	case 'H': case 'f': case 'd':
+		if (n == 0)
+			break;
 		grep_line_end(gr);	/* the cursor went elsewhere */
 		gr->back = 1;		/* perhaps to redraw */
 		break;
-	case 'B': case 'E':
+	case 'u':			/* restore the cursor */
+		if (n == 0 || gr->ncsi > 0)
+			break;
 		grep_line_end(gr);
+		gr->back = 1;
+		break;
+	case 'A': case 'F':
+		if (n == 0)
+			break;
+		grep_line_end(gr);
+		grep_rows(gr, -n);
+		break;
+	case 'B': case 'E':
+		if (n == 0)
+			break;
+		grep_line_end(gr);
+		grep_rows(gr, n);
+		break;
+	case 'G':
+		if (n == 0)
+			break;
+		grep_line_end(gr);
+		grep_rows(gr, 0);	/* along its row */
 		break;
 	case 'h': case 'l':
 		if (grep_csi_alt(gr)) {
@@ -263,10 +326,10 @@ grep_byte(struct grep *gr, unsigned char c, unsigned char next)
 	case G_TEXT:
 		if (c == '\n' || c == '\r' || c == '\v' || c == '\f')
 			grep_line_end(gr);
-		if (c == '\r' && next == 0)
-			gr->cr = 1;	/* the next event tells */
-		else if (c == '\r' && next != '\n')
-			gr->back = 1;	/* to the line's start: a redraw? */
+		if (c == '\r')
+			gr->cr = 1;	/* the next byte tells */
+		else if (c == '\n' || c == '\v' || c == '\f')
+			grep_rows(gr, 1);
 		else if (c == '\t')
 			buf_addc(&gr->line, '\t');
 		else if (c == '\b')
@@ -288,8 +351,12 @@ grep_byte(struct grep *gr, unsigned char c, unsigned char next)
 			if (c == 'D' || c == 'E' || c == 'M' || c == '8' ||
 			    c == 'c')	/* moves, restore cursor, reset */
 				grep_line_end(gr);
-			if (c == 'M' || c == '8' || c == 'c')
-				gr->back = 1;	/* up, restore, reset */
+			if (c == 'D' || c == 'E')
+				grep_rows(gr, 1);
+			else if (c == 'M')
+				grep_rows(gr, -1);
+			else if (c == '8' || c == 'c')
+				gr->back = 1;	/* restore, reset */
 			gr->state = G_TEXT;
 		}
 		break;
@@ -323,13 +390,12 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 	size_t			 i = 0, j;
 
 	gr->t = t;
-	if (gr->cr && len > 0 && p[0] != '\n')
-		gr->back = 1;
-	gr->cr = 0;
 	if (gr->nsegs == 0 || gr->segs[gr->nsegs - 1].t != t)
 		grep_seg(gr);
 	buf_reserve(&gr->line, len);	/* text is never longer than that */
 	while (i < len) {
+		if (gr->cr)
+			grep_cr(gr, p[i]);
 		if (gr->state == G_CSI) {	/* skip parameters in one go */
 			for (j = i; j < len && p[j] >= 0x20 && p[j] < 0x40; j++)
 				;
@@ -406,6 +472,7 @@ grep_session(struct grep *gr, const struct session *s)
 	gr->id = s->id;
 	gr->state = G_TEXT;
 	gr->cut = gr->back = gr->cr = 0;
+	gr->rel = 0;
 	buf_reset(&gr->line);
 	buf_reset(&gr->last);
 	gr->nsegs = 0;

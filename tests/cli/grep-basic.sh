@@ -54,6 +54,28 @@ ar grep error
 assert_eq "$again  1.000  error: one
 $again  3.000  error: one
 $again  4.000  error: one" "$(printf '%s\n' "$OUT" | grep "^$again")" "repeats and a redraw"
+# Repeats between which the cursor went back, but not up to the hit:
+# CRLF line ends (cat of a DOS file), zsh's PROMPT_SP, kitty keyboard
+# mode set and reset (CSI > 1 u, CSI < u) are not redraws. Ink-style
+# redraws (erase and climb back over the lines) are.
+cat > more.cast <<'CAST'
+{"version": 2, "width": 40, "height": 10}
+[1.0, "o", "fail: two\r\r\nok\r\r\n"]
+[2.0, "o", "fail: two\r\r\n"]
+[3.0, "o", "%                                       \r \r$ make\r\n"]
+[4.0, "o", "fail: two\r\n\u001b[>1u$ \u001b[<u\r\n"]
+[5.0, "o", "fail: two\r\n"]
+[6.0, "o", "frame\r\nfail: two\r\nend\r\n"]
+[6.5, "o", "\u001b[2K\u001b[1A\u001b[2K\u001b[1A\u001b[2K\u001b[1A\u001b[2Kframe\r\nfail: two\r\nend\r\n"]
+CAST
+ar import more.cast
+more=$OUT
+ar grep "fail: two"
+assert_eq "$more  1.000  fail: two
+$more  2.000  fail: two
+$more  4.000  fail: two
+$more  5.000  fail: two
+$more  6.000  fail: two" "$(printf '%s\n' "$OUT" | grep "^$more")" "repeats after CRLF, a prompt, kitty keys; an Ink redraw"
 
 ar grep "needle"
 assert_eq "$id  4.000  no needle in the title" "$OUT" "titles are not output"
