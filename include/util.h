@@ -62,6 +62,7 @@ int	 path_in_dir(const char *path, const char *dir);
 int	 has_suffix(const char *, const char *);
 int	 pid_alive(long pid);
 int	 file_locked(const char *path);
+int	 unlink_leftover(const char *path, long pid);
 int	 mkdir_p(const char *, int mode);	/* 0 or -1 with errno */
 int	 write_file_atomic(const char *, const void *, size_t, int mode,
 	     char **cause);

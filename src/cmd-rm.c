@@ -131,19 +131,31 @@ cmd_rm(struct globals *g, int argc, char **argv)
 	return bad ? EXIT_ERROR : EXIT_OK;
 }
 
-/* Is name a transcript a recorder made and had not yet linked into place
- * (".PID.cast.zst.new", recorder.c)? Then *pid is its maker's. */
+/* Is name a file a crash can leave in the store: a transcript not yet
+ * linked into place (".PID.cast.zst.new", session.c), or a sidecar not yet
+ * renamed into place ("ID.json.tmp.PID", util.c)? Then *pid is its
+ * maker's. */
 static int
 gc_leftover_name(const char *name, long *pid)
 {
-	const char	*p = name + 1;
+	const char	*p;
 	char		*end;
 
-	if (name[0] != '.' || *p < '1' || *p > '9')
+	if (name[0] == '.')
+		p = name + 1;
+	else if ((p = strstr(name, ".json.tmp.")) != NULL &&
+	    p == name + SESSION_ID_LEN)
+		p += strlen(".json.tmp.");
+	else
+		return 0;
+	if (*p < '1' || *p > '9')
 		return 0;
 	errno = 0;
 	*pid = strtol(p, &end, 10);
-	return errno == 0 && strcmp(end, ".cast.zst.new") == 0;
+	if (errno != 0)
+		return 0;
+	return name[0] == '.' ? strcmp(end, ".cast.zst.new") == 0 :
+	    *end == '\0';
 }
 
 /* Transcripts a crash left under their hidden name: no lock on them and
@@ -155,7 +167,7 @@ gc_leftovers(const char *dir, int dry, size_t *removed)
 	DIR		*d;
 	char		*path;
 	long		 pid;
-	int		 rc = 0;
+	int		 rc = 0, r;
 
 	if ((d = opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
@@ -163,16 +175,14 @@ gc_leftovers(const char *dir, int dry, size_t *removed)
 		if (!gc_leftover_name(de->d_name, &pid) || pid_alive(pid))
 			continue;
 		path = path_join(dir, de->d_name);
-		if (file_locked(path) != 0)
-			;	/* held, gone meanwhile, or cannot tell */
-		else if (dry)
-			printf("would remove %s (left by a crash)\n",
-			    de->d_name);
-		else if (unlink(path) == 0) {
+		if (dry) {
+			if (file_locked(path) == 0)
+				printf("would remove %s (left by a crash)\n",
+				    de->d_name);
+		} else if ((r = unlink_leftover(path, pid)) == 1) {
 			printf("removed %s (left by a crash)\n", de->d_name);
 			(*removed)++;
-		}
-		else if (errno != ENOENT) {
+		} else if (r < 0) {
 			log_error("%s: %s", path, strerror(errno));
 			rc = -1;
 		}

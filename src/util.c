@@ -382,6 +382,34 @@ file_locked(const char *path)
 	return rv;
 }
 
+/* Remove path, a file process pid made and a crash left: only while we
+ * hold its lock (so its maker, or one that took the name since, does not),
+ * with pid gone, and the name still that of the file we locked. 1 removed,
+ * 0 kept (held, maker alive, gone meanwhile, or no flock here), -1 on an
+ * error (errno). */
+int
+unlink_leftover(const char *path, long pid)
+{
+	struct stat	 a, b;
+	int		 fd, rv = 0, err = 0;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && !pid_alive(pid) &&
+	    fstat(fd, &a) == 0 && lstat(path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+		if (unlink(path) == 0)
+			rv = 1;
+		else if (errno != ENOENT) {
+			rv = -1;
+			err = errno;
+		}
+	}
+	(void)close(fd);
+	errno = err;
+	return rv;
+}
+
 /* 1 if s ends in suffix. */
 int
 has_suffix(const char *s, const char *suffix)

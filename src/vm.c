@@ -362,8 +362,7 @@ live_tmp_clean(const char *dir, const char *name)
 	if (errno != 0 || end != p || pid_alive(pid))
 		return;
 	path = path_join(dir, name);
-	if (file_locked(path) == 0)
-		(void)unlink(path);
+	(void)unlink_leftover(path, pid);
 	free(path);
 }
 
@@ -470,8 +469,11 @@ live_register(const char *name, const char *project, const char *mode,
 	text = cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
 	xasprintf(&tmp, "%s.tmp", path);
-	/* Where flock cannot be used, live_alive falls back on the pid. */
-	if ((*fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	/* Where flock cannot be used, live_alive falls back on the pid. A
+	 * file of its own (a crash of a process with this pid left the name):
+	 * one a cleaner holds goes, as live_tmp_clean finds. */
+	(void)unlink(tmp);
+	if ((*fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) >= 0 && flock(*fd, LOCK_EX) != 0)
 		log_debug("%s: flock: %s", tmp, strerror(errno));
 	if (*fd < 0 || write_all(*fd, text, strlen(text)) != 0 ||

@@ -157,6 +157,7 @@ sh -c 'exit 0' & dead=$!; wait "$dead"
 sleep 300 & alive=$!
 : > "$STORE/.$dead.cast.zst.new"
 : > "$STORE/.$alive.cast.zst.new"
+: > "$STORE/20250101-100000-aaaa.json.tmp.$alive"
 mkdir "$STORE/20250108-100000-abab.json"
 ar gc --keep 100 --dry-run
 assert_eq 0 "$RC" "gc with leftovers: $ERR"
@@ -174,10 +175,14 @@ kill "$holder"; wait "$holder" 2>/dev/null
 ar gc --keep 100
 assert_eq 0 "$RC" "gc: $ERR"
 assert_eq "removed .$dead.cast.zst.new (left by a crash)" "$OUT"
-[ -e "$STORE/.$dead.cast.zst.new" ] && fail "the leftover stayed"
+[ -e "$STORE/20250101-100000-aaaa.json.tmp.$alive" ] || fail "a live writer's sidecar went"
 [ -e "$STORE/.$alive.cast.zst.new" ] || fail "a live recorder's transcript was removed"
+kill "$alive"; wait "$alive" 2>/dev/null
+ar gc --keep 100
+assert_eq "removed .$alive.cast.zst.new (left by a crash)
+removed 20250101-100000-aaaa.json.tmp.$alive (left by a crash)" "$(printf '%s\n' "$OUT" | sort)"
+[ -e "$STORE/.$dead.cast.zst.new" ] && fail "the leftover stayed"
 [ -d "$STORE/20250108-100000-abab.json" ] || fail "the folder went"
 ar ls --all
 assert_eq "" "$(printf '%s\n' "$OUT" | grep abab)" "a folder listed as a session"
-kill "$alive"; wait "$alive" 2>/dev/null
 exit 0
