@@ -732,6 +732,7 @@ player_message(struct player *p, const char *fmt, ...)
 static void
 player_seek(struct player *p, int64_t t)
 {
+	p->mark_at = 0;		/* [ again counts from a marker jump only */
 	if (t < 0)
 		t = 0;
 	if (t > p->tl->duration)
@@ -792,6 +793,7 @@ player_step(struct player *p)
 		return;
 	}
 	p->pos = p->tl->ev[i].t;
+	p->mark_at = 0;
 	seeker_goto(p->sk, timeline_index(p->tl, p->pos));
 	p->dirty = 1;
 }

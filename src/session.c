@@ -503,6 +503,19 @@ id_cmp_desc(const void *a, const void *b)
 	return strcmp(*(char *const *)b, *(char *const *)a);
 }
 
+/* For a file system that gives no type in readdir. */
+static int
+session_is_dir(const char *dir, const char *name)
+{
+	struct stat	 st;
+	char		*path = path_join(dir, name);
+	int		 rv;
+
+	rv = lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	free(path);
+	return rv;
+}
+
 int
 session_ids(const char *dir, char ***idsp, size_t *np, char **cause)
 {
@@ -525,8 +538,9 @@ session_ids(const char *dir, char ***idsp, size_t *np, char **cause)
 
 		if (len < SESSION_ID_LEN + 1 || de->d_name[SESSION_ID_LEN] != '.')
 			continue;
-		if (de->d_type == DT_DIR)	/* not a session's file */
-			continue;
+		if (de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN &&
+		    session_is_dir(dir, de->d_name)))
+			continue;	/* not a session's file */
 		if (strcmp(de->d_name + SESSION_ID_LEN, ".cast.zst") != 0 &&
 		    strcmp(de->d_name + SESSION_ID_LEN, ".json") != 0)
 			continue;

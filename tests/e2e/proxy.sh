@@ -78,9 +78,11 @@ assert_eq "0 0 0 1" "$(tm display -p -t t '#{keypad_flag} #{keypad_cursor_flag} 
 	"keypad, cursor keys, insert, wrap"
 finish 0
 
-# 4c'. A scroll region, origin mode and the line-drawing character set
-# left on (a progress bar cut short, cat of a binary file): the region is
-# whole again, text after is plain, and the cursor stays where it was.
+# 4c'. A scroll region and the line-drawing character set left on (a
+# progress bar cut short, cat of a binary file): the region is whole
+# again, text after is plain, and the cursor stays where it was. Origin
+# mode stays as it was (turning it off moves the cursor home), harmless
+# with the region whole.
 tm_start 80 24 bash -c '"$0" -q --backend local run -- sh -c \
     "printf \"top\\n\\033[5;10r\\033[?6h\\033(0READY\\n\"; sleep 0.3"; echo "after lqqk"; echo WRAPDONE; sleep 1' "$AGENTRUN"
 tm_wait WRAPDONE 15
