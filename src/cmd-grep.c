@@ -257,8 +257,12 @@ grep_csi_n(struct grep *gr)
 static void
 grep_csi_final(struct grep *gr, unsigned char c)
 {
-	long	 n = grep_csi_n(gr);
+	long	 n;
 
+	if (strchr("HfduAFBEG", c) == NULL || c == '\0')
+		n = 0;		/* colours and the rest: no parse */
+	else
+		n = grep_csi_n(gr);
 	switch (c) {
 	case 'H': case 'f': case 'd':
 		if (n == 0)
