@@ -15,8 +15,10 @@ __agentrun_values() {
 	case ${COMP_WORDS[0]-} in
 	*/*) bin=${COMP_WORDS[0]/#\~/$HOME} ;;
 	esac
+	# read -d '' ends with status 1 at the end of its input: || : so
+	# that a shell with set -e does not exit on Tab.
 	IFS=$'\n' read -r -d '' -a __agentrun_v < <(command "$bin" \
-	    __complete "$1" 2>/dev/null </dev/null)
+	    __complete "$1" 2>/dev/null </dev/null) || :
 	__agentrun_v=(${__agentrun_v[@]+"${__agentrun_v[@]%%$'\t'*}"})
 }
 
@@ -38,7 +40,7 @@ __agentrun_add_values() {	# KIND
 # __agentrun_compgen ACTION: add what compgen -ACTION gives for $cur.
 __agentrun_compgen() {
 	local -a more
-	IFS=$'\n' read -r -d '' -a more < <(compgen "$1" -- "$cur")
+	IFS=$'\n' read -r -d '' -a more < <(compgen "$1" -- "$cur") || :
 	COMPREPLY+=(${more[@]+"${more[@]}"})
 }
 
@@ -95,7 +97,17 @@ __agentrun_options() {	# COMMAND
 	esac
 }
 
+# The entry point: errexit (set -e in the user's shell) is off while it
+# runs, as a test that fails is how the functions below say "no".
 _agentrun() {
+	local __agentrun_e=${-//[^e]/}
+	set +e
+	__agentrun_complete
+	[[ -z $__agentrun_e ]] || set -e
+	return 0
+}
+
+__agentrun_complete() {
 	local cur prev opt cmd='' opts argopts w pos1='' IFS=$' \t\n'
 	local -i i=1 npos=0 optend=0 agent=0 permute=0
 	COMPREPLY=()

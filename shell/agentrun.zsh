@@ -37,7 +37,12 @@ __agentrun_alias() {
 # reachable as 'command AGENT'. init has checked that AGENT is an agent
 # profile, so it is a plain name.
 __agentrun_setup_wrap() {
-	[[ $1 == [a-z]* && $1 != *[^a-z0-9_-]* ]] || return 1
+	[[ $1 == [a-z]* && $1 != *[^a-z0-9_-]* ]] || return 0
+	# A builtin or reserved word, or agentrun itself, would call itself.
+	if [[ $1 == agentrun || $(whence -w -- $1) == *': '(builtin|reserved) ]]; then
+		print -u2 "agentrun: cannot wrap $1: it is a shell builtin or agentrun itself"
+		return 0
+	fi
 	functions[$1]="command agentrun $1 \"\$@\""
 	compdef __agentrun_wrapped $1
 }

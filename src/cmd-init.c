@@ -123,17 +123,15 @@ cmd_init(struct globals *g, int argc, char **argv)
 			    "wrapper until it is fixed", cause);
 			free(cause);
 		}
+		/* An unknown one is skipped, as a broken config's are: an
+		 * rc file's eval keeps the rest. */
 		for (i = 0, k = 0; i < nwrap; i++) {
 			if (config_agent(&cfg, wrap[i]) != NULL)
 				wrap[k++] = wrap[i];
-			else if (!bad) {
-				config_free(&cfg);
-				rc = usage_error(argv[0], "--wrap: no agent "
-				    "profile '%s' (claude or one from the "
-				    "config)", wrap[i]);
-				free(wrap);
-				return rc;
-			}
+			else if (!bad)
+				log_error("warning: --wrap: no agent profile "
+				    "'%s' (claude or one from the config); it "
+				    "gets no wrapper", wrap[i]);
 		}
 		nwrap = (size_t)k;
 		config_free(&cfg);	/* it holds the defaults if it failed */

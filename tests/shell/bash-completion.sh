@@ -227,6 +227,13 @@ assert_eq "latest" "${COMPREPLY[*]}" "alias arr with IFS=:"
 PATH=/usr/bin:/bin comp _agentrun "$T/bin/agentrun replay 2025"
 assert_eq "20250101-090000-cccc" "${COMPREPLY[*]}" "binary given as a path"
 
+# A shell with set -e survives Tab (read -d '' ends with status 1).
+OUT=$(PATH=$T/bin:$PATH bash --norc --noprofile -c 'eval "$(agentrun init bash)"
+	set -e; COMP_WORDS=(agentrun sho); COMP_CWORD=1; _agentrun
+	COMP_WORDS=(agentrun import ""); COMP_CWORD=2; _agentrun
+	echo "survived ${#COMPREPLY[@]}"' 2>&1)
+case $OUT in "survived "[1-9]*) ;; *) fail "Tab under set -e: [$OUT]" ;; esac
+
 [ ! -s "$MULTIPASS_EMU_DIR/calls.log" ] ||
 	fail "completion called multipass: $(cat "$MULTIPASS_EMU_DIR/calls.log")"
 exit 0

@@ -73,13 +73,22 @@ assert_eq "$(cat "$ROOT/completions/agentrun.bash" "$ROOT/shell/agentrun.bash")"
 	"$OUT" "plain init bash output"
 
 # Usage errors exit 2 and say where to look.
-for args in "" "fish" "bash zsh" "bash --bogus" "bash --wrap" \
-    "bash --wrap nosuchagent" "bash --wrap ../x"; do
+for args in "" "fish" "bash zsh" "bash --bogus" "bash --wrap"; do
 	# shellcheck disable=SC2086
 	ar init $args
 	assert_eq 2 "$RC" "status of init $args"
 	assert_eq "" "$OUT" "stdout of init $args"
 	assert_contains "Try 'agentrun init --help'." "$ERR" "init $args"
+done
+# An agent that is not one gets no wrapper, with a warning; the rest is
+# printed (an rc file's eval keeps its completion and aliases).
+for a in nosuchagent ../x; do
+	ar init bash --aliases --wrap claude --wrap "$a"
+	assert_eq 0 "$RC" "init --wrap $a"
+	assert_contains "no agent profile '$a'" "$ERR"
+	assert_contains "__agentrun_setup_aliases
+__agentrun_setup_wrap claude" "$OUT" "init --wrap $a"
+	assert_not_contains "__agentrun_setup_wrap $a" "$OUT"
 done
 ar completion
 assert_eq 2 "$RC" "completion without a shell"
@@ -102,9 +111,19 @@ complete -F _agentrun_wrapped aider" "$OUT" "--wrap=aider"
 # wrapped, said on stderr, and the rest of the eval still runs.
 echo '{ "agents": { "my-agent_2": {} } }' >"$XDG_CONFIG_HOME/agentrun/config.json"
 OUT=$(PATH=$T/bin:$PATH bash --posix -c 'eval "$(agentrun init bash --wrap claude --wrap my-agent_2)"; echo "rc=$?"; type -t claude' 2>"$T/err")
-assert_eq "rc=1
+assert_eq "rc=0
 function" "$OUT" "POSIX mode: --wrap with a '-' in the name"
 assert_contains "cannot wrap my-agent_2 in POSIX mode" "$(cat "$T/err")"
+# ... under set -e too.
+OUT=$(PATH=$T/bin:$PATH bash --posix -c 'set -e; eval "$(agentrun init bash --wrap my-agent_2 --wrap claude)"; echo survived; type -t claude' 2>/dev/null)
+assert_eq "survived
+function" "$OUT" "POSIX mode and set -e"
+# A builtin is not wrapped (the wrapper would call itself for ever).
+echo '{ "agents": { "command": {} } }' >"$XDG_CONFIG_HOME/agentrun/config.json"
+OUT=$(PATH=$T/bin:$PATH timeout 10 bash -c 'eval "$(agentrun init bash --wrap command)"; type -t command; command true && echo ok' 2>"$T/err")
+assert_eq "builtin
+ok" "$OUT" "--wrap of a builtin"
+assert_contains "cannot wrap command: it is a shell builtin" "$(cat "$T/err")"
 
 # A broken config: init needs it only to check --wrap, and it costs only
 # the wrappers of the config's agents (a warning says so), not the

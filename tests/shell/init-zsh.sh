@@ -66,6 +66,15 @@ assert_eq "comp=__agentrun_wrapped
 claude: function
 0" "$OUT" "--wrap claude"
 
+# A builtin is not wrapped (the wrapper would call itself for ever).
+mkdir -p "$XDG_CONFIG_HOME/agentrun"
+echo '{ "agents": { "command": {} } }' >"$XDG_CONFIG_HOME/agentrun/config.json"
+fresh --wrap command -- 'whence -w command; command true && print ok'
+assert_contains "command: builtin
+ok" "$OUT" "--wrap of a builtin"
+assert_contains "cannot wrap command: it is a shell builtin" "$OUT"
+rm "$XDG_CONFIG_HOME/agentrun/config.json"
+
 # The wrapper runs 'agentrun claude ARGS', quoting intact; the real
 # claude stays reachable with 'command'. Fakes stand in for both.
 mkdir -p "$T/fake"
