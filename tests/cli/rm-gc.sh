@@ -23,12 +23,8 @@ mk 20250104-100000-cccc 10
 mk 20250105-100000-dddd 1
 # A live recorder: its pid in the sidecar, its lock on the transcript.
 mk 20250106-100000-eeee 0 running 1
-( exec 9<"$STORE/20250106-100000-eeee.cast.zst"; flock -x 9; exec sleep 300 ) &
-live=$!
-for _ in $(seq 100); do
-	flock -n -s "$STORE/20250106-100000-eeee.cast.zst" true || break
-	sleep 0.02
-done
+hold_lock "$STORE/20250106-100000-eeee.cast.zst"
+live=$HOLDER
 sed -i "s/\"pid\": 1,/\"pid\": $live,/" "$STORE/20250106-100000-eeee.json"
 grep -q "\"pid\": $live," "$STORE/20250106-100000-eeee.json" || fail "no pid"
 assert_eq 6 "$(count)"
@@ -163,12 +159,8 @@ ar gc --keep 100 --dry-run
 assert_eq 0 "$RC" "gc with leftovers: $ERR"
 assert_eq "would remove .$dead.cast.zst.new (left by a crash)" "$OUT" "dry run"
 [ -e "$STORE/.$dead.cast.zst.new" ] || fail "dry run removed a leftover"
-( exec 9<"$STORE/.$dead.cast.zst.new"; flock -x 9; exec sleep 300 ) &
-holder=$!
-for _ in $(seq 100); do
-	flock -n -s "$STORE/.$dead.cast.zst.new" true || break
-	sleep 0.02
-done
+hold_lock "$STORE/.$dead.cast.zst.new"
+holder=$HOLDER
 ar gc --keep 100
 assert_eq "" "$(printf '%s\n' "$OUT" | grep 'left by a crash')" "a locked leftover stays"
 kill "$holder"; wait "$holder" 2>/dev/null

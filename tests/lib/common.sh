@@ -58,6 +58,17 @@ ar() {
 	RC=$?
 	ERR=$(cat "$T/stderr")
 }
+# hold_lock FILE: a process in the background holds an exclusive flock
+# on FILE (as a recorder does) until killed; its pid is in HOLDER.
+hold_lock() {
+	( exec 9<"$1"; flock -x 9; exec sleep 300 ) &
+	HOLDER=$!
+	for _ in $(seq 100); do
+		flock -n -s "$1" true || return 0
+		sleep 0.02
+	done
+	fail "no lock on $1"
+}
 latest_cast() { ls -1t "$STORE"/*.cast.zst 2>/dev/null | head -n 1; }	# newest by mtime
 
 # tmux: a private server; one window of the given size.

@@ -85,12 +85,8 @@ assert_eq 0 "$RC" "with leftovers: $ERR"
 kill "$other"
 # One held by a lock stays, its maker gone or not: someone has it now.
 : >"$LIVE/agentrun.$dead.json.tmp"
-( exec 9<"$LIVE/agentrun.$dead.json.tmp"; flock -x 9; exec sleep 60 ) &
-holder=$!
-for _ in $(seq 100); do
-	flock -n -s "$LIVE/agentrun.$dead.json.tmp" true || break
-	sleep 0.02
-done
+hold_lock "$LIVE/agentrun.$dead.json.tmp"
+holder=$HOLDER
 ar_in "$B" run -- true
 [ -e "$LIVE/agentrun.$dead.json.tmp" ] || fail "a held leftover removed"
 kill "$holder"; wait "$holder" 2>/dev/null
