@@ -229,14 +229,13 @@ grep_rows(struct grep *gr, long dy)
 }
 
 /* A CR seen: unless a LF follows, the cursor is back at the start of its
- * row. c is the byte after it. */
+ * row. c is the byte after it; another CR decides in its turn (CR CR LF
+ * is a line end still). */
 static void
 grep_cr(struct grep *gr, unsigned char c)
 {
-	if (c == '\r')
-		return;		/* CR CR LF: a line end still */
 	gr->cr = 0;
-	if (c != '\n')
+	if (c != '\r' && c != '\n')
 		grep_rows(gr, 0);
 }
 
@@ -259,37 +258,33 @@ grep_csi_final(struct grep *gr, unsigned char c)
 {
 	long	 n;
 
-	if (strchr("HfduAFBEG", c) == NULL || c == '\0')
-		n = 0;		/* colours and the rest: no parse */
-	else
-		n = grep_csi_n(gr);
 	switch (c) {
 	case 'H': case 'f': case 'd':
-		if (n == 0)
+		if (grep_csi_n(gr) == 0)
 			break;
 		grep_line_end(gr);	/* the cursor went elsewhere */
 		gr->back = 1;		/* perhaps to redraw */
 		break;
 	case 'u':			/* restore the cursor */
-		if (n == 0 || gr->ncsi > 0)
+		if (gr->ncsi > 0)
 			break;
 		grep_line_end(gr);
 		gr->back = 1;
 		break;
 	case 'A': case 'F':
-		if (n == 0)
+		if ((n = grep_csi_n(gr)) == 0)
 			break;
 		grep_line_end(gr);
 		grep_rows(gr, -n);
 		break;
 	case 'B': case 'E':
-		if (n == 0)
+		if ((n = grep_csi_n(gr)) == 0)
 			break;
 		grep_line_end(gr);
 		grep_rows(gr, n);
 		break;
 	case 'G':
-		if (n == 0)
+		if (grep_csi_n(gr) == 0)
 			break;
 		grep_line_end(gr);
 		grep_rows(gr, 0);	/* along its row */
@@ -330,8 +325,10 @@ grep_byte(struct grep *gr, unsigned char c, unsigned char next)
 	case G_TEXT:
 		if (c == '\n' || c == '\r' || c == '\v' || c == '\f')
 			grep_line_end(gr);
-		if (c == '\r')
-			gr->cr = 1;	/* the next byte tells */
+		if (c == '\r' && next == 0)
+			gr->cr = 1;	/* the next event tells */
+		else if (c == '\r')
+			grep_cr(gr, next);
 		else if (c == '\n' || c == '\v' || c == '\f')
 			grep_rows(gr, 1);
 		else if (c == '\t')
@@ -397,9 +394,9 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 	if (gr->nsegs == 0 || gr->segs[gr->nsegs - 1].t != t)
 		grep_seg(gr);
 	buf_reserve(&gr->line, len);	/* text is never longer than that */
+	if (gr->cr && len > 0)
+		grep_cr(gr, p[0]);	/* the last event ended in CR */
 	while (i < len) {
-		if (gr->cr)
-			grep_cr(gr, p[i]);
 		if (gr->state == G_CSI) {	/* skip parameters in one go */
 			for (j = i; j < len && p[j] >= 0x20 && p[j] < 0x40; j++)
 				;
