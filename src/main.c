@@ -223,7 +223,7 @@ static const char main_usage[] =
 "record every session.\n"
 "\n"
 "Options:\n"
-"  -C DIR              use DIR as the working directory\n"
+"  -C DIR              act as if started in DIR (the project is found there)\n"
 "      --vm NAME       the VM to use (default: config vm.name, 'agentrun')\n"
 "      --backend B     multipass (default) or local (no isolation)\n"
 "  -q, --quiet         only errors on stderr\n"
