@@ -49,6 +49,9 @@ char	*project_root(const struct globals *, char **cause);
 struct session;
 /* The session an ID the user typed names ("latest" is this project's);
  * 0, or -1 after printing why. */
+/* The project, or NULL if there is none; -1 after saying why when -C
+ * names no folder. */
+int	 cmd_project(const struct globals *, char **project);
 int	 cmd_session(const struct globals *, const char *id, struct session *);
 /* What a damaged transcript means for a reading command: a file cut short
  * is warned about and is no error (said of neither a session still

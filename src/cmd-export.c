@@ -400,14 +400,12 @@ cmd_import(struct globals *g, int argc, char **argv)
 	buf_init(&im.b);
 	session_init(&s);
 	/* A session of this project; with none (the folder it was started
-	 * in is gone), of none. A -C that names no folder is a mistake. */
-	if ((s.project = project_root(g, &cause)) == NULL) {
-		if (g->dir != NULL)
-			goto out;
-		log_warn("%s; imported into no project", cause);
-		free(cause);
-		cause = NULL;
-	}
+	 * in is gone), of none. */
+	if (cmd_project(g, &s.project) != 0)
+		goto out;
+	if (s.project == NULL)
+		log_warn("the current folder is gone; imported into no "
+		    "project");
 	if ((cr = cast_reader_open(file, &cause)) == NULL)
 		goto out;
 	if ((dir = session_dir(1, &cause)) == NULL)

@@ -72,14 +72,10 @@ cmd_rm(struct globals *g, int argc, char **argv)
 		free(cause);
 		return EXIT_ERROR;
 	}
-	if ((project = project_root(g, &cause)) == NULL && g->dir != NULL) {
-		log_error("%s", cause);
-		free(cause);
+	if (cmd_project(g, &project) != 0) {
 		free(dir);
 		return EXIT_ERROR;
 	}
-	free(cause);
-	cause = NULL;
 
 	/* Resolve every id first: nothing goes unless all are clear. */
 	v = xcalloc((size_t)(argc - i), sizeof *v);

@@ -460,20 +460,29 @@ project_root(const struct globals *g, char **cause)
 }
 
 int
-cmd_session(const struct globals *g, const char *id, struct session *s)
+cmd_project(const struct globals *g, char **project)
 {
-	char	*project, *cause = NULL;
-	int	 rc;
+	char	*cause = NULL;
 
-	/* No project (the folder it was started in is gone): latest is the
-	 * store's; a -C that names no folder is a mistake to say. */
-	if ((project = project_root(g, &cause)) == NULL && g->dir != NULL) {
+	/* No project (the folder it was started in is gone) is no error; a
+	 * -C that names no folder is a mistake to say. */
+	if ((*project = project_root(g, &cause)) == NULL && g->dir != NULL) {
 		log_error("%s", cause);
 		free(cause);
 		return -1;
 	}
 	free(cause);
-	cause = NULL;
+	return 0;
+}
+
+int
+cmd_session(const struct globals *g, const char *id, struct session *s)
+{
+	char	*project, *cause = NULL;
+	int	 rc;
+
+	if (cmd_project(g, &project) != 0)	/* none: latest of the store */
+		return -1;
 	rc = session_resolve(id, project, s, &cause);
 	free(project);
 	if (rc != 0) {
