@@ -614,8 +614,8 @@ scan_decimal(const char **s, double *v, int *dot)
 
 /* "90", "1.5", "2m", "1m30s", "1h2m3.5s", "1:30", "1:02:03.5" into
  * seconds. Units come largest first, each once; a bare number stands
- * alone; minutes and seconds after a ':' are below 60, and only the last
- * field has a fraction. */
+ * alone; minutes and seconds after a ':' or a larger unit are below 60,
+ * and only the last field has a fraction. */
 int
 parse_seconds(const char *s, double *out)
 {
@@ -651,7 +651,8 @@ parse_seconds(const char *s, double *out)
 			total = v;
 			break;
 		}
-		if ((u = strchr(units, *s)) == NULL || u - units <= last)
+		if ((u = strchr(units, *s)) == NULL || u - units <= last ||
+		    (last >= 0 && v >= 60) || (dot && s[1] != '\0'))
 			return -1;
 		last = (int)(u - units);
 		total += v * mult[last];

@@ -28,13 +28,13 @@ ar text --at soon latest
 assert_eq 2 "$RC" "bad --at"
 assert_contains "--at needs a time" "$ERR"
 # The time forms, and what only strtod would take: hex, exponents, signs,
-# spaces, 99 seconds after a ':', units out of order or a bare number
-# after one.
-for t in 90 1.5 .5 2m 1m30s 1h2m3.5s 1:30 0:00.6 1:02:03.5; do
+# spaces, 99 seconds after a ':' or a larger unit, units out of order, a
+# fraction before the last field or a bare number after one.
+for t in 90 1.5 .5 2m 1m30s 90s 90m 1m59.5s 1h2m3.5s 1:30 0:00.6 1:02:03.5; do
 	ar text --at "$t" latest
 	assert_eq 0 "$RC" "--at $t: $ERR"
 done
-for t in 0x10 1e3 -1 +1 " 1" "1 " 1:99 1:60 1.5:30 1:2:3:4 2m1 30s1m 1m1m     100ms inf nan 1: :30 . m; do
+for t in 0x10 1e3 -1 +1 " 1" "1 " 1:99 1:60 1.5:30 1:2:3:4 1m70s 1h60m 1.5m30s 2m1 30s1m 1m1m     100ms inf nan 1: :30 . m; do
 	ar text --at "$t" latest
 	assert_eq 2 "$RC" "--at '$t'"
 	assert_contains "--at needs a time" "$ERR" "--at '$t'"
