@@ -230,7 +230,7 @@ cmd_export(struct globals *g, int argc, char **argv)
 
 	memset(&o, 0, sizeof o);
 	o.fd = STDOUT_FILENO;
-	optind = 1;
+	optind = 0;	/* 0, not 1: glibc starts afresh (main's "+" is not kept) */
 	while ((ch = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':

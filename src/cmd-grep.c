@@ -533,7 +533,7 @@ cmd_grep(struct globals *g, int argc, char **argv)
 	int		 ch, all = 0, rc;
 
 	memset(&gr, 0, sizeof gr);
-	optind = 1;
+	optind = 0;	/* 0, not 1: glibc starts afresh (main's "+" is not kept) */
 	while ((ch = getopt_long(argc, argv, ":iah", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':

@@ -126,7 +126,7 @@ cmd_ls(struct globals *g, int argc, char **argv)
 	int			 ch, all = 0, json = 0, rc = EXIT_ERROR;
 	long			 max = -1;
 
-	optind = 1;
+	optind = 0;	/* 0, not 1: glibc starts afresh (main's "+" is not kept) */
 	while ((ch = getopt_long(argc, argv, ":an:h", ls_longopts, NULL))
 	    != -1) {
 		switch (ch) {
@@ -313,7 +313,7 @@ cmd_show(struct globals *g, int argc, char **argv)
 	int		 ch, json = 0;
 	cJSON		*o;
 
-	optind = 1;
+	optind = 0;	/* 0, not 1: glibc starts afresh (main's "+" is not kept) */
 	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j':

@@ -57,7 +57,7 @@ cmd_replay(struct globals *g, int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	o.speed = 1;
 	o.idle_limit = -1;
-	optind = 1;
+	optind = 0;	/* 0, not 1: glibc starts afresh (main's "+" is not kept) */
 	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
@@ -238,7 +238,7 @@ cmd_text(struct globals *g, int argc, char **argv)
 	int		 ch, rc = EXIT_OK;
 	int64_t		 at = -1;
 
-	optind = 1;
+	optind = 0;	/* 0, not 1: glibc starts afresh (main's "+" is not kept) */
 	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 't':

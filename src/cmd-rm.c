@@ -228,7 +228,7 @@ cmd_gc(struct globals *g, int argc, char **argv)
 	int			 ch, dry = 0, rc = EXIT_OK;
 
 	(void)g;
-	optind = 1;
+	optind = 0;	/* 0, not 1: glibc starts afresh (main's "+" is not kept) */
 	while ((ch = getopt_long(argc, argv, ":nh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'k':

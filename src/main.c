@@ -278,19 +278,56 @@ usage_extra(const char *cmd, const char *arg)
 	return usage_error(cmd, "unexpected argument: %s", arg);
 }
 
-int
-usage_getopt(char **argv, int ch)
+/* Is this unknown option one of the global ones, given after the
+ * command? */
+static int
+usage_is_global(const char *a)
+{
+	static const char *const globals[] = {
+		"-C", "--vm", "--backend", "-q", "--quiet", "-v", "--verbose",
+		"--version"
+	};
+	size_t	 i, n = strcspn(a, "=");
+
+	for (i = 0; i < sizeof globals / sizeof globals[0]; i++) {
+		if (strncmp(a, globals[i], n) == 0 && globals[i][n] == '\0')
+			return 1;
+	}
+	return strncmp(a, "-C", 2) == 0;
+}
+
+static int
+usage_option(const char *cmd, const char *opt)
+{
+	if (cmd != NULL && usage_is_global(opt))
+		return usage_error(cmd, "unknown option: %s (global options "
+		    "go before the command: agentrun %.*s ... %s)", opt,
+		    (int)strcspn(opt, "="), opt, cmd);
+	return usage_error(cmd, "unknown option: %s", opt);
+}
+
+static int
+usage_getopt_cmd(const char *cmd, char **argv, int ch)
 {
 	const char	*a = argv[optind - 1];
+	char		 s[3] = { '-', (char)optopt, '\0' };
+	int		 islong = strncmp(a, "--", 2) == 0;
 
-	if (ch == ':')
-		return usage_error(argv[0], "option %s needs a value", a);
 	/* A short option is named alone: in a group (-xy) argv[optind - 1]
 	 * is the argument before it, or the whole group. A long one that
 	 * takes no value but got one (--all=1) has its val in optopt. */
-	if (optopt != 0 && (strncmp(a, "--", 2) != 0 || strchr(a, '=') == NULL))
-		return usage_error(argv[0], "unknown option: -%c", optopt);
-	return usage_error(argv[0], "unknown option: %s", a);
+	if (ch == ':')
+		return usage_error(cmd, "option %.*s needs a value",
+		    islong ? (int)strcspn(a, "=") : 2, islong ? a : s);
+	if (optopt != 0 && (!islong || strchr(a, '=') == NULL))
+		return usage_option(cmd, s);
+	return usage_option(cmd, a);
+}
+
+int
+usage_getopt(char **argv, int ch)
+{
+	return usage_getopt_cmd(argv[0], argv, ch);
 }
 
 int
@@ -302,7 +339,7 @@ usage_help_only(int argc, char **argv)
 	};
 	int	 ch;
 
-	optind = 1;
+	optind = 0;	/* 0, not 1: glibc starts afresh (main's "+" is not kept) */
 	if ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) == -1)
 		return -1;
 	if (ch == 'h')
@@ -539,61 +576,68 @@ main_std_fds(void)
 static int
 main_options(int argc, char **argv, struct globals *g, int *rc)
 {
-	int		 i;
-	const char	*a, *v;
+	static const struct option longopts[] = {
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ "quiet",	no_argument,		NULL, 'q' },
+		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "vm",		required_argument,	NULL, 'm' },
+		{ "backend",	required_argument,	NULL, 'b' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	int		 ch, help = 0, version = 0;
+	char		 dir[PATH_MAX];
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		a = argv[i];
-		if (strcmp(a, "--") == 0)
-			return i + 1;
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			main_help();
-			*rc = EXIT_OK;
+	optind = 0;	/* 0, not 1: glibc starts afresh (main's "+" is not kept) */
+	while ((ch = getopt_long(argc, argv, "+:hqvC:", longopts,
+	    NULL)) != -1) {
+		if ((ch == 'C' || ch == 'm' || ch == 'b') && *optarg == '\0') {
+			*rc = usage_error(NULL, "option %s needs a value, not "
+			    "an empty one", ch == 'C' ? "-C" : ch == 'm' ?
+			    "--vm" : "--backend");
 			return -1;
 		}
-		if (strcmp(a, "--version") == 0) {
-			printf("agentrun %s\n", AGENTRUN_VERSION);
-			*rc = EXIT_OK;
-			return -1;
-		}
-		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+		switch (ch) {
+		case 'h':
+			help = 1;
+			break;
+		case 'V':
+			version = 1;
+			break;
+		case 'q':
 			g->verbosity = -1;
-			continue;
-		}
-		if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			break;
+		case 'v':
 			g->verbosity = g->verbosity < 0 ? 1 : g->verbosity + 1;
-			continue;
-		}
-		v = NULL;
-		if (strncmp(a, "-C", 2) == 0 && a[2] != '\0')
-			v = a + 2;
-		else if (strncmp(a, "--vm=", 5) == 0)
-			v = a + 5;
-		else if (strncmp(a, "--backend=", 10) == 0)
-			v = a + 10;
-		else if (strcmp(a, "-C") == 0 || strcmp(a, "--vm") == 0 ||
-		    strcmp(a, "--backend") == 0) {
-			if (i + 1 >= argc) {
-				*rc = usage_error(NULL, "option %s needs a value",
-				    a);
-				return -1;
-			}
-			v = argv[++i];
-		} else {
-			*rc = usage_error(NULL, "unknown option: %s", a);
+			break;
+		case 'C':
+			g->dir = optarg;
+			break;
+		case 'm':
+			g->vm = optarg;
+			break;
+		case 'b':
+			g->backend = optarg;
+			break;
+		default:
+			*rc = usage_getopt_cmd(NULL, argv, ch);
 			return -1;
 		}
-		if (*v == '\0') {
-			*rc = usage_error(NULL, "option %.*s needs a value, not "
-			    "an empty one", (int)strcspn(a, "="), a);
+	}
+	if (help) {
+		/* agentrun --help CMD is CMD's help, as git's. */
+		*rc = optind < argc && cmd_find(argv[optind]) != NULL ?
+		    usage_print(argv[optind]) : (main_help(), EXIT_OK);
+		return -1;
+	}
+	if (version) {
+		if (optind < argc) {
+			*rc = usage_extra(NULL, argv[optind]);
 			return -1;
 		}
-		if (a[1] == 'C')
-			g->dir = v;
-		else if (strncmp(a, "--vm", 4) == 0)
-			g->vm = v;
-		else
-			g->backend = v;
+		printf("agentrun %s\n", AGENTRUN_VERSION);
+		*rc = EXIT_OK;
+		return -1;
 	}
 	if (g->backend != NULL && strcmp(g->backend, "multipass") != 0 &&
 	    strcmp(g->backend, "local") != 0) {
@@ -601,11 +645,23 @@ main_options(int argc, char **argv, struct globals *g, int *rc)
 		    "local)", g->backend);
 		return -1;
 	}
-	if (i >= argc) {
+	/* A -C that names no folder is a mistake in the command line, for
+	 * every command alike (as git's). */
+	if (g->dir != NULL && realpath(g->dir, dir) == NULL) {
+		log_error("-C %s: %s", g->dir, strerror(errno));
+		*rc = EXIT_USAGE;
+		return -1;
+	}
+	if (g->dir != NULL && !is_dir(dir)) {
+		log_error("-C %s: not a directory", g->dir);
+		*rc = EXIT_USAGE;
+		return -1;
+	}
+	if (optind >= argc) {
 		*rc = usage_error(NULL, "no command given");
 		return -1;
 	}
-	return i;
+	return optind;
 }
 
 static int

@@ -177,8 +177,8 @@ rm -f "$STORE"/20250101-100000-9999.*
 for c in "show latest" "text latest" "export latest" "replay latest"; do
 	# shellcheck disable=SC2086
 	ar -C "$T/no/such" $c
-	assert_eq 1 "$RC" "-C nowhere $c"
-	assert_contains "$T/no/such: No such file or directory" "$ERR" "$c"
+	assert_eq 2 "$RC" "-C nowhere $c"
+	assert_contains "-C $T/no/such: No such file or directory" "$ERR" "$c"
 done
 
 # --- rm ID --help is help, wherever it stands (nothing removed)

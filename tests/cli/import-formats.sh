@@ -165,7 +165,7 @@ RC=0; OUT=$(cd "$T/gone" && rmdir "$T/gone" && "$AGENTRUN" import "$T/v2.cast" 2
 assert_eq 0 "$RC" "import in a folder that is gone: $(cat "$T/err")"
 assert_contains "imported into no project" "$(cat "$T/err")"
 ar -C "$T/nosuch" import v2.cast
-assert_eq 1 "$RC" "import with a bad -C"
+assert_eq 2 "$RC" "import with a bad -C"
 assert_contains "$T/nosuch: No such file or directory" "$ERR"
 # A terminal of no columns or rows is not one.
 printf '%s\n' '{"version": 2, "width": 0, "height": 0}' '[0.1, "o", "t"]' > zero.cast

@@ -60,7 +60,7 @@ RC=0; (cd "$T/gone" && rmdir "$T/gone" && "$AGENTRUN" rm latest 2>"$T/err") || R
 assert_eq 1 "$RC" "rm latest in a folder that is gone"
 assert_eq 7 "$(count)" "rm latest in a folder that is gone"
 ar -C "$T/no/such" rm latest
-assert_eq 1 "$RC" "rm latest with -C nowhere"
+assert_eq 2 "$RC" "rm latest with -C nowhere"
 assert_eq 7 "$(count)" "rm latest with -C nowhere"
 ar rm 20250109-100000-abcd
 assert_eq 6 "$(count)"

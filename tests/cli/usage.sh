@@ -89,6 +89,46 @@ assert_eq 2 "$RC" "no command"
 ar help nosuch
 assert_eq 2 "$RC" "help on unknown"
 
+# The global options parse as every command's: '--' with nothing after it,
+# groups, abbreviations, --version with more words, --help CMD.
+ar --
+assert_eq 2 "$RC" "-- alone"
+assert_contains "no command given" "$ERR"
+ar -q --
+assert_eq 2 "$RC" "-q -- alone"
+ar -- ls
+assert_eq 0 "$RC" "-- ls: $ERR"
+ar -qv --verb --vers
+assert_eq 0 "$RC" "grouped and abbreviated globals: $ERR"
+assert_match "agentrun [0-9]*" "$OUT"
+ar --version extra
+assert_eq 2 "$RC" "--version extra"
+assert_contains "unexpected argument: extra" "$ERR"
+ar --help ls
+assert_eq 0 "$RC" "--help ls"
+assert_match "usage: agentrun ls*" "$OUT"
+# A -C that names no folder: exit 2 for every command, named as -C's.
+for c in ls "show latest" "vm status" "gc -n --keep 5" doctor "run true"; do
+	# shellcheck disable=SC2086
+	ar -C "$T/no/such" $c
+	assert_eq 2 "$RC" "-C nowhere $c"
+	assert_eq "agentrun: -C $T/no/such: No such file or directory" "$ERR" "-C nowhere $c"
+done
+: >"$T/afile"
+ar -C "$T/afile" ls
+assert_eq 2 "$RC" "-C a file"
+assert_contains "-C $T/afile: not a directory" "$ERR"
+# A global option after the command says where it goes; a short option
+# missing its value in a group is named alone.
+ar ls -C /tmp
+assert_eq 2 "$RC" "ls -C"
+assert_contains "global options go before the command: agentrun -C ... ls" "$ERR"
+ar ls --vm=x
+assert_contains "agentrun --vm ... ls" "$ERR" "ls --vm=x"
+ar ls -an
+assert_eq 2 "$RC" "ls -an"
+assert_contains "option -n needs a value" "$ERR"
+
 # cat and import parse options as the other commands do: '--' ends them,
 # and an unknown option is named.
 cd "$T" || exit 1
