@@ -240,7 +240,9 @@ zio_end(struct zio_writer *zw)
 		errno = zw->error;
 		return -1;
 	}
-	if (!zw->inframe)
+	/* Nothing written at all still makes one (empty) frame: a file of
+	 * no bytes is no zstd file. */
+	if (!zw->inframe && zw->bytes_out != 0)
 		return 0;
 	if (zio_compress(zw, NULL, 0, ZSTD_e_end) != 0)
 		return -1;

@@ -143,6 +143,14 @@ ar cat "$id"
 assert_eq "$OUT" "$(zstd -dcq z.raw.zst)" "raw .zst export"
 ar import z.cast.zst
 assert_eq 0 "$RC" "import of the .zst export"
+# Nothing to write is still a zstd file (an empty frame), not 0 bytes.
+printf '%s\n' '{"version": 3, "term": {"cols": 20, "rows": 3}}' > quiet.cast
+for f in raw text; do
+	ar export -f $f quiet.cast -o "quiet.$f.zst"
+	assert_eq 0 "$RC" "export -f $f of no output to .zst"
+	zstd -tq "quiet.$f.zst" || fail "zstd -t of an empty -f $f .zst export"
+	assert_eq 0 "$(zstd -dcq "quiet.$f.zst" | wc -c)" "empty $f .zst export"
+done
 
 # Header fields are kept: term.version too.
 printf '%s\n' '{"version": 3, "term": {"cols": 20, "rows": 3, "type": "xterm-kitty", "version": "kitty 0.3"}}' '[0.1, "o", "v"]' > tv.cast

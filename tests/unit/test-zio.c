@@ -328,6 +328,39 @@ test_adaptive(void **state)
 	free(p);
 }
 
+/* A writer ended with nothing written still leaves one (empty) frame, so
+ * that zstd -t takes the file; once a frame was written, zio_end with
+ * none open adds nothing. */
+static void
+test_end_empty(void **state)
+{
+	struct fixture		*f = *state;
+	struct zio_writer	*zw;
+	struct decoded		 d;
+	struct stat		 st;
+	off_t			 size;
+	int			 fd;
+
+	fd = create(f->path);
+	zw = zio_writer_new(fd, 3);
+	assert_int_equal(zio_end(zw), 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_true(st.st_size > 0);
+	size = st.st_size;
+	assert_int_equal(zio_end(zw), 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_size, size);
+	zio_writer_free(zw);
+	close(fd);
+
+	decode(f->path, &d);
+	assert_int_equal(d.rc, 0);
+	assert_null(d.error);
+	assert_int_equal(d.data.len, 0);
+	assert_int_equal(d.truncated, 0);
+	decoded_free(&d);
+}
+
 static void
 test_flush_live(void **state)
 {
@@ -811,6 +844,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_roundtrip_big, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_adaptive, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_end_empty, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flush_live, setup,
 		    teardown),
