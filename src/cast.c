@@ -59,6 +59,7 @@ struct cast_reader {
 	struct buf		 scratch;
 	size_t			 lineno;
 	size_t			 events;
+	int			 torn;		/* the last line had no end */
 	int			 done;
 	char			*damage;
 
@@ -1384,6 +1385,10 @@ cast_reader_next(struct cast_reader *cr, struct cast_event *ev)
 				cast_reader_damaged(cr, "cut short after %zu "
 				    "events (the recording was not closed "
 				    "cleanly)", cr->events);
+			} else if (cr->torn) {
+				cast_reader_damaged(cr, "cut short after %zu "
+				    "events (the last line is incomplete)",
+				    cr->events);
 			}
 			cr->done = 1;
 			return 0;
@@ -1398,9 +1403,11 @@ cast_reader_next(struct cast_reader *cr, struct cast_event *ev)
 			return 1;
 		}
 		if (!nl) {
-			/* A torn last line: drop it, see how the file ends. */
+			/* A torn last line: drop it, see how the file ends
+			 * (a zstd frame left open says more than this). */
 			free(why);
 			why = NULL;
+			cr->torn = 1;
 			continue;
 		}
 		cast_reader_damaged(cr, "line %zu: %s", cr->lineno, why);

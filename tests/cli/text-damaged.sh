@@ -22,6 +22,22 @@ assert_contains "line " "$OUT" "rendered up to the cut"
 assert_contains "cut short" "$ERR"
 assert_eq 1 "$(printf '%s\n' "$ERR" | grep -c .)" "said once"
 
+# A plain file, or a complete zstd frame, whose last line has no end (a
+# writer killed mid-line): read up to it, with a warning, not silently.
+printf '%s\n' '{"version": 3, "term": {"cols": 40, "rows": 10}}' \
+	'[0.5, "o", "a\r\n"]' '[1.0, "o", "b\r\n"]' > torn.cast
+printf '[1.5, "o", "tor' >> torn.cast
+zstd -qc torn.cast > torn.cast.zst
+for f in torn.cast torn.cast.zst; do
+	for c in cat import; do
+		OUT=$(t $c $f 2>"$T/err"); RC=$?
+		assert_eq 0 "$RC" "$c $f"
+		assert_contains "cut short after 2 events (the last line is incomplete)" "$(cat "$T/err")" "$c $f"
+	done
+done
+assert_eq "a
+b" "$(t cat torn.cast 2>/dev/null | tr -d '\r')" "torn: the whole lines"
+
 OUT=$(t export cut.cast.zst -f raw 2>"$T/err"); RC=$?
 assert_eq 0 "$RC" "export of a cut file"
 assert_contains "line 1.1 of the output" "$OUT"
