@@ -103,7 +103,7 @@ struct player_opts {
 	int64_t		 at;		/* start at this recorded time */
 	const char	*cache;		/* snapshot cache file, or NULL */
 	struct stat	 cache_st;	/* the transcript it belongs to */
-	int		 live;		/* still being recorded */
+	const char	*end_note;	/* said at an end with damage */
 };
 /* 0 when the user quit, the number of the signal that ended it (INT,
  * TERM, HUP, QUIT), or -1 with *cause. */

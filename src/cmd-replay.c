@@ -37,6 +37,22 @@ replay_parse_time(const char *s, int64_t *us)
 	return 0;
 }
 
+/* What the status line says at an end cut short: damage only where the
+ * file should have been whole (cmd_damage's rule). */
+static const char *
+replay_end_note(const struct session *s, const char *damage)
+{
+	if (s->state == SESSION_RUNNING)
+		return "still recording: played what is written so far";
+	if (damage == NULL || strncmp(damage, "cut short", 9) != 0)
+		return NULL;
+	if (s->state == SESSION_INTERRUPTED)
+		return "interrupted: played what was written";
+	if (s->state != SESSION_FINISHED || s->record_error != NULL)
+		return "cut short: played what was written";
+	return NULL;
+}
+
 int
 cmd_replay(struct globals *g, int argc, char **argv)
 {
@@ -99,7 +115,6 @@ cmd_replay(struct globals *g, int argc, char **argv)
 	if (session_id_valid(s.id) && s.state != SESSION_RUNNING &&
 	    stat(s.cast_path, &o.cache_st) == 0)
 		o.cache = cache = player_cache_path(s.id);
-	o.live = s.state == SESSION_RUNNING;
 	if (timeline_load(&tl, s.cast_path, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
@@ -107,6 +122,7 @@ cmd_replay(struct globals *g, int argc, char **argv)
 		session_free(&s);
 		return EXIT_ERROR;
 	}
+	o.end_note = replay_end_note(&s, tl.damage);
 	if ((sig = player_run(&tl, &o, &cause)) < 0) {
 		log_error("%s", cause);
 		free(cause);

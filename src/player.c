@@ -683,7 +683,7 @@ struct player {
 	int64_t			 pos;		/* recorded time while paused */
 	int			 tcols, trows;
 	int			 keys;		/* stdin is a terminal */
-	int			 live;		/* still being recorded */
+	const char		*end_note;	/* at an end with damage */
 	int			 killed;	/* the signal that ended it */
 	int			 out_ok;
 	int			 dirty;
@@ -903,7 +903,7 @@ player_status(struct player *p, struct buf *b)
 	else if (n > 0 && (size_t)n < sizeof line && p->ended &&
 	    p->tl->damage != NULL)
 		n += snprintf(line + n, sizeof line - (size_t)n, "  | %s",
-		    p->live ? "still recording: played what is written so far" :
+		    p->end_note != NULL ? p->end_note :
 		    "damaged file: played up to the damage");
 	if (n > 0 && (size_t)n < sizeof line)
 		snprintf(line + n, sizeof line - (size_t)n, "  | ? help ");
@@ -1261,7 +1261,7 @@ player_run(struct timeline *tl, const struct player_opts *o, char **cause)
 
 	memset(&p, 0, sizeof p);
 	p.tl = tl;
-	p.live = o->live;
+	p.end_note = o->end_note;
 	p.speed = o->speed > 0 ? o->speed : 1;
 	if (o->idle_limit >= 0)
 		timeline_set_idle_limit(tl, (int64_t)(o->idle_limit * 1e6));

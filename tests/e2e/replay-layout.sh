@@ -117,5 +117,19 @@ tm send-keys -t t q
 tm_wait WRAPDONE
 assert_eq STATUS=0 "$(cat status)" "a live session is no error"
 tm kill-server
+
+# The same session after its recorder was killed (interrupted): its cut
+# end is said as such, not as damage.
+pid=$(pgrep -n -f "run -- sh -c echo LIVE-OUTPUT") || fail "no recorder"
+kill -KILL "$pid"
+sleep 0.3
+tm_start 140 30 bash wrap.sh "$AGENTRUN" replay latest
+tm_wait LIVE-OUTPUT
+tm_wait "interrupted: played what was written"
+assert_not_contains "damaged" "$(tm_capture)"
+tm send-keys -t t q
+tm_wait WRAPDONE
+assert_eq STATUS=0 "$(cat status)" "an interrupted session is no error"
+tm kill-server
 tmux -S "$sock" kill-server
 exit 0
