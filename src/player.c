@@ -1079,8 +1079,9 @@ player_key(struct player *p, int key)
 		p->dirty = 1;
 		break;
 	default:
-		if (key >= '0' && key <= '9')
-			player_seek(p, p->tl->duration * (key - '0') / 10);
+		if (key >= '0' && key <= '9')	/* no overflow: */
+			player_seek(p, p->tl->duration / 10 * (key - '0') +
+			    p->tl->duration % 10 * (key - '0') / 10);
 		break;
 	}
 }

@@ -55,4 +55,18 @@ tm kill-server
 ar rm "$id"
 assert_eq 0 "$RC"
 [ -e "$cache" ] && fail "rm left the cache"
+
+# Keys 0-9 on a session of absurd length (v3 intervals add up to ~8e18
+# us): 5 lands in the middle, no overflow to the start.
+{
+	echo '{"version": 3, "term": {"cols": 40, "rows": 5}}'
+	for c in a b c d e f g h; do echo "[999999999999.0, \"o\", \"$c\"]"; done
+} > huge.cast
+tm_start 80 24 bash wrap.sh "$T/huge.cast"
+tm_wait "2222222222:13:12"		# the total: 8 x 999999999999 s
+tm send-keys -t t 5
+tm_wait "1111111111:06:36 / "
+tm send-keys -t t q
+tm_wait WRAPDONE
+tm kill-server
 exit 0
