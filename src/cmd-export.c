@@ -357,6 +357,8 @@ import_copy(struct cast_reader *cr, struct import *im)
 	return 0;
 }
 
+#define IMPORT_END_MAX	(253402300799LL * 1000000)
+
 static void
 import_sidecar(const struct cast_header *h, const char *file,
     const struct import *im, struct session *s)
@@ -370,7 +372,9 @@ import_sidecar(const struct cast_header *h, const char *file,
 	if (h->title != NULL)
 		s->title = xstrdup(h->title);
 	s->start = h->timestamp > 0 ? h->timestamp * 1000000 : wall_us();
-	s->end = s->start + im->end;
+	/* The end as a sidecar can hold it: up to the end of year 9999. */
+	s->end = im->end < IMPORT_END_MAX - s->start ? s->start + im->end :
+	    IMPORT_END_MAX;
 	s->exit_status = im->exit_status;
 	s->bytes = im->bytes;
 	s->cols = h->cols;

@@ -125,6 +125,24 @@ case "$OUT" in *248073*|*-2903*) fail "a timestamp overflowed: $OUT" ;; esac
 ar import far.cast
 ar ls
 case "$OUT" in *248073*|*-2903*) fail "a timestamp overflowed in ls: $OUT" ;; esac
+# An end past year 9999 (a long v2 clock) is held at the end of that year,
+# as the sidecar can keep it: ls and show agree, with a duration.
+printf '%s\n' '{"version": 2, "width": 20, "height": 3, "timestamp": 1700000000}' '[999999999999, "o", "t"]' > long.cast
+ar import long.cast
+lid=$OUT
+ar show "$lid"
+assert_contains "9999-12-31" "$OUT" "show: the end held at year 9999"
+assert_not_contains "223848" "$OUT"
+ar ls --json
+assert_contains "\"$lid\"" "$OUT"
+printf '%s\n' "$OUT" | python3 -c '
+import json, sys
+for s in json.load(sys.stdin):
+    if s["id"] == sys.argv[1]:
+        assert "duration" in s, s
+        break
+else:
+    sys.exit("not listed")' "$lid" || fail "ls --json: no duration for $lid"
 # A file without a timestamp has no start, in --json too (not 1970).
 printf '%s\n' '{"version": 2, "width": 20, "height": 3}' '[0.1, "o", "t"]' > nots.cast
 ar show --json nots.cast
