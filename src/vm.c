@@ -31,6 +31,8 @@
 /* In ≤1.16 an exec whose command exits 4 is re-run forever; inside the
  * guest 4 becomes this and vm_exit_status turns it back. */
 #define VM_STATUS4_SENTINEL	244
+/* Ends a guest script: its last status, 4 turned into the sentinel. */
+#define VM_GUARD4	"s=$?; [ \"$s\" -eq 4 ] && s=244; exit \"$s\""
 
 /* Where a read-only project's real (writable) mount lives in the guest:
  * below a folder only root can enter. */
@@ -670,8 +672,11 @@ int
 vm_provision(const struct config *cfg, const char *name,
     const struct agent_profile *agent, char **cause)
 {
+	/* The install text runs in a subshell of the login shell, so that
+	 * its own 'exit 4' meets the status-4 guard too. */
+	static const char	 script[] = "(eval \"$1\"); " VM_GUARD4;
 	const char		*argv[] = { "exec", name, "-n", "--", "bash",
-	    "-lc", NULL, NULL };
+	    "-lc", script, "agentrun", NULL, NULL };
 	struct mp_call		 c = { argv, 0, MP_INHERIT, NULL, NULL };
 	struct mp_result	 r;
 	char			*again;
@@ -682,7 +687,7 @@ vm_provision(const struct config *cfg, const char *name,
 		    agent->name);
 		return 0;
 	}
-	argv[6] = agent->install;
+	argv[8] = agent->install;
 	log_info("installing %s in VM %s: %s", agent->name, name,
 	    agent->install);
 	if (mp_run(&c, &r, cause) != 0)
@@ -693,7 +698,8 @@ vm_provision(const struct config *cfg, const char *name,
 		again = vm_cmdline(cfg, name);
 		xasprintf(cause, "installing %s in VM %s failed (status %d); "
 		    "fix the problem above, then run '%s vm provision %s'",
-		    agent->name, name, r.status, again, agent->name);
+		    agent->name, name, r.status == VM_STATUS4_SENTINEL ? 4 :
+		    r.status, again, agent->name);
 		free(again);
 	}
 	mp_result_free(&r);
@@ -710,15 +716,22 @@ vm_start(const struct config *cfg, const char *name, char **cause)
 }
 
 /* A guest command as root, without a working directory (so multipass's
- * sudo special case never applies). */
+ * sudo special case never applies). mount(8) exits 4 for an internal
+ * error: the script's status goes through the status-4 guard. */
 static int
 vm_guest_root(const struct config *cfg, const char *name, const char *script,
     const char *a1, const char *a2, char **cause)
 {
 	const char	*argv[] = { "exec", name, "-n", "--", "sudo", "sh",
-	    "-c", script, "sh", a1, a2, NULL };
+	    "-c", NULL, "sh", a1, a2, NULL };
+	char		*guarded;
+	int		 rv;
 
-	return vm_mp(cfg, argv, MP_TIMEOUT_EXEC, 0, name, NULL, NULL, cause);
+	xasprintf(&guarded, "(%s); " VM_GUARD4, script);
+	argv[7] = guarded;
+	rv = vm_mp(cfg, argv, MP_TIMEOUT_EXEC, 0, name, NULL, NULL, cause);
+	free(guarded);
+	return rv;
 }
 
 static char *
@@ -1075,9 +1088,8 @@ vm_exec_argv(const struct vm_request *req, int guard4)
 	 * this shell too: it catches them (the command gets the default
 	 * action back at exec) and outlives the command to report 128+N,
 	 * where multipass, left with a signal and no status, exits 255. */
-	static const char guarded[] =
-	    "trap : INT QUIT; \"$@\"; s=$?; [ \"$s\" -eq 4 ] && s=244; "
-	    "exit \"$s\"";
+	static const char guarded[] = "trap : INT QUIT; \"$@\"; "
+	    VM_GUARD4;
 	static const char plain[] = "trap : INT QUIT; \"$@\"; exit \"$?\"";
 	static const char *const login_shell[] = { "bash", "-l", NULL };
 	char		**v = NULL, *script, *pair, *hint;
