@@ -317,7 +317,21 @@ set_key(struct parse *p, struct config *cfg, const struct key_def *k,
 			return fail(p, path, "expected a file name");
 		free(*sp);
 		*sp = expand_path(item->valuestring);
-		return 0;
+		if (**sp == '/')
+			return 0;
+		/* Multipass would read it from the current folder: usually
+		 * the project, which the agent can write. */
+		free(*sp);
+		*sp = NULL;
+		if (item->valuestring[0] == '~' &&
+		    (item->valuestring[1] == '/' ||
+		    item->valuestring[1] == '\0'))
+			return fail(p, path, "\"%s\" needs HOME, which is not "
+			    "set: use an absolute path", item->valuestring);
+		return fail(p, path, "\"%s\" is a relative path, which "
+		    "would be read from the current folder (often the project, "
+		    "which the agent can write): use an absolute path or one "
+		    "starting with ~/", item->valuestring);
 	default:
 		if (item->valuestring[0] == '\0')
 			return fail(p, path, "expected a non-empty string");

@@ -623,8 +623,8 @@ vm_launch(const struct config *cfg, const char *name, char **cause)
 
 	if (cfg->vm.cloud_init != NULL && access(cfg->vm.cloud_init, R_OK)
 	    != 0) {
-		xasprintf(cause, "vm.cloud_init: %s: %s", cfg->vm.cloud_init,
-		    strerror(errno));
+		xasprintf(cause, "%s: vm.cloud_init: %s: %s", cfg->path != NULL ?
+		    cfg->path : "config", cfg->vm.cloud_init, strerror(errno));
 		return -1;
 	}
 	snprintf(cpus, sizeof cpus, "%d", cfg->vm.cpus);

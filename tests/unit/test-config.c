@@ -252,6 +252,36 @@ test_errors(void **state)
 	    "config.json: vm.cpus: duplicate key");
 	expect_error("{\"vm\":{\"cloud_init\":\"\"}}",
 	    "config.json: vm.cloud_init: expected a file name");
+	/* A relative one would be read from the current folder. */
+	expect_error("{\"vm\":{\"cloud_init\":\"ci.yaml\"}}",
+	    "config.json: vm.cloud_init: \"ci.yaml\" is a relative path, "
+	    "which would be read from the current folder (often the project, "
+	    "which the agent can write): use an absolute path or one "
+	    "starting with ~/");
+	expect_error("{\"vm\":{\"cloud_init\":\"./x/ci.yaml\"}}",
+	    "config.json: vm.cloud_init: \"./x/ci.yaml\" is a relative path, "
+	    "which would be read from the current folder (often the project, "
+	    "which the agent can write): use an absolute path or one "
+	    "starting with ~/");
+	expect_error("{\"vm\":{\"cloud_init\":\"~user/ci.yaml\"}}",
+	    "config.json: vm.cloud_init: \"~user/ci.yaml\" is a relative "
+	    "path, which would be read from the current folder (often the "
+	    "project, which the agent can write): use an absolute path or one "
+	    "starting with ~/");
+	{
+		struct config	 cfg;
+		char		*cause;
+
+		assert_int_equal(load(&cfg,
+		    "{\"vm\":{\"cloud_init\":\"/srv/ci.yaml\"}}", &cause), 0);
+		assert_string_equal(cfg.vm.cloud_init, "/srv/ci.yaml");
+		config_free(&cfg);
+	}
+	unsetenv("HOME");
+	expect_error("{\"vm\":{\"cloud_init\":\"~/ci.yaml\"}}",
+	    "config.json: vm.cloud_init: \"~/ci.yaml\" needs HOME, which is "
+	    "not set: use an absolute path");
+	setenv("HOME", "/home/u", 1);
 }
 
 static void

@@ -130,6 +130,25 @@ write_config '"vm": {"cloud_init": "~/no-such-ci.yaml"}'
 ar doctor
 assert_eq 1 "$RC" "doctor, missing cloud-init file"
 assert_contains "FAIL  vm.cloud_init: $HOME/no-such-ci.yaml: No such file or directory" "$OUT"
+# A launch that finds it missing: the session cannot start (125), and the
+# message names the key and the config file.
+ar_in "$P" --vm ci-x run -- true
+assert_eq 125 "$RC" "run, missing cloud-init file"
+assert_contains "agentrun: $XDG_CONFIG_HOME/agentrun/config.json: vm.cloud_init: $HOME/no-such-ci.yaml: No such file or directory" "$ERR"
+assert_eq none "$(vm_state ci-x)" "no launch without the cloud-init file"
+# A relative one would be read from the current folder (the project,
+# which the agent can write): a config error.
+echo 'packages: [evil]' >"$P/ci.yaml"
+write_config '"vm": {"cloud_init": "ci.yaml"}'
+reset_calls
+ar_in "$P" --vm ci-x run -- true
+assert_eq 2 "$RC" "run, relative cloud-init file"
+assert_contains "agentrun: $XDG_CONFIG_HOME/agentrun/config.json: vm.cloud_init: \"ci.yaml\" is a relative path, which would be read from the current folder (often the project, which the agent can write): use an absolute path or one starting with ~/" "$ERR"
+assert_eq 0 "$(ncalls)" "no multipass call with a relative cloud-init file"
+ar_in "$P" doctor
+assert_eq 1 "$RC" "doctor, relative cloud-init file"
+assert_contains "FAIL  config: $XDG_CONFIG_HOME/agentrun/config.json: vm.cloud_init: \"ci.yaml\" is a relative path" "$OUT"
+rm "$P/ci.yaml"
 echo '{"vm": {"memory": 4}}' >"$XDG_CONFIG_HOME/agentrun/config.json"
 # A bad config: 2 for vm as for run (doctor reports it, and fails, with 1).
 ar vm status
