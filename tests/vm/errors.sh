@@ -42,11 +42,22 @@ assert_contains "multipass cannot reach its image server yet" "$ERR"
 assert_eq none "$(vm_state)" "no VM after a failed launch"
 no_sessions "launch error"
 
-# A size the daemon refuses: its second line holds the reason.
-write_config '"vm": {"memory": "100M"}'
-ar_in "$P" claude
-assert_eq 125 "$RC" "memory too small"
-assert_contains "agentrun: multipass launch failed: Invalid arguments supplied: Invalid memory size value supplied: 100M." "$ERR"
+# A size the daemon would refuse is a config error that names the key,
+# found before any multipass call; doctor FAILs it.
+CONFIG=$XDG_CONFIG_HOME/agentrun/config.json
+for kv in memory:100M memory:4 disk:1M disk:100M; do
+	k=${kv%%:*} v=${kv#*:}
+	write_config "\"vm\": {\"$k\": \"$v\"}"
+	reset_calls
+	ar_in "$P" claude
+	assert_eq 2 "$RC" "$k $v"
+	min=512M; [ $k = memory ] && min=128M
+	assert_eq "agentrun: $CONFIG: vm.$k: \"$v\" is too small: Multipass needs at least $min" "$ERR"
+	assert_eq 0 "$(ncalls)" "multipass calls with $k $v"
+	ar doctor
+	assert_eq 1 "$RC" "doctor, $k $v"
+	assert_contains "FAIL  config: $CONFIG: vm.$k: \"$v\" is too small" "$OUT"
+done
 assert_eq none "$(vm_state)" "no VM after a refused size"
 write_config
 
