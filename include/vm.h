@@ -61,7 +61,10 @@ int	 vm_name_valid(const char *name, char **cause);
 
 /* Pieces of the flow for 'agentrun vm' and 'doctor'. Each 0, or -1 with
  * *cause (one actionable line). */
-int	 vm_launch(const struct config *, const char *name, char **cause);
+/* agent: the one a session or 'vm start' would then install (NULL for
+ * none), for the advice when the launch times out. */
+int	 vm_launch(const struct config *, const char *name,
+	     const struct agent_profile *agent, char **cause);
 int	 vm_provision(const struct config *, const char *name,
 	     const struct agent_profile *, char **cause);
 int	 vm_start(const struct config *, const char *name, char **cause);

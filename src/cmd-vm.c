@@ -178,7 +178,7 @@ vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
 			free(again);
 			goto out;
 		}
-		if (vm_launch(&c->cfg, c->name, &cause) != 0)
+		if (vm_launch(&c->cfg, c->name, agent, &cause) != 0)
 			goto out;
 		provision = 1;
 	} else {

@@ -613,13 +613,16 @@ vm_progress_cb(void *arg, const char *msg)
 }
 
 int
-vm_launch(const struct config *cfg, const char *name, char **cause)
+vm_launch(const struct config *cfg, const char *name,
+    const struct agent_profile *agent, char **cause)
 {
-	const char	*argv[16];
-	char		 cpus[16], timeout[16];
-	struct progress	 p = { NULL, 0 };
-	size_t		 n = 0;
-	int		 rv, grace;
+	const char		*argv[16];
+	char			 cpus[16], timeout[16], *again, *msg;
+	struct progress		 p = { NULL, 0 };
+	struct mp_call		 c = { argv, 0, 0, vm_progress_cb, &p };
+	struct mp_result	 r;
+	size_t			 n = 0;
+	int			 rv = -1, grace;
 
 	if (cfg->vm.cloud_init != NULL && access(cfg->vm.cloud_init, R_OK)
 	    != 0) {
@@ -651,8 +654,29 @@ vm_launch(const struct config *cfg, const char *name, char **cause)
 	    cfg->vm.disk, cfg->vm.image);
 	/* multipass's own --timeout should fire first; ours is the bound. */
 	grace = cfg->vm.launch_timeout < 60 ? cfg->vm.launch_timeout : 60;
-	rv = vm_mp(cfg, argv, cfg->vm.launch_timeout + grace, 0, name,
-	    vm_progress_cb, &p, cause);
+	c.timeout = cfg->vm.launch_timeout + grace;
+	if (mp_run(&c, &r, cause) != 0)
+		goto out;
+	if (r.status == 0 && !r.timed_out) {
+		rv = 0;
+		if (r.err.len > 0)
+			log_debug("multipass launch: %s", r.err.data);
+		mp_result_free(&r);
+		goto out;
+	}
+	again = vm_cmdline(cfg, name);
+	*cause = mp_error("launch", name, again, &r);
+	/* The install that would have followed is not done: say how. */
+	if (mp_launch_timed_out(&r) && agent != NULL &&
+	    agent->install != NULL && *agent->install != '\0') {
+		xasprintf(&msg, "%s; once it is up, install %s with '%s vm "
+		    "provision %s'", *cause, agent->name, again, agent->name);
+		free(*cause);
+		*cause = msg;
+	}
+	free(again);
+	mp_result_free(&r);
+out:
 	free(p.last);
 	return rv;
 }
@@ -1017,7 +1041,7 @@ vm_ensure(const struct vm_request *req, struct mp_info *info, char **cause)
 	if ((r = mp_info(req->name, again, info, cause)) < 0)
 		goto out;
 	if (r == 0) {
-		if (vm_launch(req->cfg, req->name, cause) != 0)
+		if (vm_launch(req->cfg, req->name, req->agent, cause) != 0)
 			goto out;
 		if (req->agent != NULL && vm_provision(req->cfg, req->name,
 		    req->agent, cause) != 0)

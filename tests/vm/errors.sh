@@ -63,12 +63,34 @@ write_config
 
 MULTIPASS_EMU_FAIL_LAUNCH=timeout ar_in "$P" claude
 assert_eq 125 "$RC" "launch timeout"
-assert_contains "agentrun: launching VM agentrun timed out; it may still be coming up: check with 'agentrun vm status'" "$ERR"
+# The install that follows a launch did not happen: the advice says how.
+assert_contains "agentrun: launching VM agentrun timed out; it may still be coming up: check with 'agentrun vm status'; once it is up, install claude with 'agentrun vm provision claude'" "$ERR"
 no_sessions "launch timeout"
 # The VM came up anyway; vm status says so.
 ar vm status
 assert_contains "state:    Running" "$OUT"
 "$ROOT/tests/multipass" delete --purge agentrun
+# Nothing to install for a command, nor for an agent with no install
+# command; another VM is named.
+MULTIPASS_EMU_FAIL_LAUNCH=ssh-timeout ar_in "$P" run -- true
+assert_eq 125 "$RC" "launch timeout, run"
+assert_contains "check with 'agentrun vm status'" "$ERR"
+assert_not_contains "provision" "$ERR"
+"$ROOT/tests/multipass" delete --purge agentrun
+echo '{"agents": {"bare": {"install": null}}}' >"$XDG_CONFIG_HOME/agentrun/config.json"
+MULTIPASS_EMU_FAIL_LAUNCH=timeout ar_in "$P" bare
+assert_eq 125 "$RC" "launch timeout, bare: $ERR"
+assert_not_contains "provision" "$ERR"
+"$ROOT/tests/multipass" delete --purge agentrun
+MULTIPASS_EMU_FAIL_LAUNCH=timeout ar_in "$P" --vm t-x claude
+assert_contains "once it is up, install claude with 'agentrun --vm t-x vm provision claude'" "$ERR"
+"$ROOT/tests/multipass" delete --purge t-x
+# vm start provisions after a launch too.
+MULTIPASS_EMU_FAIL_LAUNCH=timeout ar vm start
+assert_eq 1 "$RC" "vm start, launch timeout"
+assert_contains "once it is up, install claude with 'agentrun vm provision claude'" "$ERR"
+"$ROOT/tests/multipass" delete --purge agentrun
+write_config
 
 MULTIPASS_EMU_FAIL_LAUNCH=client-timeout ar_in "$P" claude
 assert_eq 125 "$RC" "client timeout"
