@@ -92,8 +92,9 @@ static int
 vm_status(struct vm_ctx *c)
 {
 	struct mp_info	 info;
-	char		*d;
-	size_t		 i;
+	const char	*note;
+	char		*d, *why;
+	size_t		 i, n;
 	int		 r;
 
 	if ((r = vm_lookup(c, &info)) < 0)
@@ -107,6 +108,14 @@ vm_status(struct vm_ctx *c)
 		return EXIT_OK;
 	}
 	printf("state:    %s\n", info.state);
+	/* What a session would say about it, and what to do. */
+	if (vm_state_usable(&c->cfg, c->name, info.state, &note, &why) != 0) {
+		n = strlen(info.state);
+		printf("advice:   %s\n", strncmp(why, info.state, n) == 0 &&
+		    (why[n] == ':' || why[n] == ',') && why[n + 1] == ' ' ?
+		    why + n + 2 : why);
+		free(why);
+	}
 	if (info.release != NULL && *info.release != '\0')
 		printf("image:    %s\n", info.release);
 	if (info.n_mounts == 0)

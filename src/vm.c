@@ -1021,9 +1021,21 @@ vm_state_usable(const struct config *cfg, const char *name,
 		    "afresh", name, name);
 		return -1;
 	}
+	if (strcmp(state, "Suspending") == 0) {
+		xasprintf(why, "Suspending: that ends by itself (a session "
+		    "then resumes it); wait a moment and try again");
+		return -1;
+	}
+	/* multipass start says to stop it first. */
 	again = vm_cmdline(cfg, name);
-	xasprintf(why, "%s: see '%s vm status', or 'multipass stop --force "
-	    "%s' and try again", state, again, name);
+	if (strcmp(state, "Unknown") == 0)
+		xasprintf(why, "Unknown: multipass cannot tell what it is "
+		    "doing; power it off with '%s vm stop --force', then try "
+		    "again", again);
+	else
+		xasprintf(why, "%s, a state agentrun does not know: power it "
+		    "off with '%s vm stop --force', then try again", state,
+		    again);
 	free(again);
 	return -1;
 }
