@@ -31,6 +31,8 @@ struct mp_mount;
  * first; a caller that wants DESIGN's exit 2 for a refusal (rather than
  * 125 for a session that could not start) calls it before vm_prepare. */
 int	 vm_check(const struct vm_request *, char **cause);
+/* A mount found on the VM, judged as a project would be; *cause without
+ * the advice to choose another project folder. */
 int	 vm_mount_ok(const char *source, char **cause);
 
 /* Ensure the VM (launch + provision, start), refuse unsafe projects,

@@ -426,7 +426,8 @@ doctor_vm(const char *name, const char *again, const struct config *cfg)
 	}
 	for (i = 0; i < info.n_mounts; i++) {
 		if (vm_mount_ok(info.mounts[i].source, &cause) != 0) {
-			bad += check(0, "mount %s => %s: %s; remove it with "
+			bad += check(0, "mount %s => %s: %s; the next "
+			    "session removes it, or remove it now with "
 			    "'multipass umount %s:%s'", info.mounts[i].source,
 			    info.mounts[i].target, cause, name,
 			    info.mounts[i].target);

@@ -46,6 +46,9 @@ struct vm_handle {
 	int	 guard4;
 };
 
+/* Ends a refusal where choosing another project folder is the fix. */
+#define VM_PROJECT_ADVICE	"run agentrun in a project folder or use -C DIR"
+
 /* Folders that are the system's: refused, and so is all inside them. */
 static const char *const system_dirs[] = {
 	"/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64",
@@ -156,21 +159,19 @@ vm_mount_allowed(const char *path, const char *home, int snap, char **cause)
 	}
 	if (strcmp(path, "/") == 0) {
 		xasprintf(cause, "refusing to mount /: that would give the VM "
-		    "your whole file system; run agentrun in a project folder "
-		    "or use -C DIR");
+		    "your whole file system; " VM_PROJECT_ADVICE);
 		return -1;
 	}
 	if (home != NULL && *home != '\0' && strcmp(home, "/") != 0) {
 		if (strcmp(path, home) == 0) {
 			xasprintf(cause, "refusing to mount your home folder "
-			    "%s: run agentrun in a project folder or use "
-			    "-C DIR", path);
+			    "%s: " VM_PROJECT_ADVICE, path);
 			return -1;
 		}
 		if (path_under(home, path)) {
 			xasprintf(cause, "refusing to mount %s: it contains "
-			    "your home folder %s; run agentrun in a project "
-			    "folder or use -C DIR", path, home);
+			    "your home folder %s; " VM_PROJECT_ADVICE, path,
+			    home);
 			return -1;
 		}
 		hlen = strlen(home);
@@ -200,8 +201,8 @@ vm_mount_allowed(const char *path, const char *home, int snap, char **cause)
 	for (i = 0; container_dirs[i] != NULL; i++) {
 		if (strcmp(path, container_dirs[i]) == 0) {
 			xasprintf(cause, "refusing to mount %s: it holds many "
-			    "folders, not one project; run agentrun in a "
-			    "project folder or use -C DIR", path);
+			    "folders, not one project; " VM_PROJECT_ADVICE,
+			    path);
 			return -1;
 		}
 	}
@@ -968,10 +969,17 @@ int
 vm_mount_ok(const char *source, char **cause)
 {
 	char	 real[PATH_MAX];
+	size_t	 n, a = strlen(VM_PROJECT_ADVICE);
 
 	if (realpath(source, real) == NULL)
 		snprintf(real, sizeof real, "%s", source);
-	return vm_path_check(source, real, cause);
+	if (vm_path_check(source, real, cause) == 0)
+		return 0;
+	/* The mount is there already: another project folder is no fix. */
+	n = strlen(*cause);
+	if (n >= a + 2 && strcmp(*cause + n - a, VM_PROJECT_ADVICE) == 0)
+		(*cause)[n - a - 2] = '\0';
+	return -1;
 }
 
 /* info after a launch or start that multipass said went well. */

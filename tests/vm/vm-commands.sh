@@ -160,8 +160,19 @@ write_config
 "$ROOT/tests/multipass" mount "$HOME" agentrun:/srv/home >/dev/null
 ar doctor
 assert_eq 1 "$RC" "doctor, home mounted"
-assert_contains "FAIL  mount $HOME => /srv/home: refusing to mount your home folder" "$OUT"
-assert_contains "multipass umount agentrun:/srv/home" "$OUT"
+assert_contains "FAIL  mount $HOME => /srv/home: refusing to mount your home folder $HOME; the next session removes it, or remove it now with 'multipass umount agentrun:/srv/home'" "$OUT"
+assert_not_contains "project folder" "$OUT"
+assert_not_contains "-C DIR" "$OUT"
+# Other refusals keep their reason, and the same end.
+"$ROOT/tests/multipass" umount agentrun >/dev/null
+mkdir -p "$HOME/.ssh"
+"$ROOT/tests/multipass" mount "$HOME/.ssh" agentrun:/srv/ssh >/dev/null
+ar doctor
+assert_contains "FAIL  mount $HOME/.ssh => /srv/ssh: refusing to mount $HOME/.ssh: hidden folders of your home hold settings and credentials; the next session removes it, or remove it now with 'multipass umount agentrun:/srv/ssh'" "$OUT"
+# And the next session does.
+ar_in "$P" run -- true
+assert_eq 0 "$RC" "run after a refused mount: $ERR"
+assert_eq "$P => $P" "$(vm_mounts)" "mounts after the next session"
 
 # delete asks first; without a terminal it wants --yes, and then purges.
 ar vm delete
