@@ -90,8 +90,8 @@ vm_name_valid(const char *name, char **cause)
 		return -1;
 	}
 	if (strcasecmp(name, "primary") == 0) {
-		xasprintf(cause, "the VM name \"primary\" is refused: "
-		    "Multipass mounts your home folder into it");
+		xasprintf(cause, "the VM name \"%s\" is refused: "
+		    "Multipass mounts your home folder into it", name);
 		return -1;
 	}
 	return 0;

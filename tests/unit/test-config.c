@@ -241,6 +241,9 @@ test_errors(void **state)
 	expect_error("{\"vm\":{\"name\":\"primary\"}}",
 	    "config.json: vm.name: the VM name \"primary\" is refused: "
 	    "Multipass mounts your home folder into it");
+	expect_error("{\"vm\":{\"name\":\"PriMary\"}}",
+	    "config.json: vm.name: the VM name \"PriMary\" is refused: "
+	    "Multipass mounts your home folder into it");
 	expect_error("{\"vm\":{\"name\":\"1vm\"}}",
 	    "config.json: vm.name: VM name \"1vm\" is not valid: use letters, "
 	    "digits and hyphens, starting with a letter and not ending with "

@@ -26,6 +26,10 @@ assert_eq 2 "$RC" "doctor extra"
 ar --vm primary vm status
 assert_eq 2 "$RC" "--vm primary (a bad command line, as for run)"
 assert_contains "\"primary\" is refused" "$ERR"
+# The name as given.
+ar --vm Primary vm status
+assert_eq 2 "$RC" "--vm Primary"
+assert_contains "agentrun: the VM name \"Primary\" is refused" "$ERR"
 ar_in "$P" --vm primary run -- true
 assert_eq 2 "$RC" "--vm primary for run"
 
