@@ -255,9 +255,11 @@ again:
 		return EXIT_ERROR;
 	}
 	e = r.err.data != NULL ? r.err.data : "";
-	if (r.status == 0 && !r.timed_out)
+	if (r.status == 0 && !r.timed_out) {
 		rv = EXIT_OK;
-	else if (!r.timed_out && strstr(e, "Use --force") != NULL && force &&
+		log_info("%s VM %s", hard_done ? "powered off" : "stopped",
+		    c->name);
+	} else if (!r.timed_out && strstr(e, "Use --force") != NULL && force &&
 	    !hard_done) {
 		mp_result_free(&r);
 		mc.argv = hard;

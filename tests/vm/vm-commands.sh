@@ -87,12 +87,18 @@ multipass umount agentrun:/mnt/state >/dev/null 2>&1
 ar doctor
 assert_eq 0 "$RC" "doctor after the umounts: $OUT"
 
-# stop, start, stop again is a no-op.
+# stop, start, stop again is a no-op. stop says so on stderr, as delete
+# does (not with -q), and stdout stays clean.
 ar vm stop
 assert_eq 0 "$RC" "stop: $ERR"
 assert_eq Stopped "$(vm_state)"
+assert_eq "agentrun: stopped VM agentrun" "$ERR" "stop's message"
+assert_eq "" "$OUT" "stop's stdout"
 ar vm stop
 assert_eq 0 "$RC" "stop again"
+ar -q vm stop
+assert_eq 0 "$RC" "stop -q"
+assert_eq "" "$ERR$OUT" "stop -q says nothing"
 ar vm start
 assert_eq 0 "$RC"
 assert_eq Running "$(vm_state)"
