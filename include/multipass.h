@@ -56,6 +56,9 @@ void	 mp_result_free(struct mp_result *);
  * NAME"; NULL for "agentrun"). */
 char	*mp_error(const char *cmd, const char *name, const char *again,
 	     const struct mp_result *);
+/* A launch that failed by timing out, ours or multipass's: the VM may
+ * still come up. */
+int	 mp_launch_timed_out(const struct mp_result *);
 
 /* Spinner and progress bytes removed: ESC sequences, backspaces, \r
  * overwrites; what is left is the lines the client meant to print. */

@@ -31,6 +31,8 @@ struct mp_mount;
  * first; a caller that wants DESIGN's exit 2 for a refusal (rather than
  * 125 for a session that could not start) calls it before vm_prepare. */
 int	 vm_check(const struct vm_request *, char **cause);
+/* A mount found on the VM, judged as a project would be; *cause without
+ * the advice to choose another project folder. */
 int	 vm_mount_ok(const char *source, char **cause);
 
 /* Ensure the VM (launch + provision, start), refuse unsafe projects,
@@ -61,7 +63,10 @@ int	 vm_name_valid(const char *name, char **cause);
 
 /* Pieces of the flow for 'agentrun vm' and 'doctor'. Each 0, or -1 with
  * *cause (one actionable line). */
-int	 vm_launch(const struct config *, const char *name, char **cause);
+/* agent: the one a session or 'vm start' would then install (NULL for
+ * none), for the advice when the launch times out. */
+int	 vm_launch(const struct config *, const char *name,
+	     const struct agent_profile *agent, char **cause);
 int	 vm_provision(const struct config *, const char *name,
 	     const struct agent_profile *, char **cause);
 int	 vm_start(const struct config *, const char *name, char **cause);

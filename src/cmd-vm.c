@@ -92,8 +92,9 @@ static int
 vm_status(struct vm_ctx *c)
 {
 	struct mp_info	 info;
-	char		*d;
-	size_t		 i;
+	const char	*note;
+	char		*d, *why;
+	size_t		 i, n;
 	int		 r;
 
 	if ((r = vm_lookup(c, &info)) < 0)
@@ -107,6 +108,14 @@ vm_status(struct vm_ctx *c)
 		return EXIT_OK;
 	}
 	printf("state:    %s\n", info.state);
+	/* What a session would say about it, and what to do. */
+	if (vm_state_usable(&c->cfg, c->name, info.state, &note, &why) != 0) {
+		n = strlen(info.state);
+		printf("advice:   %s\n", strncmp(why, info.state, n) == 0 &&
+		    (why[n] == ':' || why[n] == ',') && why[n + 1] == ' ' ?
+		    why + n + 2 : why);
+		free(why);
+	}
 	if (info.release != NULL && *info.release != '\0')
 		printf("image:    %s\n", info.release);
 	if (info.n_mounts == 0)
@@ -178,7 +187,7 @@ vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
 			free(again);
 			goto out;
 		}
-		if (vm_launch(&c->cfg, c->name, &cause) != 0)
+		if (vm_launch(&c->cfg, c->name, agent, &cause) != 0)
 			goto out;
 		provision = 1;
 	} else {
@@ -246,9 +255,11 @@ again:
 		return EXIT_ERROR;
 	}
 	e = r.err.data != NULL ? r.err.data : "";
-	if (r.status == 0 && !r.timed_out)
+	if (r.status == 0 && !r.timed_out) {
 		rv = EXIT_OK;
-	else if (!r.timed_out && strstr(e, "Use --force") != NULL && force &&
+		log_info("%s VM %s", hard_done ? "powered off" : "stopped",
+		    c->name);
+	} else if (!r.timed_out && strstr(e, "Use --force") != NULL && force &&
 	    !hard_done) {
 		mp_result_free(&r);
 		mc.argv = hard;
@@ -417,7 +428,8 @@ doctor_vm(const char *name, const char *again, const struct config *cfg)
 	}
 	for (i = 0; i < info.n_mounts; i++) {
 		if (vm_mount_ok(info.mounts[i].source, &cause) != 0) {
-			bad += check(0, "mount %s => %s: %s; remove it with "
+			bad += check(0, "mount %s => %s: %s; the next "
+			    "session removes it, or remove it now with "
 			    "'multipass umount %s:%s'", info.mounts[i].source,
 			    info.mounts[i].target, cause, name,
 			    info.mounts[i].target);

@@ -47,17 +47,21 @@ struct key_def {
 	enum key_type	 type;
 	size_t		 offset;	/* into struct config */
 	long		 max;		/* KEY_COUNT only */
+	const char	*min;		/* KEY_SIZE only: the smallest */
 };
 
+/* The sizes' minimums are Multipass 1.16's (its daemon refuses less at
+ * launch); 1.17 wants more, 512M and 1G. */
 static const struct key_def vm_keys[] = {
-	{ "name", KEY_VMNAME, offsetof(struct config, vm.name), 0 },
-	{ "cpus", KEY_COUNT, offsetof(struct config, vm.cpus), 1024 },
-	{ "memory", KEY_SIZE, offsetof(struct config, vm.memory), 0 },
-	{ "disk", KEY_SIZE, offsetof(struct config, vm.disk), 0 },
-	{ "image", KEY_WORD, offsetof(struct config, vm.image), 0 },
-	{ "cloud_init", KEY_PATH, offsetof(struct config, vm.cloud_init), 0 },
+	{ "name", KEY_VMNAME, offsetof(struct config, vm.name), 0, NULL },
+	{ "cpus", KEY_COUNT, offsetof(struct config, vm.cpus), 1024, NULL },
+	{ "memory", KEY_SIZE, offsetof(struct config, vm.memory), 0, "128M" },
+	{ "disk", KEY_SIZE, offsetof(struct config, vm.disk), 0, "512M" },
+	{ "image", KEY_WORD, offsetof(struct config, vm.image), 0, NULL },
+	{ "cloud_init", KEY_PATH, offsetof(struct config, vm.cloud_init), 0,
+	    NULL },
 	{ "launch_timeout", KEY_COUNT,
-	    offsetof(struct config, vm.launch_timeout), 86400 },
+	    offsetof(struct config, vm.launch_timeout), 86400, NULL },
 };
 
 struct parse {
@@ -218,6 +222,25 @@ size_valid(const char *s)
 	return 0;
 }
 
+/* A valid size in bytes: the multiples are binary (1K is 1024). */
+static double
+size_bytes(const char *s)
+{
+	char	*end;
+	double	 d;
+
+	d = strtod(s, &end);
+	switch (toupper((unsigned char)*end)) {
+	case 'K':
+		return d * 1024;
+	case 'M':
+		return d * 1024 * 1024;
+	case 'G':
+		return d * 1024 * 1024 * 1024;
+	}
+	return d;
+}
+
 static int
 word_valid(const char *s)
 {
@@ -298,6 +321,9 @@ set_key(struct parse *p, struct config *cfg, const struct key_def *k,
 	case KEY_SIZE:
 		if (!size_valid(item->valuestring))
 			return fail(p, path, "expected a size like \"4G\"");
+		if (size_bytes(item->valuestring) < size_bytes(k->min))
+			return fail(p, path, "\"%s\" is too small: Multipass "
+			    "needs at least %s", item->valuestring, k->min);
 		break;
 	case KEY_WORD:
 		if (!word_valid(item->valuestring) ||
@@ -317,7 +343,21 @@ set_key(struct parse *p, struct config *cfg, const struct key_def *k,
 			return fail(p, path, "expected a file name");
 		free(*sp);
 		*sp = expand_path(item->valuestring);
-		return 0;
+		if (**sp == '/')
+			return 0;
+		/* Multipass would read it from the current folder: usually
+		 * the project, which the agent can write. */
+		free(*sp);
+		*sp = NULL;
+		if (item->valuestring[0] == '~' &&
+		    (item->valuestring[1] == '/' ||
+		    item->valuestring[1] == '\0'))
+			return fail(p, path, "\"%s\" needs HOME, which is not "
+			    "set: use an absolute path", item->valuestring);
+		return fail(p, path, "\"%s\" is a relative path, which "
+		    "would be read from the current folder (often the project, "
+		    "which the agent can write): use an absolute path or one "
+		    "starting with ~/", item->valuestring);
 	default:
 		if (item->valuestring[0] == '\0')
 			return fail(p, path, "expected a non-empty string");

@@ -350,6 +350,13 @@ first_error(const char *err)
 	return line;
 }
 
+int
+mp_launch_timed_out(const struct mp_result *r)
+{
+	return r->timed_out || r->status == 5 || (r->err.data != NULL &&
+	    strstr(r->err.data, "timed out") != NULL);
+}
+
 char *
 mp_error(const char *cmd, const char *name, const char *again,
     const struct mp_result *r)
@@ -406,8 +413,7 @@ mp_error(const char *cmd, const char *name, const char *again,
 		    "'multipass set local.privileged-mounts=true'");
 		return msg;
 	}
-	if (strcmp(cmd, "launch") == 0 && (strstr(e, "timed out") != NULL ||
-	    r->status == 5)) {
+	if (strcmp(cmd, "launch") == 0 && mp_launch_timed_out(r)) {
 		xasprintf(&msg, "launching VM %s timed out; it may still be "
 		    "coming up: check with '%s vm status'", name, again);
 		return msg;

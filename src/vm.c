@@ -31,6 +31,8 @@
 /* In ≤1.16 an exec whose command exits 4 is re-run forever; inside the
  * guest 4 becomes this and vm_exit_status turns it back. */
 #define VM_STATUS4_SENTINEL	244
+/* Ends a guest script: its last status, 4 turned into the sentinel. */
+#define VM_GUARD4	"s=$?; [ \"$s\" -eq 4 ] && s=244; exit \"$s\""
 
 /* Where a read-only project's real (writable) mount lives in the guest:
  * below a folder only root can enter. */
@@ -43,6 +45,9 @@ struct vm_handle {
 	int	 live_fd;	/* holding its lock */
 	int	 guard4;
 };
+
+/* Ends a refusal where choosing another project folder is the fix. */
+#define VM_PROJECT_ADVICE	"run agentrun in a project folder or use -C DIR"
 
 /* Folders that are the system's: refused, and so is all inside them. */
 static const char *const system_dirs[] = {
@@ -85,8 +90,8 @@ vm_name_valid(const char *name, char **cause)
 		return -1;
 	}
 	if (strcasecmp(name, "primary") == 0) {
-		xasprintf(cause, "the VM name \"primary\" is refused: "
-		    "Multipass mounts your home folder into it");
+		xasprintf(cause, "the VM name \"%s\" is refused: "
+		    "Multipass mounts your home folder into it", name);
 		return -1;
 	}
 	return 0;
@@ -154,21 +159,19 @@ vm_mount_allowed(const char *path, const char *home, int snap, char **cause)
 	}
 	if (strcmp(path, "/") == 0) {
 		xasprintf(cause, "refusing to mount /: that would give the VM "
-		    "your whole file system; run agentrun in a project folder "
-		    "or use -C DIR");
+		    "your whole file system; " VM_PROJECT_ADVICE);
 		return -1;
 	}
 	if (home != NULL && *home != '\0' && strcmp(home, "/") != 0) {
 		if (strcmp(path, home) == 0) {
 			xasprintf(cause, "refusing to mount your home folder "
-			    "%s: run agentrun in a project folder or use "
-			    "-C DIR", path);
+			    "%s: " VM_PROJECT_ADVICE, path);
 			return -1;
 		}
 		if (path_under(home, path)) {
 			xasprintf(cause, "refusing to mount %s: it contains "
-			    "your home folder %s; run agentrun in a project "
-			    "folder or use -C DIR", path, home);
+			    "your home folder %s; " VM_PROJECT_ADVICE, path,
+			    home);
 			return -1;
 		}
 		hlen = strlen(home);
@@ -198,8 +201,8 @@ vm_mount_allowed(const char *path, const char *home, int snap, char **cause)
 	for (i = 0; container_dirs[i] != NULL; i++) {
 		if (strcmp(path, container_dirs[i]) == 0) {
 			xasprintf(cause, "refusing to mount %s: it holds many "
-			    "folders, not one project; run agentrun in a "
-			    "project folder or use -C DIR", path);
+			    "folders, not one project; " VM_PROJECT_ADVICE,
+			    path);
 			return -1;
 		}
 	}
@@ -611,18 +614,21 @@ vm_progress_cb(void *arg, const char *msg)
 }
 
 int
-vm_launch(const struct config *cfg, const char *name, char **cause)
+vm_launch(const struct config *cfg, const char *name,
+    const struct agent_profile *agent, char **cause)
 {
-	const char	*argv[16];
-	char		 cpus[16], timeout[16];
-	struct progress	 p = { NULL, 0 };
-	size_t		 n = 0;
-	int		 rv, grace;
+	const char		*argv[16];
+	char			 cpus[16], timeout[16], *again, *msg;
+	struct progress		 p = { NULL, 0 };
+	struct mp_call		 c = { argv, 0, 0, vm_progress_cb, &p };
+	struct mp_result	 r;
+	size_t			 n = 0;
+	int			 rv = -1, grace;
 
 	if (cfg->vm.cloud_init != NULL && access(cfg->vm.cloud_init, R_OK)
 	    != 0) {
-		xasprintf(cause, "vm.cloud_init: %s: %s", cfg->vm.cloud_init,
-		    strerror(errno));
+		xasprintf(cause, "%s: vm.cloud_init: %s: %s", cfg->path != NULL ?
+		    cfg->path : "config", cfg->vm.cloud_init, strerror(errno));
 		return -1;
 	}
 	snprintf(cpus, sizeof cpus, "%d", cfg->vm.cpus);
@@ -649,8 +655,29 @@ vm_launch(const struct config *cfg, const char *name, char **cause)
 	    cfg->vm.disk, cfg->vm.image);
 	/* multipass's own --timeout should fire first; ours is the bound. */
 	grace = cfg->vm.launch_timeout < 60 ? cfg->vm.launch_timeout : 60;
-	rv = vm_mp(cfg, argv, cfg->vm.launch_timeout + grace, 0, name,
-	    vm_progress_cb, &p, cause);
+	c.timeout = cfg->vm.launch_timeout + grace;
+	if (mp_run(&c, &r, cause) != 0)
+		goto out;
+	if (r.status == 0 && !r.timed_out) {
+		rv = 0;
+		if (r.err.len > 0)
+			log_debug("multipass launch: %s", r.err.data);
+		mp_result_free(&r);
+		goto out;
+	}
+	again = vm_cmdline(cfg, name);
+	*cause = mp_error("launch", name, again, &r);
+	/* The install that would have followed is not done: say how. */
+	if (mp_launch_timed_out(&r) && agent != NULL &&
+	    agent->install != NULL && *agent->install != '\0') {
+		xasprintf(&msg, "%s; once it is up, install %s with '%s vm "
+		    "provision %s'", *cause, agent->name, again, agent->name);
+		free(*cause);
+		*cause = msg;
+	}
+	free(again);
+	mp_result_free(&r);
+out:
 	free(p.last);
 	return rv;
 }
@@ -670,8 +697,11 @@ int
 vm_provision(const struct config *cfg, const char *name,
     const struct agent_profile *agent, char **cause)
 {
+	/* The install text runs in a subshell of the login shell, so that
+	 * its own 'exit 4' meets the status-4 guard too. */
+	static const char	 script[] = "(eval \"$1\"); " VM_GUARD4;
 	const char		*argv[] = { "exec", name, "-n", "--", "bash",
-	    "-lc", NULL, NULL };
+	    "-lc", script, "agentrun", NULL, NULL };
 	struct mp_call		 c = { argv, 0, MP_INHERIT, NULL, NULL };
 	struct mp_result	 r;
 	char			*again;
@@ -682,7 +712,7 @@ vm_provision(const struct config *cfg, const char *name,
 		    agent->name);
 		return 0;
 	}
-	argv[6] = agent->install;
+	argv[8] = agent->install;
 	log_info("installing %s in VM %s: %s", agent->name, name,
 	    agent->install);
 	if (mp_run(&c, &r, cause) != 0)
@@ -693,7 +723,8 @@ vm_provision(const struct config *cfg, const char *name,
 		again = vm_cmdline(cfg, name);
 		xasprintf(cause, "installing %s in VM %s failed (status %d); "
 		    "fix the problem above, then run '%s vm provision %s'",
-		    agent->name, name, r.status, again, agent->name);
+		    agent->name, name, r.status == VM_STATUS4_SENTINEL ? 4 :
+		    r.status, again, agent->name);
 		free(again);
 	}
 	mp_result_free(&r);
@@ -710,15 +741,22 @@ vm_start(const struct config *cfg, const char *name, char **cause)
 }
 
 /* A guest command as root, without a working directory (so multipass's
- * sudo special case never applies). */
+ * sudo special case never applies). mount(8) exits 4 for an internal
+ * error: the script's status goes through the status-4 guard. */
 static int
 vm_guest_root(const struct config *cfg, const char *name, const char *script,
     const char *a1, const char *a2, char **cause)
 {
 	const char	*argv[] = { "exec", name, "-n", "--", "sudo", "sh",
-	    "-c", script, "sh", a1, a2, NULL };
+	    "-c", NULL, "sh", a1, a2, NULL };
+	char		*guarded;
+	int		 rv;
 
-	return vm_mp(cfg, argv, MP_TIMEOUT_EXEC, 0, name, NULL, NULL, cause);
+	xasprintf(&guarded, "(%s); " VM_GUARD4, script);
+	argv[7] = guarded;
+	rv = vm_mp(cfg, argv, MP_TIMEOUT_EXEC, 0, name, NULL, NULL, cause);
+	free(guarded);
+	return rv;
 }
 
 static char *
@@ -931,10 +969,17 @@ int
 vm_mount_ok(const char *source, char **cause)
 {
 	char	 real[PATH_MAX];
+	size_t	 n, a = strlen(VM_PROJECT_ADVICE);
 
 	if (realpath(source, real) == NULL)
 		snprintf(real, sizeof real, "%s", source);
-	return vm_path_check(source, real, cause);
+	if (vm_path_check(source, real, cause) == 0)
+		return 0;
+	/* The mount is there already: another project folder is no fix. */
+	n = strlen(*cause);
+	if (n >= a + 2 && strcmp(*cause + n - a, VM_PROJECT_ADVICE) == 0)
+		(*cause)[n - a - 2] = '\0';
+	return -1;
 }
 
 /* info after a launch or start that multipass said went well. */
@@ -984,9 +1029,21 @@ vm_state_usable(const struct config *cfg, const char *name,
 		    "afresh", name, name);
 		return -1;
 	}
+	if (strcmp(state, "Suspending") == 0) {
+		xasprintf(why, "Suspending: that ends by itself (a session "
+		    "then resumes it); wait a moment and try again");
+		return -1;
+	}
+	/* multipass start says to stop it first. */
 	again = vm_cmdline(cfg, name);
-	xasprintf(why, "%s: see '%s vm status', or 'multipass stop --force "
-	    "%s' and try again", state, again, name);
+	if (strcmp(state, "Unknown") == 0)
+		xasprintf(why, "Unknown: multipass cannot tell what it is "
+		    "doing; power it off with '%s vm stop --force', then try "
+		    "again", again);
+	else
+		xasprintf(why, "%s, a state agentrun does not know: power it "
+		    "off with '%s vm stop --force', then try again", state,
+		    again);
 	free(again);
 	return -1;
 }
@@ -1004,7 +1061,7 @@ vm_ensure(const struct vm_request *req, struct mp_info *info, char **cause)
 	if ((r = mp_info(req->name, again, info, cause)) < 0)
 		goto out;
 	if (r == 0) {
-		if (vm_launch(req->cfg, req->name, cause) != 0)
+		if (vm_launch(req->cfg, req->name, req->agent, cause) != 0)
 			goto out;
 		if (req->agent != NULL && vm_provision(req->cfg, req->name,
 		    req->agent, cause) != 0)
@@ -1075,9 +1132,8 @@ vm_exec_argv(const struct vm_request *req, int guard4)
 	 * this shell too: it catches them (the command gets the default
 	 * action back at exec) and outlives the command to report 128+N,
 	 * where multipass, left with a signal and no status, exits 255. */
-	static const char guarded[] =
-	    "trap : INT QUIT; \"$@\"; s=$?; [ \"$s\" -eq 4 ] && s=244; "
-	    "exit \"$s\"";
+	static const char guarded[] = "trap : INT QUIT; \"$@\"; "
+	    VM_GUARD4;
 	static const char plain[] = "trap : INT QUIT; \"$@\"; exit \"$?\"";
 	static const char *const login_shell[] = { "bash", "-l", NULL };
 	char		**v = NULL, *script, *pair, *hint;

@@ -132,21 +132,39 @@ test_full(void **state)
 static void
 test_sizes(void **state)
 {
+	/* All at least 512M, the larger of the two minimums. */
 	static const char *const good[] = { "4G", "4g", "512M", "1.5G",
-	    "42MiB", "1234B", "1234", "0.5G", "1024K", "2gb" };
+	    "542MiB", "536870912B", "536870912", "0.5G", "524288K", "2gb",
+	    "0.5gib" };
 	static const char *const bad[] = { "", "G", "4X", "1CiG", "1.5",
 	    "4 G", "-1G", "1..5G", "4GG", "4Gi", ".5G", "5.G" };
+	/* Well-formed, but less than multipass takes: memory 128M, disk
+	 * 512M. */
+	static const struct {
+		const char	*key, *size;
+		int		 ok;
+	} min[] = {
+		{ "memory", "128M", 1 }, { "memory", "131072K", 1 },
+		{ "memory", "0.125G", 1 }, { "memory", "134217728", 1 },
+		{ "memory", "100M", 0 }, { "memory", "1M", 0 },
+		{ "memory", "4", 0 }, { "memory", "134217727B", 0 },
+		{ "memory", "0.12G", 0 }, { "memory", "127.9M", 0 },
+		{ "disk", "512M", 1 }, { "disk", "0.5G", 1 },
+		{ "disk", "511M", 0 }, { "disk", "1M", 0 }, { "disk", "4", 0 },
+		{ "disk", "0.4G", 0 }, { "disk", "128M", 0 },
+	};
 	struct config	 cfg;
-	char		 text[128], *cause;
+	char		 text[128], msg[256], *cause;
 	size_t		 i;
 
 	(void)state;
 	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
-		snprintf(text, sizeof text, "{\"vm\":{\"memory\":\"%s\"}}",
-		    good[i]);
+		snprintf(text, sizeof text, "{\"vm\":{\"memory\":\"%s\","
+		    "\"disk\":\"%s\"}}", good[i], good[i]);
 		if (load(&cfg, text, &cause) != 0)
 			fail_msg("refused %s: %s", good[i], cause);
 		assert_string_equal(cfg.vm.memory, good[i]);
+		assert_string_equal(cfg.vm.disk, good[i]);
 		config_free(&cfg);
 	}
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -154,6 +172,21 @@ test_sizes(void **state)
 		    bad[i]);
 		expect_error(text,
 		    "config.json: vm.disk: expected a size like \"4G\"");
+	}
+	for (i = 0; i < sizeof min / sizeof min[0]; i++) {
+		snprintf(text, sizeof text, "{\"vm\":{\"%s\":\"%s\"}}",
+		    min[i].key, min[i].size);
+		if (!min[i].ok) {
+			snprintf(msg, sizeof msg, "config.json: vm.%s: \"%s\" "
+			    "is too small: Multipass needs at least %s",
+			    min[i].key, min[i].size, strcmp(min[i].key,
+			    "memory") == 0 ? "128M" : "512M");
+			expect_error(text, msg);
+			continue;
+		}
+		if (load(&cfg, text, &cause) != 0)
+			fail_msg("refused %s: %s", text, cause);
+		config_free(&cfg);
 	}
 }
 
@@ -208,6 +241,9 @@ test_errors(void **state)
 	expect_error("{\"vm\":{\"name\":\"primary\"}}",
 	    "config.json: vm.name: the VM name \"primary\" is refused: "
 	    "Multipass mounts your home folder into it");
+	expect_error("{\"vm\":{\"name\":\"PriMary\"}}",
+	    "config.json: vm.name: the VM name \"PriMary\" is refused: "
+	    "Multipass mounts your home folder into it");
 	expect_error("{\"vm\":{\"name\":\"1vm\"}}",
 	    "config.json: vm.name: VM name \"1vm\" is not valid: use letters, "
 	    "digits and hyphens, starting with a letter and not ending with "
@@ -252,6 +288,36 @@ test_errors(void **state)
 	    "config.json: vm.cpus: duplicate key");
 	expect_error("{\"vm\":{\"cloud_init\":\"\"}}",
 	    "config.json: vm.cloud_init: expected a file name");
+	/* A relative one would be read from the current folder. */
+	expect_error("{\"vm\":{\"cloud_init\":\"ci.yaml\"}}",
+	    "config.json: vm.cloud_init: \"ci.yaml\" is a relative path, "
+	    "which would be read from the current folder (often the project, "
+	    "which the agent can write): use an absolute path or one "
+	    "starting with ~/");
+	expect_error("{\"vm\":{\"cloud_init\":\"./x/ci.yaml\"}}",
+	    "config.json: vm.cloud_init: \"./x/ci.yaml\" is a relative path, "
+	    "which would be read from the current folder (often the project, "
+	    "which the agent can write): use an absolute path or one "
+	    "starting with ~/");
+	expect_error("{\"vm\":{\"cloud_init\":\"~user/ci.yaml\"}}",
+	    "config.json: vm.cloud_init: \"~user/ci.yaml\" is a relative "
+	    "path, which would be read from the current folder (often the "
+	    "project, which the agent can write): use an absolute path or one "
+	    "starting with ~/");
+	{
+		struct config	 cfg;
+		char		*cause;
+
+		assert_int_equal(load(&cfg,
+		    "{\"vm\":{\"cloud_init\":\"/srv/ci.yaml\"}}", &cause), 0);
+		assert_string_equal(cfg.vm.cloud_init, "/srv/ci.yaml");
+		config_free(&cfg);
+	}
+	unsetenv("HOME");
+	expect_error("{\"vm\":{\"cloud_init\":\"~/ci.yaml\"}}",
+	    "config.json: vm.cloud_init: \"~/ci.yaml\" needs HOME, which is "
+	    "not set: use an absolute path");
+	setenv("HOME", "/home/u", 1);
 }
 
 static void

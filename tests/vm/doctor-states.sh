@@ -32,8 +32,21 @@ for vm in agentrun t-x; do
 		ar "${opt[@]}" doctor
 		assert_eq 1 "$RC" "doctor, $vm $s: $OUT"
 		assert_contains "FAIL  vm $vm: $why" "$OUT" "doctor, $vm $s"
+		# vm status gives the same advice, and sends nowhere else.
+		ar "${opt[@]}" vm status
+		assert_eq 0 "$RC" "vm status, $vm $s"
+		assert_contains "state:    $s
+advice:   ${why#"$s: "}" "$OUT" "vm status, $vm $s"
+		assert_not_contains "vm status" "$why" "run, $vm $s"
+		case $s in
+		Suspending) assert_contains "wait a moment and try again" "$why" ;;
+		Unknown) assert_contains "power it off with 'agentrun ${opt[*]}${opt:+ }vm stop --force', then try again" "$why" ;;
+		esac
 	done
-	assert_contains "'agentrun ${opt[*]}${opt:+ }vm status'" "$OUT" "names the VM"
-	vm_set_state Running $vm
+	# What it says works.
+	ar "${opt[@]}" vm stop --force
+	assert_eq 0 "$RC" "vm stop --force, $vm Unknown: $ERR"
+	ar_in "$P" "${opt[@]}" run -- true
+	assert_eq 0 "$RC" "run after vm stop --force, $vm: $ERR"
 done
 exit 0

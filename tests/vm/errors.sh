@@ -42,22 +42,55 @@ assert_contains "multipass cannot reach its image server yet" "$ERR"
 assert_eq none "$(vm_state)" "no VM after a failed launch"
 no_sessions "launch error"
 
-# A size the daemon refuses: its second line holds the reason.
-write_config '"vm": {"memory": "100M"}'
-ar_in "$P" claude
-assert_eq 125 "$RC" "memory too small"
-assert_contains "agentrun: multipass launch failed: Invalid arguments supplied: Invalid memory size value supplied: 100M." "$ERR"
+# A size the daemon would refuse is a config error that names the key,
+# found before any multipass call; doctor FAILs it.
+CONFIG=$XDG_CONFIG_HOME/agentrun/config.json
+for kv in memory:100M memory:4 disk:1M disk:100M; do
+	k=${kv%%:*} v=${kv#*:}
+	write_config "\"vm\": {\"$k\": \"$v\"}"
+	reset_calls
+	ar_in "$P" claude
+	assert_eq 2 "$RC" "$k $v"
+	min=512M; [ $k = memory ] && min=128M
+	assert_eq "agentrun: $CONFIG: vm.$k: \"$v\" is too small: Multipass needs at least $min" "$ERR"
+	assert_eq 0 "$(ncalls)" "multipass calls with $k $v"
+	ar doctor
+	assert_eq 1 "$RC" "doctor, $k $v"
+	assert_contains "FAIL  config: $CONFIG: vm.$k: \"$v\" is too small" "$OUT"
+done
 assert_eq none "$(vm_state)" "no VM after a refused size"
 write_config
 
 MULTIPASS_EMU_FAIL_LAUNCH=timeout ar_in "$P" claude
 assert_eq 125 "$RC" "launch timeout"
-assert_contains "agentrun: launching VM agentrun timed out; it may still be coming up: check with 'agentrun vm status'" "$ERR"
+# The install that follows a launch did not happen: the advice says how.
+assert_contains "agentrun: launching VM agentrun timed out; it may still be coming up: check with 'agentrun vm status'; once it is up, install claude with 'agentrun vm provision claude'" "$ERR"
 no_sessions "launch timeout"
 # The VM came up anyway; vm status says so.
 ar vm status
 assert_contains "state:    Running" "$OUT"
 "$ROOT/tests/multipass" delete --purge agentrun
+# Nothing to install for a command, nor for an agent with no install
+# command; another VM is named.
+MULTIPASS_EMU_FAIL_LAUNCH=ssh-timeout ar_in "$P" run -- true
+assert_eq 125 "$RC" "launch timeout, run"
+assert_contains "check with 'agentrun vm status'" "$ERR"
+assert_not_contains "provision" "$ERR"
+"$ROOT/tests/multipass" delete --purge agentrun
+echo '{"agents": {"bare": {"install": null}}}' >"$XDG_CONFIG_HOME/agentrun/config.json"
+MULTIPASS_EMU_FAIL_LAUNCH=timeout ar_in "$P" bare
+assert_eq 125 "$RC" "launch timeout, bare: $ERR"
+assert_not_contains "provision" "$ERR"
+"$ROOT/tests/multipass" delete --purge agentrun
+MULTIPASS_EMU_FAIL_LAUNCH=timeout ar_in "$P" --vm t-x claude
+assert_contains "once it is up, install claude with 'agentrun --vm t-x vm provision claude'" "$ERR"
+"$ROOT/tests/multipass" delete --purge t-x
+# vm start provisions after a launch too.
+MULTIPASS_EMU_FAIL_LAUNCH=timeout ar vm start
+assert_eq 1 "$RC" "vm start, launch timeout"
+assert_contains "once it is up, install claude with 'agentrun vm provision claude'" "$ERR"
+"$ROOT/tests/multipass" delete --purge agentrun
+write_config
 
 MULTIPASS_EMU_FAIL_LAUNCH=client-timeout ar_in "$P" claude
 assert_eq 125 "$RC" "client timeout"

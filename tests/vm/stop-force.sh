@@ -21,6 +21,7 @@ for s in Suspended Starting; do
 	reset_calls
 	ar vm stop --force
 	assert_eq 0 "$RC" "stop --force, $s: $ERR"
+	assert_eq "agentrun: powered off VM agentrun" "$ERR" "stop --force, $s"
 	assert_eq Stopped "$(vm_state)" "after stop --force, $s"
 	assert_eq "multipass stop agentrun
 multipass stop --force agentrun" "$(cat "$CALLS")" "an orderly stop first"

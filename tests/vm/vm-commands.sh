@@ -26,6 +26,10 @@ assert_eq 2 "$RC" "doctor extra"
 ar --vm primary vm status
 assert_eq 2 "$RC" "--vm primary (a bad command line, as for run)"
 assert_contains "\"primary\" is refused" "$ERR"
+# The name as given.
+ar --vm Primary vm status
+assert_eq 2 "$RC" "--vm Primary"
+assert_contains "agentrun: the VM name \"Primary\" is refused" "$ERR"
 ar_in "$P" --vm primary run -- true
 assert_eq 2 "$RC" "--vm primary for run"
 
@@ -83,12 +87,18 @@ multipass umount agentrun:/mnt/state >/dev/null 2>&1
 ar doctor
 assert_eq 0 "$RC" "doctor after the umounts: $OUT"
 
-# stop, start, stop again is a no-op.
+# stop, start, stop again is a no-op. stop says so on stderr, as delete
+# does (not with -q), and stdout stays clean.
 ar vm stop
 assert_eq 0 "$RC" "stop: $ERR"
 assert_eq Stopped "$(vm_state)"
+assert_eq "agentrun: stopped VM agentrun" "$ERR" "stop's message"
+assert_eq "" "$OUT" "stop's stdout"
 ar vm stop
 assert_eq 0 "$RC" "stop again"
+ar -q vm stop
+assert_eq 0 "$RC" "stop -q"
+assert_eq "" "$ERR$OUT" "stop -q says nothing"
 ar vm start
 assert_eq 0 "$RC"
 assert_eq Running "$(vm_state)"
@@ -130,6 +140,25 @@ write_config '"vm": {"cloud_init": "~/no-such-ci.yaml"}'
 ar doctor
 assert_eq 1 "$RC" "doctor, missing cloud-init file"
 assert_contains "FAIL  vm.cloud_init: $HOME/no-such-ci.yaml: No such file or directory" "$OUT"
+# A launch that finds it missing: the session cannot start (125), and the
+# message names the key and the config file.
+ar_in "$P" --vm ci-x run -- true
+assert_eq 125 "$RC" "run, missing cloud-init file"
+assert_contains "agentrun: $XDG_CONFIG_HOME/agentrun/config.json: vm.cloud_init: $HOME/no-such-ci.yaml: No such file or directory" "$ERR"
+assert_eq none "$(vm_state ci-x)" "no launch without the cloud-init file"
+# A relative one would be read from the current folder (the project,
+# which the agent can write): a config error.
+echo 'packages: [evil]' >"$P/ci.yaml"
+write_config '"vm": {"cloud_init": "ci.yaml"}'
+reset_calls
+ar_in "$P" --vm ci-x run -- true
+assert_eq 2 "$RC" "run, relative cloud-init file"
+assert_contains "agentrun: $XDG_CONFIG_HOME/agentrun/config.json: vm.cloud_init: \"ci.yaml\" is a relative path, which would be read from the current folder (often the project, which the agent can write): use an absolute path or one starting with ~/" "$ERR"
+assert_eq 0 "$(ncalls)" "no multipass call with a relative cloud-init file"
+ar_in "$P" doctor
+assert_eq 1 "$RC" "doctor, relative cloud-init file"
+assert_contains "FAIL  config: $XDG_CONFIG_HOME/agentrun/config.json: vm.cloud_init: \"ci.yaml\" is a relative path" "$OUT"
+rm "$P/ci.yaml"
 echo '{"vm": {"memory": 4}}' >"$XDG_CONFIG_HOME/agentrun/config.json"
 # A bad config: 2 for vm as for run (doctor reports it, and fails, with 1).
 ar vm status
@@ -141,8 +170,19 @@ write_config
 "$ROOT/tests/multipass" mount "$HOME" agentrun:/srv/home >/dev/null
 ar doctor
 assert_eq 1 "$RC" "doctor, home mounted"
-assert_contains "FAIL  mount $HOME => /srv/home: refusing to mount your home folder" "$OUT"
-assert_contains "multipass umount agentrun:/srv/home" "$OUT"
+assert_contains "FAIL  mount $HOME => /srv/home: refusing to mount your home folder $HOME; the next session removes it, or remove it now with 'multipass umount agentrun:/srv/home'" "$OUT"
+assert_not_contains "project folder" "$OUT"
+assert_not_contains "-C DIR" "$OUT"
+# Other refusals keep their reason, and the same end.
+"$ROOT/tests/multipass" umount agentrun >/dev/null
+mkdir -p "$HOME/.ssh"
+"$ROOT/tests/multipass" mount "$HOME/.ssh" agentrun:/srv/ssh >/dev/null
+ar doctor
+assert_contains "FAIL  mount $HOME/.ssh => /srv/ssh: refusing to mount $HOME/.ssh: hidden folders of your home hold settings and credentials; the next session removes it, or remove it now with 'multipass umount agentrun:/srv/ssh'" "$OUT"
+# And the next session does.
+ar_in "$P" run -- true
+assert_eq 0 "$RC" "run after a refused mount: $ERR"
+assert_eq "$P => $P" "$(vm_mounts)" "mounts after the next session"
 
 # delete asks first; without a terminal it wants --yes, and then purges.
 ar vm delete
