@@ -1383,12 +1383,13 @@ cast_reader_next(struct cast_reader *cr, struct cast_event *ev)
 		if (rc == 0) {
 			if (zio_truncated(cr->zr)) {
 				cast_reader_damaged(cr, "cut short after %zu "
-				    "events (the recording was not closed "
-				    "cleanly)", cr->events);
+				    "event%s (the recording was not closed "
+				    "cleanly)", cr->events,
+				    cr->events == 1 ? "" : "s");
 			} else if (cr->torn) {
 				cast_reader_damaged(cr, "cut short after %zu "
-				    "events (the last line is incomplete)",
-				    cr->events);
+				    "event%s (the last line is incomplete)",
+				    cr->events, cr->events == 1 ? "" : "s");
 			}
 			cr->done = 1;
 			return 0;

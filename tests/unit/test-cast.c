@@ -1016,13 +1016,16 @@ test_reader_garbage(void **state)
 	assert_non_null(strstr(r.damage, "line 3: "));
 	readout_free(&r);
 
-	/* A torn last line of a plain file is dropped without a word. */
+	/* A torn last line of a plain file is dropped, and said to be: the
+	 * file was cut short (a writer killed mid-line). */
 	s = "{\"version\": 3, \"term\": {\"cols\": 80, \"rows\": 24}}\n"
 	    "[0.1, \"o\", \"a\"]\n[0.1, \"o\", \"b";
 	put_file(f->path, s, strlen(s));
 	assert_int_equal(read_cast(f->path, &r, &cause), 0);
 	assert_int_equal(r.events, 1);
-	assert_null(r.damage);
+	assert_non_null(r.damage);
+	assert_string_equal(r.damage, "cut short after 1 event (the last "
+	    "line is incomplete)");
 	readout_free(&r);
 
 	/* A complete last line without its newline counts. */
