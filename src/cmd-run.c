@@ -287,6 +287,15 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	if (backend == NULL)
 		backend = "multipass";
 	local = strcmp(backend, "local") == 0;
+	/* Read-only is the VM's mount: with no VM it would be a promise not
+	 * kept, as the command could write the project anyway. */
+	if (local && o->read_only) {
+		status = usage_error(kind == RUN_SHELL ? "shell" : kind ==
+		    RUN_CMD ? "run" : agent_name, "--read-only needs the multipass "
+		    "backend: the local backend runs on this machine, where "
+		    "the project stays writable");
+		goto out;
+	}
 	if ((project = project_root(g, &cause)) == NULL) {
 		log_error("%s", cause);
 		status = EXIT_USAGE;

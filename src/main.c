@@ -21,7 +21,8 @@
 
 #define RUN_OPTIONS \
 "      --read-only       mount the project read-only inside the VM (guards\n" \
-"                        against accidents; root in the VM can undo it)\n" \
+"                        against accidents; root in the VM can undo it;\n" \
+"                        not with --backend local)\n" \
 "      --no-record       do not record this session\n" \
 "      --record-input    also record keys typed (off by default: passwords)\n" \
 "      --title TEXT      a title for the recording\n" \

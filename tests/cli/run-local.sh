@@ -116,4 +116,15 @@ assert_eq "$T/hom" "$(printf '%s' "$OUT" | tr -d '\r')" "runs in the project fol
 cd "$T" || exit 1
 ar -q -C "$T/hom/src" --backend local run -- pwd
 assert_eq "$T/hom" "$(printf '%s' "$OUT" | tr -d '\r')" "-C: runs in the project folder"
+# --read-only is the VM's mount: the local backend cannot keep it, so it
+# is refused before anything runs (it ran, and wrote, silently).
+cd "$T/hom" || exit 1
+for c in "run --read-only -- touch written" "shell --read-only" "claude --read-only"; do
+	# shellcheck disable=SC2086
+	ar --backend local $c </dev/null
+	assert_eq 2 "$RC" "local $c"
+	assert_contains "--read-only needs the multipass backend" "$ERR" "local $c"
+done
+[ -e written ] && fail "a --read-only local run wrote the project"
+cd "$T" || exit 1
 exit 0
