@@ -665,16 +665,15 @@ main_options(int argc, char **argv, struct globals *g, int *rc)
 	return optind;
 }
 
+/* 1 if name is an agent of the config, 0 if not, -1 if the config cannot
+ * be read (*cause says why). */
 static int
-is_agent(const char *name)
+is_agent(const char *name, char **cause)
 {
 	struct config	 cfg;
-	char		*cause = NULL;
 	int		 found = 0;
 
-	if (config_load(&cfg, &cause) != 0) {
-		log_error("%s", cause);
-		free(cause);
+	if (config_load(&cfg, cause) != 0) {
 		config_free(&cfg);
 		return -1;
 	}
@@ -700,6 +699,7 @@ main(int argc, char **argv)
 	struct globals		 g;
 	const struct cmd_entry	*e;
 	int			 i, rc = EXIT_OK, agent;
+	char			*cause = NULL;
 
 	if (main_std_fds() != 0)
 		return EXIT_ERROR;
@@ -718,9 +718,13 @@ main(int argc, char **argv)
 			return main_done(usage_print(argv[i]));
 		return main_done(e->fn(&g, argc - i, argv + i));
 	}
-	if ((agent = is_agent(argv[i])) < 0)
-		return EXIT_USAGE;	/* a bad config file */
-	if (agent)
+	if ((agent = is_agent(argv[i], &cause)) > 0)
 		return main_done(cmd_agent(&g, argc - i, argv + i));
+	if (agent < 0) {	/* it may be an agent of a config gone bad */
+		log_error("'%s' is not an agentrun command, nor an agent the "
+		    "config can tell: %s", argv[i], cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
 	return usage_error(NULL, "'%s' is not an agentrun command", argv[i]);
 }

@@ -55,6 +55,12 @@ assert_contains "line 3" "$ERR"
 printf '{"vm": {"colour": "red"}}' > "$cfg"
 ar --backend local run -- true
 assert_eq 2 "$RC" "unknown key"; assert_contains "vm.colour" "$ERR"
+# A mistyped command with a config gone bad is said to be one, with why
+# agents cannot be told (it was only the config's error).
+ar lss
+assert_eq 2 "$RC" "a typo with a bad config"; one_line "$ERR"
+assert_contains "'lss' is not an agentrun command, nor an agent the config can tell" "$ERR"
+assert_contains "vm.colour: unknown key" "$ERR"
 printf '{"vm": {"cpus": "four"}}' > "$cfg"
 ar --backend local run -- true
 assert_eq 2 "$RC" "wrong type"; assert_contains "vm.cpus" "$ERR"
