@@ -5,10 +5,11 @@
 . "$(dirname "$0")/../lib/common.sh"
 cd "$T" || exit 1
 
-# Disk full, simulated with RLIMIT_FSIZE (128 KiB).
+# Disk full, simulated with RLIMIT_FSIZE (128 KiB), after a flush (the
+# recorder flushes once a second): the transcript is cut back to it.
 out=$( (ulimit -f 128; exec "$AGENTRUN" -q --backend local run -- sh -c \
-    'head -c 3000000 /dev/urandom | od -An -tx1; echo END-OF-OUTPUT; exit 5') \
-    2>"$T/err" </dev/null)
+    'echo BEFORE-THE-LIMIT; sleep 1.5; head -c 3000000 /dev/urandom |
+    od -An -tx1; echo END-OF-OUTPUT; exit 5') 2>"$T/err" </dev/null)
 rc=$?
 assert_eq 5 "$rc" "status of the command"
 assert_contains "END-OF-OUTPUT" "$out" "the terminal got everything"
@@ -16,9 +17,28 @@ assert_contains "END-OF-OUTPUT" "$out" "the terminal got everything"
 assert_contains "recording stopped early" "$(cat "$T/err")"
 ar show --json latest
 assert_contains "recording stopped early" "$OUT" "sidecar says so"
+assert_contains '"exit_status":	5' "$OUT" "sidecar"
 "$AGENTRUN" cat latest > "$T/cat" 2>"$T/cerr"
-[ -s "$T/cat" ] || fail "nothing readable in the cut transcript"
-head -c 20 "$T/cat" | grep -q '[0-9a-f]' || fail "unexpected content"
+assert_eq "BEFORE-THE-LIMIT" "$(tr -d '\r' < "$T/cat")" "what was kept"
+# The limit hit before the first flush: nothing but the header is kept,
+# and the warning says so rather than that something was.
+out=$( (ulimit -f 128; exec "$AGENTRUN" -q --backend local run -- sh -c \
+    'head -c 3000000 /dev/urandom | od -An -tx1; exit 5') 2>&1 >/dev/null \
+    </dev/null)
+assert_match "agentrun: warning: recording stopped at the start (write: File too large); no output was kept ($STORE/*.cast.zst holds only the session's header)" \
+    "$out"
+ar show latest
+assert_contains "exit status:       5" "$OUT"
+# The sidecar cannot be written at the end either (1 KiB: room for the
+# header, compressed, and for the sidecar at the start, ~870 bytes with
+# the long command line twice, not for the one at the end, which has the
+# error too): the warning says so.
+long=$(printf '%0*d' $(( (870 - 416 - (${#T} - 26)) / 2 )) 0)
+out=$( (ulimit -f 1; exec "$AGENTRUN" -q --backend local run -- sh -c \
+    'head -c 300000 /dev/urandom | od -An -tx1; exit 5' "$long") 2>&1 \
+    >/dev/null </dev/null)
+assert_match "agentrun: warning: recording stopped at the start (write: File too large); no output was kept (*); and the sidecar could not be written either ($STORE/*.json.tmp.*: File too large), so the session shows as interrupted" \
+    "$out"
 
 # The store removed under a running session.
 ar -q --backend local run -- sh -c "rm -rf '$STORE'; echo still here"
