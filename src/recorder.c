@@ -518,6 +518,7 @@ int
 recorder_finish(struct recorder *r, int status, char **cause)
 {
 	struct session	*s = r->s;
+	struct stat	 sb;
 	int64_t		 t = now_us() - r->t0;
 	char		 st[16], *msg = NULL, *c2 = NULL, *tmp;
 	int		 n;
@@ -529,6 +530,15 @@ recorder_finish(struct recorder *r, int status, char **cause)
 	}
 	if (r->error == NULL && zio_end(r->z) != 0)
 		recorder_fail(r, "write", zio_error(r->z));
+	/* Deleted while it ran (by hand, or with the store): a sidecar
+	 * now would describe a recording that is not there. */
+	if (fstat(r->fd, &sb) == 0 && sb.st_nlink == 0) {
+		xasprintf(cause, "the recording was deleted while the session "
+		    "ran (%s): nothing of it is kept", s->cast_path);
+		(void)close(r->fd);	/* nothing left to lose */
+		r->fd = -1;
+		return -1;
+	}
 	if (r->error != NULL)
 		msg = recorder_cut(r);
 	s->end = wall_us();

@@ -44,7 +44,14 @@ assert_match "agentrun: warning: recording stopped at the start (write: File too
 ar -q --backend local run -- sh -c "rm -rf '$STORE'; echo still here"
 assert_eq 0 "$RC" "status when the store vanished"
 assert_contains "still here" "$OUT"
-assert_contains "sidecar could not be written" "$ERR"
+assert_match "agentrun: warning: the recording was deleted while the session ran ($STORE/*.cast.zst): nothing of it is kept" "$ERR"
+[ -e "$STORE" ] && fail "a sidecar written for a deleted recording: $(ls "$STORE")"
+# The transcript alone deleted: no sidecar that calls it finished.
+ar -q --backend local run -- sh -c "rm -f '$STORE'/*.cast.zst; echo still here"
+assert_eq 0 "$RC" "status when the transcript vanished"
+assert_contains "nothing of it is kept" "$ERR"
+ar ls	# (the sidecar of the start is left as it was)
+assert_match "*  -  interrupted  sh -c*" "$OUT"
 # A store that cannot be made: the session runs unrecorded, and says so
 # even with -q (losing the record is what -q must not hide).
 echo "not a folder" > "$T/file"
