@@ -439,20 +439,25 @@ session_read(const char *path, struct session *s, char **cause)
 }
 
 /* Is a recorder writing the session's transcript? 1 if one holds the
- * lock on it, 0 if nobody does, -1 if that cannot be told (no transcript,
- * a file system without flock). */
+ * lock on it, 0 if nobody does, -1 with errno if that cannot be told
+ * (ENOENT: no transcript; a file system without flock). */
 static int
 session_recording(const struct session *s)
 {
-	return s->cast_path != NULL ? file_locked(s->cast_path) : -1;
+	if (s->cast_path == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	return file_locked(s->cast_path);
 }
 
 /* The recorder holds a lock on the transcript while it writes, and the
  * lock outranks the sidecar: a session whose sidecar says the recorder is
  * gone (none, an unreadable one, a dead pid) but whose transcript is
  * locked is running; one whose sidecar names a live pid but whose
- * transcript nobody locks is not (that pid is another process now, as
- * after a reboot). */
+ * transcript nobody locks, or that has no transcript at all (a recorder
+ * makes it before the sidecar), is not (that pid is another process now,
+ * as after a reboot). */
 static void
 session_check_lock(struct session *s)
 {
@@ -464,7 +469,8 @@ session_check_lock(struct session *s)
 	rec = session_recording(s);
 	if (rec == 1)
 		s->state = SESSION_RUNNING;
-	else if (rec == 0 && s->state == SESSION_RUNNING)
+	else if ((rec == 0 || (rec < 0 && errno == ENOENT)) &&
+	    s->state == SESSION_RUNNING)
 		s->state = SESSION_INTERRUPTED;
 }
 

@@ -101,6 +101,17 @@ ar ls --all
 assert_contains "interrupted" "$(printf '%s\n' "$OUT" | grep 20250107-100000-ffff)" "a live pid without the lock"
 ar rm 20250107-100000-ffff
 assert_eq 0 "$RC" "rm of a session whose pid was reused: $ERR"
+# Nor is it with no transcript at all (deleted by hand): a recorder makes
+# its transcript before the sidecar.
+mk 20250107-100000-fffe 0 running $$
+rm "$STORE/20250107-100000-fffe.cast.zst"
+ar ls --all
+assert_contains "interrupted" "$(printf '%s\n' "$OUT" | grep 20250107-100000-fffe)" "a live pid without a transcript"
+ar gc -n --keep 0
+assert_contains "would remove 20250107-100000-fffe" "$OUT" "gc of a sidecar alone"
+ar rm 20250107-100000-fffe
+assert_eq 0 "$RC" "rm of a sidecar alone with a reused pid: $ERR"
+[ -e "$STORE/20250107-100000-fffe.json" ] && fail "rm left the sidecar"
 
 # A real recording is never deleted, whatever its sidecar says: the
 # recorder locks the transcript while it writes. Here the sidecar is gone
