@@ -303,11 +303,14 @@ session_to_json(const struct session *s)
 	return o;
 }
 
+/* Atomically, but for a full disk: there the new sidecar overwrites the
+ * one written at the start in place, which needs no new block as long
+ * as the text fits in the old one's (a crash in between could tear it). */
 int
 session_write(const struct session *s, char **cause)
 {
 	cJSON	*o;
-	char	*text;
+	char	*text, *c2 = NULL;
 	int	 rc;
 
 	o = session_to_json(s);
@@ -316,6 +319,13 @@ session_write(const struct session *s, char **cause)
 	if (text == NULL)
 		fatal("out of memory");
 	rc = write_file_atomic(s->json_path, text, strlen(text), 0600, cause);
+	if (rc != 0 && (errno == ENOSPC || errno == EDQUOT) &&
+	    write_file_inplace(s->json_path, text, strlen(text), &c2) == 0) {
+		free(*cause);
+		*cause = NULL;
+		rc = 0;
+	}
+	free(c2);
 	free(text);
 	return rc;
 }

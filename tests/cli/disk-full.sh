@@ -50,4 +50,20 @@ assert_match "agentrun: warning: recording stopped at the start (write: No space
     "$(cat "$T/err")"
 ar ls
 assert_match "*  3  finished  *" "$OUT" "ls"
+rm -f "$STORE"/*
+
+# Full to the last block, by another file: cutting the transcript frees
+# nothing, and the sidecar at the end overwrites the one of the start in
+# place (a new one has no room).
+OUT=$("$AGENTRUN" -q --backend local run -- sh -c 'echo before; sleep 1.5
+    cat /dev/zero > "$1" 2>/dev/null; head -c 20000 /dev/urandom | base64
+    sleep 1.2; exit 4' sh \
+    "$T/full/filler" 2>"$T/err" </dev/null)
+assert_eq 4 "$?" "status of the command"
+assert_match "agentrun: warning: recording stopped early (write: No space left on device); what was written before is kept in $STORE/*.cast.zst" \
+    "$(cat "$T/err")"
+ar ls
+assert_match "*  4  finished  *" "$OUT" "ls"
+ar show --json latest
+assert_contains '"record_error":	"recording stopped early' "$OUT"
 exit 0
