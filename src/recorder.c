@@ -489,25 +489,29 @@ fail:
 	return NULL;
 }
 
-/* After a failed write: cut the transcript back to the end of its last
- * flush, so that it ends with a whole event and the room the torn tail
- * took (on a full disk) is free again for the sidecar. The message says
- * what is left. */
+/* After a failed write, what the transcript keeps. With cut, it is first
+ * cut back to the end of its last flush, so that it ends with a whole
+ * event and the room the torn tail took (on a full disk) is free again
+ * for the sidecar; that loses the whole blocks written since, so it is
+ * done only when the sidecar finds no room otherwise. */
 static char *
-recorder_cut(struct recorder *r)
+recorder_kept(struct recorder *r, int cut)
 {
 	uint64_t	 keep = zio_bytes_flushed(r->z);
 	char		*msg;
 
 	/* If this fails, the tail stays: readers drop a torn last line, so
 	 * the message is as true. */
-	if (ftruncate(r->fd, (off_t)keep) != 0)
+	if (cut && ftruncate(r->fd, (off_t)keep) != 0)
 		log_debug("%s: ftruncate: %s", r->s->cast_path,
 		    strerror(errno));
-	if (keep <= r->head)
+	if (keep <= r->head && cut)
 		xasprintf(&msg, "recording stopped at the start (%s); no output "
 		    "was kept (%s holds only the session's header)", r->error,
 		    r->s->cast_path);
+	else if (keep <= r->head)
+		xasprintf(&msg, "recording stopped at the start (%s); %s holds "
+		    "at most its first output", r->error, r->s->cast_path);
 	else
 		xasprintf(&msg, "recording stopped early (%s); what was "
 		    "written before is kept in %s", r->error, r->s->cast_path);
@@ -521,7 +525,7 @@ recorder_finish(struct recorder *r, int status, char **cause)
 	struct stat	 sb;
 	int64_t		 t = now_us() - r->t0;
 	char		 st[16], *msg = NULL, *c2 = NULL, *tmp;
-	int		 n;
+	int		 n, rc;
 
 	if (r->error == NULL) {
 		recorder_settle(r, 1);
@@ -540,15 +544,26 @@ recorder_finish(struct recorder *r, int status, char **cause)
 		return -1;
 	}
 	if (r->error != NULL)
-		msg = recorder_cut(r);
+		msg = recorder_kept(r, 0);
 	s->end = wall_us();
 	s->exit_status = status;
 	s->state = SESSION_FINISHED;
 	if (msg != NULL)
 		s->record_error = xstrdup(msg);
 	/* The sidecar says finished before the transcript's lock goes:
-	 * never a moment where gc would take it for an interrupted one. */
-	if (session_write(s, &c2) != 0) {
+	 * never a moment where gc would take it for an interrupted one. A
+	 * full disk may have room for it only once the torn tail is gone. */
+	rc = session_write(s, &c2);
+	if (rc != 0 && r->error != NULL) {
+		free(c2);
+		c2 = NULL;
+		free(msg);
+		msg = recorder_kept(r, 1);
+		free(s->record_error);
+		s->record_error = xstrdup(msg);
+		rc = session_write(s, &c2);
+	}
+	if (rc != 0) {
 		if (msg == NULL)
 			xasprintf(&msg, "the session's sidecar could not be "
 			    "written: %s", c2);
