@@ -84,6 +84,8 @@ int	 seeker_load(struct seeker *, const char *path, const struct stat *);
 /* $XDG_STATE_HOME/agentrun/snapshots/ID.snap (regenerated when missing),
  * or NULL without a home. */
 char	*player_cache_path(const char *id);
+/* The folder of those ($XDG_STATE_HOME/agentrun/snapshots), or NULL. */
+char	*player_cache_dir(void);
 /* Output (bytes) from which a session is worth a snapshot cache. */
 #define PLAYER_CACHE_MIN	(4 * 1024 * 1024)
 /* A fixed number of output bytes between snapshots (tests use small

@@ -38,8 +38,11 @@ void	 recorder_input_cb(void *, const char *, size_t);
 void	 recorder_resize_cb(void *, int, int);
 void	 recorder_tick_cb(void *);
 /* Write the exit event, end the stream, update the sidecar (state
- * finished, end, status, bytes). Returns 0, or -1 with *cause if the
- * recording failed at any point (the message says what was kept). */
+ * finished, end, status, bytes). After a write error the transcript is
+ * cut back to its last flush first (whole events, and room for the
+ * sidecar on a full disk). Returns 0, or -1 with *cause if the recording
+ * failed at any point (the message says what was kept, and whether the
+ * sidecar could be written). */
 int	 recorder_finish(struct recorder *, int status, char **cause);
 void	 recorder_free(struct recorder *);
 

@@ -65,7 +65,10 @@ int	 file_locked(const char *path);
 int	 unlink_leftover(const char *path, long pid);
 int	 mkdir_p(const char *, int mode);	/* 0 or -1 with errno */
 int	 write_file_atomic(const char *, const void *, size_t, int mode,
-	     char **cause);
+	     char **cause);	/* 0, or -1 with *cause and errno */
+/* Overwrite an existing file in place: not atomic, but it takes no new
+ * block while the data fits in those the file has (a full disk). */
+int	 write_file_inplace(const char *, const void *, size_t, char **cause);
 char	*read_file(const char *, size_t *, size_t max, char **cause);
 char	*path_join(const char *, const char *);
 /* $XDG_xxx_HOME/agentrun with fallback to $HOME/default; NULL if no HOME. */

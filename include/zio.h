@@ -32,6 +32,11 @@ int	 zio_end(struct zio_writer *);
 int	 zio_error(struct zio_writer *);
 uint64_t zio_bytes_in(struct zio_writer *);
 uint64_t zio_bytes_out(struct zio_writer *);
+/* Bytes of output up to the last flush or end of a frame that succeeded:
+ * the output cut there decodes to everything given before it, when each
+ * zio_write was given whole lines. After a failed write, the file holds
+ * this and maybe a torn piece after it. */
+uint64_t zio_bytes_flushed(struct zio_writer *);
 void	 zio_writer_free(struct zio_writer *);
 
 struct zio_reader;

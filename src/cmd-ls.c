@@ -261,7 +261,7 @@ show_scan(struct session *s)
 	char				*cause = NULL;
 	int64_t				 last = 0;
 	int				 bare = s->backend == NULL;
-	int				 imported, st;
+	int				 imported, st, want_exit;
 
 	/* Imported before imports noted recorded input: look again. */
 	imported = !bare && strcmp(s->backend, "import") == 0 &&
@@ -285,12 +285,13 @@ show_scan(struct session *s)
 			s->title = xstrdup(h->title);
 	}
 	s->bytes = 0;
+	want_exit = s->exit_status < 0;	/* the sidecar's, if it has one */
 	while (cast_reader_next(cr, &ev) == 1) {
 		if (ev.code == 'o')
 			s->bytes += ev.len;
 		if (ev.code == 'i')
 			s->record_input = 1;
-		if (bare && (st = cast_event_exit_status(&ev)) >= 0)
+		if (want_exit && (st = cast_event_exit_status(&ev)) >= 0)
 			s->exit_status = st;
 		last = ev.time;
 	}

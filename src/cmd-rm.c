@@ -1,7 +1,10 @@
 /* cmd-rm.c: deleting sessions: rm (the sessions named, each resolved to
  * exactly one session of the store before anything is deleted) and gc
- * (finished sessions beyond the newest N and/or older than some days).
+ * (finished sessions beyond the newest N and/or older than some days,
+ * what a crash left, and replay snapshots of sessions deleted by hand).
  * A session that is still recording is never deleted. */
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -188,6 +191,76 @@ gc_leftovers(const char *dir, int dry, size_t *removed)
 	return rc;
 }
 
+/* Does the store hold a file of the session id (its sidecar or its
+ * transcript)? 1 if it does or that cannot be told, 0 if it does not. */
+static int
+gc_has_session(const char *dir, const char *id)
+{
+	static const char	*ext[] = { ".cast.zst", ".json" };
+	struct stat		 st;
+	char			*name, *path;
+	size_t			 i;
+	int			 rv = 0;
+
+	for (i = 0; i < sizeof ext / sizeof ext[0] && !rv; i++) {
+		xasprintf(&name, "%s%s", id, ext[i]);
+		path = path_join(dir, name);
+		free(name);
+		if (lstat(path, &st) == 0 || errno != ENOENT)
+			rv = 1;
+		free(path);
+	}
+	return rv;
+}
+
+/* Replay's snapshot caches (ID.snap) of sessions that are gone, deleted
+ * by hand: only when the store has neither the sidecar nor the
+ * transcript of that id (a session being recorded has its transcript). */
+static int
+gc_snapshots(const char *dir, int dry, size_t *removed)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		*snaps, *path, id[SESSION_ID_LEN + 1];
+	int		 rc = 0;
+
+	if ((snaps = player_cache_dir()) == NULL)
+		return 0;
+	if ((d = opendir(snaps)) == NULL) {
+		if (errno != ENOENT) {
+			log_error("%s: %s", snaps, strerror(errno));
+			rc = -1;
+		}
+		free(snaps);
+		return rc;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strlen(de->d_name) != SESSION_ID_LEN + 5 ||
+		    strcmp(de->d_name + SESSION_ID_LEN, ".snap") != 0)
+			continue;
+		memcpy(id, de->d_name, SESSION_ID_LEN);
+		id[SESSION_ID_LEN] = '\0';
+		if (!session_id_valid(id) || gc_has_session(dir, id))
+			continue;
+		path = path_join(snaps, de->d_name);
+		if (dry)
+			printf("would remove %s (snapshots of a deleted "
+			    "session)\n", de->d_name);
+		else if (unlink(path) == 0) {
+			printf("removed %s (snapshots of a deleted session)\n",
+			    de->d_name);
+			(*removed)++;
+		} else if (errno != ENOENT) {
+			log_error("%s: %s", path, strerror(errno));
+			rc = -1;
+		}
+		free(path);
+	}
+	closedir(d);
+	free(snaps);
+	return rc;
+}
+
 /* When a session started: the sidecar's time, else the one in its id. */
 static int64_t
 gc_start(const struct session *s)
@@ -284,6 +357,8 @@ cmd_gc(struct globals *g, int argc, char **argv)
 			rc = EXIT_ERROR;
 	}
 	if (gc_leftovers(dir, dry, &removed) != 0)
+		rc = EXIT_ERROR;
+	if (gc_snapshots(dir, dry, &removed) != 0)
 		rc = EXIT_ERROR;
 	if (!dry && removed == 0 && rc == EXIT_OK)
 		log_info("nothing to remove");

@@ -505,13 +505,25 @@ struct cache_head {
 };
 
 char *
-player_cache_path(const char *id)
+player_cache_dir(void)
 {
 	char	*dir, *path;
 
 	if ((dir = xdg_dir("XDG_STATE_HOME", ".local/state")) == NULL)
 		return NULL;
-	xasprintf(&path, "%s/snapshots/%s.snap", dir, id);
+	path = path_join(dir, "snapshots");
+	free(dir);
+	return path;
+}
+
+char *
+player_cache_path(const char *id)
+{
+	char	*dir, *path;
+
+	if ((dir = player_cache_dir()) == NULL)
+		return NULL;
+	xasprintf(&path, "%s/%s.snap", dir, id);
 	free(dir);
 	return path;
 }

@@ -25,7 +25,7 @@ extern char **environ;
  * posix_spawn (no copy of our address space, so it is cheap even from a
  * large process): stdin /dev/null, stdout and stderr to the pipes out
  * and err unless inherited, in dir, with an empty signal mask and SIGPIPE
- * at its default. out < 0 detaches it: stdout and stderr /dev/null too,
+ * and SIGXFSZ (both ignored here) at their defaults. out < 0 detaches it: stdout and stderr /dev/null too,
  * and a session of its own. 0, or an errno value. */
 static int
 proc_spawn(const char *path, const char *const argv[],
@@ -33,7 +33,7 @@ proc_spawn(const char *path, const char *const argv[],
 {
 	posix_spawn_file_actions_t	 fa;
 	posix_spawnattr_t		 at;
-	sigset_t			 none, pipe_;
+	sigset_t			 none, dfl;
 	short				 flags = POSIX_SPAWN_SETSIGMASK |
 					     POSIX_SPAWN_SETSIGDEF;
 	int				 e, fd;
@@ -45,8 +45,9 @@ proc_spawn(const char *path, const char *const argv[],
 		return e;
 	}
 	sigemptyset(&none);
-	sigemptyset(&pipe_);
-	sigaddset(&pipe_, SIGPIPE);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	sigaddset(&dfl, SIGXFSZ);
 	for (fd = 0; fd < (out < 0 ? 3 : 1); fd++)
 		if ((e = posix_spawn_file_actions_addopen(&fa, fd, "/dev/null",
 		    fd == 0 ? O_RDONLY : O_WRONLY, 0)) != 0)
@@ -61,7 +62,7 @@ proc_spawn(const char *path, const char *const argv[],
 	    o->dir)) != 0)
 		goto out;
 	if ((e = posix_spawnattr_setsigmask(&at, &none)) != 0 ||
-	    (e = posix_spawnattr_setsigdefault(&at, &pipe_)) != 0 ||
+	    (e = posix_spawnattr_setsigdefault(&at, &dfl)) != 0 ||
 	    (e = posix_spawnattr_setflags(&at, flags)) != 0)
 		goto out;
 	/* argv is not modified: the cast is posix_spawn's old prototype. */

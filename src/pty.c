@@ -566,7 +566,9 @@ pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 	}
 	if (p.pid == 0) {
 		sig_close(p.sigfd);
+		/* Ignored here (main.c); the command gets the defaults. */
 		(void)signal(SIGPIPE, SIG_DFL);
+		(void)signal(SIGXFSZ, SIG_DFL);
 		pty_exec_child(argv);
 	}
 	if ((fl = fcntl(p.master, F_GETFL)) < 0 ||

@@ -54,6 +54,8 @@ struct recorder {
 	struct recorder_secret		*sec;		/* opts.secrets, and
 							   their \r\n forms */
 	char				**sec_crlf;	/* those forms (strv) */
+	uint64_t			 head;		/* file size after
+							   the header */
 	char				*error;		/* first failure */
 };
 
@@ -62,9 +64,7 @@ recorder_fail(struct recorder *r, const char *what, int err)
 {
 	if (r->error != NULL)
 		return;
-	xasprintf(&r->error, "recording stopped early (%s: %s); what was "
-	    "written before is kept in %s", what, strerror(err),
-	    r->s->cast_path);
+	xasprintf(&r->error, "%s: %s", what, strerror(err));
 }
 
 static void
@@ -465,6 +465,7 @@ recorder_new(struct session *s, const struct recorder_opts *opts,
 	s->state = SESSION_RUNNING;
 	s->record_input = opts->record_input;
 	recorder_header(r);
+	r->head = zio_bytes_flushed(r->z);
 	zio_writer_adaptive(r->z);
 	if (r->error != NULL) {		/* the file goes: say only why */
 		xasprintf(cause, "%s: %s", s->cast_path,
@@ -488,13 +489,43 @@ fail:
 	return NULL;
 }
 
+/* After a failed write, what the transcript keeps. With cut, it is first
+ * cut back to the end of its last flush, so that it ends with a whole
+ * event and the room the torn tail took (on a full disk) is free again
+ * for the sidecar; that loses the whole blocks written since, so it is
+ * done only when the sidecar finds no room otherwise. */
+static char *
+recorder_kept(struct recorder *r, int cut)
+{
+	uint64_t	 keep = zio_bytes_flushed(r->z);
+	char		*msg;
+
+	/* If this fails, the tail stays: readers drop a torn last line, so
+	 * the message is as true. */
+	if (cut && ftruncate(r->fd, (off_t)keep) != 0)
+		log_debug("%s: ftruncate: %s", r->s->cast_path,
+		    strerror(errno));
+	if (keep <= r->head && cut)
+		xasprintf(&msg, "recording stopped at the start (%s); no output "
+		    "was kept (%s holds only the session's header)", r->error,
+		    r->s->cast_path);
+	else if (keep <= r->head)
+		xasprintf(&msg, "recording stopped at the start (%s); %s holds "
+		    "at most its first output", r->error, r->s->cast_path);
+	else
+		xasprintf(&msg, "recording stopped early (%s); what was "
+		    "written before is kept in %s", r->error, r->s->cast_path);
+	return msg;
+}
+
 int
 recorder_finish(struct recorder *r, int status, char **cause)
 {
 	struct session	*s = r->s;
+	struct stat	 sb;
 	int64_t		 t = now_us() - r->t0;
-	char		 st[16], *c2 = NULL;
-	int		 n;
+	char		 st[16], *msg = NULL, *c2 = NULL, *tmp;
+	int		 n, rc;
 
 	if (r->error == NULL) {
 		recorder_settle(r, 1);
@@ -503,29 +534,59 @@ recorder_finish(struct recorder *r, int status, char **cause)
 	}
 	if (r->error == NULL && zio_end(r->z) != 0)
 		recorder_fail(r, "write", zio_error(r->z));
+	/* Deleted while it ran (by hand, or with the store): a sidecar
+	 * now would describe a recording that is not there. */
+	if (fstat(r->fd, &sb) == 0 && sb.st_nlink == 0) {
+		xasprintf(cause, "the recording was deleted while the session "
+		    "ran (%s): nothing of it is kept", s->cast_path);
+		(void)close(r->fd);	/* nothing left to lose */
+		r->fd = -1;
+		return -1;
+	}
+	if (r->error != NULL)
+		msg = recorder_kept(r, 0);
 	s->end = wall_us();
 	s->exit_status = status;
 	s->state = SESSION_FINISHED;
-	if (r->error != NULL)
-		s->record_error = xstrdup(r->error);
+	if (msg != NULL)
+		s->record_error = xstrdup(msg);
 	/* The sidecar says finished before the transcript's lock goes:
-	 * never a moment where gc would take it for an interrupted one. */
-	if (session_write(s, &c2) != 0) {
-		if (r->error == NULL)
-			xasprintf(&r->error, "the session's sidecar could not "
-			    "be written: %s", c2);
+	 * never a moment where gc would take it for an interrupted one. A
+	 * full disk may have room for it only once the torn tail is gone. */
+	rc = session_write(s, &c2);
+	if (rc != 0 && r->error != NULL) {
 		free(c2);
+		c2 = NULL;
+		free(msg);
+		msg = recorder_kept(r, 1);
+		free(s->record_error);
+		s->record_error = xstrdup(msg);
+		rc = session_write(s, &c2);
 	}
+	if (rc != 0) {
+		if (msg == NULL)
+			xasprintf(&msg, "the session's sidecar could not be "
+			    "written: %s", c2);
+		else {
+			tmp = msg;
+			xasprintf(&msg, "%s; and the sidecar could not be "
+			    "written either (%s), so the session shows as "
+			    "interrupted", tmp, c2);
+			free(tmp);
+		}
+	}
+	free(c2);
 	/* No fsync: the file is safe from a crash of this process once
 	 * written, and the kernel writes it back as it does script's and
 	 * asciinema's. Waiting for the disk here cost ~35 ms per 100 MB
 	 * of output at every exit (tests/bench). */
-	if (close(r->fd) != 0 && r->error == NULL)
-		recorder_fail(r, "close", errno);
+	if (close(r->fd) != 0 && msg == NULL)
+		xasprintf(&msg, "recording stopped early (close: %s); what "
+		    "was written before is kept in %s", strerror(errno),
+		    s->cast_path);
 	r->fd = -1;
-	if (r->error != NULL) {
-		*cause = r->error;
-		r->error = NULL;
+	if (msg != NULL) {
+		*cause = msg;
 		return -1;
 	}
 	return 0;

@@ -303,11 +303,14 @@ session_to_json(const struct session *s)
 	return o;
 }
 
+/* Atomically, but for a full disk: there the new sidecar overwrites the
+ * one written at the start in place, which needs no new block as long
+ * as the text fits in the old one's (a crash in between could tear it). */
 int
 session_write(const struct session *s, char **cause)
 {
 	cJSON	*o;
-	char	*text;
+	char	*text, *c2 = NULL;
 	int	 rc;
 
 	o = session_to_json(s);
@@ -316,6 +319,13 @@ session_write(const struct session *s, char **cause)
 	if (text == NULL)
 		fatal("out of memory");
 	rc = write_file_atomic(s->json_path, text, strlen(text), 0600, cause);
+	if (rc != 0 && (errno == ENOSPC || errno == EDQUOT) &&
+	    write_file_inplace(s->json_path, text, strlen(text), &c2) == 0) {
+		free(*cause);
+		*cause = NULL;
+		rc = 0;
+	}
+	free(c2);
 	free(text);
 	return rc;
 }
@@ -439,20 +449,25 @@ session_read(const char *path, struct session *s, char **cause)
 }
 
 /* Is a recorder writing the session's transcript? 1 if one holds the
- * lock on it, 0 if nobody does, -1 if that cannot be told (no transcript,
- * a file system without flock). */
+ * lock on it, 0 if nobody does, -1 with errno if that cannot be told
+ * (ENOENT: no transcript; a file system without flock). */
 static int
 session_recording(const struct session *s)
 {
-	return s->cast_path != NULL ? file_locked(s->cast_path) : -1;
+	if (s->cast_path == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	return file_locked(s->cast_path);
 }
 
 /* The recorder holds a lock on the transcript while it writes, and the
  * lock outranks the sidecar: a session whose sidecar says the recorder is
  * gone (none, an unreadable one, a dead pid) but whose transcript is
  * locked is running; one whose sidecar names a live pid but whose
- * transcript nobody locks is not (that pid is another process now, as
- * after a reboot). */
+ * transcript nobody locks, or that has no transcript at all (a recorder
+ * makes it before the sidecar), is not (that pid is another process now,
+ * as after a reboot). */
 static void
 session_check_lock(struct session *s)
 {
@@ -464,7 +479,8 @@ session_check_lock(struct session *s)
 	rec = session_recording(s);
 	if (rec == 1)
 		s->state = SESSION_RUNNING;
-	else if (rec == 0 && s->state == SESSION_RUNNING)
+	else if ((rec == 0 || (rec < 0 && errno == ENOENT)) &&
+	    s->state == SESSION_RUNNING)
 		s->state = SESSION_INTERRUPTED;
 }
 

@@ -474,29 +474,55 @@ write_file_atomic(const char *path, const void *data, size_t len, int mode,
     char **cause)
 {
 	char	*tmp;
-	int	 fd, rc = -1;
+	int	 fd, rc = -1, err = 0;
 
 	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
 	fd = open(tmp, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, (mode_t)mode);
 	if (fd < 0) {
-		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		err = errno;
+		xasprintf(cause, "%s: %s", tmp, strerror(err));
 		goto out;
 	}
 	if (fchmod(fd, (mode_t)mode) != 0 || write_all(fd, data, len) != 0) {
-		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		err = errno;
+		xasprintf(cause, "%s: %s", tmp, strerror(err));
 		close(fd);
 		unlink(tmp);
 		goto out;
 	}
 	if (close(fd) != 0 || rename(tmp, path) != 0) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+		err = errno;
+		xasprintf(cause, "%s: %s", path, strerror(err));
 		unlink(tmp);
 		goto out;
 	}
 	rc = 0;
 out:
 	free(tmp);
+	errno = err;
 	return rc;
+}
+
+int
+write_file_inplace(const char *path, const void *data, size_t len,
+    char **cause)
+{
+	int	 fd;
+
+	if ((fd = open(path, O_WRONLY|O_CLOEXEC)) < 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, data, len) != 0 || ftruncate(fd, (off_t)len) != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		(void)close(fd);
+		return -1;
+	}
+	if (close(fd) != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 char *

@@ -41,6 +41,7 @@ struct zio_writer {
 	size_t		 pending;	/* bytes since the last flush */
 	uint64_t	 bytes_in;
 	uint64_t	 bytes_out;
+	uint64_t	 flushed;	/* bytes_out at the last flush or end */
 	int		 error;		/* errno of the first failure */
 	int		 level;		/* the level asked for */
 	int		 cur;		/* the level in use */
@@ -183,6 +184,7 @@ zio_adapt(struct zio_writer *zw)
 			return -1;
 		zw->inframe = 0;
 		zw->pending = 0;
+		zw->flushed = zw->bytes_out;
 		if (ZSTD_isError(ZSTD_CCtx_setParameter(zw->cctx,
 		    ZSTD_c_compressionLevel, want)))
 			return zio_fail(zw, EINVAL);
@@ -224,6 +226,7 @@ zio_flush(struct zio_writer *zw)
 	if (zio_compress(zw, NULL, 0, ZSTD_e_flush) != 0)
 		return -1;
 	zw->pending = 0;
+	zw->flushed = zw->bytes_out;
 	return 0;
 }
 
@@ -248,6 +251,7 @@ zio_end(struct zio_writer *zw)
 		return -1;
 	zw->inframe = 0;
 	zw->pending = 0;
+	zw->flushed = zw->bytes_out;
 	return 0;
 }
 
@@ -267,6 +271,12 @@ uint64_t
 zio_bytes_out(struct zio_writer *zw)
 {
 	return zw->bytes_out;
+}
+
+uint64_t
+zio_bytes_flushed(struct zio_writer *zw)
+{
+	return zw->flushed;
 }
 
 void

@@ -67,4 +67,24 @@ assert_eq "" "$ERR" "grep warns about an interrupted session's cut tail"
 ar export -f raw -o "$T/x.raw" "$id"
 assert_eq 0 "$RC" "export -o of an interrupted session: $ERR"
 cmp -s "$T/out" "$T/x.raw" || fail "export -o differs from cat"
+# Killed after the exit event was written, before the sidecar's end (here
+# the sidecar of the start put back): show takes the exit status from the
+# transcript, as for a transcript without a sidecar.
+"$AGENTRUN" -q --backend local run -- sh -c 'echo done; exit 6' >/dev/null 2>&1 </dev/null
+id=$(basename "$(latest_cast)" .cast.zst)
+sh -c 'exit 0' & dead=$!; wait "$dead"
+python3 - "$STORE/$id.json" "$dead" <<'PY' || fail "sidecar edit"
+import json, sys
+s = json.load(open(sys.argv[1]))
+for k in ("end", "end_iso", "exit_status", "duration", "git"):
+    s.pop(k, None)
+s["state"] = "running"
+s["pid"] = int(sys.argv[2])
+json.dump(s, open(sys.argv[1], "w"))
+PY
+ar show "$id"
+assert_contains "state:             interrupted" "$OUT"
+assert_contains "exit status:       6" "$OUT" "show of an interrupted session"
+ar show --json "$id"
+assert_contains '"exit_status":	6' "$OUT"
 exit 0

@@ -101,6 +101,17 @@ ar ls --all
 assert_contains "interrupted" "$(printf '%s\n' "$OUT" | grep 20250107-100000-ffff)" "a live pid without the lock"
 ar rm 20250107-100000-ffff
 assert_eq 0 "$RC" "rm of a session whose pid was reused: $ERR"
+# Nor is it with no transcript at all (deleted by hand): a recorder makes
+# its transcript before the sidecar.
+mk 20250107-100000-fffe 0 running $$
+rm "$STORE/20250107-100000-fffe.cast.zst"
+ar ls --all
+assert_contains "interrupted" "$(printf '%s\n' "$OUT" | grep 20250107-100000-fffe)" "a live pid without a transcript"
+ar gc -n --keep 0
+assert_contains "would remove 20250107-100000-fffe" "$OUT" "gc of a sidecar alone"
+ar rm 20250107-100000-fffe
+assert_eq 0 "$RC" "rm of a sidecar alone with a reused pid: $ERR"
+[ -e "$STORE/20250107-100000-fffe.json" ] && fail "rm left the sidecar"
 
 # A real recording is never deleted, whatever its sidecar says: the
 # recorder locks the transcript while it writes. Here the sidecar is gone
@@ -177,4 +188,30 @@ removed 20250101-100000-aaaa.json.tmp.$alive (left by a crash)" "$(printf '%s\n'
 [ -d "$STORE/20250108-100000-abab.json" ] || fail "the folder went"
 ar ls --all
 assert_eq "" "$(printf '%s\n' "$OUT" | grep abab)" "a folder listed as a session"
+# Replay snapshots of sessions deleted by hand go with gc; those of a
+# session with its transcript or its sidecar left (as one that records)
+# stay.
+SNAPS=$XDG_STATE_HOME/agentrun/snapshots
+mkdir -p "$SNAPS"
+find "$STORE" -maxdepth 1 -type f -name "20*" -delete
+mk 20250109-100000-1111 0
+mk 20250109-100000-2222 0
+rm "$STORE/20250109-100000-2222.json"
+mk 20250109-100000-3333 0
+rm "$STORE/20250109-100000-3333.cast.zst"
+for id in 20250109-100000-1111 20250109-100000-2222 20250109-100000-3333 \
+    20250109-100000-4444; do
+	echo snap > "$SNAPS/$id.snap"
+done
+echo other > "$SNAPS/notes.txt"
+ar gc --keep 100 --dry-run
+assert_eq "would remove 20250109-100000-4444.snap (snapshots of a deleted session)" "$OUT" "dry run"
+[ -e "$SNAPS/20250109-100000-4444.snap" ] || fail "dry run removed a snapshot"
+ar gc --keep 100
+assert_eq 0 "$RC" "gc: $ERR"
+assert_eq "removed 20250109-100000-4444.snap (snapshots of a deleted session)" "$OUT"
+assert_eq "20250109-100000-1111.snap
+20250109-100000-2222.snap
+20250109-100000-3333.snap
+notes.txt" "$(ls "$SNAPS")" "what stays"
 exit 0

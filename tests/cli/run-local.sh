@@ -127,4 +127,20 @@ for c in "run --read-only -- touch written" "shell --read-only" "claude --read-o
 done
 [ -e written ] && fail "a --read-only local run wrote the project"
 cd "$T" || exit 1
+# SIGXFSZ, which agentrun ignores for itself (EFBIG instead), is at its
+# default in what it starts: a command over its file size limit dies of
+# it (128 + 25) as without agentrun, and git (started by proc.c) has it
+# at its default too.
+(ulimit -f 10; exec sh -c 'head -c 20000 /dev/zero > "$1"' sh "$T/big1")
+assert_eq 153 "$?" "SIGXFSZ without agentrun"
+OUT=$( (ulimit -f 10; exec "$AGENTRUN" -q --backend local run -- sh -c \
+    'head -c 20000 /dev/zero > "$1"' sh "$T/big2") 2>&1 </dev/null)
+assert_eq 153 "$?" "SIGXFSZ under agentrun: $OUT"
+printf '#!/bin/sh\ngrep SigIgn /proc/$$/status > "%s"\nexit 1\n' "$T/git-sigign" > "$T/bin/git"
+chmod +x "$T/bin/git"
+ar -q --backend local run -- true
+mask=$(awk '{ print $2 }' "$T/git-sigign")
+[ -n "$mask" ] || fail "the git shim did not run"
+[ $(( 0x$mask & (1 << 24) )) = 0 ] || fail "git starts with SIGXFSZ ignored ($mask)"
+rm -f "$T/bin/git"
 exit 0
