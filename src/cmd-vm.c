@@ -291,7 +291,7 @@ again:
 static int
 vm_confirm_delete(struct vm_ctx *c)
 {
-	char	 line[32], *again;
+	char	 line[32] = "", *again;
 
 	if (!isatty(STDIN_FILENO)) {
 		again = vm_cmdline(&c->cfg, c->name);
@@ -304,6 +304,8 @@ vm_confirm_delete(struct vm_ctx *c)
 	    "agents installed there)? [y/N] ", c->name);
 	if (fflush(stderr) != 0 || fgets(line, sizeof line, stdin) == NULL ||
 	    (strcasecmp(line, "y\n") != 0 && strcasecmp(line, "yes\n") != 0)) {
+		if (strchr(line, '\n') == NULL)	/* ^D: the prompt's line */
+			fputc('\n', stderr);
 		log_error("VM %s not deleted", c->name);
 		return EXIT_ERROR;
 	}
@@ -317,6 +319,7 @@ cmd_vm(struct globals *g, int argc, char **argv)
 	const struct agent_profile	*agent;
 	const char			*sub, *arg = NULL;
 	int				 i, force = 0, yes = 0, rv;
+	int				 dashdash = 0;
 
 	if (argc < 2)
 		return usage_error("vm", "which one: status, start, stop, "
@@ -328,22 +331,26 @@ cmd_vm(struct globals *g, int argc, char **argv)
 		return usage_error("vm", "the action comes first, then its "
 		    "options ('agentrun vm delete --yes'), not %s", sub);
 	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0)
+		if (strcmp(argv[i], "--") == 0 && !dashdash) {
+			dashdash = 1;	/* the rest are no options */
+			continue;
+		}
+		if (!dashdash && (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0))
 			return usage_print("vm");
-		if (strcmp(argv[i], "--force") == 0 && (strcmp(sub, "stop") == 0
-		    || strcmp(sub, "delete") == 0))
+		if (dashdash || argv[i][0] != '-') {
+			if (strcmp(sub, "provision") != 0 || arg != NULL)
+				return usage_error("vm", "unexpected argument: "
+				    "%s", argv[i]);
+			arg = argv[i];
+		} else if (strcmp(argv[i], "--force") == 0 &&
+		    (strcmp(sub, "stop") == 0 || strcmp(sub, "delete") == 0))
 			force = 1;
 		else if ((strcmp(argv[i], "--yes") == 0 ||
 		    strcmp(argv[i], "-y") == 0) && strcmp(sub, "delete") == 0)
 			yes = 1;
-		else if (argv[i][0] == '-')
-			return usage_error("vm", "unknown option: %s", argv[i]);
-		else if (strcmp(sub, "provision") == 0 && arg == NULL)
-			arg = argv[i];
 		else
-			return usage_error("vm", "unexpected argument: %s",
-			    argv[i]);
+			return usage_error("vm", "unknown option: %s", argv[i]);
 	}
 	if (strcmp(sub, "status") != 0 && strcmp(sub, "start") != 0 &&
 	    strcmp(sub, "stop") != 0 && strcmp(sub, "delete") != 0 &&

@@ -30,6 +30,17 @@ for answer in n "" yes; do
 	tm kill-server
 done
 
+# Ctrl-D at the question: the refusal starts a line of its own.
+rm -f "$T/status"
+tm_start 100 20 bash "$T/wrap.sh"
+tm_wait "Delete VM agentrun and everything in it"
+tm send-keys -t t C-d
+tm_wait WRAPDONE 15
+assert_eq STATUS=1 "$(cat "$T/status")" "Ctrl-D"
+tm_capture | grep -q "^agentrun: VM agentrun not deleted" ||
+    fail "the refusal shares the question's line: $(tm_capture)"
+tm kill-server
+
 # --yes on a terminal: no question.
 ar vm start
 assert_eq 0 "$RC" "vm start again: $ERR"

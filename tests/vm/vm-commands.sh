@@ -111,6 +111,12 @@ assert_eq 0 "$RC" "provision: $ERR"
 [ -x "$MULTIPASS_EMU_DIR/vms/agentrun/home/.local/bin/claude" ] || fail "not provisioned again"
 ar vm provision nosuch
 assert_eq 2 "$RC" "provision nosuch"
+# '--' ends the options, as for the other commands.
+ar vm provision -- claude
+assert_eq 0 "$RC" "provision -- claude: $ERR"
+ar vm provision -- claude extra
+assert_eq 2 "$RC" "provision -- claude extra"
+assert_contains "unexpected argument: extra" "$ERR"
 # A failing install says what to do.
 write_config '"vm": {"cpus": 2}'
 cat >"$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
