@@ -1362,6 +1362,19 @@ cast_reader_next_v1(struct cast_reader *cr, struct cast_event *ev)
 	return 1;
 }
 
+/* The reader's error without the file's name it starts with: a damage
+ * note is said after the session's name already. */
+static const char *
+cast_reader_why(struct cast_reader *cr)
+{
+	const char	*e = zio_reader_error(cr->zr);
+	size_t		 n = strlen(cr->path);
+
+	if (strncmp(e, cr->path, n) == 0 && strncmp(e + n, ": ", 2) == 0)
+		return e + n + 2;
+	return e;
+}
+
 int
 cast_reader_next(struct cast_reader *cr, struct cast_event *ev)
 {
@@ -1377,7 +1390,7 @@ cast_reader_next(struct cast_reader *cr, struct cast_event *ev)
 		rc = zio_getline(cr->zr, &line, &len, &nl);
 		if (rc < 0) {
 			cast_reader_damaged(cr, "line %zu: %s", cr->lineno + 1,
-			    zio_reader_error(cr->zr));
+			    cast_reader_why(cr));
 			return 0;
 		}
 		if (rc == 0) {

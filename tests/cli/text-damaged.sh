@@ -35,6 +35,12 @@ for f in torn.cast torn.cast.zst; do
 		assert_contains "cut short after 2 events (the last line is incomplete)" "$(cat "$T/err")" "$c $f"
 	done
 done
+# A reader's error names the file once (it was 'F: line 3: F: ...').
+head -n 3 torn.cast | zstd -qc > junk.cast.zst
+printf 'junk' >> junk.cast.zst
+OUT=$(t cat junk.cast.zst 2>"$T/err")
+assert_contains "not zstd data after the end of a frame" "$(cat "$T/err")"
+assert_eq 1 "$(grep -o 'junk.cast.zst' "$T/err" | wc -l)" "the name once: $(cat "$T/err")"
 assert_eq "a
 b" "$(t cat torn.cast 2>/dev/null | tr -d '\r')" "torn: the whole lines"
 
