@@ -77,8 +77,10 @@ cmd_replay(struct globals *g, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
+			/* Digits and a point: no hex, no exponent. */
 			o.speed = strtod(optarg, &end);
-			if (end == optarg || *end != '\0' || !isfinite(o.speed) ||
+			if (end == optarg || *end != '\0' ||
+			    optarg[strspn(optarg, "0123456789.")] != '\0' ||
 			    o.speed < 1.0 / 16 || o.speed > 64)
 				return usage_error(argv[0], "--speed needs a "
 				    "number from 0.0625 to 64, not '%s'", optarg);

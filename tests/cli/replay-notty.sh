@@ -19,6 +19,11 @@ ar replay --speed 0 s.cast
 assert_eq 2 "$RC" "--speed 0"
 ar replay s.cast --speed fast
 assert_eq 2 "$RC" "--speed fast"
+for v in 0x10 1e1 " 2" +2; do
+	ar replay --speed "$v" s.cast
+	assert_eq 2 "$RC" "--speed '$v'"
+	assert_contains "--speed needs a number" "$ERR" "--speed '$v'"
+done
 ar replay --at -1 s.cast
 assert_eq 2 "$RC" "--at -1"
 ar replay --idle-limit x s.cast
