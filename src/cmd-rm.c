@@ -175,9 +175,11 @@ gc_leftovers(const char *dir, int dry, size_t *removed)
 			continue;
 		path = path_join(dir, de->d_name);
 		if (dry) {
-			if (file_locked(path) == 0)
+			if (file_locked(path) == 0) {
 				printf("would remove %s (left by a crash)\n",
 				    de->d_name);
+				(*removed)++;
+			}
 		} else if ((r = unlink_leftover(path, pid)) == 1) {
 			printf("removed %s (left by a crash)\n", de->d_name);
 			(*removed)++;
@@ -243,10 +245,11 @@ gc_snapshots(const char *dir, int dry, size_t *removed)
 		if (!session_id_valid(id) || gc_has_session(dir, id))
 			continue;
 		path = path_join(snaps, de->d_name);
-		if (dry)
+		if (dry) {
 			printf("would remove %s (snapshots of a deleted "
 			    "session)\n", de->d_name);
-		else if (unlink(path) == 0) {
+			(*removed)++;
+		} else if (unlink(path) == 0) {
 			printf("removed %s (snapshots of a deleted session)\n",
 			    de->d_name);
 			(*removed)++;
@@ -297,7 +300,7 @@ cmd_gc(struct globals *g, int argc, char **argv)
 	long			 keep = -1, rank = 0;
 	double			 days = -1;
 	int64_t			 cutoff = 0;
-	size_t			 i, removed = 0;
+	size_t			 i, removed = 0;	/* or would be */
 	int			 ch, dry = 0, rc = EXIT_OK;
 
 	(void)g;
@@ -348,9 +351,10 @@ cmd_gc(struct globals *g, int argc, char **argv)
 			continue;
 		if (days >= 0 && gc_start(s) >= cutoff)
 			continue;
-		if (dry)
+		if (dry) {
 			printf("would remove %s\n", s->id);
-		else if (rm_files(s) == 0) {
+			removed++;
+		} else if (rm_files(s) == 0) {
 			printf("removed %s\n", s->id);
 			removed++;
 		} else
@@ -360,7 +364,7 @@ cmd_gc(struct globals *g, int argc, char **argv)
 		rc = EXIT_ERROR;
 	if (gc_snapshots(dir, dry, &removed) != 0)
 		rc = EXIT_ERROR;
-	if (!dry && removed == 0 && rc == EXIT_OK)
+	if (removed == 0 && rc == EXIT_OK)	/* also for --dry-run */
 		log_info("nothing to remove");
 	session_list_free(&l);
 	free(dir);

@@ -210,6 +210,14 @@ assert_eq "would remove 20250109-100000-4444.snap (snapshots of a deleted sessio
 ar gc --keep 100
 assert_eq 0 "$RC" "gc: $ERR"
 assert_eq "removed 20250109-100000-4444.snap (snapshots of a deleted session)" "$OUT"
+# Nothing left: a dry run says so as gc does (it printed nothing).
+for c in "--dry-run" ""; do
+	# shellcheck disable=SC2086
+	ar gc --keep 100 $c
+	assert_eq 0 "$RC" "gc $c with nothing to do"
+	assert_eq "" "$OUT" "gc $c with nothing to do"
+	assert_contains "nothing to remove" "$ERR" "gc $c with nothing to do"
+done
 assert_eq "20250109-100000-1111.snap
 20250109-100000-2222.snap
 20250109-100000-3333.snap
