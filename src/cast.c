@@ -1305,7 +1305,7 @@ cast_reader_open(const char *path, char **cause)
 	cr = xcalloc(1, sizeof *cr);
 	cast_header_init(&cr->hdr);
 	buf_init(&cr->scratch);
-	cr->path = xstrdup(path);
+	cr->path = xstrdup(strcmp(path, "-") == 0 ? "standard input" : path);
 	if ((cr->zr = zio_reader_open(path, cause)) == NULL ||
 	    cast_reader_start(cr, cause) != 0) {
 		cast_reader_free(cr);

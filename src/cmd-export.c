@@ -391,7 +391,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	struct session		 s;
 	const char		*damage;
 	char			*cause = NULL, *dir = NULL, *tmp = NULL;
-	const char		*file;
+	const char		*file, *name;
 	int			 ch, fd = -1, rc = EXIT_ERROR;
 
 	if ((ch = usage_help_only(argc, argv)) >= 0)
@@ -399,6 +399,10 @@ cmd_import(struct globals *g, int argc, char **argv)
 	if (argc - optind != 1)
 		return usage_error(argv[0], "import takes one file");
 	file = argv[optind];
+	if (*file == '\0')
+		return usage_error(argv[0], "import needs a file name, not an "
+		    "empty one ('-' is standard input)");
+	name = strcmp(file, "-") == 0 ? "standard input" : file;
 	memset(&im, 0, sizeof im);
 	im.exit_status = -1;
 	buf_init(&im.b);
@@ -424,7 +428,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	}
 	if (im.events == 0 && (damage = cast_reader_damage(cr)) != NULL) {
 		xasprintf(&cause, "%s: nothing to import before the damage: %s",
-		    file, damage);
+		    name, damage);
 		goto out;
 	}
 	if (fsync(fd) != 0) {
@@ -451,7 +455,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	}
 	fd = -1;
 	if ((damage = cast_reader_damage(cr)) != NULL)
-		log_warn("%s: imported up to the damage: %s", file, damage);
+		log_warn("%s: imported up to the damage: %s", name, damage);
 	printf("%s\n", s.id);
 	rc = EXIT_OK;
 out:

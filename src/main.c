@@ -429,8 +429,8 @@ cmd_help(struct globals *g, int argc, char **argv)
 			if (known < 0)
 				return EXIT_USAGE;
 			if (!known)
-				return usage_error("help", "no such command: %s",
-				    argv[1]);
+				return usage_error("help", "no such command: "
+				    "'%s'", argv[1]);
 		}
 		return usage_print(argv[1]);
 	}

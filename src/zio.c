@@ -361,7 +361,7 @@ zio_reader_open(const char *path, char **cause)
 	zr = xcalloc(1, sizeof *zr);
 	zr->fd = fd;
 	zr->ownfd = ownfd;
-	zr->name = xstrdup(strcmp(path, "-") == 0 ? "stdin" : path);
+	zr->name = xstrdup(strcmp(path, "-") == 0 ? "standard input" : path);
 	zr->insize = ZSTD_DStreamInSize();
 	zr->in = xmalloc(zr->insize);
 

@@ -196,4 +196,15 @@ assert_eq 0 "$RC" "import -: $(cat "$T/err")"
 "$AGENTRUN" export -o - "$OUT" > dash.out || fail "export -o -"
 [ -e ./- ] && fail "export -o - wrote a file named -"
 assert_contains "v2 text" "$(cat dash.out)" "export -o - to stdout"
+# Standard input is named so in messages ('-: empty' before), an empty
+# name is refused as a bad command line, and help '' quotes the word.
+RC=0; "$AGENTRUN" import - </dev/null 2>"$T/err" || RC=$?
+assert_eq 1 "$RC" "import - of nothing"
+assert_eq "agentrun: standard input: empty" "$(cat "$T/err")"
+ar import ""
+assert_eq 2 "$RC" "import ''"
+assert_contains "import needs a file name, not an empty one" "$ERR"
+ar help ""
+assert_eq 2 "$RC" "help ''"
+assert_contains "no such command: ''" "$ERR"
 exit 0
