@@ -541,6 +541,10 @@ recorder_finish(struct recorder *r, int status, char **cause)
 		    "ran (%s): nothing of it is kept", s->cast_path);
 		(void)close(r->fd);	/* nothing left to lose */
 		r->fd = -1;
+		/* Nor the sidecar of the start, which would show it as an
+		 * interrupted session with no transcript. */
+		if (unlink(s->json_path) != 0 && errno != ENOENT)
+			log_debug("%s: %s", s->json_path, strerror(errno));
 		return -1;
 	}
 	if (r->error != NULL)
@@ -554,7 +558,8 @@ recorder_finish(struct recorder *r, int status, char **cause)
 	 * never a moment where gc would take it for an interrupted one. A
 	 * full disk may have room for it only once the torn tail is gone. */
 	rc = session_write(s, &c2);
-	if (rc != 0 && r->error != NULL) {
+	if (rc != 0 && r->error != NULL && (errno == ENOSPC ||
+	    errno == EDQUOT)) {
 		free(c2);
 		c2 = NULL;
 		free(msg);

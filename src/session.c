@@ -311,7 +311,7 @@ session_write(const struct session *s, char **cause)
 {
 	cJSON	*o;
 	char	*text, *c2 = NULL;
-	int	 rc;
+	int	 rc, err;
 
 	o = session_to_json(s);
 	text = cJSON_Print(o);
@@ -319,14 +319,19 @@ session_write(const struct session *s, char **cause)
 	if (text == NULL)
 		fatal("out of memory");
 	rc = write_file_atomic(s->json_path, text, strlen(text), 0600, cause);
-	if (rc != 0 && (errno == ENOSPC || errno == EDQUOT) &&
-	    write_file_inplace(s->json_path, text, strlen(text), &c2) == 0) {
-		free(*cause);
-		*cause = NULL;
-		rc = 0;
+	err = errno;
+	if (rc != 0 && (err == ENOSPC || err == EDQUOT)) {
+		if (write_file_inplace(s->json_path, text, strlen(text),
+		    &c2) == 0) {
+			free(*cause);
+			*cause = NULL;
+			rc = 0;
+		} else
+			err = errno;
 	}
 	free(c2);
 	free(text);
+	errno = err;	/* the caller may look at why */
 	return rc;
 }
 

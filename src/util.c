@@ -507,10 +507,23 @@ int
 write_file_inplace(const char *path, const void *data, size_t len,
     char **cause)
 {
-	int	 fd;
+	struct stat	 st;
+	int		 fd, err = 0;
 
 	if ((fd = open(path, O_WRONLY|O_CLOEXEC)) < 0) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* Only into the room the file has: a write that stops part way
+	 * would spoil the text that was there. */
+	if (fstat(fd, &st) != 0)
+		err = errno;
+	else if ((off_t)len > (off_t)st.st_blocks * 512)
+		err = ENOSPC;
+	if (err != 0) {
+		xasprintf(cause, "%s: %s", path, strerror(err));
+		(void)close(fd);
+		errno = err;
 		return -1;
 	}
 	if (write_all(fd, data, len) != 0 || ftruncate(fd, (off_t)len) != 0) {

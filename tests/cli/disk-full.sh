@@ -62,4 +62,20 @@ ar ls
 assert_match "*  4  finished  *" "$OUT" "ls"
 ar show --json latest
 assert_contains '"record_error":	"recording stopped early' "$OUT"
+rm -f "$STORE"/* "$T/full/filler"
+
+# The same with a sidecar of the start that ends near the end of its
+# last block (a long command line): the one of the end does not fit in
+# place, and is not written there part way (that left broken JSON where
+# a good sidecar had been).
+pad=$(printf '%03700d' 0)
+"$AGENTRUN" -q --backend local run -- sh -c 'echo before; sleep 1.5
+    cat /dev/zero > "$1" 2>/dev/null; head -c 20000 /dev/urandom | base64
+    sleep 1.2; exit 4' sh "$T/full/filler" "$pad" >/dev/null 2>"$T/err" </dev/null
+assert_eq 4 "$?" "status of the command"
+for j in "$STORE"/*.json; do
+	python3 -m json.tool "$j" >/dev/null || fail "a sidecar spoilt: $(tail -c 200 "$j")"
+done
+ar ls
+assert_match "*  sh -c*" "$OUT" "listed in its project"
 exit 0
