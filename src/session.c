@@ -106,7 +106,9 @@ session_new_id(char id[SESSION_ID_LEN + 1])
 		close(fd);
 	if (strftime(id, SESSION_ID_LEN + 1, "%Y%m%d-%H%M%S-", &tm) != 16)
 		fatal("strftime failed");
-	snprintf(id + 16, 5, "%04x", r & 0xffffu);
+	/* The millisecond, then a random digit: ids made in the same second
+	 * still sort by time (and 'latest' is the last one made). */
+	snprintf(id + 16, 5, "%03lx%x", ts.tv_nsec / 1000000, r & 0xfu);
 }
 
 int

@@ -143,4 +143,24 @@ mask=$(awk '{ print $2 }' "$T/git-sigign")
 [ -n "$mask" ] || fail "the git shim did not run"
 [ $(( 0x$mask & (1 << 24) )) = 0 ] || fail "git starts with SIGXFSZ ignored ($mask)"
 rm -f "$T/bin/git"
+# Sessions made in the same second: ls and 'latest' go by the start time,
+# and the ids themselves sort the same way (their last four digits were
+# random, so a listing of the store by name put them in any order).
+same=0
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	ar -q --backend local run -- echo "first-$i"
+	ar -q --backend local run -- echo "second-$i"
+	ids=$("$AGENTRUN" ls -a 2>/dev/null | awk 'NR > 1 && NR <= 3 { print $1 }')
+	a=${ids%%$'\n'*}
+	b=${ids##*$'\n'}
+	[ "${a:0:15}" = "${b:0:15}" ] || continue
+	same=$((same + 1))
+	[[ "$a" > "$b" ]] || fail "ids of one second out of order: $b made before $a"
+	ar text latest
+	assert_contains "second-$i" "$OUT" "latest of two sessions in one second"
+	ar text "$b"
+	assert_contains "first-$i" "$OUT" "the older of two sessions in one second"
+	[ "$same" -ge 3 ] && break
+done
+[ "$same" -gt 0 ] || fail "no two sessions in one second in 20 tries"
 exit 0
