@@ -130,21 +130,23 @@ cmd_rm(struct globals *g, int argc, char **argv)
 	return bad ? EXIT_ERROR : EXIT_OK;
 }
 
-/* Is name a file a crash can leave in the store: a transcript not yet
- * linked into place (".PID.cast.zst.new", session.c), or a sidecar not yet
- * renamed into place ("ID.json.tmp.PID", util.c)? Then *pid is its
+/* Is name a file a crash can leave: a transcript not yet linked into
+ * place (".PID.cast.zst.new", session.c), or a file of an id not yet
+ * renamed into place ("ID" ext ".tmp.PID", util.c)? Then *pid is its
  * maker's. */
 static int
-gc_leftover_name(const char *name, long *pid)
+gc_leftover_name(const char *name, const char *ext, long *pid)
 {
 	const char	*p;
 	char		*end;
+	size_t		 n = strlen(ext);
 
-	if (name[0] == '.')
+	if (name[0] == '.' && strcmp(ext, ".json") == 0)
 		p = name + 1;
-	else if ((p = strstr(name, ".json.tmp.")) != NULL &&
-	    p == name + SESSION_ID_LEN)
-		p += strlen(".json.tmp.");
+	else if (strlen(name) > SESSION_ID_LEN + n + 5 &&
+	    strncmp(name + SESSION_ID_LEN, ext, n) == 0 &&
+	    strncmp(name + SESSION_ID_LEN + n, ".tmp.", 5) == 0)
+		p = name + SESSION_ID_LEN + n + 5;
 	else
 		return 0;
 	if (*p < '1' || *p > '9')
@@ -171,7 +173,8 @@ gc_leftovers(const char *dir, int dry, size_t *removed)
 	if ((d = opendir(dir)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	while ((de = readdir(d)) != NULL) {
-		if (!gc_leftover_name(de->d_name, &pid) || pid_alive(pid))
+		if (!gc_leftover_name(de->d_name, ".json", &pid) ||
+		    pid_alive(pid))
 			continue;
 		path = path_join(dir, de->d_name);
 		if (dry) {
@@ -217,13 +220,16 @@ gc_has_session(const char *dir, const char *id)
 
 /* Replay's snapshot caches (ID.snap) of sessions that are gone, deleted
  * by hand: only when the store has neither the sidecar nor the
- * transcript of that id (a session being recorded has its transcript). */
+ * transcript of that id (a session being recorded has its transcript).
+ * And caches a crash left half written (ID.snap.tmp.PID). */
 static int
 gc_snapshots(const char *dir, int dry, size_t *removed)
 {
 	struct dirent	*de;
 	DIR		*d;
 	char		*snaps, *path, id[SESSION_ID_LEN + 1];
+	const char	*why;
+	long		 pid;
 	int		 rc = 0;
 
 	if ((snaps = player_cache_dir()) == NULL)
@@ -237,21 +243,27 @@ gc_snapshots(const char *dir, int dry, size_t *removed)
 		return rc;
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (strlen(de->d_name) != SESSION_ID_LEN + 5 ||
-		    strcmp(de->d_name + SESSION_ID_LEN, ".snap") != 0)
+		if (strlen(de->d_name) < SESSION_ID_LEN + 5)
 			continue;
 		memcpy(id, de->d_name, SESSION_ID_LEN);
 		id[SESSION_ID_LEN] = '\0';
-		if (!session_id_valid(id) || gc_has_session(dir, id))
+		if (!session_id_valid(id))
+			continue;
+		if (gc_leftover_name(de->d_name, ".snap", &pid)) {
+			if (pid_alive(pid))
+				continue;
+			why = "left by a crash";
+		} else if (strcmp(de->d_name + SESSION_ID_LEN, ".snap") == 0 &&
+		    !gc_has_session(dir, id))
+			why = "snapshots of a deleted session";
+		else
 			continue;
 		path = path_join(snaps, de->d_name);
 		if (dry) {
-			printf("would remove %s (snapshots of a deleted "
-			    "session)\n", de->d_name);
+			printf("would remove %s (%s)\n", de->d_name, why);
 			(*removed)++;
 		} else if (unlink(path) == 0) {
-			printf("removed %s (snapshots of a deleted session)\n",
-			    de->d_name);
+			printf("removed %s (%s)\n", de->d_name, why);
 			(*removed)++;
 		} else if (errno != ENOENT) {
 			log_error("%s: %s", path, strerror(errno));

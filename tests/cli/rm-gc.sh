@@ -204,12 +204,22 @@ for id in 20250109-100000-1111 20250109-100000-2222 20250109-100000-3333 \
 	echo snap > "$SNAPS/$id.snap"
 done
 echo other > "$SNAPS/notes.txt"
+# A cache half written by a replay that crashed goes too; one being
+# written (its maker alive) stays.
+dead=$(sh -c 'echo $$')
+echo half > "$SNAPS/20250109-100000-1111.snap.tmp.$dead"
+echo half > "$SNAPS/20250109-100000-2222.snap.tmp.$$"
 ar gc --keep 100 --dry-run
-assert_eq "would remove 20250109-100000-4444.snap (snapshots of a deleted session)" "$OUT" "dry run"
+assert_eq "would remove 20250109-100000-1111.snap.tmp.$dead (left by a crash)
+would remove 20250109-100000-4444.snap (snapshots of a deleted session)" "$(printf '%s\n' "$OUT" | sort)" "dry run"
 [ -e "$SNAPS/20250109-100000-4444.snap" ] || fail "dry run removed a snapshot"
+[ -e "$SNAPS/20250109-100000-1111.snap.tmp.$dead" ] || fail "dry run removed a leftover"
 ar gc --keep 100
 assert_eq 0 "$RC" "gc: $ERR"
-assert_eq "removed 20250109-100000-4444.snap (snapshots of a deleted session)" "$OUT"
+assert_eq "removed 20250109-100000-1111.snap.tmp.$dead (left by a crash)
+removed 20250109-100000-4444.snap (snapshots of a deleted session)" "$(printf '%s\n' "$OUT" | sort)"
+[ -e "$SNAPS/20250109-100000-2222.snap.tmp.$$" ] || fail "gc removed a cache being written"
+rm "$SNAPS/20250109-100000-2222.snap.tmp.$$"
 # Nothing left: a dry run says so as gc does (it printed nothing).
 for c in "--dry-run" ""; do
 	# shellcheck disable=SC2086
