@@ -461,7 +461,7 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 	struct config	 cfg;
 	char		*cause = NULL, *path, *client = NULL, *daemon = NULL;
 	char		*dir, *again = NULL;
-	const char	*name;
+	const char	*name, *backend;
 	int		 bad = 0, i, have_cfg;
 
 	for (i = 1; i < argc; i++) {
@@ -509,6 +509,14 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 		free(dir);
 	}
 
+	backend = g->backend != NULL ? g->backend : cfg.backend;
+	if (backend != NULL && strcmp(backend, "local") == 0) {
+		/* No VM to check: multipass is not needed. */
+		check(1, "backend: local (commands run on this machine, with "
+		    "no isolation; multipass is not used)");
+		path = NULL;
+		goto out;
+	}
 	if ((path = mp_find()) == NULL) {
 		bad += check(0, "multipass: not installed: %s",
 		    mp_install_hint());

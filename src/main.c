@@ -189,6 +189,7 @@ static const struct cmd_entry cmds[] = {
 "\n"
 "Check multipass, its daemon, the VM, its mounts, the session store and\n"
 "the config; print one line per check, and how to fix what is wrong.\n"
+"With the local backend, the VM and multipass are not checked.\n"
 "Exits 1 if something is wrong.\n"
 "\n"
 "  -h, --help    show this help\n", 0 },

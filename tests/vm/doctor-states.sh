@@ -49,4 +49,22 @@ advice:   ${why#"$s: "}" "$OUT" "vm status, $vm $s"
 	ar_in "$P" "${opt[@]}" run -- true
 	assert_eq 0 "$RC" "run after vm stop --force, $vm: $ERR"
 done
+# With the local backend there is no VM to judge: doctor says so, makes
+# no multipass call and is content (it FAILed for want of multipass).
+vm_set_state Unknown
+for how in flag config; do
+	opt=()
+	if [ $how = flag ]; then
+		opt=(--backend local)
+		write_config
+	else
+		write_config '"backend": "local"'
+	fi
+	reset_calls
+	ar "${opt[@]}" doctor
+	assert_eq 0 "$RC" "doctor, local backend by $how: $OUT"
+	assert_contains "ok    backend: local (commands run on this machine" "$OUT" "doctor, local by $how"
+	assert_eq 0 "$(ncalls)" "multipass calls of doctor, local backend by $how"
+done
+write_config
 exit 0
