@@ -37,16 +37,38 @@ __agentrun_add_values() {	# KIND
 	__agentrun_add ${__agentrun_v[@]+"${__agentrun_v[@]}"}
 }
 
-# __agentrun_compgen ACTION: add what compgen -ACTION gives for $cur.
+# __agentrun_compgen ARG...: add what compgen ARG... gives for $cur.
 __agentrun_compgen() {
 	local -a more
-	IFS=$'\n' read -r -d '' -a more < <(compgen "$1" -- "$cur") || :
+	IFS=$'\n' read -r -d '' -a more < <(compgen "$@" -- "$cur") || :
 	COMPREPLY+=(${more[@]+"${more[@]}"})
 }
 
 __agentrun_files() {	# -d: directories only
 	compopt -o filenames 2>/dev/null
 	__agentrun_compgen "${1:--f}"
+}
+
+# Sessions: the store's ids (newest first), but none already on the line
+# (rm takes several); a word that looks like a path is a transcript file.
+__agentrun_sessions() {
+	local -a __agentrun_v
+	local v w
+	if [[ $cur == */* || $cur == .* || $cur == \~* ]]; then
+		compopt -o filenames 2>/dev/null
+		__agentrun_compgen -d
+		__agentrun_compgen -f -X '!*.cast'
+		__agentrun_compgen -f -X '!*.cast.zst'
+		return
+	fi
+	compopt -o nosort 2>/dev/null
+	__agentrun_values sessions
+	for v in ${__agentrun_v[@]+"${__agentrun_v[@]}"}; do
+		for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
+			[[ $w == "$v" ]] && continue 2
+		done
+		[[ -z $cur || $v == "$cur"* ]] && COMPREPLY+=("$v")
+	done
 }
 
 # The values of an option's argument.
@@ -184,12 +206,8 @@ __agentrun_complete() {
 
 	case $cmd in
 	show|cat|replay|text|export)
-		if ((npos == 0)); then
-			compopt -o nosort 2>/dev/null
-			__agentrun_add_values sessions
-		fi ;;
-	rm)	compopt -o nosort 2>/dev/null
-		__agentrun_add_values sessions ;;
+		((npos == 0)) && __agentrun_sessions ;;
+	rm)	__agentrun_sessions ;;
 	import)	((npos == 0)) && __agentrun_files ;;
 	vm)	if ((npos == 0)); then
 			__agentrun_add status start stop delete mounts provision

@@ -113,6 +113,13 @@ check "agentrun text --at 5 " "${IDS[@]}"
 check "agentrun export " "${IDS[@]}"
 check "agentrun rm " "${IDS[@]}"
 check "agentrun rm latest 2024" 20240315-120000-bbbb 20240101-000000-aaaa
+# An id already on the line is not offered again (rm offered it).
+check "agentrun rm latest 20240315-120000-bbbb " 20250101-090000-cccc 20240101-000000-aaaa
+check "agentrun rm 20240101-000000-aaaa 2024" 20240315-120000-bbbb
+# A word that looks like a path is a transcript file (or a folder).
+check "agentrun replay ./" ./a.cast ./b.cast.zst ./sub
+check "agentrun text ./b" ./b.cast.zst
+check "agentrun rm latest $T/casts/a" "$T/casts/a.cast"
 
 check "agentrun export -f " cast cast-v2 raw text
 check "agentrun export --format " cast cast-v2 raw text

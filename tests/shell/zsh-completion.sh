@@ -90,6 +90,14 @@ tm_wait "% agentrun vm status --help"
 type_tab "agentrun vm --"
 tm_wait "% agentrun vm --help"
 
+# rm does not offer an id already on the line again; a word that looks
+# like a path is a transcript file.
+type_tab "agentrun rm 20240101-000000-aaaa 2024"
+tm_wait "% agentrun rm 20240101-000000-aaaa 20240315-120000-bbbb"
+mkdir -p "$T/casts/sub" && : >"$T/casts/one.cast" && : >"$T/casts/notes.txt"
+type_tab "agentrun replay $T/casts/o"
+tm_wait "% agentrun replay $T/casts/one.cast"
+
 [ ! -s "$MULTIPASS_EMU_DIR/calls.log" ] ||
 	fail "completion called multipass: $(cat "$MULTIPASS_EMU_DIR/calls.log")"
 exit 0
