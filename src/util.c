@@ -442,6 +442,61 @@ path_in_dir(const char *path, const char *dir)
 	return in;
 }
 
+/* realpath(3) for a path whose end need not exist (as realpath -m): its
+ * deepest existing folder resolved, the names after it added as words,
+ * "." and ".." taken by name. out holds PATH_MAX bytes. 0, or -1 (errno)
+ * for a relative path that does not resolve, or a failure. */
+int
+path_resolve(const char *path, char out[])
+{
+	char	*head, *rest = NULL, *slash, *w, *save;
+	size_t	 n, k;
+	int	 rv = -1;
+
+	if (realpath(path, out) != NULL)
+		return 0;
+	if (errno != ENOENT || path[0] != '/')
+		return -1;
+	head = xstrdup(path);
+	for (;;) {	/* cut names off until what is left resolves */
+		slash = strrchr(head, '/');
+		*slash = '\0';
+		if (realpath(slash == head ? "/" : head, out) != NULL)
+			break;
+		if (errno != ENOENT || slash == head)
+			goto out;
+	}
+	rest = xstrdup(path + (slash - head) + 1);
+	n = strlen(out);
+	for (w = strtok_r(rest, "/", &save); w != NULL;
+	    w = strtok_r(NULL, "/", &save)) {
+		if (strcmp(w, ".") == 0)
+			continue;
+		if (strcmp(w, "..") == 0) {
+			while (n > 1 && out[n - 1] != '/')
+				n--;
+			if (n > 1)
+				n--;
+			out[n] = '\0';
+			continue;
+		}
+		k = strlen(w);
+		if (n + 1 + k >= PATH_MAX) {
+			errno = ENAMETOOLONG;
+			goto out;
+		}
+		if (n > 1)
+			out[n++] = '/';
+		memcpy(out + n, w, k + 1);
+		n += k;
+	}
+	rv = 0;
+out:
+	free(rest);
+	free(head);
+	return rv;
+}
+
 /* mkdir -p: the common case (it exists) costs one system call. */
 int
 mkdir_p(const char *path, int mode)

@@ -888,7 +888,7 @@ vm_own_dirs(const char *project, char **cause)
 	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
 		if ((d = xdg_dir(dirs[i].env, dirs[i].fallback)) == NULL)
 			continue;
-		if (realpath(d, real) == NULL)
+		if (path_resolve(d, real) != 0)
 			snprintf(real, sizeof real, "%s", d);
 		free(d);
 		if (path_under(project, real) || path_under(real, project)) {

@@ -56,6 +56,12 @@ refuse "$T/a:b" "cannot mount $T/a:b: multipass cannot express a path with ':'*"
 # Agentrun's own state outside HOME.
 mkdir -p "$T/state"
 XDG_STATE_HOME=$T/state/inner refuse "$T/state" "refusing to mount $T/state: it holds agentrun's own files*"
+# A state folder not made yet, named with '..' through the project, is
+# not in it: taken by its resolved path (the name was compared as it was,
+# and the project refused).
+XDG_STATE_HOME=$P/../state-new ar_in "$P" run -- true
+assert_eq 0 "$RC" "state folder named through the project with '..': $ERR"
+XDG_STATE_HOME=$P/sub/../state-in refuse "$P" "refusing to mount $P: it holds agentrun's own files ($P/state-in/agentrun)*"
 
 # The VM name primary: Multipass mounts HOME into it.
 refuse "$P" "the VM name \"primary\" is refused: *" --vm primary
