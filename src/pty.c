@@ -41,6 +41,7 @@
 #define PTY_EOF_LOOK	10		/* ms between looks before an EOF */
 #define PTY_EOF_WAIT	2000		/* ms at most before it goes anyway */
 #define PTY_EOF_WATCH	100		/* ms between looks after it, 5 s */
+#define PTY_EOF_SETTLE	5		/* looks at a raw terminal, all read */
 
 struct pty {
 	pid_t			 pid;
@@ -60,6 +61,7 @@ struct pty {
 	}			 eof_state;
 	int64_t			 eof_since;	/* stdin ended, or EOF sent */
 	int64_t			 eof_at;	/* the next look */
+	int			 eof_quiet;	/* looks seeing raw, all read */
 	char			*rbuf;
 	int			 child_done;
 	int			 status;
@@ -375,7 +377,11 @@ pty_slave_unread(struct pty *p)
  * starting readline), and the program would wait for ever. So after it
  * is sent, the terminal is watched: read while canonical, it was an EOF
  * (done); seen raw and read, it was a NUL, and the character is sent once
- * more, as a key (readline's EOF on an empty line). */
+ * more, as a key (readline's EOF on an empty line). A raw terminal whose
+ * input was all read must stay so for PTY_EOF_SETTLE looks before the EOF
+ * goes: one look can fall between readline taking a line's end and its
+ * turning canonical mode on to run the command, and the EOF, landing
+ * there, became a NUL with no one watching (seen under load). */
 static void
 pty_eof(struct pty *p)
 {
@@ -402,7 +408,9 @@ pty_eof(struct pty *p)
 		p->eof_at = now + (since < 5000 ? PTY_EOF_WATCH : 1000) * 1000;
 		return;
 	}
-	if (unread && since < PTY_EOF_WAIT) {
+	p->eof_quiet = unread || canon ? 0 : p->eof_quiet + 1;
+	if (since < PTY_EOF_WAIT && (unread ||
+	    (!canon && p->eof_quiet < PTY_EOF_SETTLE))) {
 		p->eof_at = now + PTY_EOF_LOOK * 1000;
 		return;
 	}
