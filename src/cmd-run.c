@@ -4,6 +4,7 @@
  * recorder, run the proxy, finish. */
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,7 +269,9 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	char				**argv = NULL, **shown = NULL;
 	char				*cause = NULL, *project = NULL;
 	const char			*backend;
+	sigset_t			 ends, mask;
 	int				 status = EXIT_SETUP, local;
+	int				 blocked = 0;
 
 	session_init(&s);
 	if (config_load(&cfg, &cause) != 0) {
@@ -375,6 +378,14 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	}
 
 	status = pty_run(argv, &cbs, &cause);
+	/* A hangup or TERM from here on waits until the recording is
+	 * finished (its last output and the sidecar), then ends us. */
+	sigemptyset(&ends);
+	sigaddset(&ends, SIGHUP);
+	sigaddset(&ends, SIGTERM);
+	sigaddset(&ends, SIGINT);
+	sigaddset(&ends, SIGQUIT);
+	blocked = sigprocmask(SIG_BLOCK, &ends, &mask) == 0;
 	if (status < 0) {
 		log_error("%s", cause);
 		free(cause);
@@ -402,6 +413,8 @@ out:
 	free(cause);
 	session_free(&s);
 	config_free(&cfg);
+	if (blocked)
+		(void)sigprocmask(SIG_SETMASK, &mask, NULL);
 	return status;
 }
 

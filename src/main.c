@@ -710,6 +710,10 @@ main(int argc, char **argv)
 	(void)setlocale(LC_CTYPE, "");
 	if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)	/* EFBIG instead */
 		fatal("signal: %s", strerror(errno));
+	/* SIGCHLD ignored by whoever started us (that is inherited) would
+	 * reap our children behind waitpid's back: run waited for ever. */
+	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR)
+		fatal("signal: %s", strerror(errno));
 	if ((i = main_options(argc, argv, &g, &rc)) < 0)
 		return main_done(rc);
 	log_set_verbosity(g.verbosity);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,10 +316,14 @@ wall_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* All of it, on a descriptor left non-blocking by someone else too (a
+ * terminal shares its O_NONBLOCK with every program using it): there
+ * EAGAIN waits for room, as a blocking write would. */
 int
 write_all(int fd, const void *p, size_t n)
 {
 	const char	*s = p;
+	struct pollfd	 pfd;
 	ssize_t		 w;
 
 	while (n > 0) {
@@ -326,7 +331,13 @@ write_all(int fd, const void *p, size_t n)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			return -1;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				return -1;
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+				return -1;
+			continue;
 		}
 		s += w;
 		n -= (size_t)w;

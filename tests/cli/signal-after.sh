@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# A hangup or TERM that comes after the command has ended, while agentrun
+# still looks at git and writes the end of the recording, waits for that
+# to be done, then ends agentrun: the transcript keeps the command's last
+# output and its exit event, and the sidecar says finished. (It killed
+# agentrun at once: the last second of output was lost, and the session
+# showed as interrupted.)
+. "$(dirname "$0")/../lib/common.sh"
+need git
+mkdir -p "$T/p" "$T/bin"
+cd "$T/p" || exit 1
+git init -q . || skip "git init failed"
+# A git that is slow once the command has run (the marker).
+realgit=$(command -v git)
+cat > "$T/bin/git" <<EOS
+#!/bin/sh
+[ -e "$T/marker" ] && { touch "$T/slow"; sleep 3; }
+exec "$realgit" "\$@"
+EOS
+chmod +x "$T/bin/git"
+
+for sig in HUP TERM; do
+	rm -f "$T/marker" "$T/slow"
+	PATH=$T/bin:$PATH "$AGENTRUN" -q --backend local run -- sh -c \
+	    "echo FIRST; sleep 1.5; printf 'LAST-$sig\\n'; touch '$T/marker'" \
+	    >/dev/null 2>"$T/err" </dev/null &
+	pid=$!
+	i=0
+	while [ ! -e "$T/slow" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -e "$T/slow" ] || fail "$sig: git was not run after the command"
+	kill -"$sig" "$pid"
+	wait "$pid" 2>/dev/null
+	rc=$?
+	assert_eq $((128 + $(kill -l "$sig"))) "$rc" "$sig: ends agentrun after"
+	ar cat latest
+	assert_eq 0 "$RC" "$sig: cat: $ERR"
+	assert_contains "LAST-$sig" "$OUT" "$sig: the last output is recorded"
+	ar show latest
+	assert_contains "finished" "$OUT" "$sig: state"
+	assert_match "*exit status:*0*" "$OUT" "$sig: exit status"
+done
+exit 0
