@@ -156,4 +156,12 @@ for c in cat import; do
 	assert_eq 2 "$RC" "$c --bogus"
 	assert_contains "unknown option: --bogus" "$ERR"
 done
+# The statuses run passes on for what it ran (the man page's 126, 127 and
+# 128+n; run-local checks them) are named in run --help and the README.
+ar run --help
+readme=$(tr '\n' ' ' <"$ROOT/README.md")
+for s in 126 127 128+N; do
+	assert_contains "$s " "$OUT" "run --help, status $s"
+	assert_contains "$s " "$readme" "README, status $s"
+done
 exit 0
