@@ -164,4 +164,13 @@ for s in 126 127 128+N; do
 	assert_contains "$s " "$OUT" "run --help, status $s"
 	assert_contains "$s " "$readme" "README, status $s"
 done
+# --help after a command's other words is its help too, as the man page
+# says every command takes it (completion said "unknown option: --help").
+for c in "cat x" "import x" "rm x" "grep x" "text x" "export x" "show x" \
+    "replay x" "vm status" "init bash" "completion bash"; do
+	# shellcheck disable=SC2086
+	ar $c --help
+	assert_eq 0 "$RC" "$c --help: $ERR"
+	assert_match "usage: agentrun ${c%% *}*" "$OUT" "$c --help"
+done
 exit 0
