@@ -158,10 +158,13 @@ int
 cmd_completion(struct globals *g, int argc, char **argv)
 {
 	const char	*comp;
+	int		 i;
 
 	(void)g;
-	if (argc > 1 && init_is_help(argv[1]))
-		return usage_print(argv[0]);
+	for (i = 1; i < argc; i++) {
+		if (init_is_help(argv[i]))	/* anywhere, as init's */
+			return usage_print(argv[0]);
+	}
 	if (argc < 2)
 		return usage_error(argv[0], "which shell? bash or zsh");
 	if (argc > 2)

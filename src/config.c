@@ -24,13 +24,15 @@
 #define CLAUDE_INSTALL	\
 	"set -o pipefail; curl -fsSL https://claude.ai/install.sh | bash"
 
-/* Subcommands an agent profile may not shadow. */
+/* Subcommands an agent profile may not shadow, and names kept for
+ * agentrun that are no command (yet). */
 static const char *const reserved_names[] = {
-	"run", "shell", "ls", "list", "show", "replay", "cat", "text",
+	"run", "shell", "ls", "show", "replay", "cat", "text",
 	"export", "import", "grep", "rm", "gc", "vm", "doctor", "init",
-	"completion", "version", "help", "__complete", "__index", "config",
-	"local",
-	"multipass", NULL
+	"completion", "version", "help", "__complete", "__index", NULL
+};
+static const char *const kept_names[] = {
+	"list", "config", "local", "multipass", NULL
 };
 
 enum key_type {
@@ -511,6 +513,11 @@ parse_agent(struct parse *p, struct config *cfg, const cJSON *obj)
 		if (strcmp(reserved_names[i], obj->string) == 0)
 			return fail(p, path, "'%s' is an agentrun command; "
 			    "choose another name", obj->string);
+	}
+	for (i = 0; kept_names[i] != NULL; i++) {
+		if (strcmp(kept_names[i], obj->string) == 0)
+			return fail(p, path, "'%s' is a name agentrun keeps "
+			    "for itself; choose another name", obj->string);
 	}
 	if (!cJSON_IsObject(obj))
 		return fail(p, path, "expected an object");

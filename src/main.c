@@ -51,7 +51,7 @@ static const struct cmd_entry cmds[] = {
 "Run CMD in the project's VM in a pseudo-terminal, recorded. With\n"
 "--backend local, CMD runs on this machine with no isolation at all.\n"
 "The exit status is CMD's (128+N if a signal N killed it, 127 if it was\n"
-"not found).\n"
+"not found, 126 if it could not be executed).\n"
 "\n"
 "Run options:\n" RUN_OPTIONS, 0 },
 	{ "ls", cmd_ls, "list recorded sessions, newest first",

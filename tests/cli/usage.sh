@@ -156,4 +156,21 @@ for c in cat import; do
 	assert_eq 2 "$RC" "$c --bogus"
 	assert_contains "unknown option: --bogus" "$ERR"
 done
+# The statuses run passes on for what it ran (the man page's 126, 127 and
+# 128+n; run-local checks them) are named in run --help and the README.
+ar run --help
+readme=$(tr '\n' ' ' <"$ROOT/README.md")
+for s in 126 127 128+N; do
+	assert_contains "$s " "$OUT" "run --help, status $s"
+	assert_contains "$s " "$readme" "README, status $s"
+done
+# --help after a command's other words is its help too, as the man page
+# says every command takes it (completion said "unknown option: --help").
+for c in "cat x" "import x" "rm x" "grep x" "text x" "export x" "show x" \
+    "replay x" "vm status" "init bash" "completion bash"; do
+	# shellcheck disable=SC2086
+	ar $c --help
+	assert_eq 0 "$RC" "$c --help: $ERR"
+	assert_match "usage: agentrun ${c%% *}*" "$OUT" "$c --help"
+done
 exit 0

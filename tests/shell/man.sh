@@ -3,7 +3,7 @@
 # -T lint, groff -ww, man -l), and is in step with the binary: it names
 # every command and every option of every --help text, the vm actions, the
 # aliases of shell/agentrun.bash, every environment variable the sources
-# read, and the exit statuses.
+# read, the exit statuses, and which commands take abbreviated options.
 . "$(dirname "$0")/../lib/common.sh"
 PAGE=$ROOT/src/agentrun.1
 [ -f "$PAGE" ] || fail "no $PAGE"
@@ -50,6 +50,27 @@ for c in "" $cmds; do
 		grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" <<<"$TEXT" ||
 			fail "the man page lacks option $o of ${c:-agentrun}"
 	done
+done
+# The commands whose long options may be abbreviated are those the page
+# lists, no more and no fewer (tried with --hel; claude's words go to
+# claude).
+abbr=$(grep -oE 'long ones abbreviated, as the options of [a-z, ]+\.' \
+	<<<"$TEXT" | sed -E 's/.* of //; s/ and /, /; s/[,.]//g')
+[ -n "$abbr" ] || fail "the man page lacks the abbreviation sentence"
+"$AGENTRUN" --hel >/dev/null 2>&1 || fail "--hel: the global --help"
+for c in $cmds; do
+	[ "$c" = claude ] && continue
+	out=$("$AGENTRUN" "$c" --hel 2>/dev/null </dev/null)
+	rc=$?
+	case " $abbr " in
+	*" $c "*)
+		[ $rc -eq 0 ] && [[ $out == "usage: agentrun $c"* ]] ||
+			fail "$c --hel: status $rc, but the man page says" \
+			    "its options may be abbreviated" ;;
+	*)	[ $rc -eq 2 ] ||
+			fail "$c --hel: status $rc, but the man page says" \
+			    "its options are written in full" ;;
+	esac
 done
 for a in status start stop delete mounts provision; do
 	grep -qE "^ +$a( |$)" <<<"$TEXT" || fail "the man page lacks vm $a"

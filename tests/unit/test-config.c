@@ -263,6 +263,10 @@ test_errors(void **state)
 	expect_error("{\"agents\":{\"ls\":{\"command\":\"ls\"}}}",
 	    "config.json: agents.ls: 'ls' is an agentrun command; "
 	    "choose another name");
+	/* Kept, but no command: the message must not say it is one. */
+	expect_error("{\"agents\":{\"list\":{}}}",
+	    "config.json: agents.list: 'list' is a name agentrun keeps for "
+	    "itself; choose another name");
 	expect_error("{\"agents\":{\"Bad\":{}}}",
 	    "config.json: agents.Bad: an agent name is lower-case letters, "
 	    "digits, '-' and '_', starting with a letter");
