@@ -455,12 +455,13 @@ path_in_dir(const char *path, const char *dir)
 
 /* realpath(3) for a path whose end need not exist (as realpath -m): its
  * deepest existing folder resolved, the names after it added as words,
- * "." and ".." taken by name. out holds PATH_MAX bytes. 0, or -1 (errno)
- * for a relative path that does not resolve, or a failure. */
+ * "." and ".." taken by name, and what exists again after them (a link
+ * reached through missing/..) resolved. out holds PATH_MAX bytes. 0, or
+ * -1 (errno) for a relative path that does not resolve, or a failure. */
 int
 path_resolve(const char *path, char out[])
 {
-	char	*head, *rest = NULL, *slash, *w, *save;
+	char	*head, *rest = NULL, *slash, *w, *save, real[PATH_MAX];
 	size_t	 n, k;
 	int	 rv = -1;
 
@@ -500,6 +501,10 @@ path_resolve(const char *path, char out[])
 			out[n++] = '/';
 		memcpy(out + n, w, k + 1);
 		n += k;
+		if (realpath(out, real) != NULL) {
+			memcpy(out, real, strlen(real) + 1);
+			n = strlen(out);
+		}
 	}
 	rv = 0;
 out:

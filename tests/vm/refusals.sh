@@ -62,6 +62,11 @@ XDG_STATE_HOME=$T/state/inner refuse "$T/state" "refusing to mount $T/state: it 
 XDG_STATE_HOME=$P/../state-new ar_in "$P" run -- true
 assert_eq 0 "$RC" "state folder named through the project with '..': $ERR"
 XDG_STATE_HOME=$P/sub/../state-in refuse "$P" "refusing to mount $P: it holds agentrun's own files ($P/state-in/agentrun)*"
+# What exists again after a missing folder and '..' is resolved: a link
+# there leads into the project (it was taken by its name, outside it).
+mkdir -p "$T/lk"
+ln -s "$P" "$T/lk/to-proj"
+XDG_STATE_HOME=$T/lk/gone/../to-proj/st refuse "$P" "refusing to mount $P: it holds agentrun's own files ($P/st/agentrun)*"
 
 # The VM name primary: Multipass mounts HOME into it.
 refuse "$P" "the VM name \"primary\" is refused: *" --vm primary
