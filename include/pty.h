@@ -22,7 +22,10 @@ struct pty_cbs {
 /* Run argv[0] (PATH search) under a new pty. Returns the exit status
  * shell-style: the code, 128+N if killed by signal N, 127 if it could not
  * be executed (126 if not executable). -1 and *cause if the proxy could
- * not start. */
+ * not start. A SIGHUP, SIGTERM, SIGINT or SIGQUIT that comes once the
+ * command has ended is not acted on: pty_run returns with those four
+ * blocked and it pending, for the caller to finish its work and then
+ * restore the signal mask it had. */
 int	 pty_run(char *const argv[], const struct pty_cbs *, char **cause);
 
 #endif

@@ -11,6 +11,10 @@ int	 sig_next(int fd);
 /* Undo sig_open (restore mask and handlers) and close fd. Also used in
  * the child before exec. */
 void	 sig_close(int fd);
+/* sig_close for the end of a session: SIGHUP, SIGTERM, SIGINT and
+ * SIGQUIT are left blocked, and any of them that came and was not read
+ * is left pending, for the caller to take when it unblocks them. */
+void	 sig_close_pending(int fd);
 /* Stop this process as a terminal's Ctrl-Z does (SIGTSTP with its default
  * action), whatever sig_open did with SIGTSTP; returns once continued. In
  * an orphaned process group (no shell to continue it) the kernel does not

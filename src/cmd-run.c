@@ -377,15 +377,19 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 		}
 	}
 
-	status = pty_run(argv, &cbs, &cause);
-	/* A hangup or TERM from here on waits until the recording is
-	 * finished (its last output and the sidecar), then ends us. */
+	/* A hangup or TERM once the command has ended waits until the
+	 * recording is finished (its last output and the sidecar), then ends
+	 * us: pty_run leaves it pending, blocked until the mask saved here is
+	 * restored at the end. */
 	sigemptyset(&ends);
 	sigaddset(&ends, SIGHUP);
 	sigaddset(&ends, SIGTERM);
 	sigaddset(&ends, SIGINT);
 	sigaddset(&ends, SIGQUIT);
-	blocked = sigprocmask(SIG_BLOCK, &ends, &mask) == 0;
+	blocked = sigprocmask(SIG_BLOCK, NULL, &mask) == 0;
+	status = pty_run(argv, &cbs, &cause);
+	if (blocked)
+		blocked = sigprocmask(SIG_BLOCK, &ends, NULL) == 0;
 	if (status < 0) {
 		log_error("%s", cause);
 		free(cause);

@@ -64,6 +64,7 @@ struct pty {
 	int			 eof_quiet;	/* looks seeing raw, all read */
 	char			*rbuf;
 	int			 child_done;
+	int			 late_sig;	/* HUP/TERM/... after it */
 	int			 status;
 	int64_t			 kill_at;	/* escalate at this time, 0 none */
 	int			 kill_sig;
@@ -275,12 +276,14 @@ pty_signal(struct pty *p)
 			/* The terminal is gone: stop using it. */
 			p->in_open = 0;
 			p->out_ok = 0;
-			pty_forward(p, SIGHUP);
-			break;
+			/* FALLTHROUGH */
 		case SIGTERM:
 		case SIGINT:
 		case SIGQUIT:
-			pty_forward(p, sig);
+			if (p->child_done)
+				p->late_sig = sig;	/* for the caller */
+			else
+				pty_forward(p, sig);
 			break;
 		case SIGTSTP:
 			pty_stop_self(p);
@@ -596,7 +599,9 @@ pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 
 	term_restore();
 	close(p.master);
-	sig_close(p.sigfd);
+	sig_close_pending(p.sigfd);
+	if (p.late_sig != 0)
+		(void)raise(p.late_sig);	/* blocked: pending */
 	free(p.rbuf);
 	buf_free(&p.queue);
 	return p.status;

@@ -153,6 +153,33 @@ sig_close(int fd)
 		close(fd);
 }
 
+void
+sig_close_pending(int fd)
+{
+	static const int	 ends[] = { SIGHUP, SIGTERM, SIGINT, SIGQUIT };
+	sigset_t		 mask;
+	size_t			 i;
+	int			 sig;
+
+	sigemptyset(&mask);
+	for (i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+		sigaddset(&mask, ends[i]);
+		sigaddset(&sig_oldmask, ends[i]);	/* what sig_close restores */
+	}
+	(void)sigprocmask(SIG_BLOCK, &mask, NULL);
+#ifdef USE_SIGNALFD
+	/* Blocked all along: what was not read is still pending. */
+	(void)sig;
+#else
+	/* The pipe holds what came: raised while blocked, it is pending. */
+	while ((sig = sig_next(fd)) > 0) {
+		if (sigismember(&mask, sig))
+			(void)raise(sig);
+	}
+#endif
+	sig_close(fd);
+}
+
 int
 sig_stop_self(void)
 {

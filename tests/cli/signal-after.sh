@@ -39,4 +39,31 @@ for sig in HUP TERM; do
 	assert_contains "finished" "$OUT" "$sig: state"
 	assert_match "*exit status:*0*" "$OUT" "$sig: exit status"
 done
+
+# The same while agentrun still drains output after the command ended (a
+# background job it left writes on for two seconds): the signal was taken
+# when the signal mask came back (the sidecar was never written) or, on
+# the portable signal path, lost with the pipe (agentrun exited 0). The
+# job ignores the hangup the kernel sends when the shell ends.
+for sig in HUP TERM; do
+	rm -f "$T/ended"
+	"$AGENTRUN" -q --backend local run -- sh -c \
+	    "(trap '' HUP; i=0; while [ \$i -lt 100 ]; do echo tick; sleep 0.02; i=\$((i + 1)); done) &
+	     echo FIRST-$sig; touch '$T/ended'" \
+	    >/dev/null 2>"$T/err" </dev/null &
+	pid=$!
+	i=0
+	while [ ! -e "$T/ended" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -e "$T/ended" ] || fail "$sig: the command did not run"
+	sleep 0.3
+	kill -"$sig" "$pid"
+	wait "$pid" 2>/dev/null
+	rc=$?
+	assert_eq $((128 + $(kill -l "$sig"))) "$rc" "$sig in the drain: ends agentrun after"
+	ar cat latest
+	assert_contains "FIRST-$sig" "$OUT" "$sig in the drain: output recorded"
+	ar show latest
+	assert_contains "finished" "$OUT" "$sig in the drain: state"
+	assert_match "*exit status:*0*" "$OUT" "$sig in the drain: exit status"
+done
 exit 0
