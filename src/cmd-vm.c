@@ -462,7 +462,7 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 	char		*cause = NULL, *path, *client = NULL, *daemon = NULL;
 	char		*dir, *again = NULL;
 	const char	*name, *backend;
-	int		 bad = 0, i, have_cfg;
+	int		 bad = 0, i, have_cfg, local;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 ||
@@ -486,7 +486,9 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 		    strerror(errno));
 	name = g->vm != NULL ? g->vm : cfg.vm.name;
 	again = vm_cmdline(&cfg, name);
-	if (vm_name_valid(name, &cause) != 0) {
+	backend = g->backend != NULL ? g->backend : cfg.backend;
+	local = backend != NULL && strcmp(backend, "local") == 0;
+	if (!local && vm_name_valid(name, &cause) != 0) {
 		bad += check(0, "vm name: %s", cause);
 		free(cause);
 		cause = NULL;
@@ -509,8 +511,7 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 		free(dir);
 	}
 
-	backend = g->backend != NULL ? g->backend : cfg.backend;
-	if (backend != NULL && strcmp(backend, "local") == 0) {
+	if (local) {
 		/* No VM to check: multipass is not needed. */
 		check(1, "backend: local (commands run on this machine, with "
 		    "no isolation; multipass is not used)");

@@ -66,5 +66,9 @@ for how in flag config; do
 	assert_contains "ok    backend: local (commands run on this machine" "$OUT" "doctor, local by $how"
 	assert_eq 0 "$(ncalls)" "multipass calls of doctor, local backend by $how"
 done
+# Nor a VM name: the local backend does not use one (--vm primary made
+# doctor FAIL where run went ahead).
+ar --vm primary --backend local doctor
+assert_eq 0 "$RC" "doctor, local backend with --vm primary: $OUT"
 write_config
 exit 0
