@@ -49,7 +49,8 @@ void	 session_free(struct session *);
 /* The store directory ($XDG_DATA_HOME/agentrun/sessions), created 0700
  * if create is set. NULL and *cause on failure. */
 char	*session_dir(int create, char **cause);
-/* A new id from the current time (UTC) and 4 random hex digits. */
+/* A new id from the current time (UTC): the second, then three hex
+ * digits of the millisecond and one random hex digit. */
 void	 session_new_id(char id[SESSION_ID_LEN + 1]);
 int	 session_id_valid(const char *);
 /* A transcript is made under a hidden name of this process in the store

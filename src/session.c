@@ -337,10 +337,36 @@ session_write(const struct session *s, char **cause)
 	return rc;
 }
 
-static char *
-json_str(const cJSON *o, const char *k)
+/* A sidecar's members looked up in the order they are written: each
+ * search starts after the last member found and wraps, so a sidecar
+ * from session_to_json costs one comparison a member (ls reads
+ * thousands). */
+struct json_cursor {
+	cJSON		*o;
+	cJSON		*next;
+};
+
+static cJSON *
+json_get(struct json_cursor *c, const char *k)
 {
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+	cJSON	*v;
+
+	for (v = c->next; v != NULL; v = v->next)
+		if (v->string != NULL && strcmp(v->string, k) == 0)
+			goto found;
+	for (v = c->o->child; v != NULL && v != c->next; v = v->next)
+		if (v->string != NULL && strcmp(v->string, k) == 0)
+			goto found;
+	return NULL;
+found:
+	c->next = v->next;
+	return v;
+}
+
+static char *
+json_str(struct json_cursor *c, const char *k)
+{
+	const cJSON	*v = json_get(c, k);
 
 	return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
 }
@@ -348,9 +374,10 @@ json_str(const cJSON *o, const char *k)
 /* A number from lo to hi, else def: a sidecar edited by hand must not
  * make a conversion overflow. */
 static double
-json_num(const cJSON *o, const char *k, double def, double lo, double hi)
+json_num(struct json_cursor *c, const char *k, double def, double lo,
+    double hi)
 {
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+	const cJSON	*v = json_get(c, k);
 
 	if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo) ||
 	    !(v->valuedouble <= hi))
@@ -359,19 +386,20 @@ json_num(const cJSON *o, const char *k, double def, double lo, double hi)
 }
 
 static int
-json_bool(const cJSON *o, const char *k)
+json_bool(struct json_cursor *c, const char *k)
 {
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+	const cJSON	*v = json_get(c, k);
 
 	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : -1;
 }
 
+/* The member taken out of the parsed object, which is freed after. */
 static cJSON *
-json_dup(const cJSON *o, const char *k)
+json_take(struct json_cursor *c, const char *k)
 {
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, k);
+	cJSON	*v = json_get(c, k);
 
-	return v != NULL ? cJSON_Duplicate(v, 1) : NULL;
+	return v != NULL ? cJSON_DetachItemViaPointer(c->o, v) : NULL;
 }
 
 static enum session_state
@@ -391,45 +419,49 @@ session_state_parse(const char *st, pid_t pid)
 }
 
 static void
-session_from_json(const cJSON *o, struct session *s)
+session_from_json(cJSON *o, struct session *s)
 {
-	const cJSON	*git;
-	char		*id, *st;
+	struct json_cursor	 c = { o, o->child }, gc;
+	cJSON			*git;
+	char			*id, *st;
 
-	if ((id = json_str(o, "id")) != NULL && session_id_valid(id))
+	/* In session_to_json's order. */
+	if ((id = json_str(&c, "id")) != NULL && session_id_valid(id))
 		memcpy(s->id, id, SESSION_ID_LEN + 1);
 	free(id);
-	s->pid = (pid_t)json_num(o, "pid", 0, 0, INT_MAX);
-	st = json_str(o, "state");
+	st = json_str(&c, "state");
+	s->pid = (pid_t)json_num(&c, "pid", 0, 0, INT_MAX);
 	s->state = session_state_parse(st, s->pid);
 	free(st);
-	s->project = json_str(o, "project");
-	s->command = json_str(o, "command");
-	s->argv = json_dup(o, "argv");
-	s->title = json_str(o, "title");
-	s->backend = json_str(o, "backend");
-	s->vm = json_str(o, "vm");
-	s->multipass_version = json_str(o, "multipass_version");
-	s->mounts = json_dup(o, "mounts");
-	s->mount_mode = json_str(o, "mount_mode");
-	git = cJSON_GetObjectItemCaseSensitive(o, "git");
+	s->project = json_str(&c, "project");
+	s->command = json_str(&c, "command");
+	s->argv = json_take(&c, "argv");
+	s->title = json_str(&c, "title");
+	s->backend = json_str(&c, "backend");
+	s->vm = json_str(&c, "vm");
+	s->multipass_version = json_str(&c, "multipass_version");
+	s->mounts = json_take(&c, "mounts");
+	s->mount_mode = json_str(&c, "mount_mode");
+	git = json_get(&c, "git");
 	if (cJSON_IsObject(git)) {
-		s->git_head_before = json_str(git, "head_before");
-		s->git_head_after = json_str(git, "head_after");
-		s->git_dirty_before = json_bool(git, "dirty_before");
-		s->git_dirty_after = json_bool(git, "dirty_after");
+		gc.o = git;
+		gc.next = git->child;
+		s->git_head_before = json_str(&gc, "head_before");
+		s->git_dirty_before = json_bool(&gc, "dirty_before");
+		s->git_head_after = json_str(&gc, "head_after");
+		s->git_dirty_after = json_bool(&gc, "dirty_after");
 	}
 	/* Times up to the year 9999, as the ids can say. */
-	s->start = (int64_t)(json_num(o, "start", 0, 0, 253402300799.0) *
+	s->start = (int64_t)(json_num(&c, "start", 0, 0, 253402300799.0) *
 	    1e6 + 0.5);
-	s->end = (int64_t)(json_num(o, "end", 0, 0, 253402300799.0) * 1e6 +
+	s->end = (int64_t)(json_num(&c, "end", 0, 0, 253402300799.0) * 1e6 +
 	    0.5);
-	s->exit_status = (int)json_num(o, "exit_status", -1, -1, 255);
-	s->bytes = (uint64_t)json_num(o, "bytes", 0, 0, 9007199254740992.0);
-	s->cols = (int)json_num(o, "cols", 80, 1, 65535);
-	s->rows = (int)json_num(o, "rows", 24, 1, 65535);
-	s->record_input = json_bool(o, "record_input") == 1;
-	s->record_error = json_str(o, "record_error");
+	s->exit_status = (int)json_num(&c, "exit_status", -1, -1, 255);
+	s->bytes = (uint64_t)json_num(&c, "bytes", 0, 0, 9007199254740992.0);
+	s->cols = (int)json_num(&c, "cols", 80, 1, 65535);
+	s->rows = (int)json_num(&c, "rows", 24, 1, 65535);
+	s->record_input = json_bool(&c, "record_input") == 1;
+	s->record_error = json_str(&c, "record_error");
 }
 
 int
@@ -496,27 +528,24 @@ session_check_lock(struct session *s)
 static void
 session_load(const char *dir, const char *id, struct session *s)
 {
-	char	*cause = NULL, *name, *path;
+	char	*cause = NULL, *path, name[SESSION_ID_LEN + 16];
 
 	session_init(s);
-	xasprintf(&name, "%s.json", id);
+	memcpy(name, id, SESSION_ID_LEN);
+	memcpy(name + SESSION_ID_LEN, ".json", sizeof ".json");
 	path = path_join(dir, name);
-	free(name);
 	if (session_read(path, s, &cause) != 0) {
 		free(cause);
 		session_free(s);
 		s->state = SESSION_INTERRUPTED;
 	}
-	free(path);
+	if (s->json_path == NULL)
+		s->json_path = path;
+	else
+		free(path);
 	memcpy(s->id, id, SESSION_ID_LEN + 1);
-	xasprintf(&name, "%s.cast.zst", id);
+	memcpy(name + SESSION_ID_LEN, ".cast.zst", sizeof ".cast.zst");
 	s->cast_path = path_join(dir, name);
-	free(name);
-	if (s->json_path == NULL) {
-		xasprintf(&name, "%s.json", id);
-		s->json_path = path_join(dir, name);
-		free(name);
-	}
 	session_check_lock(s);
 }
 

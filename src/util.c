@@ -654,12 +654,13 @@ char *
 path_join(const char *a, const char *b)
 {
 	char	*p;
-	size_t	 n = strlen(a);
+	size_t	 n = strlen(a), k = strlen(b), slash;
 
-	if (n > 0 && a[n - 1] == '/')
-		xasprintf(&p, "%s%s", a, b);
-	else
-		xasprintf(&p, "%s/%s", a, b);
+	slash = n > 0 && a[n - 1] == '/' ? 0 : 1;
+	p = xmalloc(n + slash + k + 1);
+	memcpy(p, a, n);
+	p[n] = '/';
+	memcpy(p + n + slash, b, k + 1);
 	return p;
 }
 

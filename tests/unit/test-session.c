@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "session.h"
 #include "util.h"
 
@@ -160,12 +162,114 @@ test_store(void **state)
 	free(dir);
 }
 
+/* Every field written comes back; a sidecar written by hand, its members
+ * in another order and some missing, reads the same way (ls looks the
+ * members up in the written order, starting after the last found). */
+static void
+test_sidecar_fields(void **state)
+{
+	struct session	 s, r;
+	char		*cause = NULL, *path;
+	const char	*text;
+	FILE		*f;
+
+	(void)state;
+	session_init(&s);
+	memcpy(s.id, "20261104-100000-0a1b", SESSION_ID_LEN + 1);
+	xasprintf(&s.json_path, "%s/fields.json", tmpdir);
+	s.project = xstrdup("/p/fields");
+	s.command = xstrdup("claude -p hi");
+	s.argv = cJSON_CreateArray();
+	cJSON_AddItemToArray(s.argv, cJSON_CreateString("claude"));
+	s.title = xstrdup("a title");
+	s.backend = xstrdup("multipass");
+	s.vm = xstrdup("agentrun");
+	s.multipass_version = xstrdup("1.16.3");
+	s.mounts = cJSON_CreateArray();
+	cJSON_AddItemToArray(s.mounts, cJSON_CreateString("m"));
+	s.mount_mode = xstrdup("ro");
+	s.git_head_before = xstrdup("aaaa");
+	s.git_head_after = xstrdup("bbbb");
+	s.git_dirty_before = 0;
+	s.git_dirty_after = 1;
+	s.start = 1000000;
+	s.end = 3500000;
+	s.exit_status = 3;
+	s.bytes = 12345;
+	s.cols = 100;
+	s.rows = 30;
+	s.state = SESSION_FINISHED;
+	s.pid = getpid();
+	s.record_error = xstrdup("disk full");
+	s.record_input = 1;
+	assert_int_equal(session_write(&s, &cause), 0);
+	session_init(&r);
+	assert_int_equal(session_read(s.json_path, &r, &cause), 0);
+	assert_string_equal(r.id, s.id);
+	assert_string_equal(r.project, "/p/fields");
+	assert_string_equal(r.command, "claude -p hi");
+	assert_true(cJSON_Compare(r.argv, s.argv, 1));
+	assert_string_equal(r.title, "a title");
+	assert_string_equal(r.backend, "multipass");
+	assert_string_equal(r.vm, "agentrun");
+	assert_string_equal(r.multipass_version, "1.16.3");
+	assert_true(cJSON_Compare(r.mounts, s.mounts, 1));
+	assert_string_equal(r.mount_mode, "ro");
+	assert_string_equal(r.git_head_before, "aaaa");
+	assert_string_equal(r.git_head_after, "bbbb");
+	assert_int_equal(r.git_dirty_before, 0);
+	assert_int_equal(r.git_dirty_after, 1);
+	assert_int_equal(r.start, 1000000);
+	assert_int_equal(r.end, 3500000);
+	assert_int_equal(r.exit_status, 3);
+	assert_int_equal(r.bytes, 12345);
+	assert_int_equal(r.cols, 100);
+	assert_int_equal(r.rows, 30);
+	assert_int_equal(r.state, SESSION_FINISHED);
+	assert_int_equal(r.pid, getpid());
+	assert_string_equal(r.record_error, "disk full");
+	assert_int_equal(r.record_input, 1);
+	session_free(&r);
+	session_free(&s);
+
+	xasprintf(&path, "%s/by-hand.json", tmpdir);
+	text = "{\"rows\": 40, \"git\": {\"dirty_after\": true, "
+	    "\"head_before\": \"cccc\"}, \"exit_status\": 2, "
+	    "\"mounts\": [], \"state\": \"finished\", \"title\": \"t\", "
+	    "\"id\": \"20261104-100000-0a1c\", \"argv\": [\"x\"], "
+	    "\"start\": 7, \"cols\": 90, \"project\": \"/p/hand\"}";
+	assert_non_null(f = fopen(path, "w"));
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	session_init(&r);
+	assert_int_equal(session_read(path, &r, &cause), 0);
+	assert_string_equal(r.id, "20261104-100000-0a1c");
+	assert_string_equal(r.project, "/p/hand");
+	assert_null(r.command);
+	assert_int_equal(cJSON_GetArraySize(r.argv), 1);
+	assert_string_equal(r.title, "t");
+	assert_int_equal(cJSON_GetArraySize(r.mounts), 0);
+	assert_string_equal(r.git_head_before, "cccc");
+	assert_null(r.git_head_after);
+	assert_int_equal(r.git_dirty_before, -1);
+	assert_int_equal(r.git_dirty_after, 1);
+	assert_int_equal(r.start, 7000000);
+	assert_int_equal(r.exit_status, 2);
+	assert_int_equal(r.cols, 90);
+	assert_int_equal(r.rows, 40);
+	assert_int_equal(r.state, SESSION_FINISHED);
+	assert_int_equal(r.record_input, 0);
+	session_free(&r);
+	free(path);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_store),
+		cmocka_unit_test(test_sidecar_fields),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
