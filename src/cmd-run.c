@@ -271,7 +271,7 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	const char			*backend;
 	sigset_t			 ends, mask;
 	int				 status = EXIT_SETUP, local;
-	int				 blocked = 0;
+	int				 saved = 0;
 
 	session_init(&s);
 	if (config_load(&cfg, &cause) != 0) {
@@ -386,10 +386,10 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	sigaddset(&ends, SIGTERM);
 	sigaddset(&ends, SIGINT);
 	sigaddset(&ends, SIGQUIT);
-	blocked = sigprocmask(SIG_BLOCK, NULL, &mask) == 0;
+	saved = sigprocmask(SIG_BLOCK, NULL, &mask) == 0;
 	status = pty_run(argv, &cbs, &cause);
-	if (blocked)
-		blocked = sigprocmask(SIG_BLOCK, &ends, NULL) == 0;
+	if (saved)	/* as pty_run leaves them (it may have failed early) */
+		(void)sigprocmask(SIG_BLOCK, &ends, NULL);
 	if (status < 0) {
 		log_error("%s", cause);
 		free(cause);
@@ -417,7 +417,7 @@ out:
 	free(cause);
 	session_free(&s);
 	config_free(&cfg);
-	if (blocked)
+	if (saved)
 		(void)sigprocmask(SIG_SETMASK, &mask, NULL);
 	return status;
 }
