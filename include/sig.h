@@ -3,6 +3,8 @@
 #ifndef AGENTRUN_SIG_H
 #define AGENTRUN_SIG_H
 
+#include <signal.h>
+
 /* Block/catch the listed signals (0-terminated) and return a readable fd,
  * or -1 with errno. */
 int	 sig_open(const int *signals);
@@ -11,8 +13,10 @@ int	 sig_next(int fd);
 /* Undo sig_open (restore mask and handlers) and close fd. Also used in
  * the child before exec. */
 void	 sig_close(int fd);
-/* sig_close for the end of a session: SIGHUP, SIGTERM, SIGINT and
- * SIGQUIT are left blocked, and any of them that came and was not read
+/* Add the signals that end a session (HUP, TERM, INT, QUIT) to set. */
+void	 sig_add_ends(sigset_t *set);
+/* sig_close for the end of a session: those signals are left
+ * blocked, and any of them that came and was not read
  * is left pending, for the caller to take when it unblocks them. */
 void	 sig_close_pending(int fd);
 /* Stop this process as a terminal's Ctrl-Z does (SIGTSTP with its default

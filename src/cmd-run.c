@@ -18,6 +18,7 @@
 #include "pty.h"
 #include "recorder.h"
 #include "session.h"
+#include "sig.h"
 #include "term.h"
 #include "util.h"
 #include "vm.h"
@@ -382,10 +383,7 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	 * us: pty_run leaves it pending, blocked until the mask saved here is
 	 * restored at the end. */
 	sigemptyset(&ends);
-	sigaddset(&ends, SIGHUP);
-	sigaddset(&ends, SIGTERM);
-	sigaddset(&ends, SIGINT);
-	sigaddset(&ends, SIGQUIT);
+	sig_add_ends(&ends);
 	saved = sigprocmask(SIG_BLOCK, NULL, &mask) == 0;
 	status = pty_run(argv, &cbs, &cause);
 	if (saved)	/* as pty_run leaves them (it may have failed early) */

@@ -154,24 +154,29 @@ sig_close(int fd)
 }
 
 void
+sig_add_ends(sigset_t *set)
+{
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGQUIT);
+}
+
+void
 sig_close_pending(int fd)
 {
-	static const int	 ends[] = { SIGHUP, SIGTERM, SIGINT, SIGQUIT };
-	sigset_t		 mask;
-	size_t			 i;
-	int			 sig;
+	sigset_t	 mask;
+#ifndef USE_SIGNALFD
+	int		 sig;
+#endif
 
 	sigemptyset(&mask);
-	for (i = 0; i < sizeof ends / sizeof ends[0]; i++) {
-		sigaddset(&mask, ends[i]);
-		sigaddset(&sig_oldmask, ends[i]);	/* what sig_close restores */
-	}
+	sig_add_ends(&mask);
+	sig_add_ends(&sig_oldmask);	/* what sig_close restores */
 	(void)sigprocmask(SIG_BLOCK, &mask, NULL);
-#ifdef USE_SIGNALFD
-	/* Blocked all along: what was not read is still pending. */
-	(void)sig;
-#else
-	/* The pipe holds what came: raised while blocked, it is pending. */
+#ifndef USE_SIGNALFD
+	/* The pipe holds what came: raised while blocked, it is pending.
+	 * (With signalfd they were blocked all along: still pending.) */
 	while ((sig = sig_next(fd)) > 0) {
 		if (sigismember(&mask, sig))
 			(void)raise(sig);

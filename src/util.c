@@ -502,8 +502,8 @@ path_resolve(const char *path, char out[])
 		memcpy(out + n, w, k + 1);
 		n += k;
 		if (realpath(out, real) != NULL) {
-			memcpy(out, real, strlen(real) + 1);
-			n = strlen(out);
+			n = strlen(real);
+			memcpy(out, real, n + 1);
 		}
 	}
 	rv = 0;
