@@ -33,7 +33,7 @@ WARN	:= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-qual \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
 	   -Wwrite-strings -Wundef -Wvla -Wno-unused-parameter
 CFLAGS	?= -O2 -g
-CFLAGS	+= -std=c11 $(WARN)
+CFLAGS	+= -std=c11 -pthread $(WARN)
 CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE -iquote include \
 	    -DAGENTRUN_VERSION='"$(VERSION)"' \
 	    $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)

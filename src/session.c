@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -464,17 +465,14 @@ session_from_json(cJSON *o, struct session *s)
 	s->record_error = json_str(&c, "record_error");
 }
 
-int
-session_read(const char *path, struct session *s, char **cause)
+/* A sidecar's text made into s; path names it in messages. */
+static int
+session_parse(const char *text, size_t len, const char *path,
+    struct session *s, char **cause)
 {
 	cJSON	*o;
-	char	*text;
-	size_t	 len;
 
-	if ((text = read_file(path, &len, SIDECAR_MAX, cause)) == NULL)
-		return -1;
 	o = cJSON_ParseWithLength(text, len);
-	free(text);
 	if (!cJSON_IsObject(o)) {
 		cJSON_Delete(o);
 		xasprintf(cause, "%s: not a session sidecar (bad JSON)", path);
@@ -482,9 +480,25 @@ session_read(const char *path, struct session *s, char **cause)
 	}
 	session_from_json(o, s);
 	cJSON_Delete(o);
-	free(s->json_path);
-	s->json_path = xstrdup(path);
 	return 0;
+}
+
+int
+session_read(const char *path, struct session *s, char **cause)
+{
+	char	*text;
+	size_t	 len;
+	int	 rc;
+
+	if ((text = read_file(path, &len, SIDECAR_MAX, cause)) == NULL)
+		return -1;
+	rc = session_parse(text, len, path, s, cause);
+	free(text);
+	if (rc == 0) {
+		free(s->json_path);
+		s->json_path = xstrdup(path);
+	}
+	return rc;
 }
 
 /* Is a recorder writing the session's transcript? 1 if one holds the
@@ -523,36 +537,54 @@ session_check_lock(struct session *s)
 		s->state = SESSION_INTERRUPTED;
 }
 
-/* Fill s for the id in dir: the sidecar if there is one, else the id
- * alone (a transcript whose sidecar was never written). */
-static void
-session_load(const char *dir, const char *id, struct session *s)
+/* A sidecar read ahead (text NULL: there was none to read). */
+struct sidecar {
+	char	*text;
+	size_t	 len;
+};
+
+static char *
+sidecar_name(char name[SESSION_ID_LEN + 16], const char *id, const char *ext)
 {
-	char	*cause = NULL, *path, name[SESSION_ID_LEN + 16];
+	memcpy(name, id, SESSION_ID_LEN);
+	memcpy(name + SESSION_ID_LEN, ext, strlen(ext) + 1);
+	return name;
+}
+
+/* Fill s for the id in dir (open as dfd, or AT_FDCWD): the sidecar if
+ * there is one, else the id alone (a transcript whose sidecar was never
+ * written). With pre, the sidecar was read already (its text is freed). */
+static void
+session_load(const char *dir, int dfd, const char *id, struct sidecar *pre,
+    struct session *s)
+{
+	char		*cause = NULL, name[SESSION_ID_LEN + 16];
+	struct sidecar	 sc;
 
 	session_init(s);
-	memcpy(name, id, SESSION_ID_LEN);
-	memcpy(name + SESSION_ID_LEN, ".json", sizeof ".json");
-	path = path_join(dir, name);
-	if (session_read(path, s, &cause) != 0) {
-		free(cause);
-		session_free(s);
+	s->json_path = path_join(dir, sidecar_name(name, id, ".json"));
+	if (pre != NULL)
+		sc = *pre;
+	else
+		sc.text = read_file_at(dfd, dfd == AT_FDCWD ? s->json_path :
+		    name, s->json_path, &sc.len, SIDECAR_MAX, &cause);
+	if (sc.text == NULL ||
+	    session_parse(sc.text, sc.len, s->json_path, s, &cause) != 0) {
+		free(cause);	/* nothing was filled in */
 		s->state = SESSION_INTERRUPTED;
 	}
-	if (s->json_path == NULL)
-		s->json_path = path;
-	else
-		free(path);
+	free(sc.text);
 	memcpy(s->id, id, SESSION_ID_LEN + 1);
-	memcpy(name + SESSION_ID_LEN, ".cast.zst", sizeof ".cast.zst");
-	s->cast_path = path_join(dir, name);
+	s->cast_path = path_join(dir, sidecar_name(name, id, ".cast.zst"));
 	session_check_lock(s);
 }
+
+typedef char session_idrec[SESSION_ID_LEN + 1];
 
 static int
 id_cmp_desc(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)b, *(char *const *)a);
+	return memcmp(b, a, SESSION_ID_LEN);
 }
 
 /* For a file system that gives no type in readdir. */
@@ -568,20 +600,22 @@ session_is_dir(const char *dir, const char *name)
 	return rv;
 }
 
+/* The ids are gathered as fixed records, sorted, and handed out as one
+ * block: the pointers, then the ids they point to (one free). */
 int
 session_ids(const char *dir, char ***idsp, size_t *np, char **cause)
 {
 	DIR		*d;
 	struct dirent	*de;
-	char		**ids = NULL, id[SESSION_ID_LEN + 1];
+	session_idrec	*rec = NULL;
+	char		**ids;
 	size_t		 n = 0, cap = 0, i, j;
 
+	*idsp = NULL;
+	*np = 0;
 	if ((d = opendir(dir)) == NULL) {
-		if (errno == ENOENT) {
-			*idsp = NULL;
-			*np = 0;
+		if (errno == ENOENT)
 			return 0;
-		}
 		xasprintf(cause, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
@@ -596,51 +630,106 @@ session_ids(const char *dir, char ***idsp, size_t *np, char **cause)
 		if (strcmp(de->d_name + SESSION_ID_LEN, ".cast.zst") != 0 &&
 		    strcmp(de->d_name + SESSION_ID_LEN, ".json") != 0)
 			continue;
-		memcpy(id, de->d_name, SESSION_ID_LEN);
-		id[SESSION_ID_LEN] = '\0';
-		if (!session_id_valid(id))
-			continue;
 		if (n == cap) {
 			cap = cap == 0 ? 64 : cap * 2;
-			ids = xrealloc(ids, cap * sizeof *ids);
+			rec = xrealloc(rec, cap * sizeof *rec);
 		}
-		ids[n++] = xstrdup(id);
+		memcpy(rec[n], de->d_name, SESSION_ID_LEN);
+		rec[n][SESSION_ID_LEN] = '\0';
+		if (session_id_valid(rec[n]))
+			n++;
 	}
 	closedir(d);
-	if (n > 0)
-		qsort(ids, n, sizeof *ids, id_cmp_desc);
-	for (i = j = 0; i < n; i++) {	/* ID.json and ID.cast.zst: once */
-		if (j > 0 && strcmp(ids[j - 1], ids[i]) == 0)
-			free(ids[i]);
-		else
-			ids[j++] = ids[i];
-	}
+	if (n == 0)
+		goto out;
+	qsort(rec, n, sizeof *rec, id_cmp_desc);
+	for (i = j = 1; i < n; i++)	/* ID.json and ID.cast.zst: once */
+		if (memcmp(rec[j - 1], rec[i], SESSION_ID_LEN) != 0)
+			memcpy(rec[j++], rec[i], sizeof *rec);
+	ids = xmalloc(j * (sizeof *ids + sizeof *rec));
+	memcpy(ids + j, rec, j * sizeof *rec);
+	for (i = 0; i < j; i++)
+		ids[i] = (char *)(ids + j) + i * sizeof *rec;
 	*idsp = ids;
 	*np = j;
+out:
+	free(rec);
 	return 0;
 }
 
 void
 session_ids_free(char **ids, size_t n)
 {
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		free(ids[i]);
+	(void)n;
 	free(ids);
 }
 
+/* Newest first: ids order by the second, and ties within a second are
+ * broken by the sidecar's start. */
 static int
 session_cmp_desc(const void *a, const void *b)
 {
 	const struct session	*x = a, *y = b;
-	int			 c = strncmp(y->id, x->id, 15);
 
-	if (c != 0)
-		return c;
 	if (x->start != y->start)
 		return x->start < y->start ? 1 : -1;
 	return strcmp(y->id, x->id);
+}
+
+/* A long list is loaded by two threads. A sidecar costs about as much
+ * to open, read and close as to parse, so a second thread reads the
+ * sidecars of the list's older part while this one loads the newer part
+ * whole, then parses what the other read. The other thread only reads:
+ * cJSON's parser keeps its last error in a global. The shares are those
+ * that end together when reading is half the cost. */
+#define SESSION_LIST_SPLIT	512	/* shorter lists: one thread */
+
+struct sidecar_reader {
+	int		 dfd;
+	char		**ids;
+	struct sidecar	*sc;		/* one per id from `from' on */
+	size_t		 from, to;
+};
+
+static void *
+sidecar_reader_run(void *arg)
+{
+	struct sidecar_reader	*rd = arg;
+	struct sidecar		*sc;
+	char			 name[SESSION_ID_LEN + 16], *cause;
+	size_t			 i;
+
+	for (i = rd->from; i < rd->to; i++) {
+		sc = &rd->sc[i - rd->from];
+		cause = NULL;
+		sc->text = read_file_at(rd->dfd, sidecar_name(name, rd->ids[i],
+		    ".json"), name, &sc->len, SIDECAR_MAX, &cause);
+		free(cause);
+	}
+	return NULL;
+}
+
+static void
+session_load_all(const char *dir, int dfd, char **ids, size_t n,
+    struct session *v)
+{
+	struct sidecar_reader	 rd = { dfd, ids, NULL, n, n };
+	pthread_t		 t;
+	size_t			 i;
+
+	if (n >= SESSION_LIST_SPLIT) {
+		rd.from = n / 3;
+		rd.sc = xcalloc(n - rd.from, sizeof *rd.sc);
+		if (pthread_create(&t, NULL, sidecar_reader_run, &rd) != 0)
+			rd.from = n;	/* no thread: all here */
+	}
+	for (i = 0; i < rd.from; i++)
+		session_load(dir, dfd, ids[i], NULL, &v[i]);
+	if (rd.from < n && (errno = pthread_join(t, NULL)) != 0)
+		fatal("pthread_join: %s", strerror(errno));
+	for (; i < n; i++)
+		session_load(dir, dfd, ids[i], &rd.sc[i - rd.from], &v[i]);
+	free(rd.sc);
 }
 
 int
@@ -648,26 +737,41 @@ session_list(const char *dir, const char *project, struct session_list *l,
     char **cause)
 {
 	char	**ids;
-	size_t	 n, i;
+	size_t	 n, i, j;
+	int	 dfd;
 
 	l->v = NULL;
 	l->n = 0;
 	if (session_ids(dir, &ids, &n, cause) != 0)
 		return -1;
-	if (n > 0)
-		l->v = xcalloc(n, sizeof *l->v);
-	for (i = 0; i < n; i++) {
-		session_load(dir, ids[i], &l->v[l->n]);
-		if (project != NULL && (l->v[l->n].project == NULL ||
-		    strcmp(l->v[l->n].project, project) != 0)) {
-			session_free(&l->v[l->n]);
-			continue;
-		}
-		l->n++;
+	if (n == 0)
+		return 0;
+	/* Opened once: each sidecar is then one name to look up. */
+	if ((dfd = open(dir, O_RDONLY|O_DIRECTORY|O_CLOEXEC)) < 0) {
+		xasprintf(cause, "%s: %s", dir, strerror(errno));
+		session_ids_free(ids, n);
+		return -1;
 	}
+	l->v = xcalloc(n, sizeof *l->v);
+	session_load_all(dir, dfd, ids, n, l->v);
+	close(dfd);
 	session_ids_free(ids, n);
-	if (l->n > 1)
-		qsort(l->v, l->n, sizeof *l->v, session_cmp_desc);
+	for (i = 0; i < n; i++) {
+		if (project != NULL && (l->v[i].project == NULL ||
+		    strcmp(l->v[i].project, project) != 0))
+			session_free(&l->v[i]);
+		else if (l->n++ != i)
+			l->v[l->n - 1] = l->v[i];
+	}
+	/* In id order already; only the sessions of one second need it. */
+	for (i = 0; i < l->n; i = j) {
+		for (j = i + 1; j < l->n &&
+		    memcmp(l->v[i].id, l->v[j].id, 15) == 0; j++)
+			;
+		if (j - i > 1)
+			qsort(l->v + i, j - i, sizeof *l->v,
+			    session_cmp_desc);
+	}
 	return 0;
 }
 
@@ -739,7 +843,7 @@ session_latest(const char *dir, char **ids, size_t n, const char *project)
 		for (i = 0; i < n; i++) {
 			if (best != NULL && strncmp(ids[i], best, 15) != 0)
 				break;	/* an older second */
-			session_load(dir, ids[i], &s);
+			session_load(dir, AT_FDCWD, ids[i], NULL, &s);
 			if (pass == 0 && (s.project == NULL ||
 			    strcmp(s.project, project) != 0)) {
 				session_free(&s);
@@ -800,7 +904,7 @@ session_resolve(const char *spec, const char *project, struct session *s,
 	}
 	buf_free(&cand);
 	if (found != NULL) {
-		session_load(dir, found, s);
+		session_load(dir, AT_FDCWD, found, NULL, s);
 		rc = 0;
 	}
 out:

@@ -612,14 +612,23 @@ write_file_inplace(const char *path, const void *data, size_t len,
 char *
 read_file(const char *path, size_t *lenp, size_t max, char **cause)
 {
+	return read_file_at(AT_FDCWD, path, path, lenp, max, cause);
+}
+
+/* name is opened relative to the directory dfd (AT_FDCWD: the current
+ * one); errors say shown. */
+char *
+read_file_at(int dfd, const char *name, const char *shown, size_t *lenp,
+    size_t max, char **cause)
+{
 	struct buf	 b;
 	char		 chunk[65536];
 	ssize_t		 n;
 	int		 fd;
 
 	buf_init(&b);
-	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) < 0) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+	if ((fd = openat(dfd, name, O_RDONLY|O_CLOEXEC)) < 0) {
+		xasprintf(cause, "%s: %s", shown, strerror(errno));
 		return NULL;
 	}
 	for (;;) {
@@ -627,13 +636,13 @@ read_file(const char *path, size_t *lenp, size_t max, char **cause)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			xasprintf(cause, "%s: %s", path, strerror(errno));
+			xasprintf(cause, "%s: %s", shown, strerror(errno));
 			goto fail;
 		}
 		if (n == 0)
 			break;
 		if (b.len + (size_t)n > max) {
-			xasprintf(cause, "%s: larger than %zu bytes", path, max);
+			xasprintf(cause, "%s: larger than %zu bytes", shown, max);
 			goto fail;
 		}
 		buf_add(&b, chunk, (size_t)n);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -263,6 +264,96 @@ test_sidecar_fields(void **state)
 	free(path);
 }
 
+/* A list long enough to be loaded by two threads (session.c reads the
+ * older part's sidecars in a second one) comes out as one thread makes
+ * it: every session's own fields, in order, ties within a second by the
+ * start, sessions with no sidecar or a bad one among them (odd ones, so
+ * their start of 0 keeps them second in their second), and the project
+ * filter. */
+#define LONG_N	700
+
+static void
+long_id(char id[SESSION_ID_LEN + 1], int i)
+{
+	time_t		 t = 1780000000 + i / 2;	/* pairs share a second */
+	struct tm	 tm;
+	char		 when[32];
+
+	assert_non_null(gmtime_r(&t, &tm));
+	assert_true(strftime(when, sizeof when, "%Y%m%d-%H%M%S", &tm) > 0);
+	assert_int_equal(snprintf(id, SESSION_ID_LEN + 1, "%s-%04x", when, i),
+	    SESSION_ID_LEN);
+}
+
+static void
+test_long_list(void **state)
+{
+	struct session_list	 l;
+	char			 id[SESSION_ID_LEN + 1], *dir, *cause = NULL;
+	char			*data, *path, proj[32];
+	size_t			 k, want_a = 0;
+	int			 i;
+	FILE			*f;
+
+	(void)state;
+	xasprintf(&data, "%s/long", tmpdir);
+	setenv("XDG_DATA_HOME", data, 1);
+	for (i = 0; i < LONG_N; i++) {
+		long_id(id, i);
+		snprintf(proj, sizeof proj, "/p/%d", i % 3 == 0 ? 0 : i);
+		/* The lower id of a pair started later: it comes first. */
+		make_session(id, proj, (int64_t)(i / 2) * 10000000 +
+		    (i % 2 == 0 ? 5000000 : 1000000), "finished");
+	}
+	dir = session_dir(0, &cause);
+	assert_non_null(dir);
+	for (i = 0; i < LONG_N; i++) {
+		long_id(id, i);
+		xasprintf(&path, "%s/%s.json", dir, id);
+		if (i % 14 == 3)
+			assert_int_equal(unlink(path), 0);	/* none */
+		else if (i % 22 == 5) {
+			assert_non_null(f = fopen(path, "w"));
+			assert_true(fputs("{\"id\": ", f) >= 0);
+			assert_int_equal(fclose(f), 0);
+		} else if (i % 3 == 0)
+			want_a++;
+		free(path);
+	}
+
+	assert_int_equal(session_list(dir, NULL, &l, &cause), 0);
+	assert_int_equal(l.n, LONG_N);
+	for (k = 0; k < l.n; k++) {
+		/* Newest second first; in it the even (later) one first. */
+		i = (int)(LONG_N - 2 - k / 2 * 2 + k % 2);
+		long_id(id, i);
+		assert_string_equal(l.v[k].id, id);
+		if (i % 14 == 3 || i % 22 == 5) {
+			assert_null(l.v[k].project);
+			assert_int_equal(l.v[k].state, SESSION_INTERRUPTED);
+			continue;
+		}
+		snprintf(proj, sizeof proj, "/p/%d", i % 3 == 0 ? 0 : i);
+		assert_string_equal(l.v[k].project, proj);
+		assert_string_equal(l.v[k].command, "claude --resume");
+		assert_int_equal(l.v[k].state, SESSION_FINISHED);
+		assert_int_equal(l.v[k].start, (int64_t)(i / 2) * 10000000 +
+		    (i % 2 == 0 ? 5000000 : 1000000));
+	}
+	session_list_free(&l);
+
+	assert_int_equal(session_list(dir, "/p/0", &l, &cause), 0);
+	assert_int_equal(l.n, want_a);
+	for (k = 1; k < l.n; k++)
+		assert_true(strcmp(l.v[k - 1].id, l.v[k].id) > 0);
+	session_list_free(&l);
+	free(dir);
+	free(data);
+	xasprintf(&data, "%s/data", tmpdir);
+	setenv("XDG_DATA_HOME", data, 1);
+	free(data);
+}
+
 int
 main(void)
 {
@@ -270,6 +361,7 @@ main(void)
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_store),
 		cmocka_unit_test(test_sidecar_fields),
+		cmocka_unit_test(test_long_list),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
