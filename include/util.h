@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define PRINTFLIKE(a, b) __attribute__((format(printf, a, b)))
 
@@ -80,5 +81,45 @@ char	*xdg_dir(const char *env, const char *fallback);
 /* Parse helpers: 0 ok, -1 invalid. */
 int	 parse_seconds(const char *, double *);		/* "90", "1.5", "2m", "1:30" */
 int	 parse_int(const char *, long min, long max, long *);
+
+/* Eight bytes at a time, for the scanning loops of the readers: flags
+ * (0x80) on the bytes of x below n (n at most 0x80), or equal to c. */
+#define SWAR_ONES	0x0101010101010101ULL
+#define SWAR_HIGHS	0x8080808080808080ULL
+
+static inline uint64_t
+swar_load(const void *p)
+{
+	uint64_t	 x;
+
+	memcpy(&x, p, sizeof x);
+	return x;
+}
+
+static inline uint64_t
+swar_below(uint64_t x, unsigned int n)
+{
+	return (x - SWAR_ONES * n) & ~x & SWAR_HIGHS;
+}
+
+static inline uint64_t
+swar_has(uint64_t x, unsigned char c)
+{
+	return swar_below(x ^ (SWAR_ONES * c), 1);
+}
+
+/* The first byte a nonzero mask of those flags: exact, as a false flag
+ * only ever follows a true one. 0 where the byte order is not known:
+ * the caller then goes a byte at a time. */
+static inline size_t
+swar_first(uint64_t m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(m) / 8;
+#else
+	(void)m;
+	return 0;
+#endif
+}
 
 #endif

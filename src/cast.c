@@ -659,6 +659,44 @@ cast_put(struct buf *out, const char *p, size_t n)
 		buf_add(out, p, n);
 }
 
+/* The bytes from s on that a string holds as they are: ASCII but '"'
+ * and '\\' (raw controls too), and whole valid UTF-8 characters. Eight
+ * ASCII bytes at a time, and the common three-byte characters (box
+ * drawing, CJK) without a call. */
+static const char *
+cast_str_span(const char *s, const char *end)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	const unsigned char	*e = (const unsigned char *)end;
+	uint64_t		 x, m;
+	int			 k;
+
+	while (p < e) {
+		if (e - p >= 8) {
+			x = swar_load(p);
+			m = swar_has(x, '"') | swar_has(x, '\\') |
+			    (x & SWAR_HIGHS);
+			if (m == 0) {
+				p += 8;
+				continue;
+			}
+			p += swar_first(m);
+		}
+		if (*p < 0x80) {
+			if (cast_str_class[*p] != 0)
+				break;
+			p++;
+		} else if (*p >= 0xe1 && *p <= 0xec && e - p >= 3 &&
+		    (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
+			p += 3;
+		else if ((k = utf8_check(p, (size_t)(e - p))) > 0)
+			p += k;
+		else
+			break;
+	}
+	return (const char *)p;
+}
+
 /* A JSON string at *pp (at its opening quote), decoded into out. */
 static int
 cast_string_parse(const char **pp, const char *end, struct buf *out,
@@ -671,8 +709,7 @@ cast_string_parse(const char **pp, const char *end, struct buf *out,
 	buf_reserve(out, (size_t)(end - p));	/* enough unless bytes are bad */
 	for (;;) {
 		start = p;
-		while (p < end && cast_str_class[(unsigned char)*p] == 0)
-			p++;
+		p = cast_str_span(p, end);
 		if (p != start)
 			cast_put(out, start, (size_t)(p - start));
 		if (p >= end) {

@@ -72,6 +72,27 @@ static const unsigned char grep_special_tab[256] = {
 #undef C8
 #define grep_special(c)	(grep_special_tab[(c)])
 
+/* The plain text at p, up to n bytes, that the stripper can copy. */
+static size_t
+grep_text_span(const unsigned char *p, size_t n)
+{
+	uint64_t	 x, m;
+	size_t		 i = 0;
+
+	while (n - i >= 8) {
+		x = swar_load(p + i);
+		m = swar_below(x, 0x20) | swar_has(x, 0x7f) | swar_has(x, 0xc2);
+		if (m != 0) {
+			i += swar_first(m);
+			break;
+		}
+		i += 8;
+	}
+	while (i < n && !grep_special(p[i]))
+		i++;
+	return i;
+}
+
 static int
 grep_fold(int c)
 {
@@ -126,6 +147,27 @@ grep_print(struct grep *gr, size_t at, int64_t t)
 	gr->hits++;
 }
 
+/* memmem for the many short lines of terminal output: a memchr for the
+ * first byte costs less to start than glibc's two-way search. Long
+ * patterns go to memmem, which is linear whatever the text. */
+#define GREP_FIND_SHORT	16
+
+static const char *
+grep_find(const char *hay, size_t n, const char *pat, size_t m)
+{
+	const char	*p, *last = hay + n - m;	/* n >= m */
+
+	if (m > GREP_FIND_SHORT)
+		return memmem(hay, n, pat, m);
+	for (p = hay; p <= last; p++) {
+		if ((p = memchr(p, pat[0], (size_t)(last - p) + 1)) == NULL)
+			break;
+		if (memcmp(p + 1, pat + 1, m - 1) == 0)
+			return p;
+	}
+	return NULL;
+}
+
 static void
 grep_search(struct grep *gr)
 {
@@ -143,7 +185,7 @@ grep_search(struct grep *gr)
 		gr->folded.len = gr->line.len;
 		hay = gr->folded.data;
 	}
-	p = memmem(hay, gr->line.len, gr->icase ? gr->fpat : gr->pat,
+	p = grep_find(hay, gr->line.len, gr->icase ? gr->fpat : gr->pat,
 	    gr->plen);
 	if (p != NULL)
 		grep_print(gr, (size_t)(p - hay),
@@ -407,8 +449,7 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 			}
 		}
 		if (gr->state == G_TEXT) {
-			for (j = i; j < len && !grep_special(p[j]); j++)
-				;
+			j = i + grep_text_span(p + i, len - i);
 			if (j > i) {
 				memcpy(gr->line.data + gr->line.len, s + i, j - i);
 				gr->line.len += j - i;

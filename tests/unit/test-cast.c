@@ -839,6 +839,100 @@ test_event_parse(void **state)
 	}
 }
 
+/* The string scanner against a byte-at-a-time reference, on random
+ * strings of pieces that put '"', '\\', controls, valid and invalid UTF-8
+ * at every offset of its eight-byte steps. The reference: a valid
+ * character (Unicode's table of well-formed sequences) is copied, the
+ * longest start of one that is cut short (or a stray byte) is one
+ * U+FFFD. */
+static int
+ref_utf8_len(const unsigned char *s, size_t n)
+{
+	static const struct { unsigned char a, b, lo, hi; int len; } t[] = {
+		{ 0xc2, 0xdf, 0x80, 0xbf, 2 }, { 0xe0, 0xe0, 0xa0, 0xbf, 3 },
+		{ 0xe1, 0xec, 0x80, 0xbf, 3 }, { 0xed, 0xed, 0x80, 0x9f, 3 },
+		{ 0xee, 0xef, 0x80, 0xbf, 3 }, { 0xf0, 0xf0, 0x90, 0xbf, 4 },
+		{ 0xf1, 0xf3, 0x80, 0xbf, 4 }, { 0xf4, 0xf4, 0x80, 0x8f, 4 },
+	};
+	size_t	 i, k;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		if (s[0] < t[i].a || s[0] > t[i].b)
+			continue;
+		for (k = 1; k < (size_t)t[i].len; k++) {
+			if (k >= n || s[k] < (k == 1 ? t[i].lo : 0x80) ||
+			    s[k] > (k == 1 ? t[i].hi : 0xbf))
+				return -(int)k;
+		}
+		return t[i].len;
+	}
+	return -1;
+}
+
+static void
+test_string_scan(void **state)
+{
+	static const char *pieces[] = {
+		"a", "bcdefgh", "\\\"", "\\\\", "\x01", "\x1b", "\x7f", " ",
+		"\xe2\x94\x80", "\xc3\xa9", "\xc2\x9b", "\xf0\x9f\x98\x80",
+		"\xe4\xb8\xad", "\xe2\x94", "\xed\xa0\x80", "\xe0\x80\x80",
+		"\xe0\xa4\x85", "\xef\xbf\xbd", "\x80", "\xff", "\xf4\x90\x80",
+		"\xe1\x80", "0123456789abcdef",
+	};
+	struct cast_event	 ev;
+	struct buf		 line, want, scratch;
+	const unsigned char	*p;
+	int64_t			 clock;
+	char			*cause = NULL;
+	size_t			 n, i, k, body;
+	int			 round, len;
+
+	(void)state;
+	srand(11);
+	buf_init(&line);
+	buf_init(&want);
+	buf_init(&scratch);
+	for (round = 0; round < 3000; round++) {
+		buf_reset(&line);
+		buf_adds(&line, "[0, \"o\", \"");
+		body = line.len;
+		n = (size_t)(rand() % 24);
+		for (i = 0; i < n; i++)
+			buf_adds(&line, pieces[rand() %
+			    (int)(sizeof pieces / sizeof pieces[0])]);
+		p = (const unsigned char *)line.data + body;
+		k = line.len - body;
+		buf_reset(&want);
+		for (i = 0; i < k; ) {
+			if (p[i] == '\\') {
+				buf_add(&want, p + i + 1, 1);
+				i += 2;
+			} else if (p[i] < 0x80) {
+				buf_add(&want, p + i, 1);
+				i++;
+			} else if ((len = ref_utf8_len(p + i, k - i)) > 0) {
+				buf_add(&want, p + i, (size_t)len);
+				i += (size_t)len;
+			} else {
+				buf_adds(&want, FFFD);
+				i += (size_t)-len;
+			}
+		}
+		buf_adds(&line, "\"]");
+		clock = 0;
+		if (cast_event_parse(line.data, line.len, 3, &clock, &ev,
+		    &scratch, &cause) != 0)
+			fail_msg("round %d: %s", round, cause);
+		if (ev.len != want.len || memcmp(ev.data, want.data,
+		    want.len) != 0)
+			fail_msg("round %d: %zu bytes decoded, %zu expected",
+			    round, ev.len, want.len);
+	}
+	buf_free(&line);
+	buf_free(&want);
+	buf_free(&scratch);
+}
+
 /* Read a whole file: events' data joined, count, damage. */
 struct readout {
 	struct buf	 data;
@@ -1254,6 +1348,7 @@ main(void)
 		cmocka_unit_test(test_header_roundtrip),
 		cmocka_unit_test(test_header_parse),
 		cmocka_unit_test(test_event_parse),
+		cmocka_unit_test(test_string_scan),
 		cmocka_unit_test_setup_teardown(test_reader_v1, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reader_v2_v3, setup,
