@@ -60,16 +60,17 @@ fmt_duration(const struct session *s, char *out, size_t len)
 static void
 put_safe(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
+	const unsigned char	*p = (const unsigned char *)s, *run;
 
-	for (; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			putchar('?');
-		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			putchar('?');
-			p++;
-		} else
-			putchar(*p);
+	for (;;) {
+		for (run = p; *p >= 0x20 && *p != 0x7f && !(*p == 0xc2 &&
+		    p[1] >= 0x80 && p[1] <= 0x9f); p++)
+			;
+		fwrite(run, 1, (size_t)(p - run), stdout);
+		if (*p == '\0')
+			break;
+		putchar('?');
+		p += *p == 0xc2 ? 2 : 1;
 	}
 }
 

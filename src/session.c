@@ -207,7 +207,8 @@ session_id_valid(const char *s)
 				return 0;
 			break;
 		case 'x':
-			if (strchr("0123456789abcdef", s[i]) == NULL)
+			if ((s[i] < '0' || s[i] > '9') &&
+			    (s[i] < 'a' || s[i] > 'f'))
 				return 0;
 			break;
 		default:
@@ -347,16 +348,30 @@ struct json_cursor {
 	cJSON		*next;
 };
 
+static int
+json_key_is(const cJSON *v, const char *k)
+{
+	const char	*s = v->string;
+
+	if (s == NULL)
+		return 0;
+	while (*s == *k && *k != '\0') {
+		s++;
+		k++;
+	}
+	return *s == *k;
+}
+
 static cJSON *
 json_get(struct json_cursor *c, const char *k)
 {
 	cJSON	*v;
 
 	for (v = c->next; v != NULL; v = v->next)
-		if (v->string != NULL && strcmp(v->string, k) == 0)
+		if (json_key_is(v, k))
 			goto found;
 	for (v = c->o->child; v != NULL && v != c->next; v = v->next)
-		if (v->string != NULL && strcmp(v->string, k) == 0)
+		if (json_key_is(v, k))
 			goto found;
 	return NULL;
 found:

@@ -105,7 +105,7 @@ assert_contains "loop1" "$ERR"
 # title or command with escape sequences and newlines is shown with '?'
 # for each control character (C0, DEL, C1) by ls and show.
 mkdir -p "$T/evil/.git"
-printf '%s\n' '{"version": 2, "width": 80, "height": 24, "title": "t\u001b]0;OWNED\u0007\u001b[2J\u009b", "command": "ls\u001b[31m\nFAKE-ROW\u007f"}' \
+printf '%s\n' '{"version": 2, "width": 80, "height": 24, "title": "t\u001b]0;OWNED\u0007\u001b[2J\u009b", "command": "ls\u001b[31m\nFAKE-ROW\u007f\u009bm\u00b7"}' \
 	'[0.1, "o", "x"]' > "$T/evil.cast"
 ar -C "$T/evil" import "$T/evil.cast"
 assert_eq 0 "$RC" "import: $ERR"
@@ -114,7 +114,7 @@ for c in "ls" "ls --all" "show latest"; do
 	ar -C "$T/evil" $c
 	assert_eq 0 "$RC" "$c"
 	case $OUT in *$'\e'*|*$'\x7f'*|*$'\xc2\x9b'*) fail "$c printed a control character: $OUT" ;; esac
-	assert_contains 'ls?[31m?FAKE-ROW?' "$OUT" "$c"
+	assert_contains 'ls?[31m?FAKE-ROW??m·' "$OUT" "$c"
 done
 assert_contains 't?]0;OWNED??[2J?' "$OUT" "show's title"
 ar -C "$T/evil" ls
