@@ -511,11 +511,15 @@ pty_drain(struct pty *p)
 {
 	struct pollfd	 pfd;
 	int64_t		 end = now_us() / 1000 + PTY_DRAIN_MAX;
+	int		 n;
 
 	while (now_us() / 1000 < end) {
 		pfd.fd = p->master;
 		pfd.events = POLLIN;
-		if (poll(&pfd, 1, PTY_DRAIN_IDLE) <= 0)
+		/* A signal (a resize, on the self-pipe path) is not the end. */
+		if ((n = poll(&pfd, 1, PTY_DRAIN_IDLE)) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
 			break;
 		if (pty_read_master(p) < 0)
 			break;

@@ -66,4 +66,28 @@ for sig in HUP TERM; do
 	assert_contains "finished" "$OUT" "$sig in the drain: state"
 	assert_match "*exit status:*0*" "$OUT" "$sig in the drain: exit status"
 done
+
+# A window resize during the drain is not its end: on the portable signal
+# path the resize interrupted the wait for output, and the drain stopped
+# there, losing what the background job wrote after it.
+rm -f "$T/ended"
+"$AGENTRUN" -q --backend local run -- sh -c \
+    "(trap '' HUP; i=0; while [ \$i -lt 50 ]; do echo tick; sleep 0.02; i=\$((i + 1)); done; echo TICK-END) &
+     echo FIRST-WINCH; touch '$T/ended'" \
+    >/dev/null 2>"$T/err" </dev/null &
+pid=$!
+i=0
+while [ ! -e "$T/ended" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+[ -e "$T/ended" ] || fail "WINCH: the command did not run"
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 30 ]; do
+	kill -WINCH "$pid" 2>/dev/null
+	sleep 0.05
+	i=$((i + 1))
+done
+wait "$pid"
+assert_eq 0 "$?" "WINCH in the drain: exit status"
+ar cat latest
+assert_contains "FIRST-WINCH" "$OUT" "WINCH in the drain: output before"
+assert_contains "TICK-END" "$OUT" "WINCH in the drain: output after the resizes"
 exit 0
