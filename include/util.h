@@ -108,9 +108,9 @@ swar_has(uint64_t x, unsigned char c)
 	return swar_below(x ^ (SWAR_ONES * c), 1);
 }
 
-/* The first byte a nonzero mask of those flags: exact, as a false flag
- * only ever follows a true one. 0 where the byte order is not known:
- * the caller then goes a byte at a time. */
+/* Where the first flagged byte of a nonzero mask of those flags is:
+ * exact, as a false flag only ever follows a true one. 0 where the byte
+ * order is not known: the caller then goes a byte at a time. */
 static inline size_t
 swar_first(uint64_t m)
 {

@@ -558,8 +558,10 @@ struct sidecar {
 	size_t	 len;
 };
 
+/* A store file's name: the id and ext (".json", ".cast.zst"). */
 static char *
-sidecar_name(char name[SESSION_ID_LEN + 16], const char *id, const char *ext)
+session_file_name(char name[SESSION_ID_LEN + 16], const char *id,
+    const char *ext)
 {
 	memcpy(name, id, SESSION_ID_LEN);
 	memcpy(name + SESSION_ID_LEN, ext, strlen(ext) + 1);
@@ -577,7 +579,7 @@ session_load(const char *dir, int dfd, const char *id, struct sidecar *pre,
 	struct sidecar	 sc;
 
 	session_init(s);
-	s->json_path = path_join(dir, sidecar_name(name, id, ".json"));
+	s->json_path = path_join(dir, session_file_name(name, id, ".json"));
 	if (pre != NULL)
 		sc = *pre;
 	else
@@ -590,7 +592,7 @@ session_load(const char *dir, int dfd, const char *id, struct sidecar *pre,
 	}
 	free(sc.text);
 	memcpy(s->id, id, SESSION_ID_LEN + 1);
-	s->cast_path = path_join(dir, sidecar_name(name, id, ".cast.zst"));
+	s->cast_path = path_join(dir, session_file_name(name, id, ".cast.zst"));
 	session_check_lock(s);
 }
 
@@ -717,8 +719,9 @@ sidecar_reader_run(void *arg)
 	for (i = rd->from; i < rd->to; i++) {
 		sc = &rd->sc[i - rd->from];
 		cause = NULL;
-		sc->text = read_file_at(rd->dfd, sidecar_name(name, rd->ids[i],
-		    ".json"), name, &sc->len, SIDECAR_MAX, &cause);
+		session_file_name(name, rd->ids[i], ".json");
+		sc->text = read_file_at(rd->dfd, name, name, &sc->len,
+		    SIDECAR_MAX, &cause);
 		free(cause);
 	}
 	return NULL;
