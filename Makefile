@@ -48,9 +48,10 @@ ifeq ($(NO_SIGNALFD),1)
 CPPFLAGS += -DNO_SIGNALFD
 endif
 ifeq ($(SANITIZE),1)
-CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
-	   -fno-sanitize-recover=undefined
-LDFLAGS	+= -fsanitize=address,undefined
+CFLAGS	+= -fsanitize=address,undefined,float-cast-overflow \
+	   -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined,float-cast-overflow
+LDFLAGS	+= -fsanitize=address,undefined,float-cast-overflow
 endif
 
 SRCS	:= $(sort $(wildcard src/*.c))

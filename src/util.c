@@ -364,11 +364,12 @@ flush_stdout(void)
 	return 0;
 }
 
-/* Is a process with this id alive (ours to signal or not)? */
+/* Is a process with this id alive (ours to signal or not)? A number that
+ * pid_t cannot hold names no process (cast, it could name a live one). */
 int
 pid_alive(long pid)
 {
-	if (pid <= 0)
+	if (pid <= 0 || (pid_t)pid != pid)
 		return 0;
 	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }

@@ -334,7 +334,9 @@ live_read(const char *path, struct live *l)
 	mode = cJSON_GetObjectItemCaseSensitive(j, "mode");
 	if (cJSON_IsNumber(pid) && cJSON_IsString(vm) &&
 	    cJSON_IsString(project) && cJSON_IsString(mode)) {
-		l->pid = (long)pid->valuedouble;
+		/* out of range: no pid, the entry's lock alone decides */
+		l->pid = pid->valuedouble >= 1 && pid->valuedouble <= INT_MAX ?
+		    (long)pid->valuedouble : 0;
 		l->vm = xstrdup(vm->valuestring);
 		l->project = xstrdup(project->valuestring);
 		l->mode = xstrdup(mode->valuestring);

@@ -181,9 +181,14 @@ assert_eq "removed .$dead.cast.zst.new (left by a crash)" "$OUT"
 [ -e "$STORE/20250101-100000-aaaa.json.tmp.$alive" ] || fail "a live writer's sidecar went"
 [ -e "$STORE/.$alive.cast.zst.new" ] || fail "a live recorder's transcript was removed"
 kill "$alive"; wait "$alive" 2>/dev/null
+# A pid beyond what pid_t holds is no process (2^32 + 1 must not be taken
+# for pid 1, which lives).
+: > "$STORE/.4294967297.cast.zst.new"
 ar gc --keep 100
-assert_eq "removed .$alive.cast.zst.new (left by a crash)
-removed 20250101-100000-aaaa.json.tmp.$alive (left by a crash)" "$(printf '%s\n' "$OUT" | sort)"
+assert_eq "$(printf '%s\n' "removed .$alive.cast.zst.new (left by a crash)" \
+    "removed .4294967297.cast.zst.new (left by a crash)" \
+    "removed 20250101-100000-aaaa.json.tmp.$alive (left by a crash)" | sort)" \
+    "$(printf '%s\n' "$OUT" | sort)"
 [ -e "$STORE/.$dead.cast.zst.new" ] && fail "the leftover stayed"
 [ -d "$STORE/20250108-100000-abab.json" ] || fail "the folder went"
 ar ls --all

@@ -60,6 +60,14 @@ ar_in "$B" run -- true
 assert_eq 0 "$RC" "stale entry: $ERR"
 [ ! -e "$LIVE/agentrun.$dead.json" ] || fail "stale entry kept"
 
+# So is one whose pid is out of any range (a hand-edited or damaged
+# entry): no undefined conversion (SANITIZE=1 checks), no lock, gone.
+printf '{"pid":1e300,"vm":"agentrun","project":"%s","mode":"rw"}' "$A" \
+	>"$LIVE/agentrun.1.json"
+ar_in "$B" run -- true
+assert_eq 0 "$RC" "entry with a pid out of range: $ERR"
+[ ! -e "$LIVE/agentrun.1.json" ] || fail "entry with a pid out of range kept"
+
 # So is the entry of a session that crashed once its pid is another
 # process's (pids are reused, and after a reboot): its agentrun no longer
 # holds the entry's lock.
