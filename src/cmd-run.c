@@ -61,15 +61,19 @@ run_options(enum run_kind kind, int argc, char **argv, struct run_opts *o,
 			o->no_record = 1;
 		else if (strcmp(a, "--record-input") == 0)
 			o->record_input = 1;
-		else if (strcmp(a, "--title") == 0 && i + 1 < argc)
-			o->title = argv[++i];
-		else if (strncmp(a, "--title=", 8) == 0)
-			o->title = a + 8;
-		else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+		else if (strcmp(a, "--title") == 0 ||
+		    strncmp(a, "--title=", 8) == 0) {
+			if (a[7] == '=')
+				o->title = a + 8;
+			else
+				o->title = i + 1 < argc ? argv[++i] : "";
+			if (*o->title == '\0') {	/* as -C '' */
+				*rc = usage_error(argv[0], "option --title "
+				    "needs a value, not an empty one");
+				return -1;
+			}
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			*rc = usage_print(argv[0]);
-			return -1;
-		} else if (strcmp(a, "--title") == 0) {
-			*rc = usage_error(argv[0], "option --title needs a value");
 			return -1;
 		} else if (a[0] == '-' && a[1] != '\0' && kind != RUN_AGENT) {
 			*rc = usage_error(argv[0], "unknown option: %s", a);

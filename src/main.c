@@ -405,10 +405,14 @@ cmd_version(struct globals *g, int argc, char **argv)
 int
 cmd_help(struct globals *g, int argc, char **argv)
 {
+	int	 i;
+
 	(void)g;
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0))
-		return usage_print(argv[0]);
+	for (i = 1; i < argc; i++) {	/* help ls --help: help's own */
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			return usage_print(argv[0]);
+	}
 	if (argc > 2)
 		return usage_error(argv[0], "help takes one command");
 	if (argc == 2 && argv[1][0] == '-')
@@ -627,6 +631,24 @@ main_options(int argc, char **argv, struct globals *g, int *rc)
 			return -1;
 		}
 	}
+	if (g->backend != NULL && strcmp(g->backend, "multipass") != 0 &&
+	    strcmp(g->backend, "local") != 0) {
+		*rc = usage_error(NULL, "unknown backend '%s' (multipass or "
+		    "local)", g->backend);
+		return -1;
+	}
+	/* A -C that names no folder is a mistake in the command line, for
+	 * every command alike and with --help or --version too (as git's). */
+	if (g->dir != NULL && realpath(g->dir, dir) == NULL) {
+		log_error("-C %s: %s", g->dir, strerror(errno));
+		*rc = EXIT_USAGE;
+		return -1;
+	}
+	if (g->dir != NULL && !is_dir(dir)) {
+		log_error("-C %s: not a directory", g->dir);
+		*rc = EXIT_USAGE;
+		return -1;
+	}
 	if (help) {
 		/* agentrun --help CMD is CMD's help, as git's. */
 		*rc = optind < argc && cmd_find(argv[optind]) != NULL ?
@@ -640,24 +662,6 @@ main_options(int argc, char **argv, struct globals *g, int *rc)
 		}
 		printf("agentrun %s\n", AGENTRUN_VERSION);
 		*rc = EXIT_OK;
-		return -1;
-	}
-	if (g->backend != NULL && strcmp(g->backend, "multipass") != 0 &&
-	    strcmp(g->backend, "local") != 0) {
-		*rc = usage_error(NULL, "unknown backend '%s' (multipass or "
-		    "local)", g->backend);
-		return -1;
-	}
-	/* A -C that names no folder is a mistake in the command line, for
-	 * every command alike (as git's). */
-	if (g->dir != NULL && realpath(g->dir, dir) == NULL) {
-		log_error("-C %s: %s", g->dir, strerror(errno));
-		*rc = EXIT_USAGE;
-		return -1;
-	}
-	if (g->dir != NULL && !is_dir(dir)) {
-		log_error("-C %s: not a directory", g->dir);
-		*rc = EXIT_USAGE;
 		return -1;
 	}
 	if (optind >= argc) {

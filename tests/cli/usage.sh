@@ -88,6 +88,10 @@ assert_eq 2 "$RC" "no command"
 
 ar help nosuch
 assert_eq 2 "$RC" "help on unknown"
+# --help anywhere after help is help's own, as after any other command.
+ar help ls --help
+assert_eq 0 "$RC" "help ls --help: $ERR"
+assert_match "usage: agentrun help*" "$OUT" "help ls --help"
 
 # The global options parse as every command's: '--' with nothing after it,
 # groups, abbreviations, --version with more words, --help CMD.
@@ -118,6 +122,16 @@ done
 ar -C "$T/afile" ls
 assert_eq 2 "$RC" "-C a file"
 assert_contains "-C $T/afile: not a directory" "$ERR"
+# --help and --version do not hide a bad -C or --backend (as git's).
+for o in --help --version; do
+	ar -C "$T/no/such" "$o"
+	assert_eq 2 "$RC" "-C nowhere $o"
+	assert_eq "" "$OUT" "-C nowhere $o: stdout"
+	assert_eq "agentrun: -C $T/no/such: No such file or directory" "$ERR" "-C nowhere $o"
+	ar --backend bogus "$o"
+	assert_eq 2 "$RC" "--backend bogus $o"
+	assert_contains "unknown backend 'bogus'" "$ERR" "--backend bogus $o"
+done
 # A global option after the command says where it goes; a short option
 # missing its value in a group is named alone.
 ar ls -C /tmp
@@ -173,4 +187,18 @@ for c in "cat x" "import x" "rm x" "grep x" "text x" "export x" "show x" \
 	assert_eq 0 "$RC" "$c --help: $ERR"
 	assert_match "usage: agentrun ${c%% *}*" "$OUT" "$c --help"
 done
+
+# A title must say something: an empty one is a mistake (as -C ''), and
+# nothing is run.
+for t in "--title=" "--title ''"; do
+	eval "set -- $t"
+	ar --backend local run "$@" -- touch "$T/ran"
+	assert_eq 2 "$RC" "run $t"
+	assert_eq "agentrun: option --title needs a value, not an empty one
+Try 'agentrun run --help'." "$ERR" "run $t"
+	[ ! -e "$T/ran" ] || fail "run $t ran the command"
+done
+ar --backend local run --title
+assert_eq 2 "$RC" "run --title at the end"
+assert_contains "option --title needs a value" "$ERR" "run --title at the end"
 exit 0
