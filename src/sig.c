@@ -60,7 +60,7 @@ sig_open(const int *signals)
 	int		 i;
 
 	sigemptyset(&mask);
-	for (i = 0; signals[i] != 0 && i < SIG_MAX; i++) {
+	for (i = 0; i < SIG_MAX && signals[i] != 0; i++) {
 		sig_list[i] = signals[i];
 		sigaddset(&mask, signals[i]);
 	}
@@ -92,11 +92,25 @@ sig_open(const int *signals)
 	sa.sa_flags = SA_RESTART;
 	for (i = 0; sig_list[i] != 0; i++) {
 		if (sigaction(sig_list[i], &sa, &sig_oldact[i]) != 0)
-			return -1;
+			goto fail;
 	}
 	(void)sigprocmask(SIG_BLOCK, NULL, &sig_oldmask);
 	(void)mask;
 	return p[0];
+
+fail:	/* put back the handlers set so far; nothing is left half done */
+	{
+		int	 saved = errno;
+
+		while (i-- > 0)
+			(void)sigaction(sig_list[i], &sig_oldact[i], NULL);
+		sig_list[0] = 0;
+		sig_pipe_w = -1;
+		close(p[0]);
+		close(p[1]);
+		errno = saved;
+	}
+	return -1;
 #endif
 }
 
