@@ -109,7 +109,8 @@ session_new_id(char id[SESSION_ID_LEN + 1])
 		fatal("strftime failed");
 	/* The millisecond, then a random digit: ids made in the same second
 	 * still sort by time (and 'latest' is the last one made). */
-	snprintf(id + 16, 5, "%03lx%x", ts.tv_nsec / 1000000, r & 0xfu);
+	snprintf(id + 16, 5, "%03x%x", (unsigned int)(ts.tv_nsec / 1000000),
+	    r & 0xfu);	/* tv_nsec is not a long everywhere (x32) */
 }
 
 int
