@@ -76,7 +76,7 @@ sig_open(const int *signals)
 	return fd;
 #else
 	struct sigaction sa;
-	int p[2];
+	int p[2], saved;
 
 	if (pipe(p) != 0)
 		return -1;
@@ -99,17 +99,14 @@ sig_open(const int *signals)
 	return p[0];
 
 fail:	/* put back the handlers set so far; nothing is left half done */
-	{
-		int	 saved = errno;
-
-		while (i-- > 0)
-			(void)sigaction(sig_list[i], &sig_oldact[i], NULL);
-		sig_list[0] = 0;
-		sig_pipe_w = -1;
-		close(p[0]);
-		close(p[1]);
-		errno = saved;
-	}
+	saved = errno;
+	while (i-- > 0)
+		(void)sigaction(sig_list[i], &sig_oldact[i], NULL);
+	sig_list[0] = 0;
+	sig_pipe_w = -1;
+	close(p[0]);
+	close(p[1]);
+	errno = saved;
 	return -1;
 #endif
 }
