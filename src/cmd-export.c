@@ -157,9 +157,30 @@ export_target(const char *path)
 	return p;
 }
 
+/* The temporary name o->path is written as: PATH.tmp.PID, or
+ * DIR/.agentrun-export.PID.tmp where a name that long is more than a file
+ * name may hold (a name near NAME_MAX is still exported). */
+static char *
+export_tmp_name(const char *path)
+{
+	const char	*base = strrchr(path, '/');
+	char		*tmp;
+	int		 dirlen;
+
+	base = base != NULL ? base + 1 : path;
+	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (strlen(tmp) - (size_t)(base - path) <= NAME_MAX)
+		return tmp;
+	free(tmp);
+	dirlen = (int)(base - path);
+	xasprintf(&tmp, "%.*s.agentrun-export.%ld.tmp", dirlen, path,
+	    (long)getpid());
+	return tmp;
+}
+
 /* Open o->path for export -o. Never a file of the store, even through a
  * symbolic link (it would replace a recording), nor the input itself. A
- * new or regular file is written as *tmp (PATH.tmp.PID) and renamed over
+ * new or regular file is written as *tmp (export_tmp_name) and renamed over
  * it when complete; anything else (a device such as /dev/null, a FIFO, a
  * symbolic link) is written into, as the shell's '>' does. 0, or -1 after
  * saying why. */
@@ -193,7 +214,7 @@ export_open(struct export_out *o, const char *src, char **tmp)
 		}
 		return 0;
 	}
-	xasprintf(tmp, "%s.tmp.%ld", o->path, (long)getpid());
+	*tmp = export_tmp_name(o->path);
 	if ((o->fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0666)) < 0) {
 		log_error("%s: %s", o->path, strerror(errno));

@@ -129,6 +129,17 @@ assert_eq 1 "$RC" "export of a damaged file"
 assert_eq precious "$(cat keep.cast)" "FILE is left as it was"
 assert_contains "left as it was" "$ERR"
 ls keep.cast.tmp.* >/dev/null 2>&1 && fail "a temporary file was left"
+# A name near NAME_MAX (no room for ".tmp.PID" after it) is exported too,
+# through a shorter temporary name that is not left behind either way.
+long=$(printf 'n%.0s' $(seq 250)).cast
+ar export "$id" -o "$long"
+assert_eq 0 "$RC" "export to a 255-byte name: $ERR"
+ar export "$id"
+assert_eq "$OUT" "$(cat "$long")" "the file is the export"
+ar export damaged.cast -o "$long"
+assert_eq 1 "$RC" "a damaged export to a 255-byte name"
+ls -A | grep -q agentrun-export && fail "a short temporary file was left"
+rm "$long"
 
 # -o NAME.zst is compressed with zstd (any format), as the name says: the
 # zstd CLI gives back what export writes to stdout, and import takes it.
