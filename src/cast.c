@@ -997,17 +997,45 @@ cast_json_version(const cJSON *o)
 	return (int)v->valuedouble;
 }
 
+/* The compressor that made data starting with s, if one that asciicast
+ * files are often kept with (zstd is read as it is). */
+static const char *
+cast_compressed_by(const char *s, size_t len)
+{
+	static const struct {
+		const char	*magic;
+		size_t		 len;
+		const char	*name;
+	} known[] = {
+		{ "\x1f\x8b", 2, "gzip" },
+		{ "\xfd" "7zXZ", 5, "xz" },
+		{ "BZh", 3, "bzip2" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof known / sizeof known[0]; i++) {
+		if (len >= known[i].len &&
+		    memcmp(s, known[i].magic, known[i].len) == 0)
+			return known[i].name;
+	}
+	return NULL;
+}
+
 int
 cast_header_parse(const char *s, size_t len, struct cast_header *h,
     char **cause)
 {
 	cJSON		*o;
-	const char	*why = NULL;
+	const char	*why = NULL, *by;
 	int		 version, rc = -1;
 
 	cast_header_init(h);
 	if ((o = cast_json_parse(s, len)) == NULL) {
-		xasprintf(cause, "the header is not JSON");
+		if ((by = cast_compressed_by(s, len)) != NULL)
+			xasprintf(cause, "%s-compressed; decompress it first "
+			    "(%s -d)", by, by);
+		else
+			xasprintf(cause, "the header is not JSON");
 		return -1;
 	}
 	if (!cJSON_IsObject(o)) {

@@ -911,7 +911,10 @@ session_resolve(const char *spec, const char *project, struct session *s,
 				    ids[i]);
 			found = ids[i];
 		}
-		if (hits == 0)
+		if (hits == 0 && access(spec, F_OK) == 0)
+			xasprintf(cause, "%s: no such session; for the file "
+			    "of that name, say ./%s", spec, spec);
+		else if (hits == 0)
 			xasprintf(cause, "%s: no such session (see 'agentrun ls"
 			    " --all')", spec);
 		else if (hits > 1) {

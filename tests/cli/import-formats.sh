@@ -207,4 +207,25 @@ assert_contains "import needs a file name, not an empty one" "$ERR"
 ar help ""
 assert_eq 2 "$RC" "help ''"
 assert_contains "no such command: ''" "$ERR"
+# A file compressed by something other than zstd says so and how to read
+# it; a file name that is not taken for one (no '/', no .cast or .zst)
+# says how to make it one.
+printf '%s\n' '{"version": 2, "width": 20, "height": 3}' '[0.1, "o", "x"]' >plain.cast
+for z in gzip xz bzip2; do
+	command -v "$z" >/dev/null || continue
+	"$z" -c plain.cast >"plain.$z"
+	ar import "./plain.$z"
+	assert_eq 1 "$RC" "import of $z data"
+	assert_eq "agentrun: ./plain.$z: $z-compressed; decompress it first ($z -d)" "$ERR"
+	RC=0; "$AGENTRUN" import - <"plain.$z" 2>"$T/err" || RC=$?
+	assert_eq 1 "$RC" "import - of $z data"
+	assert_contains "$z-compressed" "$(cat "$T/err")" "import - of $z data"
+done
+cp plain.cast plain.txt
+ar cat plain.txt
+assert_eq 1 "$RC" "cat of a file name taken for an id"
+assert_eq "agentrun: plain.txt: no such session; for the file of that name, say ./plain.txt" "$ERR"
+ar cat ./plain.txt
+assert_eq 0 "$RC" "cat ./plain.txt: $ERR"
+assert_eq x "$OUT"
 exit 0
