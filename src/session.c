@@ -886,6 +886,7 @@ session_resolve(const char *spec, const char *project, struct session *s,
 	const char	*found = NULL;
 	size_t		 n = 0, i, hits = 0, len = strlen(spec);
 	struct buf	 cand;
+	struct stat	 st;
 	int		 rc = -1;
 
 	session_init(s);
@@ -911,7 +912,7 @@ session_resolve(const char *spec, const char *project, struct session *s,
 				    ids[i]);
 			found = ids[i];
 		}
-		if (hits == 0 && access(spec, F_OK) == 0)
+		if (hits == 0 && stat(spec, &st) == 0 && S_ISREG(st.st_mode))
 			xasprintf(cause, "%s: no such session; for the file "
 			    "of that name, say ./%s", spec, spec);
 		else if (hits == 0)

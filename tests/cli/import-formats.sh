@@ -225,6 +225,9 @@ cp plain.cast plain.txt
 ar cat plain.txt
 assert_eq 1 "$RC" "cat of a file name taken for an id"
 assert_eq "agentrun: plain.txt: no such session; for the file of that name, say ./plain.txt" "$ERR"
+mkdir adir
+ar cat adir
+assert_eq "agentrun: adir: no such session (see 'agentrun ls --all')" "$ERR" "a folder is no file to hint at"
 ar cat ./plain.txt
 assert_eq 0 "$RC" "cat ./plain.txt: $ERR"
 assert_eq x "$OUT"
