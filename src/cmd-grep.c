@@ -343,12 +343,24 @@ grep_csi_final(struct grep *gr, unsigned char c)
 	}
 }
 
+/* Take back the line's last character. Text written over it from now on
+ * is the current event's: a segment that started past the new end is
+ * gone, and the current one starts there at the latest. */
 static void
 grep_backspace(struct grep *gr)
 {
+	size_t	 n = gr->nsegs;
+
 	while (gr->line.len > 0 &&
 	    ((unsigned char)gr->line.data[--gr->line.len] & 0xc0) == 0x80)
 		;
+	while (n > 1 && gr->segs[n - 2].off >= gr->line.len) {
+		gr->segs[n - 2] = gr->segs[n - 1];
+		n--;
+	}
+	if (n > 0 && gr->segs[n - 1].off > gr->line.len)
+		gr->segs[n - 1].off = gr->line.len;
+	gr->nsegs = n;
 }
 
 /* One byte that is not plain text, or that follows an escape. */
@@ -466,8 +478,9 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 				}
 				else if (p[i + 1] == 0x9d)
 					gr->state = G_OSC;
-				else if (p[i + 1] == 0x90 || p[i + 1] >= 0x98)
-					gr->state = G_STR;
+				else if (p[i + 1] == 0x90 ||
+				    p[i + 1] == 0x98 || p[i + 1] >= 0x9e)
+					gr->state = G_STR;	/* DCS SOS PM APC */
 				i += 2;
 				continue;
 			}

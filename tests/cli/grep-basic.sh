@@ -172,4 +172,29 @@ case "$OUT" in *savedback*) fail "a line ran on past CSI u: $OUT" ;; esac
 ar grep -a inalt
 case "$OUT" in *inaltmain*) fail "a line ran on across screens: $OUT" ;; esac
 ar rm "$mid"
+
+# Only DCS, SOS, PM and APC (C1 0x90, 0x98, 0x9e, 0x9f) start a string
+# that runs to ST: the other C1 controls (ST itself, 0x99, 0x9a) hide
+# nothing after them. Text rewritten after backspaces is found at the time
+# it was written, not at the time of what it replaced.
+printf '%s\n' '{"version": 2, "width": 40, "height": 5}' \
+	'[0.1, "o", "a\u009cb \u0099c \u009ad\r\n"]' '[0.2, "o", "pinecone one\r\n"]' \
+	'[0.3, "o", "\u009dtitle\u009cafter osc \u0090dcs\u009cafter dcs\r\n"]' \
+	'[1.0, "o", "working..."]' '[5.0, "o", "\b\b\b\b\b\b\b\b\b\bdone: ok!!\r\n"]' \
+	'[6.0, "o", "keep "]' '[7.0, "o", "this\b\b\b\bthat\r\n"]' > c1.cast
+ar import c1.cast
+cid=$OUT
+ar grep -a pinecone
+assert_eq "$cid  0.200  pinecone one" "$OUT" "text after a lone ST, 0x99, 0x9a"
+ar grep -a "after osc after dcs"
+assert_eq "$cid  0.300  after osc after dcs" "$OUT" "OSC and DCS still hidden"
+ar grep -a "done: ok"
+assert_eq "$cid  5.000  done: ok!!" "$OUT" "rewritten text: its own time"
+ar text --at 5 "$cid"
+assert_contains "done: ok!!" "$OUT" "text --at the offset shows it"
+ar grep -a "keep that"
+assert_eq "$cid  7.000  keep that" "$OUT" "half rewritten"
+ar grep -a "keep "
+assert_eq "$cid  6.000  keep that" "$OUT" "the untouched part keeps its own time"
+ar rm "$cid"
 exit 0
