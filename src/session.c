@@ -682,15 +682,39 @@ session_ids_free(char **ids, size_t n)
 	free(ids);
 }
 
+/* When a session came into the store, in microseconds: a recording's
+ * start; for an import (whose start is its file's, maybe years old) or a
+ * session without a sidecar, the time in its id, to the millisecond. */
+static int64_t
+session_store_time(const struct session *s)
+{
+	struct tm	 tm;
+	unsigned int	 ms;
+
+	if (s->state != SESSION_IMPORTED && s->start > 0)
+		return s->start;
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s->id, "%4d%2d%2d-%2d%2d%2d-%3x", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) != 7)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon--;
+	if (ms > 999)		/* an id from before the millisecond */
+		ms = 0;
+	return (int64_t)timegm(&tm) * 1000000 + (int64_t)ms * 1000;
+}
+
 /* Newest first: ids order by the second, and ties within a second are
- * broken by the sidecar's start. */
+ * broken by the time each came into the store. */
 static int
 session_cmp_desc(const void *a, const void *b)
 {
 	const struct session	*x = a, *y = b;
+	int64_t			 tx = session_store_time(x);
+	int64_t			 ty = session_store_time(y);
 
-	if (x->start != y->start)
-		return x->start < y->start ? 1 : -1;
+	if (tx != ty)
+		return tx < ty ? 1 : -1;
 	return strcmp(y->id, x->id);
 }
 
@@ -868,9 +892,10 @@ session_latest(const char *dir, char **ids, size_t n, const char *project)
 				session_free(&s);
 				continue;
 			}
-			if (best == NULL || s.start > best_start) {
+			if (best == NULL ||
+			    session_store_time(&s) > best_start) {
 				best = ids[i];
-				best_start = s.start;
+				best_start = session_store_time(&s);
 			}
 			session_free(&s);
 		}

@@ -225,6 +225,26 @@ cp plain.cast plain.txt
 ar cat plain.txt
 assert_eq 1 "$RC" "cat of a file name taken for an id"
 assert_eq "agentrun: plain.txt: no such session; for the file of that name, say ./plain.txt" "$ERR"
+# Imports within one second order by when they came into the store, not
+# by their files' (old) timestamps: 'latest' is the last one imported, and
+# rm latest removes that one.
+printf '%s\n' '{"version": 2, "width": 20, "height": 3, "timestamp": 1704067200}' '[0.1, "o", "x"]' >new.cast
+printf '%s\n' '{"version": 2, "width": 20, "height": 3, "timestamp": 1672531200}' '[0.1, "o", "x"]' >old.cast
+for try in 1 2 3 4 5; do
+	a=$("$AGENTRUN" import new.cast) b=$("$AGENTRUN" import old.cast)
+	[ "${a:0:15}" = "${b:0:15}" ] && break	# the same second, else again
+	"$AGENTRUN" rm "$a" "$b"
+done
+[ "${a:0:15}" = "${b:0:15}" ] || fail "no two imports in one second in 5 tries"
+ar ls --all
+assert_eq "$b" "$(printf '%s\n' "$OUT" | awk 'NR == 2 { print $1 }')" "ls: the last import first"
+ar show latest
+assert_contains "id:                $b" "$OUT" "latest"
+ar rm latest
+assert_eq 0 "$RC" "rm latest: $ERR"
+ar show "$a"
+assert_eq 0 "$RC" "the earlier import stays: $ERR"
+ar rm "$a"
 mkdir adir
 ar cat adir
 assert_eq "agentrun: adir: no such session (see 'agentrun ls --all')" "$ERR" "a folder is no file to hint at"

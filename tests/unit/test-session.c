@@ -267,15 +267,25 @@ test_sidecar_fields(void **state)
 /* A list long enough to be loaded by two threads (session.c reads the
  * older part's sidecars in a second one) comes out as one thread makes
  * it: every session's own fields, in order, ties within a second by the
- * start, sessions with no sidecar or a bad one among them (odd ones, so
- * their start of 0 keeps them second in their second), and the project
- * filter. */
+ * start, sessions with no sidecar or a bad one among them (odd ones: the
+ * time in their id, the second and i / 16 ms, keeps them second in their
+ * second), and the project filter. */
 #define LONG_N	700
+#define LONG_T0	1780000000
+
+/* A start in the id's second: the even one of a pair 0.5 s into it, the
+ * odd one 0.1 s. */
+static int64_t
+long_start(int i)
+{
+	return ((int64_t)LONG_T0 + i / 2) * 1000000 +
+	    (i % 2 == 0 ? 500000 : 100000);
+}
 
 static void
 long_id(char id[SESSION_ID_LEN + 1], int i)
 {
-	time_t		 t = 1780000000 + i / 2;	/* pairs share a second */
+	time_t		 t = LONG_T0 + i / 2;	/* pairs share a second */
 	struct tm	 tm;
 	char		 when[32];
 
@@ -302,8 +312,7 @@ test_long_list(void **state)
 		long_id(id, i);
 		snprintf(proj, sizeof proj, "/p/%d", i % 3 == 0 ? 0 : i);
 		/* The lower id of a pair started later: it comes first. */
-		make_session(id, proj, (int64_t)(i / 2) * 10000000 +
-		    (i % 2 == 0 ? 5000000 : 1000000), "finished");
+		make_session(id, proj, long_start(i), "finished");
 	}
 	dir = session_dir(0, &cause);
 	assert_non_null(dir);
@@ -337,8 +346,7 @@ test_long_list(void **state)
 		assert_string_equal(l.v[k].project, proj);
 		assert_string_equal(l.v[k].command, "claude --resume");
 		assert_int_equal(l.v[k].state, SESSION_FINISHED);
-		assert_int_equal(l.v[k].start, (int64_t)(i / 2) * 10000000 +
-		    (i % 2 == 0 ? 5000000 : 1000000));
+		assert_int_equal(l.v[k].start, long_start(i));
 	}
 	session_list_free(&l);
 
