@@ -757,6 +757,19 @@ player_seek(struct player *p, int64_t t)
 	p->dirty = 1;
 }
 
+/* Seek to a playback time, the time the idle limit shortens pauses in:
+ * the keys step through what is played, so a step back from just after a
+ * shortened pause lands before it (a recorded time inside the cut part
+ * would play the pause's end at once and undo the step). */
+static void
+player_seek_pt(struct player *p, int64_t pt)
+{
+	if (pt >= p->tl->pduration)
+		player_seek(p, p->tl->duration);
+	else
+		player_seek(p, timeline_rtime(p->tl, pt < 0 ? 0 : pt));
+}
+
 static void
 player_pause(struct player *p, int on)
 {
@@ -1041,6 +1054,8 @@ player_suspend(struct player *p)
 static void
 player_key(struct player *p, int key)
 {
+	int64_t	 pt;
+
 	if (p->help) {
 		p->help = 0;
 		render_frame_reset(p->frame);
@@ -1068,10 +1083,12 @@ player_key(struct player *p, int key)
 		player_speed(p, 0.5);
 		break;
 	case 'L':		/* right arrow */
-		player_seek(p, player_now(p) + SEEK_STEP);
+		pt = player_ptime(p);
+		player_seek_pt(p, pt > p->tl->pduration - SEEK_STEP ?
+		    p->tl->pduration : pt + SEEK_STEP);
 		break;
 	case 'H':		/* left arrow */
-		player_seek(p, player_now(p) - SEEK_STEP);
+		player_seek_pt(p, player_ptime(p) - SEEK_STEP);
 		break;
 	case '[':
 		player_marker(p, -1);
@@ -1092,8 +1109,8 @@ player_key(struct player *p, int key)
 		break;
 	default:
 		if (key >= '0' && key <= '9')	/* no overflow: */
-			player_seek(p, p->tl->duration / 10 * (key - '0') +
-			    p->tl->duration % 10 * (key - '0') / 10);
+			player_seek_pt(p, p->tl->pduration / 10 * (key - '0') +
+			    p->tl->pduration % 10 * (key - '0') / 10);
 		break;
 	}
 }
@@ -1180,14 +1197,13 @@ static int64_t
 player_timeout(struct player *p)
 {
 	int64_t	 t = -1, now = now_us(), next, d;
+	double	 dd;	/* a huge gap at a low speed: past int64_t */
 
 	if (!p->paused && !p->ended) {
 		next = seeker_pos(p->sk) < p->tl->n ?
 		    p->tl->ev[seeker_pos(p->sk)].pt : p->tl->pduration;
-		d = (int64_t)((double)(next - player_ptime(p)) / p->speed);
-		t = d < 0 ? 0 : d;
-		if (t > TICK_US)
-			t = TICK_US;
+		dd = (double)(next - player_ptime(p)) / p->speed;
+		t = dd <= 0 ? 0 : dd >= TICK_US ? TICK_US : (int64_t)dd;
 	}
 	if (p->dirty) {
 		d = p->last_draw + FRAME_US - now;
