@@ -53,6 +53,27 @@ replay_end_note(const struct session *s, const char *damage)
 	return NULL;
 }
 
+/* 1 if s is a finished session of the store long enough for a snapshot
+ * cache and short enough to index in memory. Only the store's file has
+ * its id's cache: a copy elsewhere, with or without its sidecar, would
+ * replace it with one of its own. */
+static int
+cache_worth(const struct session *s)
+{
+	char	*dir, *why = NULL;
+	int	 in;
+
+	if (!session_id_valid(s->id) || s->state == SESSION_RUNNING ||
+	    s->bytes < PLAYER_CACHE_MIN || s->bytes > TEXT_CACHE_MAX ||
+	    s->cast_path == NULL)
+		return 0;
+	dir = session_dir(0, &why);
+	in = dir != NULL && path_in_dir(s->cast_path, dir);
+	free(dir);
+	free(why);
+	return in;
+}
+
 int
 cmd_replay(struct globals *g, int argc, char **argv)
 {
@@ -114,8 +135,7 @@ cmd_replay(struct globals *g, int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	/* Long sessions of the store keep their snapshots in a cache. */
-	if (session_id_valid(s.id) && s.state != SESSION_RUNNING &&
-	    stat(s.cast_path, &o.cache_st) == 0)
+	if (cache_worth(&s) && stat(s.cast_path, &o.cache_st) == 0)
 		o.cache = cache = player_cache_path(s.id);
 	if (timeline_load(&tl, s.cast_path, &cause) != 0) {
 		log_error("%s", cause);
@@ -139,14 +159,6 @@ cmd_replay(struct globals *g, int argc, char **argv)
 	return rc;
 }
 
-/* 1 if s is a finished session of the store long enough for a snapshot
- * cache and short enough to index in memory. */
-static int
-cache_worth(const struct session *s)
-{
-	return session_id_valid(s->id) && s->state != SESSION_RUNNING &&
-	    s->bytes >= PLAYER_CACHE_MIN && s->bytes <= TEXT_CACHE_MAX;
-}
 
 /* The timeline and snapshots of such a session, from its cache, or made
  * with a pass over everything and saved in the cache. 0, or -1 (not such

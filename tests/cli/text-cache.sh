@@ -19,6 +19,15 @@ for at in 0.5 0.9 1.2 "" ; do
 	assert_eq "$c" "$b" "cached text $opt"
 done
 [ -s "$XDG_STATE_HOME/agentrun/snapshots/$id.snap" ] || fail "no snapshot cache written"
+# A copy elsewhere, even with its sidecar, is read straight: the cache
+# belongs to the store's file, and a copy (another mtime) would replace it.
+snap=$XDG_STATE_HOME/agentrun/snapshots/$id.snap
+before=$(cksum <"$snap")
+cp "$STORE/$id.json" "$T/copy/"
+touch -d '2001-01-01' "$T/copy/$id.cast.zst"
+c=$("$AGENTRUN" text --at 0.9 "$T/copy/$id.cast.zst") || fail "text of the copy"
+assert_eq "$before" "$(cksum <"$snap")" "the store session's cache is untouched"
+assert_eq "$("$AGENTRUN" text --at 0.9 "$id")" "$c" "the copy's screen"
 ar rm "$id"
 [ -e "$XDG_STATE_HOME/agentrun/snapshots/$id.snap" ] && fail "rm left the cache"
 exit 0
