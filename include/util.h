@@ -72,8 +72,12 @@ int	 write_file_atomic(const char *, const void *, size_t, int mode,
  * block while the data fits in those the file has (a full disk). */
 int	 write_file_inplace(const char *, const void *, size_t, char **cause);
 char	*read_file(const char *, size_t *, size_t max, char **cause);
+/* As read_file, for agentrun's own files (sidecars, live entries,
+ * caches): anything but a regular file is refused, a FIFO included
+ * (opening one would wait for a writer). */
+char	*read_state_file(const char *, size_t *, size_t max, char **cause);
 char	*read_file_at(int dfd, const char *name, const char *shown, size_t *,
-	    size_t max, char **cause);
+	    size_t max, int regular, char **cause);
 char	*path_join(const char *, const char *);
 /* $XDG_xxx_HOME/agentrun with fallback to $HOME/default; NULL if no HOME. */
 char	*xdg_dir(const char *env, const char *fallback);

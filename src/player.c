@@ -591,7 +591,7 @@ seeker_load(struct seeker *s, const char *path, const struct stat *st)
 	size_t			 len, left, n = 0, i;
 	uint64_t		 pos;
 
-	if ((data = read_file(path, &len, (size_t)1 << 31, &cause)) == NULL) {
+	if ((data = read_state_file(path, &len, (size_t)1 << 31, &cause)) == NULL) {
 		free(cause);
 		return -1;
 	}

@@ -506,7 +506,7 @@ session_read(const char *path, struct session *s, char **cause)
 	size_t	 len;
 	int	 rc;
 
-	if ((text = read_file(path, &len, SIDECAR_MAX, cause)) == NULL)
+	if ((text = read_state_file(path, &len, SIDECAR_MAX, cause)) == NULL)
 		return -1;
 	rc = session_parse(text, len, path, s, cause);
 	free(text);
@@ -585,7 +585,7 @@ session_load(const char *dir, int dfd, const char *id, struct sidecar *pre,
 		sc = *pre;
 	else
 		sc.text = read_file_at(dfd, dfd == AT_FDCWD ? s->json_path :
-		    name, s->json_path, &sc.len, SIDECAR_MAX, &cause);
+		    name, s->json_path, &sc.len, SIDECAR_MAX, 1, &cause);
 	if (sc.text == NULL ||
 	    session_parse(sc.text, sc.len, s->json_path, s, &cause) != 0) {
 		free(cause);	/* nothing was filled in */
@@ -746,7 +746,7 @@ sidecar_reader_run(void *arg)
 		cause = NULL;
 		session_file_name(name, rd->ids[i], ".json");
 		sc->text = read_file_at(rd->dfd, name, name, &sc->len,
-		    SIDECAR_MAX, &cause);
+		    SIDECAR_MAX, 1, &cause);
 		free(cause);
 	}
 	return NULL;

@@ -613,24 +613,38 @@ write_file_inplace(const char *path, const void *data, size_t len,
 char *
 read_file(const char *path, size_t *lenp, size_t max, char **cause)
 {
-	return read_file_at(AT_FDCWD, path, path, lenp, max, cause);
+	return read_file_at(AT_FDCWD, path, path, lenp, max, 0, cause);
+}
+
+char *
+read_state_file(const char *path, size_t *lenp, size_t max, char **cause)
+{
+	return read_file_at(AT_FDCWD, path, path, lenp, max, 1, cause);
 }
 
 /* name is opened relative to the directory dfd (AT_FDCWD: the current
- * one); errors say shown. */
+ * one); errors say shown. With regular, it must be a regular file: it is
+ * opened without waiting (a FIFO has no writer) and looked at first. */
 char *
 read_file_at(int dfd, const char *name, const char *shown, size_t *lenp,
-    size_t max, char **cause)
+    size_t max, int regular, char **cause)
 {
 	struct buf	 b;
+	struct stat	 st;
 	char		 chunk[65536];
 	ssize_t		 n;
 	int		 fd;
 
 	buf_init(&b);
-	if ((fd = openat(dfd, name, O_RDONLY|O_CLOEXEC)) < 0) {
+	if ((fd = openat(dfd, name, O_RDONLY | O_CLOEXEC |
+	    (regular ? O_NONBLOCK | O_NOCTTY : 0))) < 0) {
 		xasprintf(cause, "%s: %s", shown, strerror(errno));
 		return NULL;
+	}
+	if (regular && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		xasprintf(cause, "%s: not a regular file", shown);
+		errno = EINVAL;
+		goto fail;
 	}
 	for (;;) {
 		n = read(fd, chunk, sizeof chunk);

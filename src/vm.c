@@ -322,7 +322,7 @@ live_read(const char *path, struct live *l)
 	int		 rv = -1;
 
 	memset(l, 0, sizeof *l);
-	if ((text = read_file(path, &len, 65536, &cause)) == NULL) {
+	if ((text = read_state_file(path, &len, 65536, &cause)) == NULL) {
 		free(cause);
 		return -1;
 	}
@@ -527,7 +527,7 @@ vm_multipass_version(void)
 		free(key);
 		return NULL;
 	}
-	if ((text = read_file(cache, &len, 4096, &cause)) != NULL &&
+	if ((text = read_state_file(cache, &len, 4096, &cause)) != NULL &&
 	    strncmp(text, key, strlen(key)) == 0) {
 		v = xstrdup(text + strlen(key));
 		if ((nl = strchr(v, '\n')) != NULL)

@@ -201,4 +201,16 @@ assert_eq "644" "$(stat -c %a "$STORE")" "the file's mode was changed"
 assert_contains "Not a directory" "$ERR"
 rm -f "$STORE"
 mv "$T/store.away" "$STORE"
+
+# A FIFO named like a sidecar is no sidecar: nothing waits for a writer
+# to it (ls, gc and grep used to hang for ever).
+mkfifo "$STORE/20250101-120000-0a3f.json"
+for c in "ls --all" "gc --keep 100 --dry-run" "grep --all zzz" "show 20250101-120000-0a3f"; do
+	# shellcheck disable=SC2086
+	RC=0; timeout 10 "$AGENTRUN" $c >/dev/null 2>&1 </dev/null || RC=$?
+	[ "$RC" != 124 ] || fail "$c waited on a FIFO sidecar"
+done
+ar ls --all
+assert_contains "20250101-120000-0a3f" "$OUT" "listed as a session with no readable sidecar"
+rm "$STORE/20250101-120000-0a3f.json"
 exit 0
