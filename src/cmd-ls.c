@@ -271,6 +271,12 @@ show_scan(struct session *s)
 	    s->state != SESSION_RUNNING)
 		return 0;
 	if ((cr = cast_reader_open(s->cast_path, &cause)) == NULL) {
+		if (!bare && access(s->cast_path, F_OK) != 0 &&
+		    errno == ENOENT) {	/* deleted by hand: the sidecar stays */
+			log_warn("%s; what its sidecar says follows", cause);
+			free(cause);
+			return 0;
+		}
 		log_error("%s", cause);
 		free(cause);
 		return -1;

@@ -213,4 +213,18 @@ done
 ar ls --all
 assert_contains "20250101-120000-0a3f" "$OUT" "listed as a session with no readable sidecar"
 rm "$STORE/20250101-120000-0a3f.json"
+
+# A session whose recording was deleted by hand, its sidecar left (one
+# that was still running when it stopped): show says what the sidecar
+# holds, with a warning, as ls lists it.
+printf '%s\n' '{"id": "20250102-120000-0b4f", "project": "/p", "command": "crashed thing",' \
+	'"backend": "local", "start": 1735819200, "cols": 80, "rows": 24,' \
+	'"state": "running", "pid": 999999999}' >"$STORE/20250102-120000-0b4f.json"
+ar show 20250102-120000-0b4f
+assert_eq 0 "$RC" "show without a recording: $ERR"
+assert_contains "command:           crashed thing" "$OUT"
+assert_contains "state:             interrupted" "$OUT"
+assert_contains "No such file or directory; what its sidecar says follows" "$ERR"
+one_line "$ERR"
+rm "$STORE/20250102-120000-0b4f.json"
 exit 0
