@@ -41,9 +41,15 @@ term_reset_string(int alt)
 	return alt ? RESET_ALT RESET_COMMON : RESET_COMMON;	/* leave alt first */
 }
 
+static void	term_install_handlers(void);
+
+/* The alternate screen is on: every way out leaves it, raw mode or not
+ * (replay with keys from elsewhere draws on it too). */
 void
 term_set_alt(int on)
 {
+	if (on)
+		term_install_handlers();
 	term_alt = on;
 }
 
@@ -53,15 +59,17 @@ term_restore(void)
 	const char	*s;
 	ssize_t		 n;
 
-	if (!term_raw_on || term_fd < 0)
+	if (term_raw_on && term_fd >= 0) {
+		term_raw_on = 0;
+		(void)tcsetattr(term_fd, TCSADRAIN, &term_saved_modes);
+	} else if (!term_alt)
 		return;
-	term_raw_on = 0;
-	(void)tcsetattr(term_fd, TCSADRAIN, &term_saved_modes);
 	if (isatty(STDOUT_FILENO)) {
 		s = term_reset_string(term_alt);
 		n = write(STDOUT_FILENO, s, strlen(s));
 		(void)n;
 	}
+	term_alt = 0;		/* left: once is enough */
 }
 
 static void

@@ -4,7 +4,9 @@
 # shortened pause lands before it and every screen is what 'text --at'
 # gives for the time shown; a step forward at the end of a recording as
 # long as time can be stays at the end; a gap too long for the clock at a
-# low speed neither spins nor overflows (SANITIZE=1 checks the conversion).
+# low speed neither spins nor overflows (SANITIZE=1 checks the conversion);
+# with standard input not a terminal, a fatal signal still takes the
+# terminal out of the alternate screen.
 . "$(dirname "$0")/../lib/common.sh"
 need tmux
 cd "$T" || exit 1
@@ -90,4 +92,15 @@ c0=$(ticks "$pid"); sleep 2; c1=$(ticks "$pid")
 [ $((c1 - c0)) -lt 50 ] || fail "replay spins while it waits: $((c1 - c0)) ticks in 2 s"
 key q
 tm_wait "STATUS=0"
+
+# No keys (stdin is not a terminal), killed by a signal whose default
+# action ends it: the alternate screen is left all the same.
+tm_start 80 24 sh -c "'$AGENTRUN' replay ./gap.cast </dev/null; echo STATUS=\$?; sleep 60"
+tm_wait "start"
+assert_eq 1 "$(tm display -p -t t '#{alternate_on}')" "replay draws on the alternate screen"
+pid=$(pgrep -f "^$AGENTRUN replay ./gap.cast" | head -n 1)
+[ -n "$pid" ] || fail "no replay"
+kill -USR1 "$pid"
+tm_wait "STATUS=138"
+assert_eq 0 "$(tm display -p -t t '#{alternate_on}')" "the alternate screen was left"
 exit 0
