@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "git.h"
 #include "proc.h"
 #include "pty.h"
 #include "recorder.h"
@@ -329,7 +330,13 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 		s.rows = 24;
 	}
 
-	git = git_start(project, &git_opts);
+	/* git runs what the project's .git/config says, and in the VM the
+	 * agent can write that: only the local backend, whose command runs
+	 * here anyway, runs git; for the VM, HEAD is read from the files. */
+	if (local)
+		git = git_start(project, &git_opts);
+	else
+		s.git_head_before = git_head_read(project);
 	if (local) {
 		log_warn("the local backend runs the command on this machine, "
 		    "with no isolation");
@@ -359,7 +366,8 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 			goto out;
 		}
 	}
-	git_finish(git, &s.git_head_before, &s.git_dirty_before);
+	if (local)
+		git_finish(git, &s.git_head_before, &s.git_dirty_before);
 	git = NULL;
 
 	memset(&cbs, 0, sizeof cbs);
@@ -400,8 +408,11 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	} else if (vm != NULL)
 		status = vm_exit_status(vm, status);
 
-	git_finish(git_start(project, &git_opts), &s.git_head_after,
-	    &s.git_dirty_after);
+	if (local)
+		git_finish(git_start(project, &git_opts), &s.git_head_after,
+		    &s.git_dirty_after);
+	else
+		s.git_head_after = git_head_read(project);
 	if (rec != NULL && recorder_finish(rec, status, &cause) != 0) {
 		log_error("warning: %s", cause);	/* shown even with -q */
 		free(cause);
