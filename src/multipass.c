@@ -35,7 +35,11 @@ mp_find(void)
 	copy = xstrdup(path);
 	for (dir = strtok_r(copy, ":", &save); dir != NULL;
 	    dir = strtok_r(NULL, ":", &save)) {
-		full = path_join(*dir != '\0' ? dir : ".", "multipass");
+		/* Not a folder named relative to where we are (".", ""): that
+		 * may be the project, which the agent can write. */
+		if (*dir != '/')
+			continue;
+		full = path_join(dir, "multipass");
 		if (access(full, X_OK) == 0) {
 			found = full;
 			break;

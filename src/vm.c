@@ -875,7 +875,26 @@ vm_bind_ro(const struct config *cfg, const char *name, const char *stage,
 
 /* --- checks and the flow ---------------------------------------------- */
 
-/* project is, holds or lies inside one of agentrun's own folders. */
+/* Refuse project if the file path (freed here; NULL: none) resolves into
+ * it: the agent could change what agentrun reads or runs next time. */
+static int
+vm_own_file(const char *project, char *path, const char *what, char **cause)
+{
+	char	 real[PATH_MAX];
+	int	 in;
+
+	if (path == NULL)
+		return 0;
+	in = realpath(path, real) != NULL && path_under(real, project);
+	if (in)
+		xasprintf(cause, "refusing to mount %s: it holds %s (%s), "
+		    "which the agent could change", project, what, real);
+	free(path);
+	return in ? -1 : 0;
+}
+
+/* project is, holds or lies inside one of agentrun's own folders, or its
+ * config file or multipass program. */
 static int
 vm_own_dirs(const char *project, char **cause)
 {
@@ -900,6 +919,12 @@ vm_own_dirs(const char *project, char **cause)
 			return -1;
 		}
 	}
+	/* The config file and the multipass program agentrun runs may be
+	 * links into a folder of their own (dotfiles, a venv on PATH). */
+	if (vm_own_file(project, config_path(), "agentrun's config", cause) !=
+	    0 || vm_own_file(project, mp_find(), "the multipass program "
+	    "agentrun runs", cause) != 0)
+		return -1;
 	return 0;
 }
 
@@ -1138,12 +1163,14 @@ vm_exec_argv(const struct vm_request *req, int guard4)
 	    VM_GUARD4;
 	static const char plain[] = "trap : INT QUIT; \"$@\"; exit \"$?\"";
 	static const char *const login_shell[] = { "bash", "-l", NULL };
-	char		**v = NULL, *script, *pair, *hint;
+	char		**v = NULL, *script, *pair, *hint, *bin;
 	const char	*val;
 	size_t		  n = 0, i;
 	char *const	 *cmd;
 
-	v = argv_push(v, &n, "multipass");
+	bin = mp_find();	/* the one vm_prepare checked: not PATH again */
+	v = argv_push(v, &n, bin != NULL ? bin : "multipass");
+	free(bin);
 	v = argv_push(v, &n, "exec");
 	v = argv_push(v, &n, req->name);
 	v = argv_push(v, &n, "-d");

@@ -68,6 +68,30 @@ mkdir -p "$T/lk"
 ln -s "$P" "$T/lk/to-proj"
 XDG_STATE_HOME=$T/lk/gone/../to-proj/st refuse "$P" "refusing to mount $P: it holds agentrun's own files ($P/st/agentrun)*"
 
+# The config file linked into the project (a dotfiles repository): the
+# agent could change the next session's backend, agents or VM.
+cfg=$XDG_CONFIG_HOME/agentrun/config.json
+mv "$cfg" "$P/config.json" && ln -s "$P/config.json" "$cfg"
+refuse "$P" "refusing to mount $P: it holds agentrun's config ($P/config.json), which the agent could change"
+rm "$cfg" && mv "$P/config.json" "$cfg"
+# The multipass agentrun would run is in the project (a venv's bin on
+# PATH): refused before it runs. One in a folder named relative to where
+# agentrun runs (".", an empty PATH entry) is never taken.
+mkdir -p "$P/.venv/bin"
+printf '#!/bin/sh
+touch "%s"
+exec "%s" "$@"
+' "$T/PWNED" "$T/bin/multipass" >"$P/.venv/bin/multipass"
+chmod +x "$P/.venv/bin/multipass"
+PATH=$P/.venv/bin:$PATH refuse "$P" "refusing to mount $P: it holds the multipass program agentrun runs ($P/.venv/bin/multipass), which the agent could change"
+cp "$P/.venv/bin/multipass" "$P/multipass"
+PATH=.:$PATH ar_in "$P" run -- true
+assert_eq 0 "$RC" "with . on PATH: $ERR"
+PATH=:$PATH ar_in "$P" run -- true
+assert_eq 0 "$RC" "with an empty PATH entry: $ERR"
+[ ! -e "$T/PWNED" ] || fail "a multipass in the project ran"
+rm -r "$P/.venv" "$P/multipass"
+
 # The VM name primary: Multipass mounts HOME into it.
 refuse "$P" "the VM name \"primary\" is refused: *" --vm primary
 refuse "$P" "VM name \"bad_name\" is not valid: *" --vm bad_name
