@@ -25,5 +25,8 @@ int	 term_size(int fd, int *cols, int *rows);
 const char *term_reset_string(int alt);
 /* Tell term_restore whether the program left the alternate screen on. */
 void	 term_set_alt(int);
+/* Tell term_restore how many kitty keyboard modes the program pushed on
+ * the main screen and left there: it pops them. */
+void	 term_set_kitty(int);
 
 #endif

@@ -35,6 +35,7 @@
 				   at most that many chunks) */
 #define PTY_QUEUE_MAX	(1024 * 1024)	/* stop reading keys past this */
 #define PTY_ALT_CARRY	16		/* a mode sequence cut by a read */
+#define PTY_KITTY_MAX	64		/* pushes counted, at most */
 #define PTY_DRAIN_IDLE	50		/* ms without output ends the drain */
 #define PTY_DRAIN_MAX	2000		/* ms at most after the child ended */
 #define PTY_ESCALATE	3000		/* ms between TERM and KILL */
@@ -69,6 +70,8 @@ struct pty {
 	int64_t			 kill_at;	/* escalate at this time, 0 none */
 	int			 kill_sig;
 	int			 alt;		/* alternate screen seen on */
+	int			 kitty;		/* kitty keyboard pushes left
+						   on the main screen */
 	char			 carry[PTY_ALT_CARRY];	/* a cut sequence */
 	size_t			 carry_len;
 	int64_t			 last_tick;
@@ -76,16 +79,50 @@ struct pty {
 	const struct pty_cbs	*cbs;
 };
 
-/* One private mode set or reset at q ("\033[?N;...h" or "l"): the
- * alternate screen's modes (1049, 1047, 47) set *alt. 1 done (whatever
- * the sequence), 0 if it may go on past e (q < e). */
+/* A kitty keyboard push ("\033[>Nu") or pop ("\033[<Nu", N entries, 1 by
+ * default) at q: on the main screen they count in p->kitty, for the way
+ * out to pop what the program left (Claude Code pushes there). 1 done, 0
+ * if it may go on past e. */
 static int
-pty_alt_seq(const char *q, const char *e, int *alt)
+pty_kitty_seq(const char *q, const char *e, struct pty *p)
+{
+	size_t	 n = (size_t)(e - q), i;
+	long	 v = 0;
+	int	 digits = 0;
+
+	for (i = 3; i < n; i++) {
+		if (q[i] >= '0' && q[i] <= '9') {
+			if (v < 1000)
+				v = v * 10 + (q[i] - '0');
+			digits = 1;
+			continue;
+		}
+		if (q[i] == 'u' && !p->alt) {
+			if (q[2] == '>' && p->kitty < PTY_KITTY_MAX)
+				p->kitty++;
+			else if (q[2] == '<')
+				p->kitty -= p->kitty < (digits ? v : 1) ?
+				    p->kitty : (digits ? v : 1);
+		}
+		return 1;
+	}
+	return n > PTY_ALT_CARRY;
+}
+
+/* One private mode set or reset at q ("\033[?N;...h" or "l"): the
+ * alternate screen's modes (1049, 1047, 47) set p->alt; or a kitty
+ * keyboard push or pop. 1 done (whatever the sequence), 0 if it may go on
+ * past e (q < e). */
+static int
+pty_alt_seq(const char *q, const char *e, struct pty *p)
 {
 	size_t	 n = (size_t)(e - q), i;
 	long	 v = 0;
 	int	 seen = 0;
+	int	*alt = &p->alt;
 
+	if (n >= 3 && q[1] == '[' && (q[2] == '>' || q[2] == '<'))
+		return pty_kitty_seq(q, e, p);
 	if ((n >= 2 && q[1] != '[') || (n >= 3 && q[2] != '?'))
 		return 1;
 	for (i = 3; i < n; i++) {
@@ -120,7 +157,7 @@ pty_track_alt(struct pty *p, const char *s, size_t n)
 		k = n < PTY_ALT_CARRY ? n : PTY_ALT_CARRY;
 		memcpy(tmp, p->carry, p->carry_len);
 		memcpy(tmp + p->carry_len, s, k);
-		if (!pty_alt_seq(tmp, tmp + p->carry_len + k, &p->alt) &&
+		if (!pty_alt_seq(tmp, tmp + p->carry_len + k, p) &&
 		    p->carry_len + k <= PTY_ALT_CARRY) {
 			memcpy(p->carry, tmp, p->carry_len + k);
 			p->carry_len += k;
@@ -129,7 +166,7 @@ pty_track_alt(struct pty *p, const char *s, size_t n)
 		p->carry_len = 0;
 	}
 	while ((q = memchr(s, '\033', (size_t)(e - s))) != NULL) {
-		if (!pty_alt_seq(q, e, &p->alt)) {
+		if (!pty_alt_seq(q, e, p)) {
 			p->carry_len = (size_t)(e - q);
 			memcpy(p->carry, q, p->carry_len);
 			return;
@@ -311,6 +348,7 @@ pty_output(struct pty *p, const char *s, size_t n)
 	if (p->out_ok) {
 		pty_track_alt(p, s, n);
 		term_set_alt(p->alt);	/* for every way out, a crash too */
+		term_set_kitty(p->kitty);
 	}
 	if (p->cbs->output_cb != NULL)
 		p->cbs->output_cb(p->cbs->arg, s, n);

@@ -5,6 +5,7 @@
  * only file that calls tcsetattr on the user's terminal. */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -18,6 +19,8 @@ static struct termios		term_saved_modes;
 static volatile sig_atomic_t	term_fd = -1;		/* saved fd, or -1 */
 static volatile sig_atomic_t	term_raw_on;
 static volatile sig_atomic_t	term_alt;
+static volatile sig_atomic_t	term_kitty;	/* pushes to pop */
+static char			term_kitty_pop[16];	/* "\033[<Nu" */
 static int			term_handlers_done;
 
 /* The scroll region is reset between a save and a restore of the cursor,
@@ -53,6 +56,21 @@ term_set_alt(int on)
 	term_alt = on;
 }
 
+/* The program pushed n kitty keyboard modes on the main screen and did
+ * not pop them: every way out pops them (the pop is written here, out of
+ * any signal handler). */
+void
+term_set_kitty(int n)
+{
+	if (n == term_kitty)
+		return;
+	if (n > 0)
+		term_install_handlers();
+	term_kitty = 0;		/* a handler now sees none, not half a string */
+	(void)snprintf(term_kitty_pop, sizeof term_kitty_pop, "\033[<%du", n);
+	term_kitty = n;
+}
+
 void
 term_restore(void)
 {
@@ -62,14 +80,18 @@ term_restore(void)
 	if (term_raw_on && term_fd >= 0) {
 		term_raw_on = 0;
 		(void)tcsetattr(term_fd, TCSADRAIN, &term_saved_modes);
-	} else if (!term_alt)
+	} else if (!term_alt && term_kitty == 0)
 		return;
 	if (isatty(STDOUT_FILENO)) {
 		s = term_reset_string(term_alt);
 		n = write(STDOUT_FILENO, s, strlen(s));
+		if (term_kitty > 0)	/* on the main screen, left just now */
+			n = write(STDOUT_FILENO, term_kitty_pop,
+			    strlen(term_kitty_pop));
 		(void)n;
 	}
 	term_alt = 0;		/* left: once is enough */
+	term_kitty = 0;
 }
 
 static void

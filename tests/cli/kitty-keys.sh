@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Kitty keyboard modes that the program pushed on the main screen and did
+# not pop (Claude Code pushes there; killed, it pops nothing) are popped
+# on the way out, by their number: the shell after it gets plain keys
+# again (Ctrl-C, not "9;5u"). What the program popped itself is not popped
+# again.
+. "$(dirname "$0")/../lib/common.sh"
+need script
+cd "$T" || exit 1
+
+# on_tty LOG CMD: agentrun runs CMD on a terminal (script's), its output
+# in LOG.
+on_tty() {
+	script -q -c "$(printf '%q ' "$AGENTRUN" -q --backend local run -- sh -c "$2")" \
+		"$1" </dev/null >/dev/null 2>&1
+}
+pops() { grep -o $'\e\\[<[0-9]*u' "$1" | tr '\n' ' '; }
+
+on_tty two.log 'printf "\033[>1u\033[>5u"; kill -9 $$'
+assert_eq $'\e[<2u ' "$(pops two.log)" "two pushes, killed: both popped"
+on_tty popped.log 'printf "\033[>1u\033[>5u\033[<u"; exit 0'
+assert_eq $'\e[<u \e[<1u ' "$(pops popped.log)" "two pushed, one popped: the other"
+on_tty none.log 'printf "\033[>1u\033[<1u"; exit 0'
+assert_eq $'\e[<1u ' "$(pops none.log)" "all popped by the program: nothing more"
+# Split across reads: the push is still counted.
+on_tty split.log 'printf "\033[>"; sleep 0.2; printf "1u"; kill -9 $$'
+assert_eq $'\e[<1u ' "$(pops split.log)" "a push cut by a read"
+exit 0
