@@ -234,13 +234,20 @@ pty_reap(struct pty *p)
 		p->status = 1;
 }
 
-/* Pass a terminating signal on and arm the escalation to SIGKILL. */
+/* Pass a terminating signal on and arm the escalation to SIGKILL. An
+ * interrupt or quit goes where a terminal's Ctrl-C or Ctrl-\ would: to
+ * the foreground group of the command's terminal (a shell's child too,
+ * not only the shell, which waits for it). */
 static void
 pty_forward(struct pty *p, int sig)
 {
+	pid_t	 fg;
+
 	if (p->child_done)
 		return;
-	(void)kill(p->pid, sig);
+	if ((sig != SIGINT && sig != SIGQUIT) ||
+	    (fg = tcgetpgrp(p->master)) <= 0 || kill(-fg, sig) != 0)
+		(void)kill(p->pid, sig);
 	if (p->kill_at == 0) {
 		p->kill_at = now_us() / 1000 + PTY_ESCALATE;
 		p->kill_sig = sig == SIGTERM ? SIGKILL : SIGTERM;

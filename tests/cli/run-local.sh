@@ -163,4 +163,23 @@ for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 	[ "$same" -ge 3 ] && break
 done
 [ "$same" -gt 0 ] || fail "no two sessions in one second in 20 tries"
+
+# An interrupt agentrun gets as a signal (its stdin is no terminal, so
+# Ctrl-C is not a key it passes on) reaches the command's foreground group,
+# as a terminal's would: the shell's child too, so the shell ends with
+# 130 at once, not with 143 when the TERM that follows it comes.
+if command -v python3 >/dev/null; then
+	rc=$(python3 - "$AGENTRUN" <<'PY'
+import signal, subprocess, sys, time
+p = subprocess.Popen([sys.argv[1], "-q", "--backend", "local", "run", "--",
+                      "bash", "-c", "sleep 30; echo after"],
+                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
+time.sleep(1)
+p.send_signal(signal.SIGINT)
+print(p.wait())
+PY
+)
+	assert_eq 130 "$rc" "SIGINT to agentrun, a shell running a child"
+fi
 exit 0
