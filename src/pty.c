@@ -571,12 +571,18 @@ pty_drain(struct pty *p)
 	}
 }
 
-/* Wait for the child after the pty closed: signals still apply. */
+/* Wait for the child after the pty closed: signals still apply. No key
+ * can reach it now, so the terminal is given back (Ctrl-C is a signal
+ * again, passed on), and what was recorded is still flushed each second. */
 static void
 pty_wait_child(struct pty *p)
 {
 	struct pollfd	 pfd;
 
+	if (!p->child_done) {
+		p->in_open = 0;		/* and not raw again after a stop */
+		term_restore();
+	}
 	while (!p->child_done) {
 		pfd.fd = p->sigfd;
 		pfd.events = POLLIN;
@@ -584,6 +590,7 @@ pty_wait_child(struct pty *p)
 			pty_signal(p);
 		pty_reap(p);
 		pty_escalate(p);
+		pty_tick(p);
 	}
 }
 

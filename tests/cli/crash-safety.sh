@@ -87,4 +87,27 @@ assert_contains "state:             interrupted" "$OUT"
 assert_contains "exit status:       6" "$OUT" "show of an interrupted session"
 ar show --json "$id"
 assert_contains '"exit_status":	6' "$OUT"
+
+# A command that closes its terminal and runs on: what it wrote before is
+# still flushed within a second or so, so a kill -9 of agentrun then keeps
+# it (it waited unflushed for the command to end).
+rm -f "$STORE"/*
+"$AGENTRUN" -q --backend local run -- sh -c \
+    'echo important-output-line; exec </dev/null >/dev/null 2>&1; exec sleep 30' \
+    >/dev/null 2>"$T/err" </dev/null &
+pid=$!
+found=
+for _ in $(seq 50); do
+	cast=$(latest_cast)
+	if [ -n "$cast" ] && zstd -dcq "$cast" 2>/dev/null | grep -q '"o", "important-output-line'; then
+		found=1
+		break
+	fi
+	sleep 0.1
+done
+child=$(pgrep -P "$pid" | head -n 1)
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+[ -z "$child" ] || kill "$child" 2>/dev/null
+[ -n "$found" ] || fail "the output before the terminal closed was never flushed"
 exit 0
