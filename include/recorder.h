@@ -44,6 +44,9 @@ void	 recorder_tick_cb(void *);
  * failed at any point (the message says what was kept, and whether the
  * sidecar could be written). */
 int	 recorder_finish(struct recorder *, int status, char **cause);
+/* The session's end is now (the command ended): recorder_finish, called
+ * later (after git), dates the exit event and the sidecar's end so. */
+void	 recorder_stop_clock(struct recorder *);
 void	 recorder_free(struct recorder *);
 
 #endif

@@ -398,6 +398,7 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	sig_add_ends(&ends);
 	saved = sigprocmask(SIG_BLOCK, NULL, &mask) == 0;
 	status = pty_run(argv, &cbs, &cause);
+	recorder_stop_clock(rec);	/* not the git run below */
 	if (saved)	/* as pty_run leaves them (it may have failed early) */
 		(void)sigprocmask(SIG_BLOCK, &ends, NULL);
 	if (status < 0) {

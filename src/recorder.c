@@ -47,6 +47,8 @@ struct recorder {
 	struct zio_writer		*z;
 	struct cast_clock		 clock;
 	int64_t				 t0;
+	int64_t				 t_end;		/* recorder_stop_clock's, */
+	int64_t				 wall_end;	/* 0 if not yet */
 	int				 cols, rows;
 	struct rstream			 out, in;
 	struct buf			 line;		/* one event line */
@@ -518,15 +520,26 @@ recorder_kept(struct recorder *r, int cut)
 	return msg;
 }
 
+void
+recorder_stop_clock(struct recorder *r)
+{
+	if (r == NULL || r->wall_end != 0)
+		return;
+	r->t_end = now_us() - r->t0;
+	r->wall_end = wall_us();
+}
+
 int
 recorder_finish(struct recorder *r, int status, char **cause)
 {
 	struct session	*s = r->s;
 	struct stat	 sb;
-	int64_t		 t = now_us() - r->t0;
+	int64_t		 t;
 	char		 st[16], *msg = NULL, *c2 = NULL, *tmp;
 	int		 n, rc;
 
+	recorder_stop_clock(r);
+	t = r->t_end;
 	if (r->error == NULL) {
 		recorder_settle(r, 1);
 		n = snprintf(st, sizeof st, "%d", status);
@@ -549,7 +562,7 @@ recorder_finish(struct recorder *r, int status, char **cause)
 	}
 	if (r->error != NULL)
 		msg = recorder_kept(r, 0);
-	s->end = wall_us();
+	s->end = r->wall_end;
 	s->exit_status = status;
 	s->state = SESSION_FINISHED;
 	if (msg != NULL)

@@ -182,4 +182,29 @@ PY
 )
 	assert_eq 130 "$rc" "SIGINT to agentrun, a shell running a child"
 fi
+
+# The session ends when the command does: the git status run after it
+# (slow on a big repository; here a git that sleeps 2 s once the command
+# has run) is not in the exit event's time nor in the duration.
+if command -v git >/dev/null && command -v python3 >/dev/null; then
+	mkdir -p "$T/slowgit" "$T/gp"
+	git -C "$T/gp" init -q
+	realgit=$(command -v git)
+	printf '#!/bin/sh
+[ -e "%s" ] && sleep 2
+exec "%s" "$@"
+' "$T/gp/ran" "$realgit" >"$T/slowgit/git"
+	chmod +x "$T/slowgit/git"
+	(cd "$T/gp" && PATH=$T/slowgit:$PATH "$AGENTRUN" -q --backend local run -- touch ran) </dev/null >/dev/null 2>&1 ||
+		fail "the session with a slow git"
+	python3 - "$(latest_cast)" "$STORE" <<'PY' || fail "the git run after the session counted as the session's"
+import json, os, subprocess, sys
+cast, store = sys.argv[1], sys.argv[2]
+side = json.load(open(cast[:-len(".cast.zst")] + ".json"))
+assert side["duration"] < 1.5, side["duration"]
+lines = subprocess.run(["zstd", "-dcq", cast], capture_output=True).stdout.decode().splitlines()
+x = [json.loads(l) for l in lines[1:] if json.loads(l)[1] == "x"]
+assert x and x[0][0] < 1.5, x
+PY
+fi
 exit 0
