@@ -159,7 +159,6 @@ cmd_replay(struct globals *g, int argc, char **argv)
 	return rc;
 }
 
-
 /* The timeline and snapshots of such a session, from its cache, or made
  * with a pass over everything and saved in the cache. 0, or -1 (not such
  * a session, or unreadable: the caller reads it straight through). */

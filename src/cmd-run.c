@@ -333,11 +333,8 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	/* git runs what the project's .git/config says, and in the VM the
 	 * agent can write that: only the local backend, whose command runs
 	 * here anyway, runs git; for the VM, HEAD is read from the files. */
-	if (local)
-		git = git_start(project, &git_opts);
-	else
-		s.git_head_before = git_head_read(project);
 	if (local) {
+		git = git_start(project, &git_opts);
 		log_warn("the local backend runs the command on this machine, "
 		    "with no isolation");
 		/* In the project folder, as in the VM (multipass exec -d). */
@@ -347,6 +344,7 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 		}
 		argv = run_local_argv(kind, agent, STRV_CONST(payload));
 	} else {
+		s.git_head_before = git_head_read(project);
 		memset(&req, 0, sizeof req);
 		req.cfg = &cfg;
 		req.name = g->vm != NULL ? g->vm : cfg.vm.name;

@@ -87,22 +87,21 @@ static int
 pty_kitty_seq(const char *q, const char *e, struct pty *p)
 {
 	size_t	 n = (size_t)(e - q), i;
-	long	 v = 0;
-	int	 digits = 0;
+	long	 v = -1;		/* no number: 1 */
 
 	for (i = 3; i < n; i++) {
 		if (q[i] >= '0' && q[i] <= '9') {
 			if (v < 1000)
-				v = v * 10 + (q[i] - '0');
-			digits = 1;
+				v = (v < 0 ? 0 : v * 10) + (q[i] - '0');
 			continue;
 		}
 		if (q[i] == 'u' && !p->alt) {
+			if (v < 0)
+				v = 1;
 			if (q[2] == '>' && p->kitty < PTY_KITTY_MAX)
 				p->kitty++;
 			else if (q[2] == '<')
-				p->kitty -= p->kitty < (digits ? v : 1) ?
-				    p->kitty : (digits ? v : 1);
+				p->kitty = v >= p->kitty ? 0 : p->kitty - (int)v;
 		}
 		return 1;
 	}

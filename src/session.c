@@ -877,7 +877,7 @@ session_latest(const char *dir, char **ids, size_t n, const char *project)
 {
 	struct session	 s;
 	const char	*best = NULL;
-	int64_t		 best_start = -1;
+	int64_t		 best_start = -1, t;
 	size_t		 i;
 	int		 pass;
 
@@ -892,10 +892,10 @@ session_latest(const char *dir, char **ids, size_t n, const char *project)
 				session_free(&s);
 				continue;
 			}
-			if (best == NULL ||
-			    session_store_time(&s) > best_start) {
+			t = session_store_time(&s);
+			if (best == NULL || t > best_start) {
 				best = ids[i];
-				best_start = session_store_time(&s);
+				best_start = t;
 			}
 			session_free(&s);
 		}

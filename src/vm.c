@@ -1147,7 +1147,7 @@ vm_agent_fix(const struct vm_request *req)
  * spliced into the script. For an agent, the script first checks that its
  * command is there and says how to install it if not. */
 static char **
-vm_exec_argv(const struct vm_request *req, int guard4)
+vm_exec_argv(const struct vm_request *req, const char *bin, int guard4)
 {
 	static const char check[] =
 	    "h=$1; shift; command -v \"$1\" >/dev/null 2>&1 || { "
@@ -1163,14 +1163,12 @@ vm_exec_argv(const struct vm_request *req, int guard4)
 	    VM_GUARD4;
 	static const char plain[] = "trap : INT QUIT; \"$@\"; exit \"$?\"";
 	static const char *const login_shell[] = { "bash", "-l", NULL };
-	char		**v = NULL, *script, *pair, *hint, *bin;
+	char		**v = NULL, *script, *pair, *hint;
 	const char	*val;
 	size_t		  n = 0, i;
 	char *const	 *cmd;
 
-	bin = mp_find();	/* the one vm_prepare checked: not PATH again */
-	v = argv_push(v, &n, bin != NULL ? bin : "multipass");
-	free(bin);
+	v = argv_push(v, &n, bin);	/* the one found: not a PATH lookup */
 	v = argv_push(v, &n, "exec");
 	v = argv_push(v, &n, req->name);
 	v = argv_push(v, &n, "-d");
@@ -1285,9 +1283,8 @@ vm_prepare(const struct vm_request *req, struct session *s, char ***argv,
 		    mp_install_hint());
 		return NULL;
 	}
-	free(bin);
 	if ((lockfd = vm_lock(req->name, cause)) < 0)
-		return NULL;
+		goto fail;
 	if (vm_ensure(req, &info, cause) != 0)
 		goto fail;
 
@@ -1334,16 +1331,18 @@ vm_prepare(const struct vm_request *req, struct session *s, char ***argv,
 	h->live_fd = live_fd;
 	h->guard4 = mp_version_loops_on_4(version);
 	vm_fill_session(req, s, version);
-	*argv = vm_exec_argv(req, h->guard4);
+	*argv = vm_exec_argv(req, bin, h->guard4);
 	vm_log_exec(*argv);
 	mp_info_free(&info);
 	free(stage);
+	free(bin);
 	return h;
 
 fail:
 	vm_unlock(lockfd);
 	mp_info_free(&info);
 	free(stage);
+	free(bin);
 	return NULL;
 }
 
