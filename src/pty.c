@@ -5,6 +5,7 @@
  * drain and a shell-style exit status. Knows nothing about recording. */
 #include <sys/types.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -39,6 +40,8 @@
 #define PTY_DRAIN_IDLE	50		/* ms without output ends the drain */
 #define PTY_DRAIN_MAX	2000		/* ms at most after the child ended */
 #define PTY_ESCALATE	3000		/* ms between TERM and KILL */
+#define PTY_OUT_GRACE	1000		/* ms a blocked stdout is waited for
+					   once agentrun is told to end */
 #define PTY_EOF_LOOK	10		/* ms between looks before an EOF */
 #define PTY_EOF_WAIT	2000		/* ms at most before it goes anyway */
 #define PTY_EOF_WATCH	100		/* ms between looks after it, 5 s */
@@ -51,6 +54,13 @@ struct pty {
 	int			 in_open;	/* still reading stdin */
 	int			 in_tty;
 	int			 out_ok;	/* stdout still writable */
+	int			 outfd;		/* stdout, or its own copy */
+	int64_t			 end_at;	/* ms: told to end (TERM, HUP,
+						   or INT/QUIT), 0 not */
+	int			 end_self;	/* TERM or HUP: end, whatever
+						   the command does */
+	int			 alt_again;	/* back to the alternate
+						   screen before more output */
 	int			 cols, rows;
 	struct buf		 queue;		/* keys waiting for the child */
 	char			 last_key;	/* the last byte queued */
@@ -289,12 +299,11 @@ pty_continue(struct pty *p)
 
 	if (p->in_tty && p->in_open)
 		(void)term_reraw();
-	/* Stopping left the alternate screen: back to it, and the program
-	 * is asked to draw itself again, as after a resize (at the same size
+	/* Stopping left the alternate screen: back to it before the next
+	 * output (this may run inside a blocked write), and the program is
+	 * asked to draw itself again, as after a resize (at the same size
 	 * the kernel sends no SIGWINCH). */
-	if (p->alt && p->out_ok &&
-	    write_all(STDOUT_FILENO, "\033[?1049h", 8) != 0)
-		p->out_ok = 0;
+	p->alt_again = p->alt;
 	pty_size(p);
 	pty_push_size(p);
 	if ((fg = tcgetpgrp(p->master)) > 0)
@@ -323,6 +332,10 @@ pty_signal(struct pty *p)
 		case SIGTERM:
 		case SIGINT:
 		case SIGQUIT:
+			if (p->end_at == 0)
+				p->end_at = now_us() / 1000;
+			if (sig == SIGTERM || sig == SIGHUP)
+				p->end_self = 1;
 			if (p->child_done)
 				p->late_sig = sig;	/* for the caller */
 			else
@@ -342,10 +355,69 @@ pty_signal(struct pty *p)
 	return sig;
 }
 
+static void pty_tick(struct pty *);
+
+/* May a write to stdout that is blocked be given up? Once agentrun is
+ * told to end (TERM, HUP), or the command has ended after an INT or
+ * QUIT, a reader that takes nothing for PTY_OUT_GRACE ms is not waited
+ * for: like a terminal that was closed. An INT to a command that goes on
+ * (a pager reading slowly) still waits. */
+static int
+pty_out_give_up(struct pty *p)
+{
+	return p->end_at != 0 && (p->end_self || p->child_done) &&
+	    now_us() / 1000 - p->end_at >= PTY_OUT_GRACE;
+}
+
+/* Write to stdout. p->outfd is non-blocking when it is a copy of stdout's
+ * own (pty_out_open), so a reader that is slow or stopped is waited for
+ * in a poll that hears signals too: they are acted on, the escalation
+ * and the ticks go on, and the wait can be given up. 0 written (or given
+ * up: p->out_ok is 0), -1 error. */
+static int
+pty_out_write(struct pty *p, const char *s, size_t n)
+{
+	struct pollfd	 pfd[2];
+	ssize_t		 w;
+	int		 r;
+
+	while (n > 0 && p->out_ok) {
+		if ((w = write(p->outfd, s, n)) >= 0) {
+			s += w;
+			n -= (size_t)w;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -1;
+		pfd[0].fd = p->outfd;
+		pfd[0].events = POLLOUT;
+		pfd[1].fd = p->sigfd;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		if ((r = poll(pfd, 2, p->end_at != 0 ? 100 : 1000)) < 0 &&
+		    errno != EINTR)
+			return -1;
+		if (r > 0 && (pfd[1].revents & POLLIN))
+			pty_signal(p);	/* a HUP clears p->out_ok */
+		if (pty_out_give_up(p))
+			p->out_ok = 0;
+		pty_reap(p);
+		pty_escalate(p);
+		pty_tick(p);
+	}
+	return 0;
+}
+
 static void
 pty_output(struct pty *p, const char *s, size_t n)
 {
-	if (p->out_ok && write_all(STDOUT_FILENO, s, n) != 0) {
+	if (p->alt_again && p->out_ok &&
+	    pty_out_write(p, "\033[?1049h", 8) != 0)
+		p->out_ok = 0;
+	p->alt_again = 0;
+	if (p->out_ok && pty_out_write(p, s, n) != 0) {
 		/* Nobody reads any more (EPIPE, EIO): like a terminal that
 		 * was closed, the child gets SIGHUP; recording goes on. */
 		p->out_ok = 0;
@@ -593,6 +665,33 @@ pty_wait_child(struct pty *p)
 	}
 }
 
+/* stdout opened again, as a description of agentrun's own, to be made
+ * non-blocking without touching the one it shares with the shell and
+ * other programs: a terminal or a pipe, whose reader may stop reading.
+ * stdout itself when that cannot be done (no /proc, another user's
+ * terminal, a socket, a file). */
+static int
+pty_out_open(void)
+{
+	struct stat	 a, b;
+	int		 fd;
+
+	if (fstat(STDOUT_FILENO, &a) != 0 ||
+	    !(S_ISFIFO(a.st_mode) || (S_ISCHR(a.st_mode) &&
+	    isatty(STDOUT_FILENO))))
+		return STDOUT_FILENO;
+	fd = open("/proc/self/fd/1",
+	    O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return STDOUT_FILENO;
+	if (fstat(fd, &b) != 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino || a.st_rdev != b.st_rdev) {
+		(void)close(fd);
+		return STDOUT_FILENO;
+	}
+	return fd;
+}
+
 int
 pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 {
@@ -643,6 +742,7 @@ pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 		fatal("fcntl: %s", strerror(errno));
 	if (p.in_tty && term_raw(STDIN_FILENO) != 0)
 		p.in_tty = 0;
+	p.outfd = pty_out_open();
 	p.rbuf = xmalloc(PTY_READ_SIZE);
 	p.last_tick = now_us();
 	if (cbs->resize_cb != NULL)
@@ -654,6 +754,8 @@ pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 
 	term_restore();
 	close(p.master);
+	if (p.outfd != STDOUT_FILENO)
+		(void)close(p.outfd);
 	sig_close_pending(p.sigfd);
 	if (p.late_sig != 0)
 		(void)raise(p.late_sig);	/* blocked: pending */
