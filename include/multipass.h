@@ -40,6 +40,9 @@ struct mp_call {
 
 /* The multipass client on PATH, or NULL if there is none. */
 char	*mp_find(void);
+/* A folder searched for multipass before it is found (or at all, when it
+ * is not) that is or lies inside the resolved folder given; NULL none. */
+char	*mp_path_inside(const char *);
 /* 1 if the client at path is the snap (resolves under /snap). */
 int	 mp_path_is_snap(const char *path);
 /* One line saying how to install multipass on this system. */

@@ -59,6 +59,7 @@ int64_t	 wall_us(void);		/* CLOCK_REALTIME */
 /* Files. */
 int	 write_all(int, const void *, size_t);	/* 0 or -1 with errno */
 int	 flush_stdout(void);	/* 0, or -1 after saying why */
+int	 path_under(const char *path, const char *top);
 int	 path_in_dir(const char *path, const char *dir);
 int	 path_resolve(const char *path, char out[]);
 int	 has_suffix(const char *, const char *);

@@ -50,6 +50,38 @@ mp_find(void)
 	return found;
 }
 
+/* The first folder on PATH, among those searched for multipass up to the
+ * one it is found in (all of them when it is not found), that is or lies
+ * inside dir (resolved): there the agent could put a multipass of its own
+ * that agentrun would run on this machine, in this session's project or,
+ * with the same PATH, from any other. NULL if there is none. */
+char *
+mp_path_inside(const char *dir)
+{
+	const char	*path = getenv("PATH");
+	char		*copy, *d, *save, *full, *hit = NULL;
+	char		 real[PATH_MAX];
+	int		 found = 0;
+
+	if (path == NULL || *path == '\0')
+		return NULL;
+	copy = xstrdup(path);
+	for (d = strtok_r(copy, ":", &save); d != NULL && !found;
+	    d = strtok_r(NULL, ":", &save)) {
+		if (*d != '/')
+			continue;	/* never searched (mp_find) */
+		full = path_join(d, "multipass");
+		found = access(full, X_OK) == 0;
+		free(full);
+		if (path_resolve(d, real) == 0 && path_under(real, dir)) {
+			hit = xstrdup(d);
+			break;
+		}
+	}
+	free(copy);
+	return hit;
+}
+
 int
 mp_path_is_snap(const char *path)
 {

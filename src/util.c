@@ -431,6 +431,18 @@ has_suffix(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+/* 1 if path is top or inside it (both absolute and resolved: by name). */
+int
+path_under(const char *path, const char *top)
+{
+	size_t	n = strlen(top);
+
+	if (strcmp(top, "/") == 0)
+		return 1;
+	return strncmp(path, top, n) == 0 &&
+	    (path[n] == '\0' || path[n] == '/');
+}
+
 /* 1 if path (which need not exist) names an entry of the folder dir, both
  * resolved (symbolic links, "..", relative paths); 0 if not or unknown. */
 int

@@ -99,18 +99,6 @@ vm_name_valid(const char *name, char **cause)
 
 /* --- the mount policy (pure) ------------------------------------------ */
 
-/* path is top or inside it. */
-static int
-path_under(const char *path, const char *top)
-{
-	size_t	n = strlen(top);
-
-	if (strcmp(top, "/") == 0)
-		return 1;
-	return strncmp(path, top, n) == 0 &&
-	    (path[n] == '\0' || path[n] == '/');
-}
-
 static int
 path_plain(const char *p)
 {
@@ -925,6 +913,17 @@ vm_own_dirs(const char *project, char **cause)
 	    0 || vm_own_file(project, mp_find(), "the multipass program "
 	    "agentrun runs", cause) != 0)
 		return -1;
+	/* Nor may it hold a folder searched for multipass, where the agent
+	 * could put one (a venv's bin, direnv's PATH_add). */
+	if ((d = mp_path_inside(project)) != NULL) {
+		xasprintf(cause, "refusing to mount %s: %s is on PATH before "
+		    "multipass, and the agent could put a multipass there that "
+		    "agentrun would run on this machine; take it off PATH "
+		    "(deactivate the venv) or put it after multipass", project,
+		    d);
+		free(d);
+		return -1;
+	}
 	return 0;
 }
 

@@ -91,6 +91,19 @@ PATH=:$PATH ar_in "$P" run -- true
 assert_eq 0 "$RC" "with an empty PATH entry: $ERR"
 [ ! -e "$T/PWNED" ] || fail "a multipass in the project ran"
 rm -r "$P/.venv" "$P/multipass"
+# A folder in the project on PATH before multipass, with no multipass in
+# it yet (direnv's PATH_add bin, an empty venv), or with a link to the
+# real one: the agent could put its own there. Refused. After multipass,
+# it is never searched: allowed.
+mkdir -p "$P/bin"
+PATH=$P/bin:$PATH refuse "$P" "refusing to mount $P: $P/bin is on PATH before multipass, and the agent could put a multipass there *"
+PATH=$P/nothere/bin:$PATH refuse "$P" "refusing to mount $P: $P/nothere/bin is on PATH before multipass*"
+ln -s "$T/bin/multipass" "$P/bin/multipass"
+PATH=$P/bin:$PATH refuse "$P" "refusing to mount $P: $P/bin is on PATH before multipass*"
+rm "$P/bin/multipass"
+PATH=$PATH:$P/bin ar_in "$P" run -- true
+assert_eq 0 "$RC" "a project folder on PATH after multipass: $ERR"
+rm -r "$P/bin"
 
 # The VM name primary: Multipass mounts HOME into it.
 refuse "$P" "the VM name \"primary\" is refused: *" --vm primary
