@@ -287,7 +287,7 @@ expand_path(const char *s)
 	char		*out;
 
 	if (s[0] == '~' && (s[1] == '/' || s[1] == '\0') &&
-	    (home = getenv("HOME")) != NULL && *home != '\0') {
+	    (home = getenv("HOME")) != NULL && *home == '/') {
 		xasprintf(&out, "%s%s", home, s + 1);
 		return out;
 	}

@@ -471,7 +471,7 @@ project_root(const struct globals *g, char **cause)
 		xasprintf(cause, "current directory: %s", strerror(errno));
 		return NULL;
 	}
-	have_home = getenv("HOME") != NULL &&
+	have_home = getenv("HOME") != NULL && *getenv("HOME") == '/' &&
 	    realpath(getenv("HOME"), home) != NULL;
 	hlen = have_home ? strlen(home) : 0;
 	dir = xstrdup(cwd);

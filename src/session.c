@@ -74,7 +74,8 @@ session_dir(int create, char **cause)
 	char	*base, *dir;
 
 	if ((base = xdg_dir("XDG_DATA_HOME", ".local/share")) == NULL) {
-		xasprintf(cause, "neither XDG_DATA_HOME nor HOME is set");
+		xasprintf(cause, "neither XDG_DATA_HOME nor HOME is set "
+		    "(as an absolute path)");
 		return NULL;
 	}
 	dir = path_join(base, "sessions");

@@ -710,7 +710,9 @@ xdg_dir(const char *env, const char *fallback)
 		xasprintf(&p, "%s/agentrun", v);
 		return p;
 	}
-	if ((home = getenv("HOME")) == NULL || home[0] == '\0')
+	/* A relative HOME is no home: it would be taken from the working
+	 * folder, the project, which the agent can write. */
+	if ((home = getenv("HOME")) == NULL || home[0] != '/')
 		return NULL;
 	xasprintf(&p, "%s/%s/agentrun", home, fallback);
 	return p;

@@ -213,7 +213,7 @@ state_path(const char *name, char **cause)
 	char	*dir, *p;
 
 	if ((dir = xdg_dir("XDG_STATE_HOME", ".local/state")) == NULL) {
-		xasprintf(cause, "HOME is not set");
+		xasprintf(cause, "HOME is not set, or not an absolute path");
 		return NULL;
 	}
 	if (mkdir_p(dir, 0700) != 0) {

@@ -227,4 +227,16 @@ assert_contains "state:             interrupted" "$OUT"
 assert_contains "No such file or directory; what its sidecar says follows" "$ERR"
 one_line "$ERR"
 rm "$STORE/20250102-120000-0b4f.json"
+
+# A relative HOME is no home: the config, store and state are not taken
+# from the current folder (the project, which the agent can write).
+mkdir -p "$T/rel/relhome/.config/agentrun"
+printf '{"backend": "local", "agents": {"planted": {}}}\n' \
+	>"$T/rel/relhome/.config/agentrun/config.json"
+OUT=$(cd "$T/rel" && env -u XDG_CONFIG_HOME -u XDG_DATA_HOME HOME=relhome \
+	"$AGENTRUN" help 2>&1)
+assert_not_contains planted "$OUT" "help with a relative HOME"
+ERR=$(cd "$T/rel" && env -u XDG_DATA_HOME HOME=relhome "$AGENTRUN" ls 2>&1)
+assert_eq "agentrun: neither XDG_DATA_HOME nor HOME is set (as an absolute path)" "$ERR" "ls with a relative HOME"
+[ ! -e "$T/rel/relhome/.local" ] || fail "a store was made under the relative HOME"
 exit 0
