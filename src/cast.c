@@ -857,15 +857,17 @@ cast_json_string(const cJSON *o, const char *key)
 	return xstrdup(v->valuestring);
 }
 
+/* A terminal's size: 0 (asciinema 2 writes it when its terminal had no
+ * size: in CI, under script or docker exec) reads as dflt. */
 static int
-cast_json_size(const cJSON *o, const char *key, int *out)
+cast_json_size(const cJSON *o, const char *key, int dflt, int *out)
 {
 	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(o, key);
 
-	if (!cJSON_IsNumber(v) || v->valuedouble < 1 ||
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 ||
 	    v->valuedouble > CAST_SIZE_MAX)
 		return -1;
-	*out = (int)v->valuedouble;
+	*out = v->valuedouble < 1 ? dflt : (int)v->valuedouble;
 	return 0;
 }
 
@@ -943,8 +945,8 @@ cast_header_from(const cJSON *o, int version, struct cast_header *h,
 			*why = "the header has no \"term\"";
 			return -1;
 		}
-		if (cast_json_size(term, "cols", &h->cols) != 0 ||
-		    cast_json_size(term, "rows", &h->rows) != 0) {
+		if (cast_json_size(term, "cols", 80, &h->cols) != 0 ||
+		    cast_json_size(term, "rows", 24, &h->rows) != 0) {
 			*why = "the header has no valid term.cols and term.rows";
 			return -1;
 		}
@@ -958,8 +960,8 @@ cast_header_from(const cJSON *o, int version, struct cast_header *h,
 			fatal("out of memory");
 		return 0;
 	}
-	if (cast_json_size(o, "width", &h->cols) != 0 ||
-	    cast_json_size(o, "height", &h->rows) != 0) {
+	if (cast_json_size(o, "width", 80, &h->cols) != 0 ||
+	    cast_json_size(o, "height", 24, &h->rows) != 0) {
 		*why = "the header has no valid width and height";
 		return -1;
 	}

@@ -45,4 +45,21 @@ if [ "$mine" != "$theirs" ]; then
 fi
 assert_contains "placed at row 3" "$mine"
 assert_contains "a progress bar: [##########] 100%" "$mine"
+
+# Made where the terminal has no size (CI, script, docker exec): asciinema
+# writes width and height 0 and plays the file; so does agentrun, at 80x24.
+if command -v script >/dev/null 2>&1; then
+	script -qc "asciinema rec -q --overwrite -c 'echo hello; sleep 0.2; printf done' $T/nosize.cast" /dev/null </dev/null >/dev/null
+	assert_contains '"width": 0, "height": 0' "$(head -n 1 nosize.cast)" "asciinema's header"
+	ar text ./nosize.cast
+	assert_eq 0 "$RC" "text of a 0x0 file: $ERR"
+	assert_contains done "$OUT"
+	ar import nosize.cast
+	assert_eq 0 "$RC" "import of a 0x0 file: $ERR"
+	ar show --json "$OUT"
+	assert_eq "80 24" "$(printf '%s' "$OUT" | python3 -c 'import json, sys
+d = json.load(sys.stdin); print(d["cols"], d["rows"])')" "the import's size"
+	ar cat latest
+	assert_contains hello "$OUT" "cat of the import"
+fi
 exit 0
