@@ -18,7 +18,8 @@
 #include "session.h"
 #include "util.h"
 
-#define GREP_LINE_MAX	(64 * 1024)	/* longer lines are searched in parts */
+#define GREP_LINE_MAX	(64 * 1024)	/* longer lines (and the pattern's
+					   length) are searched in parts */
 #define GREP_SHOW	160		/* bytes of context shown around a hit */
 
 enum grep_state {
@@ -466,7 +467,7 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 				memcpy(gr->line.data + gr->line.len, s + i, j - i);
 				gr->line.len += j - i;
 				i = j;
-				if (gr->line.len > GREP_LINE_MAX)
+				if (gr->line.len > GREP_LINE_MAX + gr->plen)
 					grep_line_long(gr);
 				continue;
 			}

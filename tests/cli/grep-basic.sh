@@ -197,4 +197,17 @@ assert_eq "$cid  7.000  keep that" "$OUT" "half rewritten"
 ar grep -a "keep "
 assert_eq "$cid  6.000  keep that" "$OUT" "the untouched part keeps its own time"
 ar rm "$cid"
+
+# A pattern longer than the part a long line is searched in (64 KiB), on
+# a line that comes in several events: found (the line was emptied).
+python3 -c 'import json
+print(json.dumps({"version": 2, "width": 80, "height": 24}))
+print(json.dumps([0.1, "o", "B" * 70000]))
+print(json.dumps([0.2, "o", "B" * 70000 + "\r\n"]))' > long.cast
+ar import long.cast
+lid=$OUT
+ar grep -a "$(python3 -c 'print("B" * 100000)')"
+assert_eq 0 "$RC" "a 100000-byte pattern in a 140000-byte line: $ERR"
+assert_eq "$lid  0.200" "$(printf "%s" "$OUT" | cut -c1-27)" "the hit"
+ar rm "$lid"
 exit 0
