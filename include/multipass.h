@@ -28,7 +28,8 @@ struct mp_result {
 /* Called with each new progress message (spinner text) of a call. */
 typedef void (*mp_progress_cb)(void *, const char *);
 
-#define MP_INHERIT	0x1	/* stdout and stderr go to ours, not captured */
+#define MP_INHERIT	0x1	/* stdout and stderr go to our stderr (our
+				   stdout is the session's), not captured */
 
 struct mp_call {
 	const char *const	*argv;		/* without "multipass" */

@@ -8,7 +8,8 @@
 struct proc_opts {
 	const char	*dir;		/* run there, or NULL: here */
 	int		 timeout_ms;	/* 0: wait forever */
-	int		 inherit;	/* stdout and stderr are ours, not captured */
+	int		 inherit;	/* stdout and stderr go to our stderr,
+					   not captured */
 	/* If set, stdout is handed over chunk by chunk instead of captured. */
 	void		(*out_cb)(void *, const char *, size_t);
 	void		*arg;

@@ -24,7 +24,7 @@ extern char **environ;
 /* Start path (searched in PATH unless it has a '/') with argv by
  * posix_spawn (no copy of our address space, so it is cheap even from a
  * large process): stdin /dev/null, stdout and stderr to the pipes out
- * and err unless inherited, in dir, with an empty signal mask and SIGPIPE
+ * and err unless inherited (both to our stderr), in dir, with an empty signal mask and SIGPIPE
  * and SIGXFSZ (both ignored here) at their defaults. out < 0 detaches it: stdout and stderr /dev/null too,
  * and a session of its own. 0, or an errno value. */
 static int
@@ -54,9 +54,11 @@ proc_spawn(const char *path, const char *const argv[],
 			goto out;
 	if (out < 0)
 		flags |= POSIX_SPAWN_SETSID;
-	else if (!o->inherit && ((e = posix_spawn_file_actions_adddup2(&fa,
-	    out, 1)) != 0 || (e = posix_spawn_file_actions_adddup2(&fa, err,
-	    2)) != 0))
+	else if (o->inherit)	/* ours is data (claude -p | jq): stderr */
+		e = posix_spawn_file_actions_adddup2(&fa, 2, 1);
+	else if ((e = posix_spawn_file_actions_adddup2(&fa, out, 1)) == 0)
+		e = posix_spawn_file_actions_adddup2(&fa, err, 2);
+	if (e != 0)
 		goto out;
 	if (o->dir != NULL && (e = posix_spawn_file_actions_addchdir_np(&fa,
 	    o->dir)) != 0)

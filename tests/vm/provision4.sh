@@ -31,13 +31,20 @@ assert_eq 1 "$(wc -l <"$COUNT" | tr -d ' ')" "install runs by vm provision"
 
 # Other statuses are reported as they are, and success is success.
 cat >"$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
-{"agents": {"five": {"install": "exit 5"}, "ok": {"install": "true"}}}
+{"agents": {"five": {"install": "echo five-said; exit 5"}, "ok": {"install": "echo ok-said; echo ok-err >&2"}}}
 JSON
 ar_in "$P" vm provision five
 assert_eq 1 "$RC" "exit 5"
 assert_contains "installing five in VM agentrun failed (status 5)" "$ERR"
+# What the install says goes to stderr, "the problem above": stdout is
+# the session's (claude -p ... | jq).
+assert_eq "" "$OUT" "stdout of a failed install"
+assert_contains "five-said" "$ERR"
 ar_in "$P" vm provision ok
 assert_eq 0 "$RC" "install ok: $ERR"
+assert_eq "" "$OUT" "stdout of an install"
+assert_contains "ok-said" "$ERR"
+assert_contains "ok-err" "$ERR"
 
 # The read-only bind's mount exits 4.
 MULTIPASS_EMU_FAIL_BIND=4 ar_in "$P" run --read-only -- true
