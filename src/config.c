@@ -341,7 +341,8 @@ set_key(struct parse *p, struct config *cfg, const struct key_def *k,
 		}
 		break;
 	case KEY_PATH:
-		if (item->valuestring[0] == '\0')
+		if (item->valuestring[0] == '\0' ||
+		    strcmp(item->valuestring, "~") == 0)	/* a folder */
 			return fail(p, path, "expected a file name");
 		free(*sp);
 		*sp = expand_path(item->valuestring);
@@ -371,23 +372,37 @@ set_key(struct parse *p, struct config *cfg, const struct key_def *k,
 }
 
 static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* No key twice in obj (cJSON keeps both: the last would win unseen). */
+static int
 check_duplicates(struct parse *p, const cJSON *obj, const char *prefix)
 {
-	const cJSON	*a, *b;
+	const cJSON	*a;
+	const char	**keys, *dup = NULL;
+	size_t		 n = 0, i;
 
-	for (a = obj->child; a != NULL; a = a->next) {
-		for (b = a->next; b != NULL; b = b->next) {
-			if (strcmp(a->string, b->string) == 0) {
-				if (*prefix == '\0')
-					return fail(p, a->string,
-					    "duplicate key");
-				xasprintf(p->cause, "%s: %s.%s: duplicate key",
-				    p->name, prefix, a->string);
-				return -1;
-			}
-		}
-	}
-	return 0;
+	for (a = obj->child; a != NULL; a = a->next)
+		n++;
+	keys = xcalloc(n + 1, sizeof *keys);
+	for (n = 0, a = obj->child; a != NULL; a = a->next)
+		/* Comments at the top level may repeat. */
+		if (*prefix != '\0' || strcmp(a->string, "//") != 0)
+			keys[n++] = a->string;
+	qsort(keys, n, sizeof *keys, cmp_key);	/* not n^2: a big file */
+	for (i = 1; i < n && dup == NULL; i++)
+		if (strcmp(keys[i - 1], keys[i]) == 0)
+			dup = keys[i];
+	free(keys);
+	if (dup == NULL)
+		return 0;
+	if (*prefix == '\0')
+		return fail(p, dup, "duplicate key");
+	xasprintf(p->cause, "%s: %s.%s: duplicate key", p->name, prefix, dup);
+	return -1;
 }
 
 static int

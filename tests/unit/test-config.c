@@ -193,7 +193,14 @@ test_sizes(void **state)
 static void
 test_errors(void **state)
 {
+	struct config	 cfg;
+	char		*cause;
+
 	(void)state;
+	/* Comments: "//" may be given more than once, at the top level. */
+	assert_int_equal(load(&cfg, "{\"//\":\"one\",\"//\":\"two\"}",
+	    &cause), 0);
+	config_free(&cfg);
 	expect_error("{\"vm\":{\"memory\":4}}",
 	    "config.json: vm.memory: expected a size like \"4G\"");
 	expect_error("{\"vm\":{\"memory\":\"lots\"}}",
@@ -292,6 +299,15 @@ test_errors(void **state)
 	    "config.json: vm.cpus: duplicate key");
 	expect_error("{\"vm\":{\"cloud_init\":\"\"}}",
 	    "config.json: vm.cloud_init: expected a file name");
+	expect_error("{\"vm\":{\"cloud_init\":\"~\"}}",
+	    "config.json: vm.cloud_init: expected a file name");
+	/* Only a comment may repeat, at the top level; the sort finds a
+	 * repeat among many keys. */
+	expect_error("{\"//\":\"a\",\"//\":\"b\",\"backend\":\"local\","
+	    "\"vm\":{\"cpus\":1,\"//\":1,\"disk\":\"9G\",\"//\":2}}",
+	    "config.json: vm.//: duplicate key");
+	expect_error("{\"agents\":{\"a\":{},\"b\":{},\"c\":{},\"d\":{},"
+	    "\"e\":{},\"b\":{}}}", "config.json: agents.b: duplicate key");
 	/* A relative one would be read from the current folder. */
 	expect_error("{\"vm\":{\"cloud_init\":\"ci.yaml\"}}",
 	    "config.json: vm.cloud_init: \"ci.yaml\" is a relative path, "
@@ -308,15 +324,10 @@ test_errors(void **state)
 	    "path, which would be read from the current folder (often the "
 	    "project, which the agent can write): use an absolute path or one "
 	    "starting with ~/");
-	{
-		struct config	 cfg;
-		char		*cause;
-
-		assert_int_equal(load(&cfg,
-		    "{\"vm\":{\"cloud_init\":\"/srv/ci.yaml\"}}", &cause), 0);
-		assert_string_equal(cfg.vm.cloud_init, "/srv/ci.yaml");
-		config_free(&cfg);
-	}
+	assert_int_equal(load(&cfg,
+	    "{\"vm\":{\"cloud_init\":\"/srv/ci.yaml\"}}", &cause), 0);
+	assert_string_equal(cfg.vm.cloud_init, "/srv/ci.yaml");
+	config_free(&cfg);
 	unsetenv("HOME");
 	expect_error("{\"vm\":{\"cloud_init\":\"~/ci.yaml\"}}",
 	    "config.json: vm.cloud_init: \"~/ci.yaml\" needs HOME, which is "
