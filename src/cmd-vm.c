@@ -546,7 +546,10 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 		goto out;
 	}
 	check(1, "daemon: multipassd %s", daemon);
-	if (vm_name_valid(name, &cause) == 0)
+	if (!have_cfg && g->vm == NULL)		/* bad counts it already */
+		check(0, "vm: not checked until the config is fixed (it names "
+		    "the VM and its size)");
+	else if (vm_name_valid(name, &cause) == 0)
 		bad += doctor_vm(name, again, &cfg);
 	free(cause);
 	cause = NULL;

@@ -70,5 +70,13 @@ done
 # doctor FAIL where run went ahead).
 ar --vm primary --backend local doctor
 assert_eq 0 "$RC" "doctor, local backend with --vm primary: $OUT"
+# A config with an error names no VM: doctor does not check the default
+# one (it reported on a VM 'agentrun' the user does not use).
+write_config '"vm": {"name": "work", "memory": "4T"}'
+ar doctor
+assert_eq 1 "$RC" "doctor, bad config: $OUT"
+assert_contains "FAIL  config: " "$OUT"
+assert_contains "FAIL  vm: not checked until the config is fixed" "$OUT"
+assert_not_contains "vm agentrun" "$OUT" "doctor, bad config"
 write_config
 exit 0
