@@ -29,6 +29,9 @@ struct cmd_entry {
 /* "agentrun: msg" + "Try 'agentrun CMD --help'." on stderr; returns 2. */
 int	 usage_error(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* "unknown option: OPT", saying that a global one goes before the
+ * command; returns 2. */
+int	 usage_option(const char *cmd, const char *opt);
 /* For an argument a command does not take: "unknown option: ARG" when
  * it looks like one, else "unexpected argument: ARG"; returns 2. */
 int	 usage_extra(const char *cmd, const char *arg);

@@ -90,8 +90,7 @@ cmd_init(struct globals *g, int argc, char **argv)
 			v = argv[++k];
 		} else if (argv[k][0] == '-') {
 			free(wrap);
-			return usage_error(argv[0], "unknown option: %s",
-			    argv[k]);
+			return usage_option(argv[0], argv[k]);
 		} else if (shell != NULL) {
 			free(wrap);
 			return usage_error(argv[0], "unexpected argument: %s",

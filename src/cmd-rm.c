@@ -64,7 +64,7 @@ cmd_rm(struct globals *g, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-')
 			break;
-		return usage_error(argv[0], "unknown option: %s", argv[i]);
+		return usage_option(argv[0], argv[i]);
 	}
 	if (i < argc && strcmp(argv[i], "--") == 0)
 		i++;

@@ -77,7 +77,7 @@ run_options(enum run_kind kind, int argc, char **argv, struct run_opts *o,
 			*rc = usage_print(argv[0]);
 			return -1;
 		} else if (a[0] == '-' && a[1] != '\0' && kind != RUN_AGENT) {
-			*rc = usage_error(argv[0], "unknown option: %s", a);
+			*rc = usage_option(argv[0], a);
 			return -1;
 		} else
 			return i;

@@ -350,7 +350,7 @@ cmd_vm(struct globals *g, int argc, char **argv)
 		    strcmp(argv[i], "-y") == 0) && strcmp(sub, "delete") == 0)
 			yes = 1;
 		else
-			return usage_error("vm", "unknown option: %s", argv[i]);
+			return usage_option("vm", argv[i]);
 	}
 	if (strcmp(sub, "status") != 0 && strcmp(sub, "start") != 0 &&
 	    strcmp(sub, "stop") != 0 && strcmp(sub, "delete") != 0 &&

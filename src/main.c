@@ -273,14 +273,6 @@ usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int
-usage_extra(const char *cmd, const char *arg)
-{
-	if (arg[0] == '-' && arg[1] != '\0')
-		return usage_error(cmd, "unknown option: %s", arg);
-	return usage_error(cmd, "unexpected argument: %s", arg);
-}
-
 /* Is this unknown option one of the global ones, given after the
  * command? */
 static int
@@ -299,7 +291,7 @@ usage_is_global(const char *a)
 	return strncmp(a, "-C", 2) == 0;
 }
 
-static int
+int
 usage_option(const char *cmd, const char *opt)
 {
 	if (cmd != NULL && usage_is_global(opt))
@@ -307,6 +299,14 @@ usage_option(const char *cmd, const char *opt)
 		    "go before the command: agentrun %.*s ... %s)", opt,
 		    (int)strcspn(opt, "="), opt, cmd);
 	return usage_error(cmd, "unknown option: %s", opt);
+}
+
+int
+usage_extra(const char *cmd, const char *arg)
+{
+	if (arg[0] == '-' && arg[1] != '\0')
+		return usage_option(cmd, arg);
+	return usage_error(cmd, "unexpected argument: %s", arg);
 }
 
 static int

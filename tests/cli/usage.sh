@@ -139,6 +139,15 @@ assert_eq 2 "$RC" "ls -C"
 assert_contains "global options go before the command: agentrun -C ... ls" "$ERR"
 ar ls --vm=x
 assert_contains "agentrun --vm ... ls" "$ERR" "ls --vm=x"
+# The same for the commands that parse their own options.
+for c in "vm status --vm x:--vm ... vm" "shell --vm x:--vm ... shell" \
+	"run -q -- true:-q ... run" "doctor -q:-q ... doctor" \
+	"init bash -v:-v ... init" "rm -C x latest:-C ... rm"; do
+	# shellcheck disable=SC2086
+	ar ${c%%:*}
+	assert_eq 2 "$RC" "${c%%:*}"
+	assert_contains "global options go before the command: agentrun ${c#*:})" "$ERR" "${c%%:*}"
+done
 ar ls -an
 assert_eq 2 "$RC" "ls -an"
 assert_contains "option -n needs a value" "$ERR"
