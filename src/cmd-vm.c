@@ -172,7 +172,8 @@ static int
 vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
 {
 	struct mp_info	 info;
-	char		*cause = NULL, *again;
+	const char	*note;
+	char		*cause = NULL, *again, *why;
 	int		 r, lockfd, rv = EXIT_ERROR;
 
 	if ((lockfd = vm_lock_open(c->name, &cause)) < 0)
@@ -191,12 +192,11 @@ vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
 			goto out;
 		provision = 1;
 	} else {
-		if (strcmp(info.state, "Deleted") == 0) {
-			again = vm_cmdline(&c->cfg, c->name);
-			xasprintf(&cause, "VM %s is deleted but not purged: "
-			    "run 'multipass recover %s' or '%s vm delete'",
-			    c->name, c->name, again);
-			free(again);
+		/* What a session would say of a state it cannot use. */
+		if (vm_state_usable(&c->cfg, c->name, info.state, &note,
+		    &why) != 0) {
+			xasprintf(&cause, "VM %s is %s", c->name, why);
+			free(why);
 			mp_info_free(&info);
 			goto out;
 		}

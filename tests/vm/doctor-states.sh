@@ -38,6 +38,14 @@ for vm in agentrun t-x; do
 		assert_contains "state:    $s
 advice:   ${why#"$s: "}" "$OUT" "vm status, $vm $s"
 		assert_not_contains "vm status" "$why" "run, $vm $s"
+		# vm start and vm provision: the same words (they passed on
+		# multipass's own, "...unknown state. Try to stop it first.").
+		for sub in start "provision claude"; do
+			# shellcheck disable=SC2086
+			ar "${opt[@]}" vm $sub
+			assert_eq 1 "$RC" "vm $sub, $vm $s"
+			assert_eq "agentrun: VM $vm is $why" "$ERR" "vm $sub, $vm $s"
+		done
 		case $s in
 		Suspending) assert_contains "wait a moment and try again" "$why" ;;
 		Unknown) assert_contains "power it off with 'agentrun ${opt[*]}${opt:+ }vm stop --force', then try again" "$why" ;;
