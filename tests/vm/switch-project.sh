@@ -20,10 +20,23 @@ grep -qx "multipass umount agentrun:$A" "$CALLS" || fail "no umount of a"
 mkdir -p "$T/extra"
 "$ROOT/tests/multipass" mount "$T/extra" agentrun >/dev/null || fail "manual mount"
 "$ROOT/tests/multipass" mount "$T/extra" agentrun:/srv/x >/dev/null || fail "manual mount 2"
-assert_eq 3 "$(vm_mounts | wc -l | tr -d ' ')"
+# A relative target: Multipass 1.16 lists it as typed ("rel/dir"), 1.17
+# under the home (/home/ubuntu/rel/dir).
+"$ROOT/tests/multipass" mount "$T/extra" agentrun:rel//dir/ >/dev/null || fail "manual mount 3"
+assert_eq 4 "$(vm_mounts | wc -l | tr -d ' ')"
+assert_contains "$T/extra => rel/dir" "$(vm_mounts)" "a relative target as 1.16 lists it"
 ar_in "$C" run -- true
 [ "$RC" = 0 ] || fail "c: $RC: $ERR"
 assert_eq "$C => $C" "$(vm_mounts)" "only c is mounted"
+grep -qx "multipass umount agentrun:rel/dir" "$CALLS" || fail "no umount of the relative target"
+# The same with 1.17's shape.
+"$ROOT/tests/multipass" mount "$T/extra" agentrun:rel2 >/dev/null || fail "manual mount 4"
+MULTIPASS_EMU_VERSION=1.17.0 "$ROOT/tests/multipass" mount "$T/extra" agentrun:rel3 >/dev/null ||
+	fail "manual mount 5"
+assert_contains "$T/extra => /home/ubuntu/rel3" "$(vm_mounts)" "a relative target as 1.17 lists it"
+ar_in "$C" run -- true
+[ "$RC" = 0 ] || fail "c again: $RC: $ERR"
+assert_eq "$C => $C" "$(vm_mounts)" "only c is mounted, again"
 
 # Back and forth, read-only and not: never more than one mount.
 for p in "$A" "$B" "$A"; do
