@@ -578,6 +578,21 @@ main_std_fds(void)
 	return 0;
 }
 
+/* Is name an agent of the config? No, when the config has an error. */
+static int
+main_is_agent(const char *name)
+{
+	struct config	 cfg;
+	char		*cause = NULL;
+	int		 known;
+
+	known = config_load(&cfg, &cause) == 0 &&
+	    config_agent(&cfg, name) != NULL;
+	config_free(&cfg);
+	free(cause);
+	return known;
+}
+
 /* Global options; returns the index of the command or -1 after an
  * error/help (*rc set). */
 static int
@@ -650,9 +665,11 @@ main_options(int argc, char **argv, struct globals *g, int *rc)
 		return -1;
 	}
 	if (help) {
-		/* agentrun --help CMD is CMD's help, as git's. */
-		*rc = optind < argc && cmd_find(argv[optind]) != NULL ?
-		    usage_print(argv[optind]) : (main_help(), EXIT_OK);
+		/* agentrun --help CMD is CMD's help, as git's; an agent's
+		 * profile from the config too. */
+		*rc = optind < argc && (cmd_find(argv[optind]) != NULL ||
+		    main_is_agent(argv[optind])) ? usage_print(argv[optind]) :
+		    (main_help(), EXIT_OK);
 		return -1;
 	}
 	if (version) {

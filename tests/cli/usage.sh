@@ -111,6 +111,13 @@ assert_contains "unexpected argument: extra" "$ERR"
 ar --help ls
 assert_eq 0 "$RC" "--help ls"
 assert_match "usage: agentrun ls*" "$OUT"
+# An agent of the config too, as 'help AGENT' and 'AGENT --help'.
+mkdir -p "$XDG_CONFIG_HOME/agentrun"
+printf '{"agents": {"myag": {"command": "echo"}}}\n' >"$XDG_CONFIG_HOME/agentrun/config.json"
+ar --help myag
+assert_eq 0 "$RC" "--help myag"
+assert_match "usage: agentrun myag *" "$OUT"
+rm "$XDG_CONFIG_HOME/agentrun/config.json"
 # A -C that names no folder: exit 2 for every command, named as -C's.
 for c in ls "show latest" "vm status" "gc -n --keep 5" doctor "run true"; do
 	# shellcheck disable=SC2086
