@@ -9,17 +9,40 @@
 # description after it.
 
 # __agentrun_values KIND: the values of KIND into the array __agentrun_v.
-# (read -a rather than mapfile: bash 3.2 has no mapfile.)
+# (read -a rather than mapfile: bash 3.2 has no mapfile.) The program is
+# the one on the line if typed as a path (~/my\ bin/agentrun too).
 __agentrun_values() {
-	local bin=agentrun
-	case ${COMP_WORDS[0]-} in
-	*/*) bin=${COMP_WORDS[0]/#\~/$HOME} ;;
-	esac
+	local bin=agentrun REPLY
+	__agentrun_dequote "${words[0]-}"
+	[[ ${words[0]-} == \~/* ]] && REPLY=$HOME/${REPLY#\~/}
+	[[ $REPLY == */* ]] && bin=$REPLY
 	# read -d '' ends with status 1 at the end of its input: || : so
 	# that a shell with set -e does not exit on Tab.
 	IFS=$'\n' read -r -d '' -a __agentrun_v < <(command "$bin" \
 	    __complete "$1" 2>/dev/null </dev/null) || :
 	__agentrun_v=(${__agentrun_v[@]+"${__agentrun_v[@]%%$'\t'*}"})
+}
+
+# __agentrun_dequote WORD: WORD without its quotes and backslashes, as
+# the program gets it (an open quote counts as closed), into REPLY.
+# Nothing is expanded.
+__agentrun_dequote() {
+	local w=$1 q='' c
+	REPLY=
+	while [[ -n $w ]]; do
+		c=${w:0:1} w=${w:1}
+		if [[ $q == \' ]]; then
+			[[ $c == \' ]] && q= || REPLY+=$c
+		elif [[ $c == \\ && -n $w && ( -z $q || $w == [\"\\\$\`]* ) ]]; then
+			REPLY+=${w:0:1} w=${w:1}
+		elif [[ $c == [\'\"] && -z $q ]]; then
+			q=$c
+		elif [[ $c == \" ]]; then
+			q=
+		else
+			REPLY+=$c
+		fi
+	done
 }
 
 # __agentrun_add WORD...: add the words that start with $cur.
@@ -64,7 +87,7 @@ __agentrun_sessions() {
 	compopt -o nosort 2>/dev/null
 	__agentrun_values sessions
 	for v in ${__agentrun_v[@]+"${__agentrun_v[@]}"}; do
-		for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
+		for w in "${words[@]:1:cword-1}"; do
 			[[ $w == "$v" ]] && continue 2
 		done
 		[[ -z $cur || $v == "$cur"* ]] && COMPREPLY+=("$v")
@@ -119,58 +142,123 @@ __agentrun_options() {	# COMMAND
 	esac
 }
 
+# __agentrun_argopt WORD: the option of WORD that takes the next word as
+# its value, into ao: --title, or the last of a group of short options
+# (-qC DIR, as getopt reads it; -qCDIR holds its value). Fails if none.
+__agentrun_argopt() {
+	local w=${1#-} c
+	ao=
+	if [[ $1 == --* ]]; then
+		[[ " $argopts " == *" $1 "* ]] && ao=$1
+	else
+		while [[ -n $w ]]; do
+			c=-${w:0:1} w=${w:1}
+			if [[ " $argopts " == *" $c "* ]]; then
+				[[ -z $w ]] && ao=$c
+				break
+			fi
+		done
+	fi
+	[[ -n $ao ]]
+}
+
+__agentrun_isop() {	# WORD: a redirection operator (>, >>, <, <<<, >|)?
+	[[ $1 == [\<\>]* && $1 != *[!\<\>\|]* ]]
+}
+
+# __agentrun_words: the words up to the cursor as agentrun gets them,
+# from COMP_WORDS and COMP_LINE, into words (the current one last, at
+# cword). bash splits a word at '=' and ':' (COMP_WORDBREAKS): the pieces
+# typed together are joined again, and piece is the last one, which is
+# all that bash replaces. A redirection (> FILE, 2>FILE, <FILE) is not
+# agentrun's: it is left out, and redir=1 if the current word is its
+# target.
+__agentrun_words() {
+	local line=${COMP_LINE-} w sp
+	local -a toks=()
+	local -i i n=0
+	for ((i = 0; i <= COMP_CWORD; i++)); do
+		w=${COMP_WORDS[i]-}
+		sp=${line%%[![:space:]]*}
+		line=${line#"$sp"}
+		if [[ -n $line && $line == "$w"* ]]; then
+			line=${line#"$w"}
+		else	# not on the line as typed: the line is of no more use
+			sp=' ' line=
+		fi
+		piece=$w
+		[[ $w == *[!=:\<\>\|]* ]] || piece=
+		if ((n > 0)) && [[ -z $sp && -n $w ]]; then
+			if __agentrun_isop "$w"; then
+				# 2>FILE: the number goes with the operator.
+				[[ -n ${toks[n - 1]} && ${toks[n - 1]} != *[!0-9]* ]] &&
+				    n=$((n - 1))
+			elif ! __agentrun_isop "${toks[n - 1]}"; then
+				toks[n - 1]+=$w
+				continue
+			fi
+		fi
+		toks[n]=$w
+		n+=1
+	done
+	words=() redir=0
+	for ((i = 0; i < n; i++)); do
+		if __agentrun_isop "${toks[i]}"; then
+			((i + 2 >= n)) && { redir=1; words+=("${toks[i + 1]-}"); break; }
+			i+=1
+		else
+			words+=("${toks[i]}")
+		fi
+	done
+	cword=${#words[@]}-1
+}
+
 # The entry point: errexit (set -e in the user's shell) is off while it
 # runs, as a test that fails is how the functions below say "no".
 _agentrun() {
-	local __agentrun_e=${-//[^e]/}
+	local __agentrun_e=${-//[^e]/} cur='' piece='' pre
 	set +e
 	__agentrun_complete
+	# bash puts a candidate in place of the last piece of the word only
+	# (after its last '=' or ':'): what comes before that goes.
+	pre=${cur%"$piece"}
+	if [[ -n $pre && $cur == *"$piece" ]] && ((${#COMPREPLY[@]})); then
+		COMPREPLY=("${COMPREPLY[@]#"$pre"}")
+	fi
 	[[ -z $__agentrun_e ]] || set -e
 	return 0
 }
 
 __agentrun_complete() {
-	local cur prev opt cmd='' opts argopts w pos1='' IFS=$' \t\n'
-	local -i i=1 npos=0 optend=0 agent=0 permute=0
+	local opt='' ao cmd='' opts argopts w pos1='' REPLY IFS=$' \t\n'
+	local -a words
+	local -i i=1 npos=0 optend=0 agent=0 permute=0 cword redir
 	COMPREPLY=()
-	cur=${COMP_WORDS[COMP_CWORD]-}
-	prev=
-	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
-	# bash splits a word at ':' (--at 1:30, -C /a:b): nothing to offer
-	# inside such a value.
-	[[ $cur == : || $prev == : ]] && return 0
-
-	# The option whose argument is being completed, if any; bash splits
-	# --opt=value at the '='.
-	opt=
-	if [[ $cur == = && $prev == --* ]]; then
-		opt=$prev cur=
-	elif [[ $prev == = ]] && ((COMP_CWORD > 1)); then
-		opt=${COMP_WORDS[COMP_CWORD - 2]}
-	elif [[ $prev == -* ]]; then
-		opt=$prev
+	__agentrun_words
+	__agentrun_dequote "$piece"
+	piece=$REPLY
+	__agentrun_dequote "${words[cword]}"
+	cur=$REPLY
+	if ((redir)); then
+		__agentrun_files
+		return 0
 	fi
 
 	# Walk the words before the cursor: global options, the command,
 	# its options (up to --, or the first other word as getopt does)
-	# and its other words, counted in npos.
+	# and its other words, counted in npos. opt is the option whose
+	# value the current word is, if any.
 	__agentrun_options ''
-	while ((i < COMP_CWORD)); do
-		w=${COMP_WORDS[i]}
-		if [[ $w == : ]]; then
-			# The rest of the word before, split at ':'.
-			((i + 1 < COMP_CWORD)) && i+=1
-			i+=1
-			continue
-		fi
+	while ((i < cword)); do
+		w=${words[i]}
 		if ((optend)); then
 			npos+=1
 		elif [[ $w == -- ]]; then
 			[[ -n $cmd ]] && optend=1
 		elif [[ $w == -?* ]] &&
-		    { ((!agent)) || [[ " $opts " == *" $w "* ]]; }; then
-			if [[ " $argopts " == *" $w "* ]]; then
-				[[ ${COMP_WORDS[i + 1]-} == = ]] && i+=1
+		    { ((!agent)) || [[ " $opts " == *" ${w%%=*} "* ]]; }; then
+			if __agentrun_argopt "$w"; then
+				((i + 1 == cword)) && opt=$ao
 				i+=1
 			fi
 		elif [[ -z $cmd ]]; then
@@ -184,8 +272,13 @@ __agentrun_complete() {
 		fi
 		i+=1
 	done
+	# --opt=value
+	if ((!optend)) && [[ -z $opt && $cur == --?*=* &&
+	    " $argopts " == *" ${cur%%=*} "* ]]; then
+		opt=${cur%%=*} cur=${cur#*=}
+	fi
 
-	if ((!optend)) && [[ -n $opt && " $argopts " == *" $opt "* ]]; then
+	if [[ -n $opt ]]; then
 		__agentrun_optarg "$cmd" "$opt"
 		return 0
 	fi
@@ -239,6 +332,7 @@ _agentrun_alias() {
 	local a=${BASH_ALIASES[${COMP_WORDS[0]}]-} IFS=$' \t\n'
 	read -r -a exp <<<"$a"
 	((${#exp[@]} > 0)) || return 0
+	local COMP_LINE=${COMP_LINE+$a${COMP_LINE#"${COMP_WORDS[0]}"}}
 	local -a COMP_WORDS=("${exp[@]}" "${COMP_WORDS[@]:1}")
 	local COMP_CWORD=$((COMP_CWORD + ${#exp[@]} - 1))
 	_agentrun
@@ -247,6 +341,7 @@ _agentrun_alias() {
 # _agentrun_wrapped: completion for a function NAME that runs agentrun
 # NAME (agentrun init --wrap NAME).
 _agentrun_wrapped() {
+	local COMP_LINE="agentrun ${COMP_LINE-}"
 	local -a COMP_WORDS=(agentrun "${COMP_WORDS[@]}")
 	local COMP_CWORD=$((COMP_CWORD + 1))
 	_agentrun

@@ -39,7 +39,9 @@ __agentrun_alias() {
 __agentrun_setup_wrap() {
 	[[ $1 == [a-z]* && $1 != *[^a-z0-9_-]* ]] || return 0
 	# A builtin or reserved word, or agentrun itself, would call itself.
-	if [[ $1 == agentrun || $(whence -w -- $1) == *': '(builtin|reserved) ]]; then
+	# (No (a|b) pattern: it does not parse under sh_glob.)
+	local kind=$(whence -w -- $1)
+	if [[ $1 == agentrun || $kind == *': builtin' || $kind == *': reserved' ]]; then
 		print -u2 "agentrun: cannot wrap $1: it is a shell builtin or agentrun itself"
 		return 0
 	fi

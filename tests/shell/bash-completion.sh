@@ -22,7 +22,7 @@ cat >"$XDG_CONFIG_HOME/agentrun/config.json" <<'EOF'
 { "agents": { "aider": { "command": "aider", "description": "Aider" } } }
 EOF
 mkdir -p "$T/casts/sub" && cd "$T/casts" || fail "cd"
-: >a.cast && : >b.cast.zst
+: >a.cast && : >b.cast.zst && : >sub/k=v.txt
 
 "$AGENTRUN" completion bash | cmp -s - "$ROOT/completions/agentrun.bash" ||
 	fail "the embedded completion differs from completions/agentrun.bash"
@@ -32,14 +32,14 @@ source <("$AGENTRUN" completion bash)
 	fail "not registered: $(complete -p agentrun 2>&1)"
 
 # comp FUNCTION LINE: run the completion function on LINE as bash would
-# split it (at blanks, and around '=' and ':', COMP_WORDBREAKS), the cursor
-# at the end, with the caller's IFS.
+# split it (at blanks, and around '=', ':' and redirection operators such
+# as '>' and '2>', COMP_WORDBREAKS; quotes are not understood), the
+# cursor at the end, with the caller's IFS.
 comp() {
 	local fn=$1 line=$2 ifs=$IFS
 	IFS=$' \t\n'
-	line=${line//:/ : }
-	# shellcheck disable=SC2206
-	COMP_WORDS=(${line//=/ = })
+	# shellcheck disable=SC2207
+	COMP_WORDS=($(sed -E 's/[=:]+|[<>|]+/ & /g' <<<"$line"))
 	IFS=$ifs
 	[[ $line == *" " || -z $line ]] && COMP_WORDS+=("")
 	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
@@ -97,6 +97,36 @@ check "agentrun replay --at 1:30 2024" 20240315-120000-bbbb 20240101-000000-aaaa
 check "agentrun text --at=1:30 l" latest
 check "agentrun -C /tmp/a:b show l" latest
 check "agentrun replay --at 1:3"
+# A value with '=' in it is one value too (bash splits it there as well:
+# before, what came after such a value was not completed).
+check "agentrun run --title x=y --no" --no-record
+check "agentrun claude --title=a=b --no" --no-record
+check "agentrun export -o out=1.txt la" latest
+check "agentrun -C /tmp/k=v show la" latest
+check "agentrun export -o sub/k=" v.txt
+check "agentrun import sub/k" sub/k=v.txt
+# Redirections and their targets are no words of agentrun's; a target is
+# a file (before, '>' and its file were counted as the session and the
+# like, and nothing was offered).
+check "agentrun cat latest > a" a.cast
+check "agentrun cat latest >" a.cast b.cast.zst sub
+check "agentrun cat latest 2>>" a.cast b.cast.zst sub
+check "agentrun show 2>/dev/null la" latest
+check "agentrun >/tmp/out show la" latest
+check "agentrun show --json >x.json la" latest
+check "agentrun replay <in 2024" 20240315-120000-bbbb 20240101-000000-aaaa
+check "agentrun export -f 2>/dev/null " cast cast-v2 raw text
+# Grouped short options: -qC DIR is -q -C DIR, ls -an N is -a -n N
+# (before, DIR was taken for the command and N for an option).
+check "agentrun -qC /tmp show " "${IDS[@]}"
+check "agentrun -qC " sub
+check "agentrun -qC/tmp show l" latest
+check "agentrun ls -an "
+check "agentrun ls -an 5 --j" --json
+# A quoted word is matched without its quote (before: nothing).
+check "agentrun replay 'la" latest
+check "agentrun replay \"2025" 20250101-090000-cccc
+check "agentrun export -f 'ca" cast cast-v2
 # Options after the session id, as getopt takes them.
 check "agentrun replay latest --a" --at
 check "agentrun replay latest --at "
@@ -233,6 +263,14 @@ assert_eq "latest" "${COMPREPLY[*]}" "alias arr with IFS=:"
 # A path to the binary is used as typed.
 PATH=/usr/bin:/bin comp _agentrun "$T/bin/agentrun replay 2025"
 assert_eq "20250101-090000-cccc" "${COMPREPLY[*]}" "binary given as a path"
+# ... without its quoting (before, the backslash was kept: no values).
+mkdir -p "$HOME/my bin" && ln -s "$AGENTRUN" "$HOME/my bin/agentrun"
+# shellcheck disable=SC2088
+for w0 in '~/my\ bin/agentrun' "'$HOME/my bin/agentrun'"; do
+	COMP_WORDS=("$w0" replay 2025) COMP_CWORD=2 COMP_LINE="$w0 replay 2025"
+	PATH=/usr/bin:/bin _agentrun
+	assert_eq "20250101-090000-cccc" "${COMPREPLY[*]}" "binary as $w0"
+done
 
 # A shell with set -e survives Tab (read -d '' ends with status 1).
 OUT=$(PATH=$T/bin:$PATH bash --norc --noprofile -c 'eval "$(agentrun init bash)"

@@ -152,4 +152,31 @@ tm send-keys -t t "agentrun re" Tab
 tm_wait "$ agentrun replay"
 tm send-keys -t t C-u "arr 2025" Tab
 tm_wait "$ arr 20250101-090000-cccc"
+
+# How bash itself splits a line (at '=', ':', '>', quotes) and gives the
+# command word. Before, nothing was offered in each of these: the '>' and
+# its file, or the pieces of x=y, were counted as words of agentrun's, a
+# quoted word never matched, the backslash of the path was kept, and DIR
+# of -qC DIR was taken for the command.
+mkdir -p "$T/w" "$HOME/my bin" && : >"$T/w/plain.cast" && : >"$T/w/k=v.txt"
+ln -s "$AGENTRUN" "$HOME/my bin/agentrun"
+tm send-keys -t t C-u "cd $T/w" Enter
+tab() {	# LINE SHOWN: Tab after LINE on a fresh line and screen shows SHOWN
+	tm send-keys -t t C-u C-l
+	sleep 0.2
+	tm send-keys -t t "$1" Tab
+	tm_wait "$ $2"
+}
+tab "agentrun cat latest > pl" "agentrun cat latest > plain.cast"
+tab "agentrun show 2>/dev/null la" "agentrun show 2>/dev/null latest"
+tab "agentrun >/tmp/out show la" "agentrun >/tmp/out show latest"
+tab "agentrun run --title x=y --no" "agentrun run --title x=y --no-record"
+tab "agentrun export -o out=1.txt la" "agentrun export -o out=1.txt latest"
+tab "agentrun export -o k=" "agentrun export -o k=v.txt"
+tab "agentrun replay 'la" "agentrun replay 'latest'"
+tab "agentrun -qC /tmp show la" "agentrun -qC /tmp show latest"
+# The program typed as a path is run, not one on PATH (here none).
+tm send-keys -t t C-u "PATH=/usr/bin:/bin" Enter
+# shellcheck disable=SC2088
+tab "~/my\\ bin/agentrun replay 2025" "~/my\\ bin/agentrun replay 20250101-090000-cccc"
 exit 0

@@ -42,12 +42,18 @@ no arv
 claude: none" "$OUT" "plain init ($pre)"
 done
 
-# Whatever the user's options: ksh_arrays changes $+name[key].
-for pre in "" compinit; do
-	OUT=$(cd "$T" && zsh -f -c "${pre:+autoload -Uz compinit; compinit -D;} setopt ksh_arrays"'
-		eval "$(agentrun init zsh)" || exit 9
-		print -r -- "comp=${_comps[agentrun]}"' 2>&1)
-	assert_eq "comp=_agentrun" "$OUT" "init with ksh_arrays ($pre)"
+# Whatever the user's options: ksh_arrays changes $+name[key]; under
+# sh_glob a pattern (a|b) does not parse (before, the eval failed with a
+# parse error and defined nothing).
+for opt in ksh_arrays sh_glob; do
+	for pre in "" compinit; do
+		OUT=$(cd "$T" && zsh -f -c "${pre:+autoload -Uz compinit; compinit -D;} setopt $opt"'
+			eval "$(agentrun init zsh --wrap claude)" || exit 9
+			print -r -- "comp=${_comps[agentrun]}"
+			whence -w claude' 2>&1)
+		assert_eq "comp=_agentrun
+claude: function" "$OUT" "init with $opt ($pre)"
+	done
 done
 
 fresh --aliases -- 'print -r -- "comp=$_comps[agentrun]"; alias;
@@ -97,11 +103,12 @@ __agentrun_setup_wrap claude" "$OUT" "init zsh output"
 ar completion zsh
 assert_eq "$(cat "$ROOT/completions/_agentrun")" "$OUT" "completion zsh"
 
-# Interactive: a fresh zsh -f, eval init (it runs compinit), then Tab.
+# Interactive: a fresh zsh -f (with sh_glob), eval init (it runs
+# compinit), then Tab.
 need tmux
 mkdir -p "$STORE" && : >"$STORE/20250101-090000-cccc.cast.zst"
 tm_start 100 30 zsh -f
-tm send-keys -t t "PROMPT='%% '; cd $T; eval \"\$(agentrun init zsh --aliases --wrap claude)\"; echo ev''al-done" Enter
+tm send-keys -t t "PROMPT='%% '; cd $T; setopt sh_glob; eval \"\$(agentrun init zsh --aliases --wrap claude)\"; echo ev''al-done" Enter
 tm_wait "eval-done"
 tm send-keys -t t "arr 2025" Tab
 tm_wait "% arr 20250101-090000-cccc"

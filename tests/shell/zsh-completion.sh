@@ -98,6 +98,39 @@ mkdir -p "$T/casts/sub" && : >"$T/casts/one.cast" && : >"$T/casts/notes.txt"
 type_tab "agentrun replay $T/casts/o"
 tm_wait "% agentrun replay $T/casts/one.cast"
 
+# Grouped short options: -qC DIR is -q -C DIR, ls -an N is -a -n N
+# (before, DIR was completed as the command's word: files, no ids; and
+# after -an, options were offered for N).
+type_tab "agentrun -qC /tmp replay 2025"
+tm_wait "% agentrun -qC /tmp replay 20250101-090000-cccc"
+type_tab "agentrun ls -an "
+sleep 1
+assert_not_contains "--json" "$(tm_capture)" "after ls -an"
+type_tab "agentrun ls -an 5 --j"
+tm_wait "% agentrun ls -an 5 --json"
+
+# Run by a path (./agentrun, ~/my\ bin/agentrun), the program on the line
+# gives the values, not the agentrun on PATH (here a fake that knows
+# none). Before, inside a command the one on PATH was asked (words had
+# moved on), and the path kept its backslash.
+mkdir -p "$T/fake" "$T/run" "$HOME/my bin"
+printf '#!/bin/sh\necho fake-from-path\n' >"$T/fake/agentrun"
+chmod +x "$T/fake/agentrun"
+ln -s "$AGENTRUN" "$T/run/agentrun"
+ln -s "$AGENTRUN" "$HOME/my bin/agentrun"
+tm send-keys -t t C-u "path=($T/fake \$path); cd $T/run" Enter
+type_tab "./agentrun replay 2025"
+tm_wait "% ./agentrun replay 20250101-090000-cccc"
+type_tab "./agentrun init zsh --wrap c"
+tm_wait "% ./agentrun init zsh --wrap claude"
+type_tab "./agentrun vm provision c"
+tm_wait "% ./agentrun vm provision claude"
+type_tab "./agentrun --vm d"
+tm_wait "% ./agentrun --vm devbox"
+# shellcheck disable=SC2088
+type_tab "~/my\\ bin/agentrun replay 2025"
+tm_wait "% ~/my\\ bin/agentrun replay 20250101-090000-cccc"
+
 [ ! -s "$MULTIPASS_EMU_DIR/calls.log" ] ||
 	fail "completion called multipass: $(cat "$MULTIPASS_EMU_DIR/calls.log")"
 exit 0
