@@ -71,6 +71,20 @@ void	 cast_event_close(struct buf *);
 /* Append one v2 event line (absolute time, microseconds precision). */
 void	 cast_event_write_v2(int64_t t, char code, const char *data,
 	     size_t len, int escaped, struct buf *);
+/* The most escaped data a writer of whole files (import, export) puts
+ * in one event line, as the recorder's MERGE_MAX: data longer escaped
+ * is cut into several events (up to one CAST_CHUNK of input past it).
+ * The single-line writers above take any length, and a reader refuses a
+ * line longer than 64 MiB (zio.c), so that a re-escaped event that grew
+ * past it (a DEL is 6 bytes escaped) would make a file nobody reads. */
+#define CAST_EVENT_MAX	(32 * 1024)
+/* Append data (any bytes: made valid UTF-8 and escaped here) as one v3
+ * (version 3, with clock) or v2 (version 2, absolute times, clock NULL)
+ * event, or several of the same time cut at character boundaries (v3:
+ * the later ones with interval 0) when it is longer than CAST_EVENT_MAX
+ * escaped: output and input only (a marker stays one). */
+void	 cast_event_write_split(struct cast_clock *, int version, int64_t t,
+	     char code, const char *data, size_t len, struct buf *);
 /* Format t (us) as decimal seconds: v3 "%.3f" style or v2 trimmed. */
 void	 cast_time_write(int64_t t, int ms, struct buf *);
 

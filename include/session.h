@@ -86,8 +86,10 @@ void	 session_list_free(struct session_list *);
 
 /* Resolve what the user typed: a full id, a unique prefix, "latest"
  * (newest of the project, else of the store), or a path to a .cast or
- * .cast.zst file. Fills s (with cast_path set). 0, or -1 with *cause
- * (unknown, ambiguous with the candidates named, not a recording). */
+ * .cast.zst file, or to a .json one that is not a sidecar (asciinema 1.x
+ * named its v1 files so). Fills s (with cast_path set). 0, or -1 with
+ * *cause (unknown, ambiguous with the candidates named, not a
+ * recording). */
 int	 session_resolve(const char *spec, const char *project,
 	     struct session *, char **cause);
 

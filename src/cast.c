@@ -3,6 +3,8 @@
  * interval clock, a hand-written parser for event lines, and the reader
  * that turns any asciicast file (plain or zstd, cut or damaged) into events
  * with absolute times. */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -63,8 +65,10 @@ struct cast_reader {
 	int			 done;
 	char			*damage;
 
-	cJSON			*v1;		/* the whole v1 document */
-	cJSON			*v1frame;	/* next frame */
+	int			 v1;		/* a v1 file, read whole: */
+	struct buf		 v1text;	/* its text */
+	size_t			 v1next;	/* where the next frame is */
+	size_t			 v1end;		/* the "stdout" array's ']' */
 };
 
 /*
@@ -505,6 +509,39 @@ cast_event_write_v2(int64_t t, char code, const char *data, size_t len,
 	cast_event_tail(code, data, len, escaped, b);
 }
 
+void
+cast_event_write_split(struct cast_clock *clock, int version, int64_t t,
+    char code, const char *data, size_t len, struct buf *b)
+{
+	size_t	 off = 0, end, start;
+
+	if (code != 'o' && code != 'i') {	/* a marker's label: whole */
+		if (version == 2)
+			cast_event_write_v2(t, code, data, len, 0, b);
+		else
+			cast_event_write_v3(clock, t, code, data, len, 0, b);
+		return;
+	}
+	do {
+		if (version == 2) {
+			buf_addc(b, '[');
+			cast_us_write(t, b);
+			cast_event_code(code, b);
+		} else
+			cast_event_open_v3(clock, t, code, b);
+		/* A chunk at a time; one not the last leaves out a character
+		 * it cuts (final 0), which starts the next. Never none: a
+		 * chunk not the last is CAST_CHUNK long. */
+		start = b->len;
+		while (off < len && b->len - start < CAST_EVENT_MAX) {
+			end = len - off > CAST_CHUNK ? off + CAST_CHUNK : len;
+			off += cast_escape(b, data + off, end - off,
+			    end == len);
+		}
+		cast_event_close(b);
+	} while (off < len);
+}
+
 /*
  * Event parsing.
  */
@@ -847,6 +884,9 @@ cast_header_free(struct cast_header *h)
 	cast_header_init(h);
 }
 
+/* A header string. cJSON ends its strings at a NUL, so one with \u0000
+ * is cut there: a title or command is text, unlike event data (which
+ * cast_string_parse decodes whole, NULs and all). */
 static char *
 cast_json_string(const cJSON *o, const char *key)
 {
@@ -971,20 +1011,71 @@ cast_header_from(const cJSON *o, int version, struct cast_header *h,
 	return 0;
 }
 
+/* 1 if p (at a backslash) is a \u escape of a high surrogate, 2 of a
+ * low one, else 0. */
+static int
+cast_surrogate_at(const char *p, const char *end)
+{
+	unsigned long	 cp;
+
+	if (end - p < 6 || p[1] != 'u' || cast_hex4(p + 2, end, &cp) != 0)
+		return 0;
+	if (cp >= 0xd800 && cp <= 0xdbff)
+		return 1;
+	if (cp >= 0xdc00 && cp <= 0xdfff)
+		return 2;
+	return 0;
+}
+
+/* cJSON refuses a lone surrogate escape (one not in a high and low pair),
+ * which Python's json (asciinema's) takes: a copy of s (as long) with
+ * each made \ufffd, as cast_unescape reads them in events; NULL if s has
+ * none. A backslash outside a string is no JSON either way. */
+static char *
+cast_json_lone(const char *s, size_t len)
+{
+	const char	*p = s, *end = s + len;
+	char		*copy = NULL;
+	int		 k;
+
+	while (p < end && (p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		k = cast_surrogate_at(p, end);
+		if (k == 0) {
+			p += 2;		/* any other escape, whole */
+			continue;
+		}
+		if (k == 1 && cast_surrogate_at(p + 6, end) == 2) {
+			p += 12;	/* a pair */
+			continue;
+		}
+		if (copy == NULL) {
+			copy = xmalloc(len + 1);
+			memcpy(copy, s, len);
+			copy[len] = '\0';
+		}
+		memcpy(copy + (p - s), "\\ufffd", 6);
+		p += 6;
+	}
+	return copy;
+}
+
 /* Parse a whole JSON text; NULL if it is not exactly one value. */
 static cJSON *
 cast_json_parse(const char *s, size_t len)
 {
 	const char	*end = NULL;
+	char		*copy;
 	cJSON		*o;
 
+	if ((copy = cast_json_lone(s, len)) != NULL)
+		s = copy;
 	o = cJSON_ParseWithLengthOpts(s, len, &end, 0);
-	if (o == NULL)
-		return NULL;
-	if (end == NULL || cast_skip_ws(end, s + len) != s + len) {
+	if (o != NULL && (end == NULL ||
+	    cast_skip_ws(end, s + len) != s + len)) {
 		cJSON_Delete(o);
-		return NULL;
+		o = NULL;
 	}
+	free(copy);
 	return o;
 }
 
@@ -1240,59 +1331,6 @@ cast_reader_damaged(struct cast_reader *cr, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The whole file as one v1 JSON object, after its first line. */
-static int
-cast_reader_v1(struct cast_reader *cr, const char *first, size_t flen,
-    int nl, char **cause)
-{
-	struct buf	 b;
-	char		 chunk[65536];
-	ssize_t		 n;
-	const char	*why = NULL;
-	cJSON		*o = NULL, *frames;
-	int		 rc = -1;
-
-	buf_init(&b);
-	buf_add(&b, first, flen);
-	if (nl)
-		buf_addc(&b, '\n');
-	while ((n = zio_read(cr->zr, chunk, sizeof chunk)) > 0) {
-		if (b.len + (size_t)n > CAST_V1_MAX) {
-			why = "a v1 file larger than 256 MiB";
-			goto out;
-		}
-		buf_add(&b, chunk, (size_t)n);
-	}
-	if (n < 0) {
-		*cause = xstrdup(zio_reader_error(cr->zr));
-		goto out;
-	}
-	o = cast_json_parse(b.data, b.len);
-	if (!cJSON_IsObject(o) || cast_json_version(o) != 1) {
-		why = zio_truncated(cr->zr) ?
-		    "not an asciicast file (and it was cut short)" :
-		    "not an asciicast file";
-		goto out;
-	}
-	if (cast_header_from(o, 1, &cr->hdr, &why) != 0)
-		goto out;
-	frames = cJSON_GetObjectItemCaseSensitive(o, "stdout");
-	if (!cJSON_IsArray(frames)) {
-		why = "a v1 file without \"stdout\" frames";
-		goto out;
-	}
-	cr->v1frame = frames->child;
-	cr->v1 = o;
-	o = NULL;
-	rc = 0;
-out:
-	if (why != NULL)
-		xasprintf(cause, "%s: %s", cr->path, why);
-	cJSON_Delete(o);
-	buf_free(&b);
-	return rc;
-}
-
 static int
 cast_json_whole(const char *s, size_t len)
 {
@@ -1300,6 +1338,186 @@ cast_json_whole(const char *s, size_t len)
 
 	cJSON_Delete(o);
 	return o != NULL;
+}
+
+/* Past the closing quote of the JSON string at p (its opening quote), or
+ * NULL if it does not end before end. */
+static const char *
+cast_string_end(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '"')
+			return p + 1;
+		if (*p == '\\' && ++p == end)
+			break;
+	}
+	return NULL;
+}
+
+/* Past the JSON value at p: a string; an array or object, to the bracket
+ * that closes it (what is inside is checked by whoever reads it); or a
+ * number or word. NULL if it does not end before end. */
+static const char *
+cast_json_skip(const char *p, const char *end)
+{
+	const char	*start = p;
+	size_t		 depth = 0;
+	char		 c;
+
+	if (p >= end)
+		return NULL;
+	if (*p == '"')
+		return cast_string_end(p, end);
+	if (*p == '[' || *p == '{') {
+		while (p < end) {
+			if ((c = *p) == '"') {
+				if ((p = cast_string_end(p, end)) == NULL)
+					return NULL;
+				continue;
+			}
+			p++;
+			if (c == '[' || c == '{')
+				depth++;
+			else if ((c == ']' || c == '}') && --depth == 0)
+				return p;
+		}
+		return NULL;
+	}
+	while (p < end && ((*p >= '0' && *p <= '9') || (*p >= 'a' &&
+	    *p <= 'z') || *p == '-' || *p == '+' || *p == '.' || *p == 'E'))
+		p++;
+	return p == start ? NULL : p;
+}
+
+/* Walk the members of the one object that is s (each value only skipped
+ * over) to find the value of "stdout": [*v, *vend), or *v NULL if there
+ * is none. 0, or -1 if s is not one object. key is scratch space. */
+static int
+cast_v1_walk(const char *s, size_t len, const char **v, const char **vend,
+    struct buf *key)
+{
+	const char	*p = s, *end = s + len, *q, *why;
+	int		 stdout_key;
+
+	*v = *vend = NULL;
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;		/* a UTF-8 BOM, as cJSON skips it */
+	if (cast_expect(&p, end, '{') != 0)
+		return -1;
+	if (p < end && *p == '}')
+		return cast_skip_ws(p + 1, end) == end ? 0 : -1;
+	for (;;) {
+		if (p >= end || *p != '"' ||
+		    (q = cast_string_end(p, end)) == NULL ||
+		    cast_string_parse(&p, q, key, &why) != 0)
+			return -1;
+		stdout_key = key->len == 6 && memcmp(key->data, "stdout", 6) == 0;
+		if (cast_expect(&p, end, ':') != 0)
+			return -1;
+		q = p;
+		if ((p = cast_json_skip(p, end)) == NULL)
+			return -1;
+		if (stdout_key && *v == NULL) {
+			*v = q;
+			*vend = p;
+		}
+		p = cast_skip_ws(p, end);
+		if (p < end && *p == ',') {
+			p = cast_skip_ws(p + 1, end);
+			continue;
+		}
+		if (p < end && *p == '}')
+			return cast_skip_ws(p + 1, end) == end ? 0 : -1;
+		return -1;
+	}
+}
+
+/* Was line 1 of what is not a v1 file meant as a v2 or v3 header? Yes
+ * if it is no JSON by itself but looks like one whole object, or event
+ * lines follow it. */
+static int
+cast_header_meant(const char *s, size_t len, size_t flen, int nl)
+{
+	const char	*p = s + flen, *end = s + len;
+
+	if (!nl || cast_json_whole(s, flen))
+		return 0;
+	while (p > s && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\r'))
+		p--;
+	if (p > s && p[-1] == '}')
+		return 1;
+	p = cast_skip_ws(s + flen, end);
+	return p < end && *p == '[';
+}
+
+/* Take the whole file as one v1 JSON object, after its first line (flen
+ * bytes; none when read afresh). Its header goes through cJSON with the
+ * frames left out ("stdout" made []); the frames stay in cr->v1text and
+ * are parsed one by one as events are asked for, as v2 and v3 lines are,
+ * so that NULs in them are kept and a bad frame ends the file there. */
+static int
+cast_reader_v1(struct cast_reader *cr, const char *first, size_t flen,
+    int nl, char **cause)
+{
+	struct buf	*b = &cr->v1text, h;
+	char		 chunk[65536];
+	ssize_t		 n;
+	const char	*why = NULL, *v = NULL, *vend = NULL;
+	cJSON		*o = NULL;
+	int		 rc = -1;
+
+	buf_init(&h);
+	buf_reset(b);
+	buf_add(b, first, flen);
+	if (nl)
+		buf_addc(b, '\n');
+	while ((n = zio_read(cr->zr, chunk, sizeof chunk)) > 0) {
+		if (b->len + (size_t)n > CAST_V1_MAX) {
+			why = "a v1 file larger than 256 MiB";
+			goto out;
+		}
+		buf_add(b, chunk, (size_t)n);
+	}
+	if (n < 0) {
+		*cause = xstrdup(zio_reader_error(cr->zr));
+		goto out;
+	}
+	if (cast_v1_walk(b->data, b->len, &v, &vend, &cr->scratch) == 0) {
+		if (v != NULL) {
+			buf_add(&h, b->data, (size_t)(v - b->data));
+			buf_add(&h, "[]", 2);
+			buf_add(&h, vend, (size_t)(b->data + b->len - vend));
+			o = cast_json_parse(h.data, h.len);
+		} else
+			o = cast_json_parse(b->data, b->len);
+	}
+	if (!cJSON_IsObject(o) || cast_json_version(o) != 1) {
+		if (cast_header_meant(b->data, b->len, flen, nl))
+			why = "the header is not JSON";
+		else if (zio_truncated(cr->zr))
+			why = "not an asciicast file (and it was cut short)";
+		else
+			why = "not an asciicast file";
+		goto out;
+	}
+	if (cast_header_from(o, 1, &cr->hdr, &why) != 0)
+		goto out;
+	if (v == NULL || *v != '[' || vend[-1] != ']') {
+		why = "a v1 file without \"stdout\" frames";
+		goto out;
+	}
+	cr->v1next = (size_t)(v + 1 - b->data);
+	cr->v1end = (size_t)(vend - 1 - b->data);
+	cr->v1 = 1;
+	rc = 0;
+out:
+	if (why != NULL)
+		xasprintf(cause, "%s: %s", cr->path, why);
+	if (rc != 0)
+		buf_free(b);
+	cJSON_Delete(o);
+	buf_free(&h);
+	return rc;
 }
 
 /* Could line 1 be the start of a v1 file? */
@@ -1328,9 +1546,35 @@ cast_blank(const char *line, size_t len)
 	return cast_skip_ws(line, line + len) == line + len;
 }
 
+/* Line 1 could not be read (a v1 file on one line may be longer than
+ * zio_getline takes): read a regular file afresh as a whole v1 file.
+ * Not standard input or a FIFO, which cannot be read again. 0, or -1
+ * with *why set to the first error. */
+static int
+cast_reader_again(struct cast_reader *cr, const char *path, char **why)
+{
+	struct stat	 st;
+	char		*first, *again = NULL;
+
+	first = xstrdup(zio_reader_error(cr->zr));
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+	    S_ISREG(st.st_mode)) {
+		zio_reader_free(cr->zr);
+		if ((cr->zr = zio_reader_open(path, &again)) != NULL &&
+		    cast_reader_v1(cr, "", 0, 0, &again) == 0) {
+			free(first);
+			return 0;
+		}
+		free(again);
+		cast_header_free(&cr->hdr);
+	}
+	*why = first;
+	return -1;
+}
+
 /* Read the header (or a whole v1 file). 0, or -1 with *why. */
 static int
-cast_reader_start(struct cast_reader *cr, char **why)
+cast_reader_start(struct cast_reader *cr, const char *path, char **why)
 {
 	char	*line;
 	size_t	 len;
@@ -1340,10 +1584,8 @@ cast_reader_start(struct cast_reader *cr, char **why)
 		rc = zio_getline(cr->zr, &line, &len, &nl);
 		cr->lineno++;
 	} while (rc == 1 && cast_blank(line, len));
-	if (rc < 0) {
-		*why = xstrdup(zio_reader_error(cr->zr));
-		return -1;
-	}
+	if (rc < 0)
+		return cast_reader_again(cr, path, why);
 	if (rc == 0) {
 		xasprintf(why, "%s: empty%s", cr->path, zio_truncated(cr->zr) ?
 		    " (the recording was cut short)" : "");
@@ -1372,9 +1614,10 @@ cast_reader_open(const char *path, char **cause)
 	cr = xcalloc(1, sizeof *cr);
 	cast_header_init(&cr->hdr);
 	buf_init(&cr->scratch);
+	buf_init(&cr->v1text);
 	cr->path = xstrdup(strcmp(path, "-") == 0 ? "standard input" : path);
 	if ((cr->zr = zio_reader_open(path, cause)) == NULL ||
-	    cast_reader_start(cr, cause) != 0) {
+	    cast_reader_start(cr, path, cause) != 0) {
 		cast_reader_free(cr);
 		return NULL;
 	}
@@ -1387,46 +1630,58 @@ cast_reader_header(struct cast_reader *cr)
 	return &cr->hdr;
 }
 
+/* The next frame of a v1 file: [delay, data], more elements ignored. */
 static int
 cast_reader_next_v1(struct cast_reader *cr, struct cast_event *ev)
 {
-	const cJSON	*f = cr->v1frame, *d, *s;
-	double		 v;
+	const char	*base = cr->v1text.data, *p, *q, *end, *why;
+	size_t		 frame = cr->events + 1;
 	int64_t		 t;
 
-	if (f == NULL) {
+	p = cast_skip_ws(base + cr->v1next, end = base + cr->v1end);
+	if (p == end) {
 		cr->done = 1;
 		return 0;
 	}
-	cr->v1frame = f->next;
-	d = cJSON_GetArrayItem(f, 0);
-	s = cJSON_GetArrayItem(f, 1);
-	if (!cJSON_IsArray(f) || !cJSON_IsNumber(d) || !cJSON_IsString(s) ||
-	    s->valuestring == NULL) {
-		cast_reader_damaged(cr, "frame %zu: not [delay, data]",
-		    cr->events + 1);
+	if (cr->events > 0 && cast_expect(&p, end, ',') != 0)
+		goto bad;
+	if (cast_expect(&p, end, '[') != 0)
+		goto bad;
+	if (cast_number_parse(&p, end, &t, &why) != 0) {
+		if (p < end && *p != '"' && *p != '[' && *p != '{')
+			cast_reader_damaged(cr, "frame %zu: bad delay", frame);
+		else
+			cast_reader_damaged(cr, "frame %zu: not [delay, data]",
+			    frame);
 		return 0;
 	}
-	v = d->valuedouble;
-	if (!(v >= 0 && v <= CAST_TIME_MAX)) {
-		cast_reader_damaged(cr, "frame %zu: bad delay", cr->events + 1);
-		return 0;
+	if (cast_expect(&p, end, ',') != 0 || p >= end || *p != '"' ||
+	    (q = cast_string_end(p, end)) == NULL ||
+	    cast_string_parse(&p, q, &cr->scratch, &why) != 0)
+		goto bad;
+	p = cast_skip_ws(p, end);
+	while (p < end && *p == ',') {
+		if ((p = cast_json_skip(cast_skip_ws(p + 1, end), end)) == NULL)
+			goto bad;
+		p = cast_skip_ws(p, end);
 	}
-	t = cast_seconds_us(v);
+	if (cast_expect(&p, end, ']') != 0)
+		goto bad;
 	if (t > INT64_MAX - cr->clock) {
-		cast_reader_damaged(cr, "frame %zu: time out of range",
-		    cr->events + 1);
+		cast_reader_damaged(cr, "frame %zu: time out of range", frame);
 		return 0;
 	}
+	cr->v1next = (size_t)(p - base);
 	cr->clock += t;
-	buf_reset(&cr->scratch);
-	utf8_sanitize(&cr->scratch, s->valuestring, strlen(s->valuestring));
 	ev->time = cr->clock;
 	ev->code = 'o';
 	ev->data = cr->scratch.data;
 	ev->len = cr->scratch.len;
 	cr->events++;
 	return 1;
+bad:
+	cast_reader_damaged(cr, "frame %zu: not [delay, data]", frame);
+	return 0;
 }
 
 /* The reader's error without the file's name it starts with: a damage
@@ -1451,7 +1706,7 @@ cast_reader_next(struct cast_reader *cr, struct cast_event *ev)
 
 	if (cr->done)
 		return 0;
-	if (cr->v1 != NULL)
+	if (cr->v1)
 		return cast_reader_next_v1(cr, ev);
 	for (;;) {
 		rc = zio_getline(cr->zr, &line, &len, &nl);
@@ -1511,7 +1766,7 @@ cast_reader_free(struct cast_reader *cr)
 	zio_reader_free(cr->zr);
 	cast_header_free(&cr->hdr);
 	buf_free(&cr->scratch);
-	cJSON_Delete(cr->v1);
+	buf_free(&cr->v1text);
 	free(cr->damage);
 	free(cr->path);
 	free(cr);

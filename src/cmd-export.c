@@ -78,17 +78,18 @@ export_events(const char *path, enum export_format fmt, struct export_out *o,
 	if (fmt != FMT_RAW)
 		cast_header_write(cast_reader_header(cr), fmt == FMT_CAST_V2 ?
 		    2 : 3, &o->b);
+	/* Events as lines a reader takes: a long one is cut in several. */
 	while (!o->failed && cast_reader_next(cr, &ev) == 1) {
 		if (fmt == FMT_RAW) {
 			if (ev.code == 'o')
 				buf_add(&o->b, ev.data, ev.len);
 		} else if (fmt == FMT_CAST_V2) {
 			if (ev.code != 'x')	/* not in v2 */
-				cast_event_write_v2(ev.time, ev.code, ev.data,
-				    ev.len, 0, &o->b);
+				cast_event_write_split(NULL, 2, ev.time,
+				    ev.code, ev.data, ev.len, &o->b);
 		} else
-			cast_event_write_v3(&clock, ev.time, ev.code, ev.data,
-			    ev.len, 0, &o->b);
+			cast_event_write_split(&clock, 3, ev.time, ev.code,
+			    ev.data, ev.len, &o->b);
 		export_flush(o, 0);
 	}
 	export_flush(o, 1);
@@ -350,7 +351,8 @@ import_flush(struct import *im, int force)
 	return 0;
 }
 
-/* Copy every event as v3; note the size, end and exit status. */
+/* Copy every event as v3, a long one cut into lines a reader takes
+ * (cast_event_write_split); note the size, end and exit status. */
 static int
 import_copy(struct cast_reader *cr, struct import *im)
 {
@@ -360,8 +362,8 @@ import_copy(struct cast_reader *cr, struct import *im)
 	cast_header_write(cast_reader_header(cr), 3, &im->b);
 	while (cast_reader_next(cr, &ev) == 1) {
 		im->events++;
-		cast_event_write_v3(&im->clock, ev.time, ev.code, ev.data,
-		    ev.len, 0, &im->b);
+		cast_event_write_split(&im->clock, 3, ev.time, ev.code,
+		    ev.data, ev.len, &im->b);
 		if (ev.code == 'o')
 			im->bytes += ev.len;
 		if (ev.code == 'i')

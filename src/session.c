@@ -831,12 +831,43 @@ session_list_free(struct session_list *l)
 	l->n = 0;
 }
 
-/* A path the user gave: a transcript, with its sidecar if one is beside. */
+/* Is the .json file at path a session's sidecar, not a recording (an
+ * asciicast v1 file, which asciinema 1.x names .json)? A sidecar is an
+ * object with no "version"; anything else (a v1 file, one larger than a
+ * sidecar may be, no JSON object at all) is left to the cast reader to
+ * read or refuse. The sidecar's session id goes into id, if it has one. */
+static int
+session_sidecar_at(const char *path, char id[SESSION_ID_LEN + 1])
+{
+	const cJSON	*v;
+	cJSON		*o;
+	char		*text, *cause = NULL;
+	size_t		 len;
+	int		 sidecar;
+
+	id[0] = '\0';
+	if ((text = read_state_file(path, &len, SIDECAR_MAX, &cause)) == NULL) {
+		free(cause);
+		return 0;
+	}
+	o = cJSON_ParseWithLength(text, len);
+	sidecar = cJSON_IsObject(o) &&
+	    cJSON_GetObjectItemCaseSensitive(o, "version") == NULL;
+	v = cJSON_GetObjectItemCaseSensitive(o, "id");
+	if (sidecar && cJSON_IsString(v) && session_id_valid(v->valuestring))
+		memcpy(id, v->valuestring, SESSION_ID_LEN + 1);
+	cJSON_Delete(o);
+	free(text);
+	return sidecar;
+}
+
+/* A path the user gave: a transcript, with its sidecar if one is beside;
+ * a .json one is an asciicast v1 file (but a sidecar is refused). */
 static int
 session_resolve_path(const char *spec, struct session *s, char **cause)
 {
 	struct stat	 st;
-	char		*json = NULL, *c2 = NULL;
+	char		*json = NULL, *c2 = NULL, id[SESSION_ID_LEN + 1];
 	size_t		 n = strlen(spec);
 
 	if (stat(spec, &st) != 0) {
@@ -847,9 +878,10 @@ session_resolve_path(const char *spec, struct session *s, char **cause)
 		xasprintf(cause, "%s: not a recording (not a regular file)", spec);
 		return -1;
 	}
-	if (has_suffix(spec, ".json")) {
+	if (has_suffix(spec, ".json") && session_sidecar_at(spec, id)) {
 		xasprintf(cause, "%s: a session's sidecar, not its recording: "
-		    "name the session by its id", spec);
+		    "name the session by its id%s%s%s", spec,
+		    id[0] != '\0' ? " (" : "", id, id[0] != '\0' ? ")" : "");
 		return -1;
 	}
 	if (has_suffix(spec, ".cast.zst"))
@@ -916,8 +948,9 @@ session_resolve(const char *spec, const char *project, struct session *s,
 	int		 rc = -1;
 
 	session_init(s);
+	/* No id has a '/' or a '.' in it. */
 	if (strchr(spec, '/') != NULL || has_suffix(spec, ".cast") ||
-	    has_suffix(spec, ".zst"))
+	    has_suffix(spec, ".zst") || has_suffix(spec, ".json"))
 		return session_resolve_path(spec, s, cause);
 	if ((dir = session_dir(0, cause)) == NULL)
 		return -1;

@@ -537,6 +537,98 @@ test_time_format(void **state)
 	buf_free(&b);
 }
 
+/* Events longer than CAST_EVENT_MAX escaped are cut into several of the
+ * same time, between characters: they read back as the one line would. */
+static void
+test_event_split(void **state)
+{
+	static const char	*pieces[] = { "\x7f", "\xf0\x9f\x98\x80",
+	    "\xe2\x94\x80", "\xc3\xa9", "\xff", "\xe2\x94", "a", "\n",
+	    "\0", "\"" };
+	struct cast_clock	 clock;
+	struct cast_event	 ev;
+	struct buf		 in, b, one, all, scratch;
+	const char		*p, *nl, *end;
+	char			*cause = NULL;
+	int64_t			 t;
+	size_t			 lines, i;
+	int			 version;
+
+	buf_init(&in);
+	buf_init(&b);
+	buf_init(&one);
+	buf_init(&all);
+	buf_init(&scratch);
+	while (in.len < 300 * 1024) {
+		p = pieces[rng() % (sizeof pieces / sizeof pieces[0])];
+		buf_add(&in, p, *p == '\0' ? 1 : strlen(p));
+	}
+
+	/* What one line reads back as. */
+	memset(&clock, 0, sizeof clock);
+	cast_event_write_v3(&clock, 0, 'o', in.data, in.len, 0, &b);
+	t = 0;
+	assert_int_equal(cast_event_parse(b.data, b.len - 1, 3, &t, &ev,
+	    &scratch, &cause), 0);
+	buf_add(&one, ev.data, ev.len);
+
+	for (version = 2; version <= 3; version++) {
+		buf_reset(&b);
+		buf_reset(&all);
+		memset(&clock, 0, sizeof clock);
+		cast_event_write_split(&clock, 3, 1000, 'o', "x", 1, &b);
+		cast_event_write_split(version == 3 ? &clock : NULL, version,
+		    2345678, 'o', in.data, in.len, &b);
+		p = b.data;
+		end = b.data + b.len;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		assert_non_null(nl);
+		p = nl + 1;		/* the "x" event */
+		t = 1000;
+		for (lines = 0; p < end; lines++) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			assert_non_null(nl);
+			assert_true((size_t)(nl - p) <= CAST_EVENT_MAX +
+			    6 * 4096 + 64);
+			assert_true(valid_utf8(p, (size_t)(nl - p)));
+			if (cast_event_parse(p, (size_t)(nl - p), version, &t,
+			    &ev, &scratch, &cause) != 0)
+				fail_msg("line %zu: %s", lines, cause);
+			assert_int_equal(ev.code, 'o');
+			assert_int_equal(ev.time, version == 3 ? 2346000 :
+			    2345678);
+			if (version == 3 && lines > 0)
+				assert_int_equal(strncmp(p, "[0.000,", 7), 0);
+			buf_add(&all, ev.data, ev.len);
+			p = nl + 1;
+		}
+		assert_true(lines > 8);
+		assert_int_equal(all.len, one.len);
+		assert_memory_equal(all.data, one.data, one.len);
+	}
+
+	/* Short data (and none) is the one line it always was. */
+	for (i = 0; i < 2; i++) {
+		buf_reset(&b);
+		buf_reset(&one);
+		memset(&clock, 0, sizeof clock);
+		cast_event_write_split(&clock, 3, 1500, 'o', "hi\x7f", i * 3,
+		    &b);
+		memset(&clock, 0, sizeof clock);
+		cast_event_write_v3(&clock, 1500, 'o', "hi\x7f", i * 3, 0, &one);
+		assert_string_equal(b.data, one.data);
+	}
+	buf_reset(&b);
+	cast_event_write_split(NULL, 2, 1500000, 'o', "hi\n", 3, &b);
+	assert_string_equal(b.data, "[1.5, \"o\", \"hi\\n\"]\n");
+
+	buf_free(&in);
+	buf_free(&b);
+	buf_free(&one);
+	buf_free(&all);
+	buf_free(&scratch);
+}
+
 static void
 header_sample(struct cast_header *h)
 {
@@ -1345,6 +1437,7 @@ main(void)
 		cmocka_unit_test(test_escape_roundtrip),
 		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_time_format),
+		cmocka_unit_test(test_event_split),
 		cmocka_unit_test(test_header_roundtrip),
 		cmocka_unit_test(test_header_parse),
 		cmocka_unit_test(test_event_parse),
