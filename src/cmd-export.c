@@ -83,11 +83,10 @@ export_events(const char *path, enum export_format fmt, struct export_out *o,
 		if (fmt == FMT_RAW) {
 			if (ev.code == 'o')
 				buf_add(&o->b, ev.data, ev.len);
-		} else if (fmt == FMT_CAST_V2) {
-			if (ev.code != 'x')	/* not in v2 */
-				cast_event_write_split(NULL, 2, ev.time,
-				    ev.code, ev.data, ev.len, &o->b);
-		} else
+		} else if (fmt == FMT_CAST_V2)	/* x too, as asciinema's */
+			cast_event_write_split(NULL, 2, ev.time, ev.code,
+			    ev.data, ev.len, &o->b);
+		else
 			cast_event_write_split(&clock, 3, ev.time, ev.code,
 			    ev.data, ev.len, &o->b);
 		export_flush(o, 0);

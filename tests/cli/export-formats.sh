@@ -37,6 +37,13 @@ if command -v asciinema >/dev/null && command -v script >/dev/null; then
 else
 	echo "no asciinema: the interop check is skipped"
 fi
+# The exit event is kept, as asciinema's v2 writer does (v2 players skip
+# it): a round trip through v2 keeps the status and the end.
+assert_contains '"x", "3"]' "$(tail -n 1 v2.cast)" "v2's last event"
+ar import v2.cast
+assert_eq 0 "$RC" "import of the v2 export: $ERR"
+ar show "$OUT"
+assert_match "*exit status:*3*" "$OUT" "the v2 round trip's status"
 
 # raw is cat; text is the screen.
 ar export -f raw "$id"
