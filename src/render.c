@@ -15,7 +15,14 @@
  * The shadow parser also keeps from libtsm the final byte of sequences
  * that 4.0.2 misreads (DECRQM and XTSMPOINTER reset it, private forms of
  * SGR and DECSTBM change colours and margins), sending CAN instead, so
- * they have no effect, as on a real terminal. */
+ * they have no effect, as on a real terminal; or it then feeds what xterm
+ * (and tmux) do in libtsm's terms: CSI s / CSI u as ESC 7 / ESC 8;
+ * DECSTBM as xterm reads it, then home; DECOM set or reset, then home;
+ * ?1049h on the alternate screen and ?1047l on the main one, nothing;
+ * HPA (unknown to libtsm), and CHA in origin mode (where libtsm moves the
+ * row), as CR and CUF. After CUU and CUD it leaves libtsm's pending wrap. Before a
+ * wide character at the last column it feeds CR LF, so that the character
+ * wraps, as xterm does, instead of overhanging the row. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +66,16 @@ enum tr_probe {
 	PROBE_NONE,
 	PROBE_DECSC,	/* read the cursor and modes DECSC saved */
 	PROBE_ALTSAVE,	/* read the cursor ?1048h/?1049h saved */
-	PROBE_CANCEL,	/* libtsm must not see this sequence's final byte */
+	PROBE_UNWRAP,	/* CUU, CUD: leave the pending wrap, as xterm */
+	/* From here on libtsm must not see the sequence's final byte (it
+	 * gets CAN instead); render_replace feeds what it means. */
+	PROBE_CANCEL,	/* nothing */
+	PROBE_SCOSC,	/* CSI s: DECSC */
+	PROBE_SCORC,	/* CSI u: DECRC */
+	PROBE_STBM,	/* DECSTBM as xterm reads it, then home */
+	PROBE_DECMODE,	/* DEC modes 6, 1047, 1049: one at a time */
+	PROBE_HPA,	/* HPA: CR, then CUF */
+	PROBE_CHA,	/* the same, in origin mode only */
 };
 
 struct tr_sgr {
@@ -106,7 +122,11 @@ struct render {
 	struct tsm_vte		*vte;
 	struct track		 tr;
 	struct tsm_screen_attr	 blank;	/* attributes of a never-written cell */
+	unsigned int		 xmax;	/* cursor x is at most this, where
+					 * render_feed is; XMAX_UNKNOWN */
 };
+
+#define XMAX_UNKNOWN	(~0u)
 
 /* One cell as read back with tsm_screen_draw. */
 struct rcell {
@@ -332,6 +352,10 @@ tr_sgr(struct track *t)
 	s->len += 2 + t->seqlen;
 }
 
+/* DEC modes that libtsm 4.0.2 gets wrong: DECOM (6) homes the cursor;
+ * ?1049h on the alternate screen does nothing (it cleared it and saved
+ * the cursor again); ?1047l on the main screen does nothing (it cleared
+ * it). render_decmode sets the modes one by one and does that. */
 static enum tr_probe
 tr_mode(struct track *t, int set)
 {
@@ -346,7 +370,10 @@ tr_mode(struct track *t, int set)
 				t->lnm = set;
 			continue;
 		}
-		if (set && (t->argv[i] == 1048 || t->argv[i] == 1049))
+		if (t->argv[i] == 6 || t->argv[i] == 1047 ||
+		    t->argv[i] == 1049)
+			return PROBE_DECMODE;
+		if (set && t->argv[i] == 1048)
 			probe = PROBE_ALTSAVE;
 	}
 	return probe;
@@ -385,10 +412,25 @@ tr_csi_dispatch(struct track *t, uint32_t f)
 	case 'r':
 		if (t->inter)	/* XTRESTORE, read as DECSTBM */
 			return PROBE_CANCEL;
-		t->margins = 1;
-		t->mtop = t->argv[0];
-		t->mbot = t->argv[1];
-		break;
+		return PROBE_STBM;	/* margins: render_stbm */
+	case 's':		/* SCOSC, as xterm (without DECLRMM) */
+		if (t->inter || t->argc != 1 || t->argv[0] != -1)
+			break;
+		return PROBE_SCOSC;
+	case 'u':		/* SCORC; not the kitty keyboard forms */
+		if (t->inter || t->argc != 1 || t->argv[0] != -1)
+			break;
+		tr_decrc(t);
+		return PROBE_SCORC;
+	case 'A':		/* CUU, CUD, whatever the flags (libtsm) */
+	case 'B':
+		return PROBE_UNWRAP;
+	case '`':		/* HPA, unknown to libtsm */
+		if (t->inter)
+			break;
+		return PROBE_HPA;
+	case 'G':		/* CHA: libtsm moves down in origin mode */
+		return PROBE_CHA;
 	case 'h':
 		return tr_mode(t, 1);
 	case 'l':
@@ -633,14 +675,27 @@ screen_cursor_raw(struct render *r, unsigned int *x, unsigned int *y)
 }
 
 static void
+vte_puts(struct render *r, const char *s)
+{
+	tsm_vte_input(r->vte, s, strlen(s));
+}
+
+static void
 render_probe(struct render *r, enum tr_probe probe)
 {
 	struct track	*t = &r->tr;
 	unsigned int	 flags;
 
 	switch (probe) {
-	case PROBE_NONE:
-	case PROBE_CANCEL:
+	case PROBE_UNWRAP:
+		/* libtsm keeps x == width (the pending wrap), so that the
+		 * next character would wrap; xterm clears it. CUF takes x
+		 * to the last column without touching y. */
+		if (tsm_screen_get_cursor_x(r->scr) >=
+		    tsm_screen_get_width(r->scr))
+			vte_puts(r, "\033[C");
+		break;
+	default:
 		break;
 	case PROBE_DECSC:
 		flags = tsm_screen_get_flags(r->scr);
@@ -663,14 +718,21 @@ render_probe(struct render *r, enum tr_probe probe)
  * nothing it tracks. Skip whole characters from i: ASCII 0x20-0x7e and
  * complete, shortest-form UTF-8 sequences that are not C1 controls
  * (U+0080-U+009F; libtsm takes overlong forms too).
- * Returns where the careful, byte by byte path must go on.
+ * Returns where the careful, byte by byte path must go on; or, with *wide
+ * set to its length, where a complete character from U+1000 up (all
+ * that can be wide) starts, unless the characters before it take fewer
+ * than room columns (then it cannot be at the last column, see
+ * render_wide). *cols: at most the columns of what was skipped.
  */
 static size_t
-tr_skip_text(const struct track *t, const char *s, size_t i, size_t len)
+tr_skip_text(const struct track *t, const char *s, size_t i, size_t len,
+    size_t *wide, size_t room, size_t *cols)
 {
 	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 n;
+	size_t			 n, i0 = i, slack = 0;	/* bytes - columns */
 
+	*wide = 0;
+	*cols = 0;
 	if (t->state != TR_GROUND || t->need != 0 || t->shift || t->bits != 0)
 		return i;
 	while (i < len) {
@@ -695,28 +757,176 @@ tr_skip_text(const struct track *t, const char *s, size_t i, size_t len)
 		    (n > 2 && (u[i + 2] & 0xc0) != 0x80) ||
 		    (n > 3 && (u[i + 3] & 0xc0) != 0x80))
 			break;	/* cut or invalid: the careful path */
+		if (u[i] >= 0xe1) {
+			if (i - i0 - slack >= room) {
+				*wide = n;
+				break;
+			}
+			slack += n - 2;
+		} else
+			slack += n - 1;
 		i += n;
 	}
+	*cols = i - i0 - slack;
 	return i;
+}
+
+/*
+ * A wide character at the last column: libtsm 4.0.2 writes it there,
+ * overhanging the row, where xterm and tmux wrap it to the next line
+ * (leaving the last cell as it was). With auto-wrap on, give libtsm CR LF
+ * first. Fed up to the character; s + i holds its n bytes.
+ */
+static void
+render_wide(struct render *r, const char *s, size_t *start, size_t i,
+    size_t n)
+{
+	const unsigned char	*u = (const unsigned char *)s + i;
+	unsigned int		 w = tsm_screen_get_width(r->scr), x;
+	uint32_t		 cp;
+
+	if (*start < i)
+		tsm_vte_input(r->vte, s + *start, i - *start);
+	*start = i;
+	x = tsm_screen_get_cursor_x(r->scr);
+	r->xmax = x + 2;
+	if (x + 1 != w || w < 2)
+		return;
+	if (!(tsm_screen_get_flags(r->scr) & TSM_SCREEN_AUTO_WRAP))
+		return;
+	if (n == 3)
+		cp = (uint32_t)(u[0] & 0x0f) << 12 |
+		    (uint32_t)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
+	else
+		cp = (uint32_t)(u[0] & 0x07) << 18 |
+		    (uint32_t)(u[1] & 0x3f) << 12 |
+		    (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
+	if (tsm_ucs4_get_width(cp) == 2) {
+		vte_puts(r, "\r\n");
+		r->xmax = 2;
+	}
+}
+
+/* DECSTBM as xterm reads it: the bottom clamped to the screen, and set
+ * only if below the top, then the cursor home (libtsm resets the margins
+ * to the whole screen instead, and leaves the cursor). */
+static void
+render_stbm(struct render *r)
+{
+	struct track	*t = &r->tr;
+	int		 top, bot, h = (int)tsm_screen_get_height(r->scr);
+	char		 m[64];
+
+	top = t->argv[0] <= 0 ? 1 : t->argv[0];
+	bot = t->argv[1] <= 0 || t->argv[1] > h ? h : t->argv[1];
+	if (top >= bot)
+		return;
+	t->margins = 1;
+	t->mtop = top;
+	t->mbot = bot;
+	snprintf(m, sizeof m, "\033[%d;%dr\033[H", top, bot);
+	vte_puts(r, m);
+}
+
+/* The DEC private modes of one SM/RM, one at a time (see tr_mode). */
+static void
+render_decmode(struct render *r, int set)
+{
+	struct track	*t = &r->tr;
+	char		 m[32];
+	int		 i, p, alt;
+
+	for (i = 0; i < t->argc; i++) {
+		if ((p = t->argv[i]) < 0)
+			continue;
+		alt = (tsm_screen_get_flags(r->scr) & TSM_SCREEN_ALTERNATE) != 0;
+		if ((set && p == 1049 && alt) || (!set && p == 1047 && !alt))
+			continue;
+		snprintf(m, sizeof m, "\033[?%d%c", p, set ? 'h' : 'l');
+		vte_puts(r, m);
+		if (p == 6)
+			vte_puts(r, "\033[H");	/* home, in the new mode */
+		if (set && (p == 1048 || p == 1049))
+			render_probe(r, PROBE_ALTSAVE);
+	}
+}
+
+/* What a cancelled sequence means, fed to libtsm its way. */
+static void
+render_replace(struct render *r, enum tr_probe probe, uint32_t final)
+{
+	char	m[32];
+	int	n;
+
+	switch (probe) {
+	case PROBE_SCOSC:
+		vte_puts(r, "\0337");
+		render_probe(r, PROBE_DECSC);
+		break;
+	case PROBE_SCORC:
+		vte_puts(r, "\0338");
+		break;
+	case PROBE_STBM:
+		render_stbm(r);
+		break;
+	case PROBE_DECMODE:
+		render_decmode(r, final == 'h');
+		break;
+	case PROBE_HPA:
+	case PROBE_CHA:
+		/* CHA in libtsm adds the top margin to the row in origin
+		 * mode; CR and CUF never move the row. */
+		n = r->tr.argv[0] <= 0 ? 1 : r->tr.argv[0];
+		vte_puts(r, "\r");
+		if (n > 1) {
+			snprintf(m, sizeof m, "\033[%dC", n - 1);
+			vte_puts(r, m);
+		}
+		break;
+	default:
+		break;
+	}
 }
 
 void
 render_feed(struct render *r, const char *s, size_t len)
 {
 	enum tr_probe	 probe;
-	size_t		 i, start = 0;
+	size_t		 i, j, n, room, cols, start = 0;
+	unsigned int	 w;
 
 	for (i = 0; i < len; i++) {
-		i = tr_skip_text(&r->tr, s, i, len);
-		if (i == len)
+		/* Text moves the cursor right by at most its columns
+		 * (wrapping moves it back): libtsm is only asked where the
+		 * cursor is (and fed up to there) near the last column. */
+		room = 0;
+		if (r->xmax != XMAX_UNKNOWN &&
+		    r->xmax + 1 < (w = tsm_screen_get_width(r->scr)))
+			room = w - 1 - r->xmax;
+		j = tr_skip_text(&r->tr, s, i, len, &n, room, &cols);
+		if (r->xmax != XMAX_UNKNOWN)
+			r->xmax = cols >= XMAX_UNKNOWN - r->xmax ?
+			    XMAX_UNKNOWN : r->xmax + (unsigned int)cols;
+		if ((i = j) == len)
 			break;
+		if (n > 0) {
+			/* A character that may be wide. */
+			render_wide(r, s, &start, i, n);
+			i += n - 1;
+			continue;
+		}
+		r->xmax = XMAX_UNKNOWN;	/* the careful path may move it */
 		if ((probe = tr_byte(&r->tr, (unsigned char)s[i])) == PROBE_NONE)
 			continue;
-		if (probe == PROBE_CANCEL) {
+		if (probe == PROBE_CHA && !(tsm_screen_get_flags(r->scr) &
+		    TSM_SCREEN_REL_ORIGIN))
+			continue;	/* libtsm's own is right */
+		if (probe >= PROBE_CANCEL) {
 			/* All but the final byte, then CAN: no effect. */
 			tsm_vte_input(r->vte, s + start, i - start);
 			tsm_vte_input(r->vte, "\030", 1);
 			start = i + 1;
+			render_replace(r, probe, (unsigned char)s[i]);
 			continue;
 		}
 		tsm_vte_input(r->vte, s + start, i + 1 - start);
@@ -725,12 +935,6 @@ render_feed(struct render *r, const char *s, size_t len)
 	}
 	if (start < len)
 		tsm_vte_input(r->vte, s + start, len - start);
-}
-
-static void
-vte_puts(struct render *r, const char *s)
-{
-	tsm_vte_input(r->vte, s, strlen(s));
 }
 
 static int
@@ -899,6 +1103,7 @@ render_new(int cols, int rows)
 	if (cols <= 0 || rows <= 0 || cols > 10000 || rows > 10000)
 		return NULL;
 	r = xcalloc(1, sizeof *r);
+	r->xmax = XMAX_UNKNOWN;
 	tr_init(&r->tr);
 	if (tsm_screen_new(&r->scr, NULL, NULL) < 0)
 		goto fail;
@@ -979,6 +1184,7 @@ render_resize(struct render *r, int cols, int rows)
 		return -1;
 	r->tr.margins = 0;	/* a resize resets margins and tab stops */
 	r->tr.tabs = 0;
+	r->xmax = XMAX_UNKNOWN;
 	return 0;
 }
 
@@ -1487,11 +1693,14 @@ render_snap_restore(const struct render_snap *s)
  */
 #define SNAP_MAGIC	0x736e6170u	/* "snap" */
 
+/* The last term changes with what render_feed does: a snapshot made by
+ * an older feed (4: CSI s/u, DECSTBM, DECOM, wide characters at the last
+ * column...) would not match a straight read now. */
 uint32_t
 render_snap_layout(void)
 {
 	return (uint32_t)(sizeof (struct track) * 131u +
-	    sizeof (struct scell) * 7u + sizeof (struct render_snap) + 3u);
+	    sizeof (struct scell) * 7u + sizeof (struct render_snap) + 4u);
 }
 
 struct snap_disk {

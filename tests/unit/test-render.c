@@ -172,20 +172,40 @@ t_wide(void **state)
 	/* Combining marks are dropped by libtsm 4.0.2. */
 	expect_text(10, 2, "e\xcc\x81!", "e!\n");
 
-	/* A wide character at the last column overhangs in libtsm; a
-	 * repaint must not let the real terminal wrap it. */
-	r = render_new(5, 2);
-	feeds(r, "abcd中");
+	/* A wide character at the last column wraps to the next line, as
+	 * in xterm and tmux (libtsm 4.0.2 alone leaves it overhanging);
+	 * the last cell keeps what it had. */
+	expect_text(5, 3, "abcd中x", "abcd\n中x\n");
+	expect_text(5, 3, "12345\rabcd中x", "abcd5\n中x\n");
+	expect_text(9, 3, "中文中文中文", "中文中文\n中文\n");
+	expect_text(9, 3, "ab中文中文中文", "ab中文中\n文中文\n");
+	expect_text(5, 3, "a\r\nb\r\nabcd中x", "b\nabcd\n中x\n");
+	expect_text(5, 5, "\033[2;3r\033[3;1Habcd中x", "\nabcd\n中x\n");
+	expect_text(5, 3, "abcd\xf0\x9f\x98\x80", "abcd\n\xf0\x9f\x98\x80\n");
+	/* Not wide, or not at the last column, or no auto-wrap. */
+	expect_text(5, 3, "abcdé", "abcdé\n");
+	expect_text(6, 3, "abcd中", "abcd中\n");
+	expect_text(5, 3, "\033[?7labcd中", "abcd中\n");
+	/* After a cursor move, with text in between. */
+	expect_text(7, 3, "\033[5Gxy中z", "    xy\n中z\n");
+	expect_text(7, 3, "\033[3G中中中z", "  中中\n中z\n");
+	expect_text(8, 3, "\033[3G中中中z", "  中中中\nz\n");
+
+	/* A wide character can still overhang after a resize cut its
+	 * right half: a repaint must not let the real terminal wrap it. */
+	r = render_new(6, 2);
+	feeds(r, "abc中");
+	assert_int_equal(render_resize(r, 4, 2), 0);
 	buf_init(&b);
 	render_text(r, &b);
-	assert_string_equal(b.data, "abcd中\n");
+	assert_string_equal(b.data, "abc中\n");
 	buf_reset(&b);
-	render_ansi(r, 5, 2, &b);
-	assert_non_null(strstr(b.data, "abcd \033[0m"));
+	render_ansi(r, 4, 2, &b);
+	assert_non_null(strstr(b.data, "abc \033[0m"));
 	assert_null(strstr(b.data, "中"));
 	buf_reset(&b);
-	render_ansi(r, 4, 2, &b);		/* cropped */
-	assert_non_null(strstr(b.data, "abcd\033[0m"));
+	render_ansi(r, 3, 2, &b);		/* cropped */
+	assert_non_null(strstr(b.data, "abc\033[0m"));
 	buf_free(&b);
 	render_free(r);
 
@@ -195,6 +215,132 @@ t_wide(void **state)
 	buf_init(&b);
 	render_ansi(r, 4, 1, &b);
 	assert_non_null(strstr(b.data, "abc \033[0m"));
+	buf_free(&b);
+	render_free(r);
+}
+
+/*
+ * Sequences libtsm 4.0.2 gets wrong, done as xterm does (and tmux 3.3a,
+ * which gave the expected screens, apart from DECSTBM in origin mode and
+ * VPA, noted below).
+ */
+
+/* SCOSC/SCORC: CSI s and CSI u are DECSC/DECRC. */
+static void
+t_scosc(void **state)
+{
+	struct render	*r;
+	struct buf	 b;
+
+	(void)state;
+	expect_text(10, 4, "ab\033[s\033[3;5Hcd\033[uX", "abX\n\n    cd\n");
+	/* Not the kitty keyboard forms, nor with parameters (as libtsm:
+	 * tmux takes those too; xterm's CSI s with them is DECSLRM). */
+	expect_text(10, 4, "ab\033[s\033[3;5Hcd\033[>1u\033[<u\033[=1u"
+	    "\033[?u\033[1uX", "ab\n\n    cdX\n");
+	expect_text(10, 4, "ab\033[0s\033[3;5Hcd\033[uX", "Xb\n\n    cd\n");
+	/* The same save as ESC 7: restored by ESC 8 and the other way. */
+	expect_text(10, 4, "ab\033[s\033[3;5Hcd\0338X", "abX\n\n    cd\n");
+	expect_text(10, 4, "ab\0337\033[3;5Hcd\033[uX", "abX\n\n    cd\n");
+	/* It saves the colours too. */
+	r = render_new(10, 4);
+	feeds(r, "\033[31mab\033[s\033[0mcd\033[uX");
+	buf_init(&b);
+	render_ansi(r, 10, 4, &b);
+	assert_non_null(strstr(b.data, "\033[0;31mabX\033[0md"));
+	buf_free(&b);
+	render_free(r);
+}
+
+/* DECSTBM and DECOM home the cursor. */
+static void
+t_home(void **state)
+{
+	(void)state;
+	/* DECSTBM, when the margins are taken. */
+	expect_text(10, 4, "abc\r\ndef\r\nghi\033[rX", "Xbc\ndef\nghi\n");
+	expect_text(10, 6, "abc\r\ndef\033[5;3rX", "abc\ndefX\n");
+	expect_text(10, 6, "abc\r\ndef\033[5;5rX", "abc\ndefX\n");
+	/* Refused margins leave the old ones (libtsm reset them). */
+	expect_text(10, 6, "abc\r\ndef\033[2;4r\033[4;2rX\033[4;1H\nY",
+	    "Xbc\n\n\nY\n");
+	/* The bottom is clamped to the screen; it defaults to it. */
+	expect_text(10, 6, "abc\r\ndef\033[2;99rX\033[5;1H\n\n\n\nY",
+	    "Xbc\n\n\n\n\nY\n");
+	expect_text(10, 6, "abc\r\ndef\033[3rX\033[5;1H\n\n\n\nY",
+	    "Xbc\ndef\n\n\n\nY\n");
+	/* DECOM, set or reset, to the top margin when set. */
+	expect_text(10, 4, "abc\r\ndef\033[2;5r\033[?6hX", "abc\nXef\n");
+	expect_text(10, 6, "\033[3;5r\033[?6h\033[1;1HA\033[?6lB", "B\n\nA\n");
+	expect_text(10, 6, "abc\r\ndef\033[2;5r\033[?7;6hX", "abc\nXef\n");
+	/* In origin mode DECSTBM homes to the new top margin (xterm;
+	 * tmux 3.3a goes to the top of the screen). */
+	expect_text(10, 6, "abc\r\ndef\033[?6h\033[3;5rX", "abc\ndef\nX\n");
+}
+
+/* CUU and CUD leave the pending wrap: the cursor stays at the last
+ * column. VPA and VPR did already, as in xterm (tmux 3.3a keeps the
+ * pending wrap after VPA, and has no VPR). */
+static void
+t_unwrap(void **state)
+{
+	(void)state;
+	expect_text(10, 4, "0123\r\n\r\n\r\nabcdefghij\033[AX",
+	    "0123\n\n         X\nabcdefghij\n");
+	expect_text(10, 4, "abcdefghij\033[BX", "abcdefghij\n         X\n");
+	expect_text(10, 4, "abcdefghij\033[AX", "abcdefghiX\n");
+	expect_text(10, 4, "abcdefghij\033[2dX", "abcdefghij\n         X\n");
+	expect_text(10, 4, "abcdefghij\033[eX", "abcdefghij\n         X\n");
+	/* In origin mode too, without moving the row. */
+	expect_text(10, 6, "\033[2;5r\033[?6h\033[2;1Habcdefghij\033[AX",
+	    "\n         X\nabcdefghij\n");
+}
+
+/* HPA is CHA; neither moves the row in origin mode. */
+static void
+t_hpa(void **state)
+{
+	(void)state;
+	expect_text(10, 4, "abc\033[7`X\033[`Y", "Ybc   X\n");
+	expect_text(10, 4, "ab\033[99`Y", "ab       Y\n");
+	expect_text(10, 8, "\033[3;6r\033[?6h\033[2;1HX\033[5`Y",
+	    "\n\n\nX   Y\n");
+	expect_text(10, 8, "\033[3;6r\033[?6h\033[2;1HX\033[5GY",
+	    "\n\n\nX   Y\n");
+}
+
+/* ?1049h on the alternate screen does nothing: no clear, and ?1049l
+ * goes back to the cursor of the first one; ?1047l on the main screen
+ * does not clear it. */
+static void
+t_altscreen(void **state)
+{
+	struct render	*r;
+	struct buf	 b;
+	int		 x, y;
+
+	(void)state;
+	r = render_new(20, 6);
+	feeds(r, "abc\033[?1049h\033[5;13Hxyz12\033[?1049h");
+	buf_init(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "\n\n\n\n            xyz12\n");
+	feeds(r, "\033[?1049lZ");
+	buf_reset(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "abcZ\n");
+	feeds(r, "\r\ndef\033[?1047lX");
+	buf_reset(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "abcZ\ndefX\n");
+	/* With other modes in the same sequence. */
+	feeds(r, "\033[?1049;25hA\033[?25;1049;1049hB\033[?1049;25lC");
+	render_cursor(r, &x, &y);
+	assert_int_equal(x, 5);
+	assert_int_equal(y, 1);
+	buf_reset(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "abcZ\ndefXC\n");
 	buf_free(&b);
 	render_free(r);
 }
@@ -435,6 +581,8 @@ gen_token(struct buf *b)
 		"\xe4\x0e", "\x80\033(", "\xc0\x9b[7m", ("\xe0\x82\x9b" "1m"),
 		"\xf0\x9f", "\xff",
 		"\xf0\x9f\x98\x80", "─│┌", "lqqk", "\033*0\033n", "\033~",
+		"\033[s", "\033[u", "\033[>1u", "\033[?6;1049h",
+		"\033[?1047;6l", "\033[?25;1049l", "中文中文中", "a中b中c中",
 	};
 	static const char *rare[] = {
 		"\033c", "\033[!p", "\033H", "\033[3g", "\033N", "\033[61\"p",
@@ -454,7 +602,7 @@ gen_token(struct buf *b)
 		buf_addf(b, "\033[%d;%dH", rnd(30), rnd(90));
 		break;
 	case 4:
-		buf_addf(b, "\033[%d%c", rnd(12), "ABCDdGe"[rnd(7)]);
+		buf_addf(b, "\033[%d%c", rnd(12), "ABCDdGe`"[rnd(8)]);
 		break;
 	case 5:
 		switch (rnd(4)) {
@@ -677,6 +825,11 @@ main(void)
 		cmocka_unit_test(t_split),
 		cmocka_unit_test(t_colours),
 		cmocka_unit_test(t_wide),
+		cmocka_unit_test(t_scosc),
+		cmocka_unit_test(t_home),
+		cmocka_unit_test(t_unwrap),
+		cmocka_unit_test(t_hpa),
+		cmocka_unit_test(t_altscreen),
 		cmocka_unit_test(t_alt),
 		cmocka_unit_test(t_resize),
 		cmocka_unit_test(t_cursor),
