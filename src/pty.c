@@ -403,7 +403,6 @@ pty_out_write(struct pty *p, const char *s, size_t n)
 			pty_signal(p);	/* a HUP clears p->out_ok */
 		if (pty_out_give_up(p))
 			p->out_ok = 0;
-		pty_reap(p);
 		pty_escalate(p);
 		pty_tick(p);
 	}
