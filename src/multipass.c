@@ -24,21 +24,31 @@
 #include "proc.h"
 #include "util.h"
 
-char *
-mp_find(void)
+/* Walk PATH as the search for multipass goes: absolute folders only (not
+ * "." or "", which may be the project, which the agent can write). The
+ * program found, or NULL. With inside set, stop instead at the first
+ * folder searched that is or lies in that (resolved) folder, and put its
+ * name in *hit: there the agent could put a multipass of its own that
+ * agentrun would run on this machine, from this project or any other. */
+static char *
+mp_search(const char *inside, char **hit)
 {
 	const char	*path = getenv("PATH");
 	char		*copy, *dir, *save, *full, *found = NULL;
+	char		 real[PATH_MAX];
 
 	if (path == NULL || *path == '\0')
 		path = "/usr/local/bin:/usr/bin:/bin:/snap/bin";
 	copy = xstrdup(path);
 	for (dir = strtok_r(copy, ":", &save); dir != NULL;
 	    dir = strtok_r(NULL, ":", &save)) {
-		/* Not a folder named relative to where we are (".", ""): that
-		 * may be the project, which the agent can write. */
 		if (*dir != '/')
 			continue;
+		if (inside != NULL && path_resolve(dir, real) == 0 &&
+		    path_under(real, inside)) {
+			*hit = xstrdup(dir);
+			break;
+		}
 		full = path_join(dir, "multipass");
 		if (access(full, X_OK) == 0) {
 			found = full;
@@ -50,35 +60,18 @@ mp_find(void)
 	return found;
 }
 
-/* The first folder on PATH, among those searched for multipass up to the
- * one it is found in (all of them when it is not found), that is or lies
- * inside dir (resolved): there the agent could put a multipass of its own
- * that agentrun would run on this machine, in this session's project or,
- * with the same PATH, from any other. NULL if there is none. */
+char *
+mp_find(void)
+{
+	return mp_search(NULL, NULL);
+}
+
 char *
 mp_path_inside(const char *dir)
 {
-	const char	*path = getenv("PATH");
-	char		*copy, *d, *save, *full, *hit = NULL;
-	char		 real[PATH_MAX];
-	int		 found = 0;
+	char	*hit = NULL;
 
-	if (path == NULL || *path == '\0')
-		return NULL;
-	copy = xstrdup(path);
-	for (d = strtok_r(copy, ":", &save); d != NULL && !found;
-	    d = strtok_r(NULL, ":", &save)) {
-		if (*d != '/')
-			continue;	/* never searched (mp_find) */
-		full = path_join(d, "multipass");
-		found = access(full, X_OK) == 0;
-		free(full);
-		if (path_resolve(d, real) == 0 && path_under(real, dir)) {
-			hit = xstrdup(d);
-			break;
-		}
-	}
-	free(copy);
+	free(mp_search(dir, &hit));
 	return hit;
 }
 
