@@ -36,8 +36,10 @@ int	 usage_option(const char *cmd, const char *opt);
  * it looks like one, else "unexpected argument: ARG"; returns 2. */
 int	 usage_extra(const char *cmd, const char *arg);
 /* The one-line usage error for what getopt_long returned as ch ('?' or
- * ':' with a ':' in the option string); returns 2. */
-int	 usage_getopt(char **argv, int ch);
+ * ':' with a ':' in the option string), given its long options (to name
+ * what a cut-short one could mean); returns 2. */
+struct option;
+int	 usage_getopt(char **argv, int ch, const struct option *longopts);
 /* The options of a command that has none but --help: -1 to go on, with
  * optind at the first operand, else the status to exit with. */
 int	 usage_help_only(int argc, char **argv);

@@ -600,7 +600,7 @@ cmd_grep(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_getopt(argv, ch);
+			return usage_getopt(argv, ch, longopts);
 		}
 	}
 	if (argc - optind != 1)

@@ -145,7 +145,7 @@ cmd_ls(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_getopt(argv, ch);
+			return usage_getopt(argv, ch, ls_longopts);
 		}
 	}
 	if (optind < argc)
@@ -330,7 +330,7 @@ cmd_show(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_getopt(argv, ch);
+			return usage_getopt(argv, ch, longopts);
 		}
 	}
 	if (argc - optind != 1)

@@ -120,7 +120,7 @@ cmd_replay(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_getopt(argv, ch);
+			return usage_getopt(argv, ch, longopts);
 		}
 	}
 	if (argc - optind != 1)
@@ -278,7 +278,7 @@ cmd_text(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_getopt(argv, ch);
+			return usage_getopt(argv, ch, longopts);
 		}
 	}
 	if (argc - optind != 1)

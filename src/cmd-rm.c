@@ -337,7 +337,7 @@ cmd_gc(struct globals *g, int argc, char **argv)
 		case 'h':
 			return usage_print(argv[0]);
 		default:
-			return usage_getopt(argv, ch);
+			return usage_getopt(argv, ch, longopts);
 		}
 	}
 	if (optind < argc)

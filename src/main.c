@@ -309,8 +309,41 @@ usage_extra(const char *cmd, const char *arg)
 	return usage_error(cmd, "unexpected argument: %s", arg);
 }
 
+/* The long options a cut-short --NAME could mean; glibc's getopt_long
+ * with opterr 0 says neither "ambiguous" nor which ones. */
 static int
-usage_getopt_cmd(const char *cmd, char **argv, int ch)
+usage_ambiguous(const char *cmd, const char *a, const struct option *lo)
+{
+	const char	*name = a + 2;
+	size_t		 n = strcspn(name, "="), i, count = 0;
+	char		*list = NULL, *t;
+
+	for (i = 0; lo != NULL && lo[i].name != NULL; i++) {
+		if (strncmp(lo[i].name, name, n) != 0)
+			continue;
+		if (lo[i].name[n] == '\0') {
+			free(list);
+			return 0;	/* exact: not what went wrong */
+		}
+		xasprintf(&t, "%s%s--%s", list != NULL ? list : "",
+		    list != NULL ? ", " : "", lo[i].name);
+		free(list);
+		list = t;
+		count++;
+	}
+	if (count < 2) {
+		free(list);
+		return 0;
+	}
+	usage_error(cmd, "ambiguous option: --%.*s (could be %s)", (int)n,
+	    name, list);
+	free(list);
+	return 1;
+}
+
+static int
+usage_getopt_cmd(const char *cmd, char **argv, int ch,
+    const struct option *lo)
 {
 	const char	*a = argv[optind - 1];
 	char		 s[3] = { '-', (char)optopt, '\0' };
@@ -324,13 +357,15 @@ usage_getopt_cmd(const char *cmd, char **argv, int ch)
 		    islong ? (int)strcspn(a, "=") : 2, islong ? a : s);
 	if (optopt != 0 && (!islong || strchr(a, '=') == NULL))
 		return usage_option(cmd, s);
+	if (islong && optopt == 0 && usage_ambiguous(cmd, a, lo))
+		return EXIT_USAGE;
 	return usage_option(cmd, a);
 }
 
 int
-usage_getopt(char **argv, int ch)
+usage_getopt(char **argv, int ch, const struct option *longopts)
 {
-	return usage_getopt_cmd(argv[0], argv, ch);
+	return usage_getopt_cmd(argv[0], argv, ch, longopts);
 }
 
 int
@@ -347,7 +382,7 @@ usage_help_only(int argc, char **argv)
 		return -1;
 	if (ch == 'h')
 		return usage_print(argv[0]);
-	return usage_getopt(argv, ch);
+	return usage_getopt(argv, ch, longopts);
 }
 
 static void
@@ -642,7 +677,7 @@ main_options(int argc, char **argv, struct globals *g, int *rc)
 			g->backend = optarg;
 			break;
 		default:
-			*rc = usage_getopt_cmd(NULL, argv, ch);
+			*rc = usage_getopt_cmd(NULL, argv, ch, longopts);
 			return -1;
 		}
 	}

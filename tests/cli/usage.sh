@@ -40,6 +40,19 @@ assert_eq 2 "$RC" "unknown ls option"
 assert_contains "Try 'agentrun ls --help'." "$ERR"
 [ "$(printf '%s\n' "$ERR" | wc -l)" -eq 2 ] || fail "two lines expected: $ERR"
 
+# A cut-short long option that could be several says so and names them
+# (it said "unknown option"); one that fits one option still works.
+ar --ver ls
+assert_eq 2 "$RC" "--ver status"
+assert_eq "agentrun: ambiguous option: --ver (could be --version, --verbose)
+Try 'agentrun --help'." "$ERR" "--ver"
+ar --v=x ls
+assert_contains "ambiguous option: --v (could be --version, --verbose, --vm)" "$ERR" "--v=x"
+ar --verb --backend local ls
+assert_eq 0 "$RC" "--verb is --verbose"
+ar ls --js
+assert_eq 0 "$RC" "ls --js is --json"
+
 # A bad short option is named alone, also inside a group.
 ar grep -rf x
 assert_eq 2 "$RC" "grep -rf"
