@@ -141,7 +141,8 @@ vm_mounts(struct vm_ctx *c)
 	if ((r = vm_lookup(c, &info)) < 0)
 		return EXIT_ERROR;
 	if (r == 0) {
-		log_error("VM %s does not exist", c->name);
+		log_error("VM %s does not exist ('multipass list' shows the "
+		    "ones there are)", c->name);
 		return EXIT_ERROR;
 	}
 	for (i = 0; i < info.n_mounts; i++) {

@@ -386,6 +386,26 @@ mp_launch_timed_out(const struct mp_result *r)
 	    strstr(r->err.data, "timed out") != NULL);
 }
 
+/* Did multipass say the instance is missing? Its commands quote the name
+ * three ways (reference/multipass-cli.md): instance "N", Instance 'N' and
+ * instance 'N'. */
+static int
+mp_said_missing(const char *e, const char *name)
+{
+	char	*n[3];
+	int	 found;
+	size_t	 i;
+
+	xasprintf(&n[0], "instance \"%s\" does not exist", name);
+	xasprintf(&n[1], "Instance '%s' does not exist", name);
+	xasprintf(&n[2], "instance '%s' does not exist", name);
+	found = strstr(e, n[0]) != NULL || strstr(e, n[1]) != NULL ||
+	    strstr(e, n[2]) != NULL;
+	for (i = 0; i < 3; i++)
+		free(n[i]);
+	return found;
+}
+
 char *
 mp_error(const char *cmd, const char *name, const char *again,
     const struct mp_result *r)
@@ -445,6 +465,11 @@ mp_error(const char *cmd, const char *name, const char *again,
 	if (strcmp(cmd, "launch") == 0 && mp_launch_timed_out(r)) {
 		xasprintf(&msg, "launching VM %s timed out; it may still be "
 		    "coming up: check with '%s vm status'", name, again);
+		return msg;
+	}
+	if (name != NULL && mp_said_missing(e, name)) {
+		xasprintf(&msg, "VM %s does not exist ('multipass list' shows "
+		    "the ones there are)", name);
 		return msg;
 	}
 	if (strstr(e, "is unknown or unreachable") != NULL) {

@@ -834,7 +834,8 @@ vm_mount(const struct config *cfg, const char *name, const char *source,
 	argv[2] = spec;
 	rv = vm_mp(cfg, argv, MP_TIMEOUT_MOUNT, 0, name, vm_progress_cb, &p,
 	    cause);
-	if (rv != 0 && strstr(*cause, "does not exist") != NULL &&
+	if (rv != 0 && strstr(*cause, "ource path") != NULL &&
+	    strstr(*cause, "does not exist") != NULL &&
 	    access(source, F_OK) == 0) {
 		free(*cause);
 		xasprintf(cause, "multipass cannot see %s: a snap install of "

@@ -195,6 +195,16 @@ test_errors(void **state)
 	    "occurred:\npath \"/x\" is not mounted in 'vm'\n", 2,
 	    "multipass umount failed: path \"/x\" is not mounted in 'vm'");
 	expect_error("stop", "", 3, "multipass stop failed with status 3");
+	/* A missing instance, in each of multipass's three quotings. */
+	expect_error("delete", "delete failed: The following errors occurred:\n"
+	    "instance \"vm\" does not exist\n", 2, "VM vm does not exist "
+	    "('multipass list' shows the ones there are)");
+	expect_error("start", "start failed: instance(s) missing\nInstance "
+	    "'vm' does not exist.\n", 2, "VM vm does not exist (");
+	expect_error("mount", "mount failed: The following errors occurred:\n"
+	    "instance 'vm' does not exist\n", 2, "VM vm does not exist (");
+	expect_error("stop", "stop failed: instance \"vm2\" does not exist\n",
+	    2, "multipass stop failed: instance \"vm2\" does not exist");
 	/* Hints run agentrun as the caller says (the VM in use). */
 	expect_hint("launch", "agentrun --vm t-x", "vm: timed out waiting for "
 	    "response\n", 2, 0, "check with 'agentrun --vm t-x vm status'");

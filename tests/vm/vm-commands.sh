@@ -211,4 +211,11 @@ ar --vm nosuch doctor
 assert_contains "('agentrun --vm nosuch claude' creates it" "$OUT"
 ar --vm nosuch vm delete
 assert_contains "'agentrun --vm nosuch vm delete --yes'" "$ERR"
+# Acting on a VM that does not exist says so, and where to see the ones
+# there are (stop and delete passed multipass's words through).
+for c in "vm mounts" "vm stop" "vm delete --yes"; do
+	ar --vm nosuch $c
+	assert_eq 1 "$RC" "$c of a VM that does not exist"
+	assert_eq "agentrun: VM nosuch does not exist ('multipass list' shows the ones there are)" "$ERR" "$c"
+done
 exit 0
