@@ -673,6 +673,12 @@ read_file_at(int dfd, const char *name, const char *shown, size_t *lenp,
 			goto fail;
 		}
 		buf_add(&b, chunk, (size_t)n);
+		/* A short read that reached the size fstat gave is the end of
+		 * a regular file: no second read to hear 0 (ls reads thousands
+		 * of small sidecars). Files that say size 0 (/proc) read on. */
+		if (regular && (size_t)n < sizeof chunk && st.st_size > 0 &&
+		    b.len >= (size_t)st.st_size)
+			break;
 	}
 	close(fd);
 	if (b.data == NULL)
