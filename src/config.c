@@ -512,8 +512,12 @@ has_control(const char *s)
 	return 0;
 }
 
+/* The agent named obj->string: one of the first known ones (those the
+ * defaults or an earlier file made; this object has no name twice, as
+ * check_duplicates saw), else a new one. */
 static int
-parse_agent(struct parse *p, struct config *cfg, const cJSON *obj)
+parse_agent(struct parse *p, struct config *cfg, const cJSON *obj,
+    size_t known)
 {
 	struct agent_profile	*a;
 	const cJSON		*item;
@@ -539,7 +543,7 @@ parse_agent(struct parse *p, struct config *cfg, const cJSON *obj)
 	if (check_duplicates(p, obj, path) != 0)
 		return -1;
 	a = NULL;
-	for (i = 0; i < cfg->n_agents; i++) {
+	for (i = 0; i < known && a == NULL; i++) {
 		if (strcmp(cfg->agents[i].name, obj->string) == 0)
 			a = &cfg->agents[i];
 	}
@@ -587,13 +591,14 @@ static int
 parse_agents(struct parse *p, struct config *cfg, const cJSON *obj)
 {
 	const cJSON	*item;
+	size_t		 known = cfg->n_agents;
 
 	if (!cJSON_IsObject(obj))
 		return fail(p, "agents", "expected an object");
 	if (check_duplicates(p, obj, "agents") != 0)
 		return -1;
 	cJSON_ArrayForEach(item, obj) {
-		if (parse_agent(p, cfg, item) != 0)
+		if (parse_agent(p, cfg, item, known) != 0)
 			return -1;
 	}
 	return 0;
