@@ -17,6 +17,13 @@ struct pty_cbs {
 	void	(*resize_cb)(void *, int cols, int rows);
 	/* Called about once a second while the loop runs. */
 	void	(*tick_cb)(void *);
+	/* A greeting, or NULL: when the child prints mark (whose first byte
+	 * occurs nowhere else in it), reply is written to it ahead of any
+	 * key. The mark is taken out of the output, the reply is not passed
+	 * to input_cb, and keys wait for it (PTY_MARK_WAIT ms at most). */
+	const char	*mark;
+	const char	*reply;
+	size_t		 reply_len;
 };
 
 /* Run argv[0] (PATH search) under a new pty. Returns the exit status

@@ -43,6 +43,13 @@ int	 vm_mount_ok(const char *source, char **cause);
  * changed on a refusal. */
 struct vm_handle *vm_prepare(const struct vm_request *, struct session *s,
 	    char ***argv, char **cause);
+/* The mark the guest prints when it is ready to read the forwarded
+ * variables from its terminal, and the reply to type in then (the
+ * NAME=VALUE lines; *len its size): NULL if none is forwarded, and the
+ * guest prints no mark. For pty.h's mark and reply. */
+#define VM_ENV_MARK_TEXT	"agentrun;env"
+#define VM_ENV_MARK		"\033]" VM_ENV_MARK_TEXT "\007"
+const char *vm_env_reply(const struct vm_handle *, size_t *len);
 /* The payload's exit status from multipass exec's (undoes the status-4
  * guard). */
 int	 vm_exit_status(struct vm_handle *, int status);

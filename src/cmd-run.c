@@ -369,6 +369,8 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	git = NULL;
 
 	memset(&cbs, 0, sizeof cbs);
+	if ((cbs.reply = vm_env_reply(vm, &cbs.reply_len)) != NULL)
+		cbs.mark = VM_ENV_MARK;
 	if (!o->no_record) {
 		memset(&ropts, 0, sizeof ropts);
 		ropts.secrets = secrets;

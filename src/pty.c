@@ -2,7 +2,9 @@
  * Keys go to the child through a write queue; output goes to the
  * terminal first and to the callbacks second; window sizes, stop and
  * continue, and terminating signals pass through; the end is a bounded
- * drain and a shell-style exit status. Knows nothing about recording. */
+ * drain and a shell-style exit status. A caller's greeting (a mark the
+ * child prints, a reply typed in ahead of the keys) is the one exchange it
+ * takes part in. Knows nothing about recording. */
 #include <sys/types.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -46,6 +48,7 @@
 #define PTY_EOF_WAIT	2000		/* ms at most before it goes anyway */
 #define PTY_EOF_WATCH	100		/* ms between looks after it, 5 s */
 #define PTY_EOF_SETTLE	5		/* looks at a raw terminal, all read */
+#define PTY_MARK_WAIT	30000		/* ms keys wait for the greeting */
 
 struct pty {
 	pid_t			 pid;
@@ -86,6 +89,9 @@ struct pty {
 	size_t			 carry_len;
 	int64_t			 last_tick;
 	int			 cont_seen;	/* a SIGCONT to let pass */
+	size_t			 mark_at;	/* bytes of the mark seen */
+	int			 mark_seen;	/* or there is none */
+	int64_t			 mark_until;	/* keys wait until then */
 	const struct pty_cbs	*cbs;
 };
 
@@ -431,6 +437,73 @@ pty_output(struct pty *p, const char *s, size_t n)
 		p->cbs->output_cb(p->cbs->arg, s, n);
 }
 
+/* The greeting came: its reply goes to the child before any key. */
+static void
+pty_greeted(struct pty *p)
+{
+	struct buf	 q;
+
+	p->mark_seen = 1;
+	if (p->cbs->reply == NULL)
+		return;
+	buf_init(&q);
+	buf_add(&q, p->cbs->reply, p->cbs->reply_len);
+	buf_add(&q, p->queue.data, p->queue.len);
+	explicit_bzero(p->queue.data, p->queue.len);
+	buf_free(&p->queue);
+	p->queue = q;
+}
+
+/* Output while the greeting is awaited: the mark is taken out, the rest
+ * passed on. A partial mark waits for the next read (at the end, for
+ * pty_mark_flush); one that goes another way was output after all. */
+static void
+pty_output_marked(struct pty *p, const char *s, size_t n)
+{
+	const char	*m = p->cbs->mark;
+	size_t		 mlen = strlen(m), i;
+	struct buf	 out;
+
+	buf_init(&out);
+	for (i = 0; i < n && !p->mark_seen; i++) {
+		if (s[i] == m[p->mark_at]) {
+			if (++p->mark_at == mlen)
+				pty_greeted(p);
+			continue;
+		}
+		buf_add(&out, m, p->mark_at);
+		p->mark_at = s[i] == m[0];
+		if (p->mark_at == 0)
+			buf_addc(&out, s[i]);
+	}
+	if (out.len > 0)
+		pty_output(p, out.data, out.len);
+	if (i < n)
+		pty_output(p, s + i, n - i);
+	buf_free(&out);
+}
+
+/* A mark cut short by the end of the output was output. */
+static void
+pty_mark_flush(struct pty *p)
+{
+	if (!p->mark_seen && p->mark_at > 0)
+		pty_output(p, p->cbs->mark, p->mark_at);
+	p->mark_at = 0;
+}
+
+/* Are keys held for the greeting? */
+static int
+pty_keys_held(struct pty *p)
+{
+	if (p->mark_seen)
+		return 0;
+	if (now_us() < p->mark_until)
+		return 1;
+	p->mark_until = 0;	/* waited enough: keys go, reply when it comes */
+	return 0;
+}
+
 /* Read from the master: 1 data, 0 nothing now, -1 end of the pty. */
 static int
 pty_read_master(struct pty *p)
@@ -439,7 +512,10 @@ pty_read_master(struct pty *p)
 
 	n = read(p->master, p->rbuf, PTY_READ_SIZE);
 	if (n > 0) {
-		pty_output(p, p->rbuf, (size_t)n);
+		if (p->mark_seen)
+			pty_output(p, p->rbuf, (size_t)n);
+		else
+			pty_output_marked(p, p->rbuf, (size_t)n);
 		return 1;
 	}
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -586,7 +662,8 @@ pty_loop(struct pty *p)
 
 	while (master_open && !p->child_done) {
 		pfd[0].fd = p->master;
-		pfd[0].events = POLLIN | (p->queue.len > 0 ? POLLOUT : 0);
+		pfd[0].events = POLLIN | (p->queue.len > 0 &&
+		    !pty_keys_held(p) ? POLLOUT : 0);
 		pfd[1].fd = p->sigfd;
 		pfd[1].events = POLLIN;
 		pfd[2].fd = p->in_open && p->queue.len < PTY_QUEUE_MAX ?
@@ -709,6 +786,8 @@ pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 	p.in_open = 1;
 	p.in_tty = isatty(STDIN_FILENO);
 	p.last_key = '\n';
+	p.mark_seen = cbs->mark == NULL;
+	p.mark_until = now_us() + (int64_t)PTY_MARK_WAIT * 1000;
 	buf_init(&p.queue);
 	pty_size(&p);
 	memset(&ws, 0, sizeof ws);
@@ -749,6 +828,7 @@ pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 
 	pty_loop(&p);
 	pty_drain(&p);
+	pty_mark_flush(&p);
 	pty_wait_child(&p);
 
 	term_restore();
@@ -759,6 +839,8 @@ pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 	if (p.late_sig != 0)
 		(void)raise(p.late_sig);	/* blocked: pending */
 	free(p.rbuf);
+	if (p.queue.data != NULL)	/* a reply the child never took */
+		explicit_bzero(p.queue.data, p.queue.len);
 	buf_free(&p.queue);
 	return p.status;
 }

@@ -44,7 +44,26 @@ struct vm_handle {
 	char	*live_path;	/* our entry in the live registry */
 	int	 live_fd;	/* holding its lock */
 	int	 guard4;
+	struct buf env;		/* the forwarded variables, as VM_ENV_READ
+				   reads them; empty: none */
 };
+
+/* The forwarded variables (ANTHROPIC_API_KEY) do not go on the multipass
+ * command line, where any user of the host could read them (ps): the
+ * guest shell turns echo and line editing off, prints VM_ENV_MARK and
+ * reads them from its terminal, NAME=VALUE each followed by a space, then
+ * a space alone; agentrun, seeing the mark, types them in ahead of the
+ * user's keys (pty.h: mark and reply). A value's letters, digits and a
+ * few marks go as they are, every other byte (the space too) as \xHH,
+ * which printf %b undoes: no byte the terminal would act on. read -d
+ * reads a byte at a time, leaving the keys after it to the command (with
+ * '\n' bash reads a terminal in blocks, which would take them). */
+#define VM_ENV_READ \
+	"t=$(stty -g 2>/dev/null); stty -echo -icanon 2>/dev/null; " \
+	"printf '\\033]" VM_ENV_MARK_TEXT "\\007'; " \
+	"while IFS= read -r -d ' ' l && [ -n \"$l\" ]; do " \
+	"printf -v v %b \"${l#*=}\"; export \"${l%%=*}=$v\"; done; " \
+	"[ -z \"$t\" ] || stty \"$t\"; "
 
 /* Ends a refusal where choosing another project folder is the fix. */
 #define VM_PROJECT_ADVICE	"run agentrun in a project folder or use -C DIR"
@@ -1147,7 +1166,8 @@ vm_agent_fix(const struct vm_request *req)
  * spliced into the script. For an agent, the script first checks that its
  * command is there and says how to install it if not. */
 static char **
-vm_exec_argv(const struct vm_request *req, const char *bin, int guard4)
+vm_exec_argv(const struct vm_request *req, const char *bin, int guard4,
+    int env)
 {
 	static const char check[] =
 	    "h=$1; shift; command -v \"$1\" >/dev/null 2>&1 || { "
@@ -1163,8 +1183,7 @@ vm_exec_argv(const struct vm_request *req, const char *bin, int guard4)
 	    VM_GUARD4;
 	static const char plain[] = "trap : INT QUIT; \"$@\"; exit \"$?\"";
 	static const char *const login_shell[] = { "bash", "-l", NULL };
-	char		**v = NULL, *script, *pair, *hint;
-	const char	*val;
+	char		**v = NULL, *script, *hint;
 	size_t		  n = 0, i;
 	char *const	 *cmd;
 
@@ -1174,19 +1193,8 @@ vm_exec_argv(const struct vm_request *req, const char *bin, int guard4)
 	v = argv_push(v, &n, "-d");
 	v = argv_push(v, &n, req->project);
 	v = argv_push(v, &n, "--");
-	if (req->agent != NULL && req->agent->env != NULL) {
-		for (i = 0; req->agent->env[i] != NULL; i++) {
-			if ((val = getenv(req->agent->env[i])) == NULL)
-				continue;
-			if (n == 6)
-				v = argv_push(v, &n, "env");
-			xasprintf(&pair, "%s=%s", req->agent->env[i], val);
-			v = argv_push(v, &n, pair);
-			free(pair);
-		}
-	}
-	xasprintf(&script, "%s%s", req->agent != NULL ? check : "",
-	    guard4 ? guarded : plain);
+	xasprintf(&script, "%s%s%s", env ? VM_ENV_READ : "",
+	    req->agent != NULL ? check : "", guard4 ? guarded : plain);
 	v = argv_push(v, &n, "bash");
 	v = argv_push(v, &n, "-lc");
 	v = argv_push(v, &n, script);
@@ -1208,34 +1216,33 @@ vm_exec_argv(const struct vm_request *req, const char *bin, int guard4)
 	return v;
 }
 
-/* -v: the exec as it will run, with the values of the forwarded
- * variables (env NAME=VALUE before bash) left out. */
+/* The forwarded variables as VM_ENV_READ reads them, to out; none set:
+ * nothing. */
 static void
-vm_log_exec(char **argv)
+vm_env_encode(const struct vm_request *req, struct buf *out)
 {
-	char		**red;
-	const char	 *eq;
-	size_t		  n, i;
-	int		  env = 0;
+	const unsigned char	*c;
+	const char		*val;
+	size_t			 i;
 
-	if (log_get_verbosity() < 1)
+	if (req->agent == NULL || req->agent->env == NULL)
 		return;
-	for (n = 0; argv[n] != NULL; n++)
-		;
-	red = xcalloc(n + 1, sizeof *red);
-	for (i = 1; i < n; i++) {
-		if (strcmp(argv[i], "bash") == 0)
-			env = 0;
-		if (env && (eq = strchr(argv[i], '=')) != NULL)
-			xasprintf(&red[i - 1], "%.*s=[redacted]",
-			    (int)(eq - argv[i]), argv[i]);
-		else
-			red[i - 1] = xstrdup(argv[i]);
-		if (strcmp(argv[i], "env") == 0 && strcmp(argv[i - 1], "--") == 0)
-			env = 1;
+	for (i = 0; req->agent->env[i] != NULL; i++) {
+		if ((val = getenv(req->agent->env[i])) == NULL)
+			continue;
+		buf_adds(out, req->agent->env[i]);
+		buf_addc(out, '=');
+		for (c = (const unsigned char *)val; *c != '\0'; c++) {
+			if (isalnum(*c) || (*c != '\0' &&
+			    strchr("_-.,:/+=@%", *c) != NULL))
+				buf_addc(out, (char)*c);
+			else
+				buf_addf(out, "\\x%02x", *c);
+		}
+		buf_addc(out, ' ');
 	}
-	mp_log_args((const char *const *)red);
-	strv_free(red);
+	if (out->len > 0)
+		buf_addc(out, ' ');	/* the end of the list */
 }
 
 static void
@@ -1326,13 +1333,15 @@ vm_prepare(const struct vm_request *req, struct session *s, char ***argv,
 
 	version = vm_multipass_version();
 	h = xcalloc(1, sizeof *h);
+	buf_init(&h->env);
 	h->name = xstrdup(req->name);
 	h->live_path = live;
 	h->live_fd = live_fd;
 	h->guard4 = mp_version_loops_on_4(version);
 	vm_fill_session(req, s, version);
-	*argv = vm_exec_argv(req, bin, h->guard4);
-	vm_log_exec(*argv);
+	vm_env_encode(req, &h->env);
+	*argv = vm_exec_argv(req, bin, h->guard4, h->env.len > 0);
+	mp_log_args((const char *const *)*argv + 1);
 	mp_info_free(&info);
 	free(stage);
 	free(bin);
@@ -1344,6 +1353,15 @@ fail:
 	free(stage);
 	free(bin);
 	return NULL;
+}
+
+const char *
+vm_env_reply(const struct vm_handle *h, size_t *len)
+{
+	if (h == NULL || h->env.len == 0)
+		return NULL;
+	*len = h->env.len;
+	return h->env.data;
 }
 
 int
@@ -1365,6 +1383,9 @@ vm_release(struct vm_handle *h)
 		(void)close(h->live_fd);
 	free(h->live_path);
 	free(h->name);
+	if (h->env.data != NULL)
+		explicit_bzero(h->env.data, h->env.len);
+	buf_free(&h->env);
 	free(h);
 }
 

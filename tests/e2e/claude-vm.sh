@@ -20,7 +20,17 @@ WRAP
 session() {	# expected-status cols rows
 	tm_start "$2" "$3" env ANTHROPIC_API_KEY=sk-e2e-secret-123 \
 		bash "$T/wrap.sh" "$AGENTRUN" claude --interactive "two words"
+	# Keys typed at once wait for the forwarded key to go in first.
+	tm send-keys -t t "early bird" Enter
 	tm_wait "ready>" 60
+	tm_wait "got: early bird"
+	# No process shows the key on its command line (ps); tmux's server
+	# does, having started the session with it.
+	local f
+	for f in /proc/[0-9]*/cmdline; do
+		tr '\0' ' ' 2>/dev/null <"$f"; echo
+	done | grep -v '^tmux ' | grep 'sk-e2e-secret-12[3]' &&
+		fail "the forwarded key on a command line"
 	tm_wait "size ${2}x${3}"
 	tm_wait "argx: $(hex "two words")"
 	tm_wait "key=sk-e2e-secret-123"
@@ -40,7 +50,7 @@ assert_eq "$P => $P" "$(vm_mounts)" "mounted"
 [ -x "$MULTIPASS_EMU_DIR/vms/agentrun/home/.local/bin/claude" ] || fail "not provisioned"
 
 out=$(cd "$P" && "$AGENTRUN" cat latest)
-for w in "got: hello vm" "resized 120x40" "size 100x30" "[redacted:ANTHROPIC_API_KEY]"; do
+for w in "got: early bird" "got: hello vm" "resized 120x40" "size 100x30" "[redacted:ANTHROPIC_API_KEY]"; do
 	assert_contains "$w" "$out" transcript
 done
 assert_not_contains "sk-e2e-secret-123" "$out" transcript

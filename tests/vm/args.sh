@@ -44,5 +44,31 @@ JSON
 ECHO_VAR=v1 ar_in "$P" echoer "x y" -z
 assert_eq 0 "$RC" "echoer: $ERR"
 assert_eq "<x y><-z>" "$(printf %s "$OUT" | tr -d '\r')" "echoer"
-grep -q "env ECHO_VAR=v1 bash -lc" "$CALLS" || fail "ECHO_VAR not forwarded: $(tail -n 1 "$CALLS")"
+
+# Forwarded values never reach a command line, where any user of the host
+# could read them (ps): the guest reads them from its terminal. Every byte
+# arrives as it was, control characters, backslash escapes and a newline
+# too, and no byte of the exchange shows in the output or the transcript.
+cat >"$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
+{"agents": {"envhex": {"command": ["sh", "-c",
+    "printf 'v1=%s.' \"$ECHO_VAR\" | od -An -tx1 | tr -d ' \\n'; echo; printf 'v2=%s.\\n' \"$OTHER_VAR\""],
+    "env": ["ECHO_VAR", "OTHER_VAR", "UNSET_VAR"], "install": "true"}}}
+JSON
+val=$'sk-a "b" \'c\' \\x41 \\c %b %s $HOME `id` \x01\x03\x04\x11\x13\x15\x16\x7f\x1b[31m é ✓\nline2'
+unset UNSET_VAR
+ECHO_VAR=$val OTHER_VAR=plain-value-2 ar_in "$P" envhex
+assert_eq 0 "$RC" "envhex: $ERR"
+out=$(printf '%s' "$OUT" | tr -d '\r')
+assert_eq "$(printf 'v1=%s.' "$val" | od -An -tx1 | tr -d ' \n')
+v2=plain-value-2." "$out" "values as they were"
+grep -q "sk-a\|plain-value-2" "$CALLS" && fail "a forwarded value on the multipass command line: $(tail -n 1 "$CALLS")"
+assert_not_contains "agentrun;env" "$OUT" "the mark is not output"
+text=$(zstd -dc "$(latest_cast)")
+assert_not_contains "agentrun;env" "$text" "the mark is not recorded"
+assert_not_contains "plain-value-2" "$text" "the value is not recorded"
+# With nothing to forward, the guest reads nothing and prints no mark.
+unset ANTHROPIC_API_KEY
+ar_in "$P" run -- true
+assert_eq 0 "$RC" "run: $ERR"
+tail -n 1 "$CALLS" | grep -q "stty" && fail "a mark with nothing to forward: $(tail -n 1 "$CALLS")"
 exit 0
