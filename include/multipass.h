@@ -37,6 +37,7 @@ struct mp_call {
 	int			 flags;
 	mp_progress_cb		 progress_cb;
 	void			*arg;
+	const char		*in_path;	/* stdin, or NULL: /dev/null */
 };
 
 /* The multipass client on PATH, or NULL if there is none. */

@@ -10,6 +10,8 @@ struct proc_opts {
 	int		 timeout_ms;	/* 0: wait forever */
 	int		 inherit;	/* stdout and stderr go to our stderr,
 					   not captured */
+	const char	*in_path;	/* stdin from this file, or NULL:
+					   /dev/null */
 	/* If set, stdout is handed over chunk by chunk instead of captured. */
 	void		(*out_cb)(void *, const char *, size_t);
 	void		*arg;

@@ -53,7 +53,7 @@ vm_ctx_free(struct vm_ctx *c)
 static int
 vm_simple(struct vm_ctx *vc, const char *const *argv, int timeout)
 {
-	struct mp_call		 c = { argv, timeout, 0, NULL, NULL };
+	struct mp_call		 c = { argv, timeout, 0, NULL, NULL, NULL };
 	struct mp_result	 r;
 	char			*cause = NULL;
 	int			 rv = EXIT_ERROR;
@@ -241,7 +241,7 @@ vm_stop(struct vm_ctx *c, int force)
 {
 	const char		*plain[] = { "stop", c->name, NULL };
 	const char		*hard[] = { "stop", "--force", c->name, NULL };
-	struct mp_call		 mc = { plain, MP_TIMEOUT_STOP, 0, NULL, NULL };
+	struct mp_call		 mc = { plain, MP_TIMEOUT_STOP, 0, NULL, NULL, NULL };
 	struct mp_result	 r;
 	const char		*e, *what;
 	char			*cause = NULL;

@@ -301,6 +301,7 @@ mp_run(const struct mp_call *c, struct mp_result *r, char **cause)
 	memset(&o, 0, sizeof o);
 	o.timeout_ms = c->timeout * 1000;
 	o.inherit = (c->flags & MP_INHERIT) != 0;
+	o.in_path = c->in_path;
 	o.out_cb = mp_out_cb;
 	o.arg = &st;
 	if (proc_run(argv, &o, &pr, cause) != 0) {
@@ -588,7 +589,7 @@ mp_info(const char *name, const char *again, struct mp_info *info,
 {
 	const char		*argv[] = { "info", name,
 	    "--no-runtime-information", "--format", "json", NULL };
-	struct mp_call		 c = { argv, MP_TIMEOUT_INFO, 0, NULL, NULL };
+	struct mp_call		 c = { argv, MP_TIMEOUT_INFO, 0, NULL, NULL, NULL };
 	struct mp_result	 r;
 	char			*needle;
 	int			 rv = -1;
@@ -619,7 +620,7 @@ mp_version(const char *again, char **client, char **daemon, char **cause)
 {
 	const char		*argv[] = { "version", "--format", "json",
 	    NULL };
-	struct mp_call		 c = { argv, MP_TIMEOUT_INFO, 0, NULL, NULL };
+	struct mp_call		 c = { argv, MP_TIMEOUT_INFO, 0, NULL, NULL, NULL };
 	struct mp_result	 r;
 	cJSON			*root = NULL;
 	const cJSON		*v;

@@ -23,7 +23,7 @@ extern char **environ;
 
 /* Start path (searched in PATH unless it has a '/') with argv by
  * posix_spawn (no copy of our address space, so it is cheap even from a
- * large process): stdin /dev/null, stdout and stderr to the pipes out
+ * large process): stdin /dev/null (or o->in_path), stdout and stderr to the pipes out
  * and err unless inherited (both to our stderr), in dir, with an empty signal mask and SIGPIPE
  * and SIGXFSZ (both ignored here) at their defaults. out < 0 detaches it: stdout and stderr /dev/null too,
  * and a session of its own. 0, or an errno value. */
@@ -49,7 +49,8 @@ proc_spawn(const char *path, const char *const argv[],
 	sigaddset(&dfl, SIGPIPE);
 	sigaddset(&dfl, SIGXFSZ);
 	for (fd = 0; fd < (out < 0 ? 3 : 1); fd++)
-		if ((e = posix_spawn_file_actions_addopen(&fa, fd, "/dev/null",
+		if ((e = posix_spawn_file_actions_addopen(&fa, fd,
+		    fd == 0 && o->in_path != NULL ? o->in_path : "/dev/null",
 		    fd == 0 ? O_RDONLY : O_WRONLY, 0)) != 0)
 			goto out;
 	if (out < 0)

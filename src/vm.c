@@ -570,7 +570,7 @@ static int
 vm_mp(const struct config *cfg, const char *const *argv, int timeout,
     int flags, const char *name, mp_progress_cb cb, void *arg, char **cause)
 {
-	struct mp_call		 c = { argv, timeout, flags, cb, arg };
+	struct mp_call		 c = { argv, timeout, flags, cb, arg, NULL };
 	struct mp_result	 r;
 	char			*again;
 	int			 rv = -1;
@@ -629,7 +629,7 @@ vm_launch(const struct config *cfg, const char *name,
 	const char		*argv[16];
 	char			 cpus[16], timeout[16], *again, *msg;
 	struct progress		 p = { NULL, 0 };
-	struct mp_call		 c = { argv, 0, 0, vm_progress_cb, &p };
+	struct mp_call		 c = { argv, 0, 0, vm_progress_cb, &p, NULL };
 	struct mp_result	 r;
 	size_t			 n = 0;
 	int			 rv = -1, grace;
@@ -652,8 +652,11 @@ vm_launch(const struct config *cfg, const char *name,
 	argv[n++] = "--disk";
 	argv[n++] = cfg->vm.disk;
 	if (cfg->vm.cloud_init != NULL) {
+		/* On stdin, as a snap multipass cannot read hidden folders
+		 * such as ~/.config (reference: issue #3693). */
 		argv[n++] = "--cloud-init";
-		argv[n++] = cfg->vm.cloud_init;
+		argv[n++] = "-";
+		c.in_path = cfg->vm.cloud_init;
 	}
 	argv[n++] = "--timeout";
 	argv[n++] = timeout;
@@ -711,7 +714,7 @@ vm_provision(const struct config *cfg, const char *name,
 	static const char	 script[] = "(eval \"$1\"); " VM_GUARD4;
 	const char		*argv[] = { "exec", name, "-n", "--", "bash",
 	    "-lc", script, "agentrun", NULL, NULL };
-	struct mp_call		 c = { argv, 0, MP_INHERIT, NULL, NULL };
+	struct mp_call		 c = { argv, 0, MP_INHERIT, NULL, NULL, NULL };
 	struct mp_result	 r;
 	char			*again;
 	int			 rv = -1;

@@ -268,7 +268,7 @@ static void
 test_run(void **state)
 {
 	const char		*args[] = { "a b", "--", "$(x)", NULL };
-	struct mp_call		 c = { args, 5, 0, NULL, NULL };
+	struct mp_call		 c = { args, 5, 0, NULL, NULL, NULL };
 	struct mp_result	 r;
 	char			*dir, *cause = NULL, *old;
 

@@ -165,6 +165,16 @@ ar_in "$P" doctor
 assert_eq 1 "$RC" "doctor, relative cloud-init file"
 assert_contains "FAIL  config: $XDG_CONFIG_HOME/agentrun/config.json: vm.cloud_init: \"ci.yaml\" is a relative path" "$OUT"
 rm "$P/ci.yaml"
+# The file goes on multipass's stdin: a snap multipass cannot read hidden
+# folders such as ~/.config, where it usually is (it failed "Could not
+# load cloud-init configuration").
+printf 'packages: [tree]\n' >"$XDG_CONFIG_HOME/agentrun/ci.yaml"
+write_config "\"vm\": {\"cloud_init\": \"$XDG_CONFIG_HOME/agentrun/ci.yaml\"}"
+MULTIPASS_EMU_SNAP=1 ar --vm ci-s vm start
+assert_eq 0 "$RC" "snap, cloud-init in a hidden folder: $ERR"
+grep -q '^multipass launch --name ci-s .*--cloud-init - ' "$CALLS" || fail "launch: $(grep launch "$CALLS")"
+assert_eq "packages: [tree]" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["instances"]["ci-s"]["cloud_init"], end="")' "$MULTIPASS_EMU_DIR/state.json")" "cloud-init text"
+"$ROOT/tests/multipass" delete --purge ci-s
 echo '{"vm": {"memory": 4}}' >"$XDG_CONFIG_HOME/agentrun/config.json"
 # A bad config: 2 for vm as for run (doctor reports it, and fails, with 1).
 ar vm status
