@@ -33,6 +33,8 @@ void	 buf_addc(struct buf *, char);
 void	 buf_adds(struct buf *, const char *);
 void	 buf_addf(struct buf *, const char *, ...) PRINTFLIKE(2, 3);
 void	 buf_consume(struct buf *, size_t);	/* drop n bytes from the front */
+/* w quoted, if it needs it, as a POSIX shell reads it back. */
+void	 buf_add_shell_word(struct buf *, const char *w);
 
 /* NULL-terminated string vectors (argv-like). strv_cat copies a then b
  * (either may be NULL) into a new vector. */

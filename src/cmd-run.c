@@ -85,27 +85,6 @@ run_options(enum run_kind kind, int argc, char **argv, struct run_opts *o,
 	return i;
 }
 
-/* Quote a word for display the way a POSIX shell would read it back. */
-static void
-quote_word(struct buf *b, const char *w)
-{
-	const char	*p;
-
-	if (*w != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
-	    "OPQRSTUVWXYZ0123456789-_./=:,+@%") == strlen(w)) {
-		buf_adds(b, w);
-		return;
-	}
-	buf_addc(b, '\'');
-	for (p = w; *p != '\0'; p++) {
-		if (*p == '\'')
-			buf_adds(b, "'\\''");
-		else
-			buf_addc(b, *p);
-	}
-	buf_addc(b, '\'');
-}
-
 /* The command line for the sidecar and the header, its secret values
  * redacted as in the transcript. */
 static void
@@ -122,7 +101,7 @@ run_describe(struct session *s, char *const *words,
 		if (i > 0)
 			buf_addc(&b, ' ');
 		w = recorder_redact_string(sec, nsec, words[i]);
-		quote_word(&b, w);
+		buf_add_shell_word(&b, w);
 		cJSON_AddItemToArray(s->argv, cJSON_CreateString(w));
 		free(w);
 	}

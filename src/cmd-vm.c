@@ -408,7 +408,8 @@ static int
 doctor_vm(const char *name, const char *again, const struct config *cfg)
 {
 	struct mp_info	 info;
-	const char	*note;
+	struct buf	 spec, word;
+	const char	*note, *q;
 	char		*cause = NULL;
 	size_t		 i;
 	int		 r, bad = 0;
@@ -436,11 +437,18 @@ doctor_vm(const char *name, const char *again, const struct config *cfg)
 	}
 	for (i = 0; i < info.n_mounts; i++) {
 		if (vm_mount_ok(info.mounts[i].source, &cause) != 0) {
+			buf_init(&spec);
+			buf_addf(&spec, "%s:%s", name, info.mounts[i].target);
+			buf_init(&word);
+			buf_add_shell_word(&word, spec.data);
+			/* 'cmd', or "cmd" around a quoted word. */
+			q = strcmp(word.data, spec.data) == 0 ? "'" : "\"";
 			bad += check(0, "mount %s => %s: %s; the next "
 			    "session removes it, or remove it now with "
-			    "'multipass umount %s:%s'", info.mounts[i].source,
-			    info.mounts[i].target, cause, name,
-			    info.mounts[i].target);
+			    "%smultipass umount %s%s", info.mounts[i].source,
+			    info.mounts[i].target, cause, q, word.data, q);
+			buf_free(&word);
+			buf_free(&spec);
 			free(cause);
 			cause = NULL;
 		} else

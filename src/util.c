@@ -692,6 +692,27 @@ fail:
 	return NULL;
 }
 
+/* Quote a word for display the way a POSIX shell would read it back. */
+void
+buf_add_shell_word(struct buf *b, const char *w)
+{
+	const char	*p;
+
+	if (*w != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+	    "OPQRSTUVWXYZ0123456789-_./=:,+@%") == strlen(w)) {
+		buf_adds(b, w);
+		return;
+	}
+	buf_addc(b, '\'');
+	for (p = w; *p != '\0'; p++) {
+		if (*p == '\'')
+			buf_adds(b, "'\\''");
+		else
+			buf_addc(b, *p);
+	}
+	buf_addc(b, '\'');
+}
+
 char *
 path_join(const char *a, const char *b)
 {

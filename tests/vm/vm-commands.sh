@@ -195,6 +195,12 @@ mkdir -p "$HOME/.ssh"
 "$ROOT/tests/multipass" mount "$HOME/.ssh" agentrun:/srv/ssh >/dev/null
 ar doctor
 assert_contains "FAIL  mount $HOME/.ssh => /srv/ssh: refusing to mount $HOME/.ssh: hidden folders of your home hold settings and credentials; the next session removes it, or remove it now with 'multipass umount agentrun:/srv/ssh'" "$OUT"
+# A target with a space: the command to paste quotes it (it said
+# 'multipass umount agentrun:/srv/my ssh', which umounts /srv/my).
+"$ROOT/tests/multipass" umount agentrun >/dev/null
+"$ROOT/tests/multipass" mount "$HOME/.ssh" "agentrun:/srv/my ssh" >/dev/null
+ar doctor
+assert_contains "the next session removes it, or remove it now with \"multipass umount 'agentrun:/srv/my ssh'\"" "$OUT"
 # And the next session does.
 ar_in "$P" run -- true
 assert_eq 0 "$RC" "run after a refused mount: $ERR"
