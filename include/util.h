@@ -33,6 +33,13 @@ void	 buf_addc(struct buf *, char);
 void	 buf_adds(struct buf *, const char *);
 void	 buf_addf(struct buf *, const char *, ...) PRINTFLIKE(2, 3);
 void	 buf_consume(struct buf *, size_t);	/* drop n bytes from the front */
+/* The UTF-8 sequence that starts with s[0] >= 0x80 (n > 0 bytes left):
+ * k > 0, a valid character of k bytes; 0, a valid but incomplete start
+ * that runs to the end; -k, invalid, its first k bytes (the longest
+ * valid-looking start) standing for one U+FFFD. */
+int	 utf8_check(const unsigned char *s, size_t n);
+/* 1 if s is valid UTF-8. */
+int	 utf8_valid(const char *s);
 /* w quoted, if it needs it, as a POSIX shell reads it back. */
 void	 buf_add_shell_word(struct buf *, const char *w);
 

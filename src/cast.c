@@ -75,43 +75,6 @@ struct cast_reader {
  * UTF-8.
  */
 
-/* Look at the sequence that starts with s[0] >= 0x80 (n > 0 bytes left).
- * k > 0: a valid character of k bytes. 0: a valid but incomplete start
- * that runs to the end of the input. -k: invalid; the first k bytes (the
- * longest valid-looking start) stand for one U+FFFD. */
-static int
-utf8_check(const unsigned char *s, size_t n)
-{
-	unsigned char	 c = s[0], lo = 0x80, hi = 0xbf;
-	int		 need, i;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		need = 1;
-	else if (c >= 0xe0 && c <= 0xef) {
-		need = 2;
-		if (c == 0xe0)
-			lo = 0xa0;		/* overlong */
-		else if (c == 0xed)
-			hi = 0x9f;		/* surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3;
-		if (c == 0xf0)
-			lo = 0x90;		/* overlong */
-		else if (c == 0xf4)
-			hi = 0x8f;		/* above U+10FFFF */
-	} else
-		return -1;
-	for (i = 1; i <= need; i++) {
-		if ((size_t)i >= n)
-			return 0;
-		if (s[i] < lo || s[i] > hi)
-			return -i;
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return need + 1;
-}
-
 static char *
 utf8_put(char *o, unsigned long cp)
 {

@@ -158,6 +158,13 @@ vm_mount_allowed(const char *path, const char *home, int snap, char **cause)
 		    "absolute path", path);
 		return -1;
 	}
+	if (!utf8_valid(path)) {
+		/* Multipass carries paths as UTF-8 strings. */
+		xasprintf(cause, "cannot mount a folder whose path is not "
+		    "valid UTF-8: multipass cannot express it; rename the "
+		    "folder or use -C with another one");
+		return -1;
+	}
 	if (strchr(path, ':') != NULL) {
 		xasprintf(cause, "cannot mount %s: multipass cannot express a "
 		    "path with ':' in it (it reads NAME:PATH); rename the "

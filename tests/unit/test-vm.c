@@ -42,6 +42,7 @@ test_examples(void **state)
 	allowed("/home/alice/src/shop", home, 0);
 	allowed("/home/alice/src/shop", home, 1);
 	allowed("/home/alice/a b/c'd", home, 0);
+	allowed("/home/alice/caf\xc3\xa9/\xe2\x9c\x93", home, 0);	/* UTF-8 */
 	allowed("/tmp/agentrun-test.x/p1", home, 0);
 	allowed("/opt/proj", home, 0);
 	allowed("/srv/www/site", home, 0);
@@ -90,6 +91,12 @@ test_examples(void **state)
 	    "resolved absolute path");
 	refused("/home/alice/a\nb", home, 0, "refusing to mount a folder "
 	    "whose name has a control character");
+	refused("/home/alice/caf\xe9", home, 0, "cannot mount a folder whose "
+	    "path is not valid UTF-8: multipass cannot express it; rename the "
+	    "folder or use -C with another one");
+	refused("/home/alice/\xed\xa0\x80", home, 0, "cannot mount a folder "
+	    "whose path is not valid UTF-8: multipass cannot express it; "
+	    "rename the folder or use -C with another one");
 	refused("/tmp/x", home, 1, "cannot mount /tmp/x: multipass is "
 	    "installed as a snap, which can only mount folders under /home "
 	    "with no hidden (dot) folder in their path; move the project "
