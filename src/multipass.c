@@ -422,9 +422,17 @@ mp_error(const char *cmd, const char *name, const char *again,
 			    "still be coming up: check with '%s vm status'",
 			    name, again);
 		else
+			/* Not "see doctor": doctor says this too. */
 			xasprintf(&msg, "multipass %s did not finish in time; "
-			    "the daemon may be stuck: see '%s doctor'", cmd,
-			    again);
+			    "the daemon may be stuck: %s", cmd,
+#ifdef __APPLE__
+			    "restart it with 'sudo launchctl kickstart -k "
+			    "system/com.canonical.multipassd'"
+#else
+			    "restart it with 'sudo snap restart multipass' "
+			    "(or 'sudo systemctl restart multipassd')"
+#endif
+			    );
 		return msg;
 	}
 	if (strstr(e, "cannot connect to the multipass socket") != NULL) {

@@ -210,10 +210,12 @@ test_errors(void **state)
 	    "response\n", 2, 0, "check with 'agentrun --vm t-x vm status'");
 	expect_hint("launch", "agentrun --vm t-x", "", -1, 1,
 	    "check with 'agentrun --vm t-x vm status'");
+	/* A stuck daemon: how to restart it, not "see doctor" (doctor
+	 * itself said so). */
 	expect_hint("start", "agentrun --vm t-x", "", -1, 1, "multipass start "
-	    "did not finish in time; the daemon may be stuck: see 'agentrun "
-	    "--vm t-x doctor'");
-	expect_hint("start", NULL, "", -1, 1, "see 'agentrun doctor'");
+	    "did not finish in time; the daemon may be stuck: restart it with "
+	    "'sudo snap restart multipass' (or 'sudo systemctl restart "
+	    "multipassd')");
 	/* A first line that ends a sentence: the next follows with a space. */
 	expect_error("stop", "stop failed: Cannot shut down suspended instance "
 	    "vm.\nUse --force to power it off.\n", 2, "multipass stop failed: "

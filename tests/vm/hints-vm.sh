@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The hints of multipass failures name the VM in use: with --vm NAME they
 # say 'agentrun --vm NAME ...', as following a plain 'agentrun ...' would
-# act on the configured VM. (The "did not finish in time ... doctor" hint
-# needs a 30 s info timeout to reach; unit/test-multipass checks its text.)
+# act on the configured VM. (The "did not finish in time" hint names no
+# VM, and needs a 30 s info timeout to reach; unit/test-multipass checks
+# its text.)
 . "$(dirname "$0")/../lib/common.sh"
 . "$ROOT/tests/data/multipass/vm-setup.sh"
 
