@@ -629,6 +629,36 @@ vm_progress_cb(void *arg, const char *msg)
 	log_info("%s", msg);
 }
 
+/* A launch that failed over a value of the config names the key, where
+ * multipass's words would not say where the value came from. */
+static void
+vm_launch_blame(const struct config *cfg, const struct mp_result *r,
+    char **cause)
+{
+	const char	*e = r->err.data != NULL ? r->err.data : "";
+	const char	*file = cfg->path != NULL ? cfg->path : "config";
+	char		*msg;
+
+	if (r->timed_out)
+		return;
+	if (strstr(e, "Unable to find an image matching") != NULL ||
+	    strstr(e, "Invalid remote and source image name") != NULL)
+		xasprintf(&msg, "%s: vm.image: multipass has no image \"%s\" "
+		    "('multipass find' lists the ones there are)", file,
+		    cfg->vm.image);
+	else if (strstr(e, "below minimum for this image") != NULL ||
+	    strstr(e, "Invalid disk size value") != NULL)
+		xasprintf(&msg, "%s: vm.disk: multipass refuses \"%s\" (%s)",
+		    file, cfg->vm.disk, *cause);
+	else if (strstr(e, "Invalid memory size value") != NULL)
+		xasprintf(&msg, "%s: vm.memory: multipass refuses \"%s\" (%s)",
+		    file, cfg->vm.memory, *cause);
+	else
+		return;
+	free(*cause);
+	*cause = msg;
+}
+
 int
 vm_launch(const struct config *cfg, const char *name,
     const struct agent_profile *agent, char **cause)
@@ -686,6 +716,7 @@ vm_launch(const struct config *cfg, const char *name,
 	}
 	again = vm_cmdline(cfg, name);
 	*cause = mp_error("launch", name, again, &r);
+	vm_launch_blame(cfg, &r, cause);
 	/* The install that would have followed is not done: say how. */
 	if (mp_launch_timed_out(&r) && agent != NULL &&
 	    agent->install != NULL && *agent->install != '\0') {

@@ -121,6 +121,21 @@ assert_contains "agentrun: multipass cannot see $P: a snap install of multipass 
 assert_not_contains "does not exist" "$ERR"
 assert_eq "" "$(vm_mounts)" "nothing mounted"
 
+# A launch that fails over a value of the config names the key (it
+# passed multipass's words on, which do not say where the value came from).
+write_config '"vm": {"image": "nosuch"}'
+ar_in "$P" --vm img-x run -- true
+assert_eq 125 "$RC" "unknown image"
+assert_contains "agentrun: $XDG_CONFIG_HOME/agentrun/config.json: vm.image: multipass has no image \"nosuch\" ('multipass find' lists the ones there are)" "$ERR"
+write_config '"vm": {"memory": "256M", "disk": "2G"}'
+MULTIPASS_EMU_VERSION=1.17.0 ar_in "$P" --vm mem-x run -- true
+assert_eq 125 "$RC" "memory below 1.17's minimum"
+assert_contains "agentrun: $XDG_CONFIG_HOME/agentrun/config.json: vm.memory: multipass refuses \"256M\" (multipass launch failed: Invalid arguments supplied" "$ERR"
+write_config '"vm": {"disk": "768M"}'
+MULTIPASS_EMU_VERSION=1.17.0 ar_in "$P" --vm disk-x run -- true
+assert_contains "vm.disk: multipass refuses \"768M\"" "$ERR" "disk below 1.17's minimum"
+write_config
+
 # After all that, a normal run works.
 ar_in "$P" run -- echo fine
 assert_eq 0 "$RC" "normal run: $ERR"
