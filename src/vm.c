@@ -65,6 +65,12 @@ struct vm_handle {
 	"printf -v v %b \"${l#*=}\"; export \"${l%%=*}=$v\"; done; " \
 	"[ -z \"$t\" ] || stty \"$t\"; "
 
+/* What a snap multipass can mount (reference: its confinement; removable
+ * media, /media and /mnt, once that interface is connected). */
+#define VM_SNAP_SEES	"can only mount folders under /home (and, once "	\
+	"'sudo snap connect multipass:removable-media' is run, /media and "	\
+	"/mnt) with no hidden (dot) folder in their path"
+
 /* Ends a refusal where choosing another project folder is the fix. */
 #define VM_PROJECT_ADVICE	"run agentrun in a project folder or use -C DIR"
 
@@ -220,11 +226,11 @@ vm_mount_allowed(const char *path, const char *home, int snap, char **cause)
 			return -1;
 		}
 	}
-	if (snap && (!path_under(path, "/home") || strstr(path, "/.") !=
-	    NULL)) {
+	if (snap && ((!path_under(path, "/home") &&
+	    !path_under(path, "/media") && !path_under(path, "/mnt")) ||
+	    strstr(path, "/.") != NULL)) {
 		xasprintf(cause, "cannot mount %s: multipass is installed as "
-		    "a snap, which can only mount folders under /home with no "
-		    "hidden (dot) folder in their path; move the project there",
+		    "a snap, which " VM_SNAP_SEES "; move the project there",
 		    path);
 		return -1;
 	}
@@ -899,9 +905,8 @@ vm_mount(const struct config *cfg, const char *name, const char *source,
 	    access(source, F_OK) == 0) {
 		free(*cause);
 		xasprintf(cause, "multipass cannot see %s: a snap install of "
-		    "multipass can only mount folders under /home with no "
-		    "hidden (dot) folder in their path; move the project "
-		    "there", source);
+		    "multipass " VM_SNAP_SEES "; move the project there",
+		    source);
 	}
 	free(p.last);
 	free(spec);

@@ -99,12 +99,22 @@ test_examples(void **state)
 	    "rename the folder or use -C with another one");
 	refused("/tmp/x", home, 1, "cannot mount /tmp/x: multipass is "
 	    "installed as a snap, which can only mount folders under /home "
-	    "with no hidden (dot) folder in their path; move the project "
-	    "there");
+	    "(and, once 'sudo snap connect multipass:removable-media' is run, "
+	    "/media and /mnt) with no hidden (dot) folder in their path; move "
+	    "the project there");
 	refused("/home/bob/.x/y", "/home/alice", 1, "cannot mount "
 	    "/home/bob/.x/y: multipass is installed as a snap, which can only "
-	    "mount folders under /home with no hidden (dot) folder in their "
-	    "path; move the project there");
+	    "mount folders under /home (and, once 'sudo snap connect "
+	    "multipass:removable-media' is run, /media and /mnt) with no "
+	    "hidden (dot) folder in their path; move the project there");
+	/* Removable media: the snap sees them once connected. */
+	allowed("/media/alice/usb/proj", home, 1);
+	allowed("/mnt/usb/proj", home, 1);
+	refused("/media/alice/.x/proj", home, 1, "cannot mount "
+	    "/media/alice/.x/proj: multipass is installed as a snap, which can "
+	    "only mount folders under /home (and, once 'sudo snap connect "
+	    "multipass:removable-media' is run, /media and /mnt) with no "
+	    "hidden (dot) folder in their path; move the project there");
 	/* A home outside /home: its ancestors are refused too. */
 	refused("/data", "/data/users/alice", 0, "refusing to mount /data: "
 	    "it contains your home folder /data/users/alice; run agentrun in "
