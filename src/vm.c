@@ -1121,6 +1121,13 @@ vm_state_usable(const struct config *cfg, const char *name,
 		    "afresh", name, name);
 		return -1;
 	}
+	if (strcmp(state, "Unavailable") == 0) {
+		/* 1.17: its availability zone is off; a stop cannot help. */
+		xasprintf(why, "Unavailable: its availability zone is "
+		    "unavailable; make the zone available again in multipass "
+		    "('multipass info %s' names it), then try again", name);
+		return -1;
+	}
 	if (strcmp(state, "Suspending") == 0) {
 		xasprintf(why, "Suspending: that ends by itself (a session "
 		    "then resumes it); wait a moment and try again");

@@ -23,7 +23,7 @@ for vm in agentrun t-x; do
 	opt=()
 	[ $vm = agentrun ] || opt=(--vm $vm)
 	[ $vm = agentrun ] || { ar_in "$P" "${opt[@]}" run -- true; assert_eq 0 "$RC" "$ERR"; }
-	for s in Deleted Suspending Unknown; do
+	for s in Deleted Suspending Unavailable Unknown; do
 		vm_set_state "$s" $vm
 		ar_in "$P" "${opt[@]}" run -- true
 		assert_eq 125 "$RC" "run, $vm $s"
@@ -48,6 +48,8 @@ advice:   ${why#"$s: "}" "$OUT" "vm status, $vm $s"
 		done
 		case $s in
 		Suspending) assert_contains "wait a moment and try again" "$why" ;;
+		Unavailable) assert_contains "availability zone is unavailable; make the zone available again in multipass" "$why"
+			assert_not_contains "stop --force" "$why" ;;
 		Unknown) assert_contains "power it off with 'agentrun ${opt[*]}${opt:+ }vm stop --force', then try again" "$why" ;;
 		esac
 	done
