@@ -20,9 +20,18 @@
  * DECSTBM as xterm reads it, then home; DECOM set or reset, then home;
  * ?1049h on the alternate screen and ?1047l on the main one, nothing;
  * HPA (unknown to libtsm), and CHA in origin mode (where libtsm moves the
- * row), as CR and CUF. After CUU and CUD it leaves libtsm's pending wrap. Before a
- * wide character at the last column it feeds CR LF, so that the character
- * wraps, as xterm does, instead of overhanging the row. */
+ * row), as CR and CUF; CNL and CPL (unknown) as CR and CUD or CUU; REP
+ * (unknown) as the last graphic character again, if nothing came between
+ * (the shadow parser keeps that character). After CUU and CUD it leaves
+ * libtsm's pending wrap. Before a wide character at the last column it
+ * feeds CR LF, so that the character wraps, as xterm does, instead of
+ * overhanging the row. LF, VT, FF, IND and NEL on the last row below the
+ * margins, and RI on the first row above them, it keeps from libtsm,
+ * which scrolls the margins there; xterm leaves the cursor where it is.
+ *
+ * libtsm 4.0.2 drops combining marks (width 0) and cannot be given them:
+ * the symbol table that would join them to the character before is not
+ * exported (tsm_symbol_append is internal). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +46,10 @@
 #define TR_SEQ_MAX	64	/* raw bytes of one CSI kept for replay */
 #define TR_SGR_MAX	512	/* SGR sequences since the last reset */
 #define TR_ARG_MAX	16	/* as libtsm's CSI_ARG_MAX */
+#define TR_CP_MAX	0x1fffff	/* the UTF-8 decoder's largest */
+/* A screen one column wide is made two: libtsm 4.0.2 crashes on a wide
+ * character in insert mode there (tsm_screen_write). */
+#define RENDER_COLS(c)	((c) < 2 ? 2 : (c))
 
 /* libtsm's CSI flags (do_collect). */
 #define F_BANG		0x001
@@ -67,15 +80,22 @@ enum tr_probe {
 	PROBE_DECSC,	/* read the cursor and modes DECSC saved */
 	PROBE_ALTSAVE,	/* read the cursor ?1048h/?1049h saved */
 	PROBE_UNWRAP,	/* CUU, CUD: leave the pending wrap, as xterm */
-	/* From here on libtsm must not see the sequence's final byte (it
-	 * gets CAN instead); render_replace feeds what it means. */
+	/* From here on libtsm may be kept from the character (render_hold
+	 * says); render_replace then feeds what it means. */
+	PROBE_LF,	/* LF, VT, FF: a C0 control, also inside a sequence */
+	/* From here on it gets CAN instead: the sequence has no effect. */
 	PROBE_CANCEL,	/* nothing */
+	PROBE_IND,	/* IND, NEL, RI: ESC D, E, M or C1 */
+	PROBE_NEL,
+	PROBE_RI,
 	PROBE_SCOSC,	/* CSI s: DECSC */
 	PROBE_SCORC,	/* CSI u: DECRC */
 	PROBE_STBM,	/* DECSTBM as xterm reads it, then home */
 	PROBE_DECMODE,	/* DEC modes 6, 1047, 1049: one at a time */
 	PROBE_HPA,	/* HPA: CR, then CUF */
 	PROBE_CHA,	/* the same, in origin mode only */
+	PROBE_CNL,	/* CNL, CPL: CR, then CUD or CUU */
+	PROBE_REP,	/* REP: the last graphic character again */
 };
 
 struct tr_sgr {
@@ -95,10 +115,11 @@ struct track {
 	char		 seq[TR_SEQ_MAX];	/* CSI bytes after the introducer */
 	size_t		 seqlen;
 	int		 seqover;
+	uint32_t	 rep;		/* what REP repeats; 0: nothing */
 
 	struct tr_sgr	 sgr;
 	int		 margins;	/* DECSTBM in force */
-	int		 mtop, mbot;	/* its raw parameters, -1 empty */
+	int		 mtop, mbot;	/* its rows, from 1, as taken */
 	int		 lnm;		/* LNM set */
 	int		 srm_off;	/* SRM reset (local echo) */
 	char		 g[4];		/* designation finals, 0 default */
@@ -259,23 +280,56 @@ tr_param(struct track *t, uint32_t cp)
 	t->argv[t->argc] = v <= 0 ? (int)(cp - '0') : v * 10 + (int)(cp - '0');
 }
 
+/* A line feed or reverse index: only with margins can the cursor be
+ * where libtsm gets it wrong (render_hold). */
+static enum tr_probe
+tr_index(const struct track *t, enum tr_probe probe)
+{
+	return t->margins ? probe : PROBE_NONE;
+}
+
 /* C0 and C1 controls that change tracked state. */
-static void
+static enum tr_probe
 tr_execute(struct track *t, uint32_t cp)
 {
 	switch (cp) {
+	case 0x0a: case 0x0b: case 0x0c:	/* LF, VT, FF */
+		return tr_index(t, PROBE_LF);
 	case 0x0e: t->gl = 1; break;		/* SO */
 	case 0x0f: t->gl = 0; break;		/* SI */
+	case 0x84: return tr_index(t, PROBE_IND);
+	case 0x85: return tr_index(t, PROBE_NEL);
 	case 0x88: t->tabs = 1; break;		/* HTS */
+	case 0x8d: return tr_index(t, PROBE_RI);
 	case 0x8e: case 0x8f: t->shift = 1; break; /* SS2, SS3 */
 	}
+	return PROBE_NONE;
 }
 
+/* Printed in ground state (DEL is ignored, C1 controls execute). */
+static int
+tr_graphic(uint32_t cp)
+{
+	return cp >= 0x20 && cp != 0x7f && (cp < 0x80 || cp > 0x9f);
+}
+
+/*
+ * A graphic character. REP repeats it, as it came (so through the
+ * charset in force); a character of width 0 (libtsm drops it; xterm
+ * joins it to the one before) leaves what REP repeats. In the 7- and
+ * 8-bit modes only ASCII is kept, as the bytes fed are not UTF-8.
+ */
 static void
 tr_print(struct track *t, uint32_t cp)
 {
 	if (cp >= 33 && cp <= 126)
 		t->shift = 0;
+	if (cp < 0x80)
+		t->rep = cp;
+	else if (t->bits != 0 || cp > TR_CP_MAX)
+		t->rep = 0;
+	else if (tsm_ucs4_get_width(cp) != 0)
+		t->rep = cp;
 }
 
 static void
@@ -332,6 +386,9 @@ tr_esc_dispatch(struct track *t, uint32_t f)
 	case 'c': tr_soft_reset(t); break;
 	case '7': return PROBE_DECSC;
 	case '8': tr_decrc(t); break;
+	case 'D': return tr_index(t, PROBE_IND);
+	case 'E': return tr_index(t, PROBE_NEL);
+	case 'M': return tr_index(t, PROBE_RI);
 	}
 	return PROBE_NONE;
 }
@@ -431,6 +488,15 @@ tr_csi_dispatch(struct track *t, uint32_t f)
 		return PROBE_HPA;
 	case 'G':		/* CHA: libtsm moves down in origin mode */
 		return PROBE_CHA;
+	case 'E':		/* CNL, CPL: unknown to libtsm */
+	case 'F':
+		if (t->inter)
+			break;
+		return PROBE_CNL;
+	case 'b':		/* REP: unknown to libtsm */
+		if (t->inter)
+			break;
+		return PROBE_REP;
 	case 'h':
 		return tr_mode(t, 1);
 	case 'l':
@@ -458,7 +524,7 @@ tr_csi_dispatch(struct track *t, uint32_t f)
 
 /* Transitions that apply in every state. 1 if cp was consumed. */
 static int
-tr_anywhere(struct track *t, uint32_t cp)
+tr_anywhere(struct track *t, uint32_t cp, enum tr_probe *probe)
 {
 	switch (cp) {
 	case 0x18: case 0x1a:
@@ -481,7 +547,7 @@ tr_anywhere(struct track *t, uint32_t cp)
 	}
 	if (cp >= 0x80 && cp <= 0x9f) {
 		t->state = TR_GROUND;
-		tr_execute(t, cp);
+		*probe = tr_execute(t, cp);
 		return 1;
 	}
 	return 0;
@@ -498,10 +564,8 @@ tr_csi(struct track *t, uint32_t cp)
 {
 	int	ignore;
 
-	if (is_c0(cp)) {
-		tr_execute(t, cp);
-		return PROBE_NONE;
-	}
+	if (is_c0(cp))
+		return tr_execute(t, cp);
 	if (cp == 0x7f)
 		return PROBE_NONE;
 	tr_seq_add(t, cp);
@@ -546,10 +610,8 @@ tr_csi(struct track *t, uint32_t cp)
 static enum tr_probe
 tr_esc(struct track *t, uint32_t cp)
 {
-	if (is_c0(cp)) {
-		tr_execute(t, cp);
-		return PROBE_NONE;
-	}
+	if (is_c0(cp))
+		return tr_execute(t, cp);
 	if (cp == 0x7f)
 		return PROBE_NONE;
 	if (t->state == TR_ESC_INT) {
@@ -581,18 +643,17 @@ tr_esc(struct track *t, uint32_t cp)
 	return PROBE_NONE;
 }
 
+/* Anything but a graphic character in ground state. */
 static enum tr_probe
-tr_cp(struct track *t, uint32_t cp)
+tr_control(struct track *t, uint32_t cp)
 {
-	if (tr_anywhere(t, cp))
-		return PROBE_NONE;
+	enum tr_probe	 probe = PROBE_NONE;
+
+	if (tr_anywhere(t, cp, &probe))
+		return probe;
 	switch (t->state) {
 	case TR_GROUND:
-		if (is_c0(cp))
-			tr_execute(t, cp);
-		else
-			tr_print(t, cp);
-		return PROBE_NONE;
+		return is_c0(cp) ? tr_execute(t, cp) : PROBE_NONE;
 	case TR_ESC:
 	case TR_ESC_INT:
 		return tr_esc(t, cp);
@@ -607,6 +668,23 @@ tr_cp(struct track *t, uint32_t cp)
 		return PROBE_NONE;
 	}
 	return PROBE_NONE;	/* TR_STRING: only ST (handled above) ends it */
+}
+
+static enum tr_probe
+tr_cp(struct track *t, uint32_t cp)
+{
+	enum tr_probe	 probe;
+
+	if (t->state == TR_GROUND && tr_graphic(cp)) {
+		tr_print(t, cp);
+		return PROBE_NONE;
+	}
+	probe = tr_control(t, cp);
+	/* As xterm: whatever else ends in ground state (a control, a
+	 * sequence, REP itself once done) leaves REP nothing to repeat. */
+	if (t->state == TR_GROUND && probe != PROBE_REP)
+		t->rep = 0;
+	return probe;
 }
 
 /*
@@ -695,6 +773,9 @@ render_probe(struct render *r, enum tr_probe probe)
 		    tsm_screen_get_width(r->scr))
 			vte_puts(r, "\033[C");
 		break;
+	case PROBE_REP:
+		t->rep = 0;	/* libtsm saw it (render_feed): done */
+		break;
 	default:
 		break;
 	case PROBE_DECSC:
@@ -771,40 +852,110 @@ tr_skip_text(const struct track *t, const char *s, size_t i, size_t len,
 	return i;
 }
 
+/* A complete, well-formed UTF-8 character of n bytes. */
+static uint32_t
+utf8_get(const unsigned char *u, size_t n)
+{
+	switch (n) {
+	case 1:
+		return u[0];
+	case 2:
+		return (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
+	case 3:
+		return (uint32_t)(u[0] & 0x0f) << 12 |
+		    (uint32_t)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
+	}
+	return (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 |
+	    (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
+}
+
+/* Any code point up to TR_CP_MAX, as libtsm's decoder reads it back
+ * (tsm_ucs4_to_utf8 refuses some it prints, such as surrogates). */
+static size_t
+utf8_put(uint32_t cp, char *u)
+{
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	u[0] = (char)(0xf0 | (cp >> 18 & 0x07));
+	u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	u[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * What REP repeats after text the fast path skipped, s[i..j): its last
+ * character not of width 0 (see tr_print), or what it was before.
+ */
+static void
+tr_text_rep(struct track *t, const char *s, size_t i, size_t j)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 k;
+	uint32_t		 cp;
+
+	while (j > i) {
+		for (k = j - 1; k > i && (u[k] & 0xc0) == 0x80; k--)
+			;
+		cp = utf8_get(u + k, j - k);
+		if (cp < 0x80 || tsm_ucs4_get_width(cp) != 0) {
+			t->rep = cp;
+			return;
+		}
+		j = k;
+	}
+}
+
 /*
  * A wide character at the last column: libtsm 4.0.2 writes it there,
  * overhanging the row, where xterm and tmux wrap it to the next line
  * (leaving the last cell as it was). With auto-wrap on, give libtsm CR LF
- * first. Fed up to the character; s + i holds its n bytes.
+ * first.
  */
 static void
-render_wide(struct render *r, const char *s, size_t *start, size_t i,
-    size_t n)
+wide_wrap(struct render *r, uint32_t cp)
 {
-	const unsigned char	*u = (const unsigned char *)s + i;
-	unsigned int		 w = tsm_screen_get_width(r->scr), x;
-	uint32_t		 cp;
+	unsigned int	 w = tsm_screen_get_width(r->scr), x;
 
-	if (*start < i)
-		tsm_vte_input(r->vte, s + *start, i - *start);
-	*start = i;
 	x = tsm_screen_get_cursor_x(r->scr);
 	r->xmax = x + 2;
 	if (x + 1 != w || w < 2)
 		return;
 	if (!(tsm_screen_get_flags(r->scr) & TSM_SCREEN_AUTO_WRAP))
 		return;
-	if (n == 3)
-		cp = (uint32_t)(u[0] & 0x0f) << 12 |
-		    (uint32_t)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
-	else
-		cp = (uint32_t)(u[0] & 0x07) << 18 |
-		    (uint32_t)(u[1] & 0x3f) << 12 |
-		    (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
 	if (tsm_ucs4_get_width(cp) == 2) {
 		vte_puts(r, "\r\n");
 		r->xmax = 2;
 	}
+}
+
+/* A character that may be wide, from the fast path: fed up to it; s + i
+ * holds its n bytes. */
+static void
+render_wide(struct render *r, const char *s, size_t *start, size_t i,
+    size_t n)
+{
+	uint32_t	 cp = utf8_get((const unsigned char *)s + i, n);
+
+	if (*start < i)
+		tsm_vte_input(r->vte, s + *start, i - *start);
+	*start = i;
+	wide_wrap(r, cp);
+	if (tsm_ucs4_get_width(cp) != 0)
+		r->tr.rep = cp;
 }
 
 /* DECSTBM as xterm reads it: the bottom clamped to the screen, and set
@@ -851,7 +1002,84 @@ render_decmode(struct render *r, int set)
 	}
 }
 
-/* What a cancelled sequence means, fed to libtsm its way. */
+/*
+ * Must libtsm be kept from the character? LF, VT, FF, IND and NEL on the
+ * last row below the margins, and RI on the first row above them, move
+ * nothing in xterm and tmux; libtsm 4.0.2 scrolls the margins instead.
+ * (NEL, and LF with LNM, still go to the first column.)
+ */
+static int
+render_hold(struct render *r, enum tr_probe probe)
+{
+	const struct track	*t = &r->tr;
+	unsigned int		 y = tsm_screen_get_cursor_y(r->scr);
+
+	switch (probe) {
+	case PROBE_LF:
+	case PROBE_IND:
+	case PROBE_NEL:
+		return y + 1 == tsm_screen_get_height(r->scr) &&
+		    t->margins && t->mbot < (int)y + 1;
+	case PROBE_RI:
+		return y == 0 && t->margins && t->mtop > 1;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * REP's count less whole rows, where that changes nothing: once every
+ * row the character reaches holds it, and the rows scrolled in since
+ * (the margins at most), each row more is the same screen and cursor
+ * again. So a stray "\033[65535b" costs at most some screens' worth.
+ */
+static size_t
+rep_count(struct render *r, uint32_t cp, size_t n)
+{
+	size_t	w = tsm_screen_get_width(r->scr);
+	size_t	h = tsm_screen_get_height(r->scr);
+	size_t	row, settle;
+
+	row = tsm_ucs4_get_width(cp) == 2 ? w / 2 : w;	/* per row */
+	if (row == 0)
+		row = 1;
+	settle = (2 * h + 2) * row;
+	if (n > settle + row)
+		n = settle + (n - settle) % row;
+	return n;
+}
+
+/* REP: the character again, as xterm (tmux 3.3a stops at the end of the
+ * row and repeats only ASCII). Wide ones one by one, to wrap them. */
+static void
+render_rep(struct render *r)
+{
+	struct track	*t = &r->tr;
+	char		 u[256];
+	size_t		 len, run, n, i;
+	uint32_t	 cp = t->rep;
+
+	t->rep = 0;	/* not again after REP */
+	if (cp == 0)
+		return;
+	n = rep_count(r, cp, t->argv[0] <= 0 ? 1 : (size_t)t->argv[0]);
+	len = utf8_put(cp, u);
+	if (tsm_ucs4_get_width(cp) == 2) {
+		for (i = 0; i < n; i++) {
+			wide_wrap(r, cp);
+			tsm_vte_input(r->vte, u, len);
+		}
+		return;
+	}
+	for (run = len; run + len <= sizeof u; run += len)
+		memcpy(u + run, u, len);
+	for (n *= len; n > 0; n -= i) {
+		i = n < run ? n : run;
+		tsm_vte_input(r->vte, u, i);
+	}
+}
+
+/* What a sequence or control kept from libtsm means, fed its way. */
 static void
 render_replace(struct render *r, enum tr_probe probe, uint32_t final)
 {
@@ -859,6 +1087,21 @@ render_replace(struct render *r, enum tr_probe probe, uint32_t final)
 	int	n;
 
 	switch (probe) {
+	case PROBE_LF:
+		if (r->tr.lnm)
+			vte_puts(r, "\r");
+		break;
+	case PROBE_NEL:
+		vte_puts(r, "\r");
+		break;
+	case PROBE_CNL:
+		n = r->tr.argv[0] <= 0 ? 1 : r->tr.argv[0];
+		snprintf(m, sizeof m, "\r\033[%d%c", n, final == 'E' ? 'B' : 'A');
+		vte_puts(r, m);
+		break;
+	case PROBE_REP:
+		render_rep(r);
+		break;
 	case PROBE_SCOSC:
 		vte_puts(r, "\0337");
 		render_probe(r, PROBE_DECSC);
@@ -888,12 +1131,20 @@ render_replace(struct render *r, enum tr_probe probe, uint32_t final)
 	}
 }
 
+/*
+ * Feed libtsm, through the shadow parser, which may keep a character
+ * from it (probes from PROBE_LF on): fed up to where that character
+ * starts, render_hold says whether libtsm's own handling is right. One
+ * that began in an earlier feed (a C1 control or an overlong final cut
+ * in two) libtsm has partly; it gets the rest, as it is.
+ */
 void
 render_feed(struct render *r, const char *s, size_t len)
 {
 	enum tr_probe	 probe;
-	size_t		 i, j, n, room, cols, start = 0;
+	size_t		 i, j, n, room, cols, start = 0, cstart = 0;
 	unsigned int	 w;
+	int		 split = r->tr.need > 0;
 
 	for (i = 0; i < len; i++) {
 		/* Text moves the cursor right by at most its columns
@@ -907,6 +1158,8 @@ render_feed(struct render *r, const char *s, size_t len)
 		if (r->xmax != XMAX_UNKNOWN)
 			r->xmax = cols >= XMAX_UNKNOWN - r->xmax ?
 			    XMAX_UNKNOWN : r->xmax + (unsigned int)cols;
+		if (j > i)
+			tr_text_rep(&r->tr, s, i, j);
 		if ((i = j) == len)
 			break;
 		if (n > 0) {
@@ -916,15 +1169,23 @@ render_feed(struct render *r, const char *s, size_t len)
 			continue;
 		}
 		r->xmax = XMAX_UNKNOWN;	/* the careful path may move it */
+		if (r->tr.need == 0) {
+			cstart = i;
+			split = 0;
+		}
 		if ((probe = tr_byte(&r->tr, (unsigned char)s[i])) == PROBE_NONE)
 			continue;
 		if (probe == PROBE_CHA && !(tsm_screen_get_flags(r->scr) &
 		    TSM_SCREEN_REL_ORIGIN))
 			continue;	/* libtsm's own is right */
-		if (probe >= PROBE_CANCEL) {
-			/* All but the final byte, then CAN: no effect. */
-			tsm_vte_input(r->vte, s + start, i - start);
-			tsm_vte_input(r->vte, "\030", 1);
+		if (probe >= PROBE_LF && !split) {
+			tsm_vte_input(r->vte, s + start, cstart - start);
+			start = cstart;
+			if (!render_hold(r, probe))
+				continue;	/* libtsm's own is right */
+			/* After CAN, the sequence has no effect. */
+			if (probe >= PROBE_CANCEL)
+				tsm_vte_input(r->vte, "\030", 1);
 			start = i + 1;
 			render_replace(r, probe, (unsigned char)s[i]);
 			continue;
@@ -1102,6 +1363,7 @@ render_new(int cols, int rows)
 
 	if (cols <= 0 || rows <= 0 || cols > 10000 || rows > 10000)
 		return NULL;
+	cols = RENDER_COLS(cols);
 	r = xcalloc(1, sizeof *r);
 	r->xmax = XMAX_UNKNOWN;
 	tr_init(&r->tr);
@@ -1174,6 +1436,7 @@ render_resize(struct render *r, int cols, int rows)
 
 	if (cols <= 0 || rows <= 0 || cols > 10000 || rows > 10000)
 		return -1;
+	cols = RENDER_COLS(cols);
 	render_size(r, &oc, &or);
 	if (oc == cols && or == rows)
 		return 0;
@@ -1695,12 +1958,13 @@ render_snap_restore(const struct render_snap *s)
 
 /* The last term changes with what render_feed does: a snapshot made by
  * an older feed (4: CSI s/u, DECSTBM, DECOM, wide characters at the last
- * column...) would not match a straight read now. */
+ * column...; 5: REP, CNL/CPL, line feeds below the margins) would not
+ * match a straight read now. */
 uint32_t
 render_snap_layout(void)
 {
 	return (uint32_t)(sizeof (struct track) * 131u +
-	    sizeof (struct scell) * 7u + sizeof (struct render_snap) + 4u);
+	    sizeof (struct scell) * 7u + sizeof (struct render_snap) + 5u);
 }
 
 struct snap_disk {
@@ -1740,7 +2004,7 @@ snap_track_ok(const struct track *t)
 	    t->gl >= 0 && t->gl <= 3 && t->gr >= 0 && t->gr <= 3 &&
 	    t->saved.gl >= 0 && t->saved.gl <= 3 && t->saved.gr >= 0 &&
 	    t->saved.gr <= 3 && t->altx < 10000 && t->alty < 10000 &&
-	    t->saved.x < 10000 && t->saved.y < 10000;
+	    t->saved.x < 10000 && t->saved.y < 10000 && t->rep <= TR_CP_MAX;
 }
 
 struct render_snap *

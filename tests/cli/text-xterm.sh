@@ -2,8 +2,9 @@
 # Sequences libtsm 4.0.2 gets wrong, rendered by 'agentrun text' as xterm
 # and tmux show them: SCOSC/SCORC (CSI s, CSI u), DECSTBM and DECOM homing
 # the cursor, CUU/CUD leaving the pending wrap, HPA, ?1049h on the
-# alternate screen, ?1047l on the main one, and a wide character at the
-# last column. Each screen is written here (from tmux 3.3a); with tmux
+# alternate screen, ?1047l on the main one, a wide character at the
+# last column, REP, CNL/CPL, and line feeds on the last row below the
+# margins. Each screen is written here (from tmux 3.3a); with tmux
 # installed, it is also compared with a live tmux pane. Then the same
 # states through the snapshot cache: text --at T from the cache gives what
 # a straight read gives.
@@ -114,6 +115,51 @@ check 5 4 "12345\rabcd中x" "abcd5
 中x"
 check 5 4 "abcd😀x" "abcd
 😀x"
+# 7. REP repeats the last graphic character, right after it only. (tmux
+# 3.3a stops at the end of the line and repeats only ASCII; xterm not.)
+check 10 4 "ab$E[3bc" "abbbbc"
+check 10 4 "ab$E[bc$E[0b" "abbcc"
+check 10 4 "a$E[31m$E[2bX\rb\r$E[2bY" "YX"
+check 10 4 "ab$E[2b$E[2bX" "abbbX"
+check 10 4 "a$E[20b" "aaaaaaaaaa
+aaaaaaaaaa
+a" notmux
+check 10 4 "中$E[3bX" "中中中中X" notmux
+# 8. CNL and CPL: down or up, to the first column, within the margins.
+check 10 4 "abc\r\ndef$E[EX$E[2EY" "abc
+def
+X
+Y"
+check 10 4 "abc\r\ndef\r\nghi$E[2FX" "Xbc
+def
+ghi"
+check 10 4 "$E[2;3r$E[2;5Habc$E[5EX$E[5FY" "
+Y   abc
+X"
+check 10 4 "abcdefghij$E[FX" "Xbcdefghij"
+# 9. Line feeds on the last row below the margins, and RI on the first
+# row above them, scroll nothing.
+check 10 5 "1\r\n2\r\n3\r\n4\r\n5$E[1;3r$E[5;1HX\nY${E}DZ\013W\014V${E}EU" "1
+2
+3
+4
+UYZWV"
+check 10 5 "1\r\n2\r\n3\r\n4\r\n5$E[3;5r$E[1;1HX${E}MY" "XY
+2
+3
+4
+5"
+check 10 5 "1\r\n2\r\n3\r\n4\r\n5$E[1;3r$E[5;1H$E[\n3CX" "1
+2
+3
+4
+5  X"
+# (tmux 3.3a has no LNM; xterm goes to the first column.)
+check 10 5 "1\r\n2\r\n3\r\n4\r\n5$E[1;3r$E[20h$E[5;3HX\nY" "1
+2
+3
+4
+Y X" notmux
 [ "$have_tmux" = 1 ] || echo "(no tmux: expected screens only)"
 
 # The same states in a snapshot: a long recording, so that the first
@@ -160,4 +206,10 @@ snapcase decom 10 6 '\x1b[3;5r\x1b[?6h' '\x1b[1;1HA\x1b[?6lB'
 snapcase alt 20 6 'abc\x1b[?1049h\x1b[2;3Hxy\x1b[?1049h' 'z\x1b[?1049lZ' "abcZ"
 snapcase pending 10 4 '0123\r\n\r\n\r\nabcdefghij' '\x1b[AX'
 snapcase wide 9 4 '中文中文' '中文x'
+snapcase rep 10 4 '\x1b[31mab' '\x1b[3bc' "abbbbc"
+snapcase stuck 10 5 '1\r\n2\r\n3\r\n4\r\n5\x1b[1;3r\x1b[5;1H' 'X\nY\nZ' "1
+2
+3
+4
+XYZ"
 exit 0

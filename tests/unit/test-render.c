@@ -309,6 +309,192 @@ t_hpa(void **state)
 	    "\n\n\nX   Y\n");
 }
 
+/* REP repeats the last graphic character, as xterm does: only right
+ * after it, with the colours in force, wrapping at the end of the line
+ * (tmux 3.3a stops there, and repeats only ASCII). */
+static void
+t_rep(void **state)
+{
+	struct render		*r, *b;
+	struct render_snap	*s;
+	struct buf		 t;
+
+	(void)state;
+	expect_text(10, 4, "ab\033[3bc", "abbbbc\n");
+	expect_text(10, 4, "ab\033[b", "abb\n");
+	expect_text(10, 4, "ab\033[0b", "abb\n");
+	expect_text(10, 4, "a\033[2;5b", "aaa\n");
+	expect_text(10, 4, "a\033[20b", "aaaaaaaaaa\naaaaaaaaaa\na\n");
+	expect_text(10, 4, "\033[?7la\033[20bX", "aaaaaaaaaX\n");
+	/* Only right after the character: not after a control, another
+	 * sequence or REP itself; not with a private marker. */
+	expect_text(10, 4, "a\033[31m\033[2bX", "aX\n");
+	expect_text(10, 4, "a\r\033[2bX", "X\n");
+	expect_text(10, 4, "ab\033[2b\033[2bX", "abbbX\n");
+	expect_text(10, 4, "a\033[?2bX", "aX\n");
+	expect_text(10, 4, "\033[2bX", "X\n");
+	/* Wide characters, also at the last column; the character the
+	 * charset in force gave (DEC graphics); a combining mark (dropped
+	 * by libtsm 4.0.2) leaves the character before it. */
+	expect_text(10, 4, "\xe4\xb8\xad\033[3bX", "中中中中X\n");
+	expect_text(9, 4, "\xe4\xb8\xad\033[4bX", "中中中中\n中X\n");
+	expect_text(10, 4, "\033(0q\033[3bx", "────│\n");
+	expect_text(10, 4, "e\xcc\x81\033[2bX", "eeeX\n");
+	/* Split across feeds, and with the colours in force. */
+	r = render_new(10, 4);
+	feeds(r, "\033[31ma\033[");
+	feeds(r, "3");
+	feeds(r, "b");
+	buf_init(&t);
+	render_ansi(r, 10, 4, &t);
+	assert_non_null(strstr(t.data, "\033[0;31maaaa\033[0m"));
+	/* In a snapshot taken right after the character. */
+	feeds(r, "\033[0mb");
+	assert_non_null(s = render_snap_take(r));
+	b = render_snap_restore(s);
+	render_snap_free(s);
+	feeds(b, "\033[2b");
+	buf_reset(&t);
+	render_text(b, &t);
+	assert_string_equal(t.data, "aaaabbb\n");
+	buf_free(&t);
+	render_free(b);
+	render_free(r);
+}
+
+/* REP n times after ch gives what n + 1 ch written give. */
+static void
+rep_same(const char *setup, const char *ch, int cols, size_t n)
+{
+	struct render	*a, *b;
+	struct buf	 lit, rep, da, db;
+	size_t		 k;
+
+	buf_init(&lit);
+	buf_init(&rep);
+	buf_adds(&lit, setup);
+	for (k = 0; k <= n; k++)
+		buf_adds(&lit, ch);
+	buf_addf(&rep, "%s%s\033[%zub", setup, ch, n);
+	a = render_new(cols, 6);
+	b = render_new(cols, 6);
+	render_feed(a, lit.data, lit.len);
+	render_feed(b, rep.data, rep.len);
+	buf_init(&da);
+	buf_init(&db);
+	render_dump(a, &da);
+	render_dump(b, &db);
+	if (strcmp(da.data, db.data) != 0) {
+		fprintf(stderr, "%s / %s, %d columns, %zu\n%s\n%s", setup, ch,
+		    cols, n, da.data, db.data);
+		fail();
+	}
+	buf_free(&lit);
+	buf_free(&rep);
+	buf_free(&da);
+	buf_free(&db);
+	render_free(a);
+	render_free(b);
+}
+
+/* A large count (made shorter) gives what as many characters give. */
+static void
+t_rep_count(void **state)
+{
+	static const char	*setup[] = {
+		"", "\033[3;5H", "\033[2;4r\033[3;1H", "\033[2;4r\033[6;1H",
+		"\033[?7l", "\033[4h\033[2;3Hxyz\033[2;2H", "\033[3;9r\033[?6h",
+	};
+	static const char	*ch[] = { "a", "\xe4\xb8\xad", "\xc3\xa9" };
+	size_t			 i, j, n;
+	int			 cols;
+
+	(void)state;
+	for (i = 0; i < sizeof setup / sizeof setup[0]; i++) {
+		for (j = 0; j < sizeof ch / sizeof ch[0]; j++) {
+			for (cols = 1; cols <= 9; cols += 4) {
+				for (n = 1; n < 600; n += 1 + n / 3)
+					rep_same(setup[i], ch[j], cols, n);
+			}
+		}
+	}
+}
+
+/* A screen one column wide is two: libtsm 4.0.2 crashed on a wide
+ * character in insert mode there (agentrun text of such a file). */
+static void
+t_one_column(void **state)
+{
+	(void)state;
+	expect_text(1, 3, "\033[4h\xe4\xb8\xad", "\xe4\xb8\xad\n");
+	expect_text(1, 3, "ab", "ab\n");
+}
+
+/* CNL and CPL: down or up, to the first column; within the margins. */
+static void
+t_cnl(void **state)
+{
+	(void)state;
+	expect_text(10, 4, "abc\r\ndef\033[EX", "abc\ndef\nX\n");
+	expect_text(10, 4, "abc\r\ndef\033[2EX", "abc\ndef\n\nX\n");
+	expect_text(10, 4, "abc\033[0EX", "abc\nX\n");
+	expect_text(10, 4, "abc\033[9EX", "abc\n\n\nX\n");
+	expect_text(10, 4, "abc\r\ndef\r\nghi\033[2FX", "Xbc\ndef\nghi\n");
+	expect_text(10, 4, "abc\033[FX", "Xbc\n");
+	expect_text(10, 4, "\033[2;3r\033[2;5Habc\033[5EX", "\n    abc\nX\n");
+	expect_text(10, 4, "\033[2;3r\033[3;5Habc\033[5FX", "\nX\n    abc\n");
+	/* From the pending wrap: the row does not change. */
+	expect_text(10, 4, "abcdefghij\033[FX", "Xbcdefghij\n");
+	expect_text(10, 4, "abcdefghij\033[EX", "abcdefghij\nX\n");
+	/* Not with a private marker. */
+	expect_text(10, 4, "abc\033[?2EX", "abcX\n");
+}
+
+/* Line feeds on the last row below the margins, and RI on the first
+ * row above them, move nothing: xterm and tmux leave the cursor there
+ * (libtsm 4.0.2 scrolled the margins). NEL (and LF in LNM, which tmux
+ * 3.3a does not have) still go to the first column. */
+static void
+t_stuck(void **state)
+{
+	struct render	*r;
+	struct buf	 b;
+
+	(void)state;
+#define FIVE	"1\r\n2\r\n3\r\n4\r\n5"
+	expect_text(10, 5, FIVE "\033[1;3r\033[5;1HX\nY\nZ",
+	    "1\n2\n3\n4\nXYZ\n");
+	expect_text(10, 5, FIVE "\033[1;3r\033[5;1HX\033DY\033EZ\013W\014V",
+	    "1\n2\n3\n4\nZWV\n");
+	expect_text(10, 5, FIVE "\033[1;3r\033[5;1HX\xc2\x84Y\xc2\x85Z",
+	    "1\n2\n3\n4\nZY\n");
+	expect_text(10, 5, FIVE "\033[1;3r\033[20h\033[5;3HX\nY",
+	    "1\n2\n3\n4\nY X\n");
+	expect_text(10, 5, FIVE "\033[3;5r\033[1;1HX\033MY\xc2\x8dZ",
+	    "XYZ\n2\n3\n4\n5\n");
+	expect_text(10, 5, FIVE "\033[2;5r\033[1;1H\033MX", "X\n2\n3\n4\n5\n");
+	/* Executed inside a sequence, which goes on. */
+	expect_text(10, 5, FIVE "\033[1;3r\033[5;1H\033[\n3CX",
+	    "1\n2\n3\n4\n5  X\n");
+	/* Elsewhere they move and scroll as before. */
+	expect_text(10, 5, FIVE "\033[1;3r\033[3;1H\nX", "2\n3\nX\n4\n5\n");
+	expect_text(10, 5, FIVE "\033[1;3r\033[4;1H\nX", "1\n2\n3\n4\nX\n");
+	expect_text(10, 5, FIVE "\033[1;4r\033[1;1H\033MX", "X\n1\n2\n3\n5\n");
+	expect_text(10, 5, FIVE "\033[1;5r\033[5;1H\nX", "2\n3\n4\n5\nX\n");
+	expect_text(10, 5, FIVE "\033[r\033[5;1H\nX", "2\n3\n4\n5\nX\n");
+	/* Split across feeds. */
+	r = render_new(10, 5);
+	feeds(r, FIVE "\033[1;3r\033[5;1HX\033");
+	feeds(r, "DY\033");
+	feeds(r, "EZ");
+	buf_init(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "1\n2\n3\n4\nZY\n");
+	buf_free(&b);
+	render_free(r);
+#undef FIVE
+}
+
 /* ?1049h on the alternate screen does nothing: no clear, and ?1049l
  * goes back to the cursor of the first one; ?1047l on the main screen
  * does not clear it. */
@@ -583,13 +769,17 @@ gen_token(struct buf *b)
 		"\xf0\x9f\x98\x80", "─│┌", "lqqk", "\033*0\033n", "\033~",
 		"\033[s", "\033[u", "\033[>1u", "\033[?6;1049h",
 		"\033[?1047;6l", "\033[?25;1049l", "中文中文中", "a中b中c中",
+		"\033[3b", "\033[b", "\033[300b", "中\033[5b", "\033[2E",
+		"\033[F", "\xc2\x84", "\xc2\x85", "\xc2\x8d", "\v", "\f",
 	};
 	static const char *rare[] = {
 		"\033c", "\033[!p", "\033H", "\033[3g", "\033N", "\033[61\"p",
 		"\033[12l", "\033[12h",
 	};
-	int	i, n;
+	int	i, n, p, q, v;
 
+	/* The rnd() calls one by one, last argument first (as gcc did):
+	 * the same streams whatever the compiler's order of evaluation. */
 	switch (rnd(12)) {
 	case 0:
 	case 1:
@@ -599,22 +789,31 @@ gen_token(struct buf *b)
 			buf_addc(b, (char)('!' + rnd(94)));
 		break;
 	case 3:
-		buf_addf(b, "\033[%d;%dH", rnd(30), rnd(90));
+		q = rnd(90);
+		buf_addf(b, "\033[%d;%dH", rnd(30), q);
 		break;
 	case 4:
-		buf_addf(b, "\033[%d%c", rnd(12), "ABCDdGe`"[rnd(8)]);
+		q = rnd(11);
+		buf_addf(b, "\033[%d%c", rnd(12), "ABCDdGe`EFb"[q]);
 		break;
 	case 5:
 		switch (rnd(4)) {
 		case 0: buf_addf(b, "\033[3%dm", rnd(10)); break;
 		case 1: buf_addf(b, "\033[38;5;%dm", rnd(256)); break;
-		case 2: buf_addf(b, "\033[48;2;%d;%d;%dm", rnd(256), rnd(256),
-		    rnd(256)); break;
-		default: buf_addf(b, "\033[%d;1;4%dm", 90 + rnd(8), rnd(8));
+		case 2:
+			v = rnd(256);
+			q = rnd(256);
+			p = rnd(256);
+			buf_addf(b, "\033[48;2;%d;%d;%dm", p, q, v);
+			break;
+		default:
+			q = rnd(8);
+			buf_addf(b, "\033[%d;1;4%dm", 90 + rnd(8), q);
 		}
 		break;
 	case 6:
-		buf_addf(b, "\033[%d;%dr", rnd(25), rnd(25));
+		q = rnd(25);
+		buf_addf(b, "\033[%d;%dr", rnd(25), q);
 		break;
 	case 7:
 		if (rnd(40) == 0) {
@@ -829,6 +1028,11 @@ main(void)
 		cmocka_unit_test(t_home),
 		cmocka_unit_test(t_unwrap),
 		cmocka_unit_test(t_hpa),
+		cmocka_unit_test(t_rep),
+		cmocka_unit_test(t_rep_count),
+		cmocka_unit_test(t_cnl),
+		cmocka_unit_test(t_stuck),
+		cmocka_unit_test(t_one_column),
 		cmocka_unit_test(t_altscreen),
 		cmocka_unit_test(t_alt),
 		cmocka_unit_test(t_resize),
