@@ -836,6 +836,23 @@ vm_mount_describe(const struct mp_mount *m)
 	return d;
 }
 
+/* A read-only view's staging mount at target: its bind over the project
+ * goes before multipass unmounts it (a failure only logged). */
+static void
+vm_unbind(const struct config *cfg, const char *name, const char *target)
+{
+	size_t	 len = strlen(VM_STAGE_DIR);
+	char	*why = NULL;
+
+	if (strncmp(target, VM_STAGE_DIR "/", len + 1) != 0)
+		return;
+	if (vm_guest_root(cfg, name, "umount -l \"$1\"", target + len, "",
+	    &why) != 0) {
+		log_debug("%s", why);
+		free(why);
+	}
+}
+
 /* Remove every mount but the wanted one; 1 if the wanted one is there. */
 static int
 vm_umount_others(const struct config *cfg, const char *name,
@@ -845,7 +862,7 @@ vm_umount_others(const struct config *cfg, const char *name,
 	const char	*argv[] = { "umount", NULL, NULL };
 	const char	*t;
 	char		*spec;
-	size_t		 i, stage_len = strlen(VM_STAGE_DIR);
+	size_t		 i;
 	int		 have = 0, r;
 
 	for (i = 0; i < info->n_mounts; i++) {
@@ -856,23 +873,17 @@ vm_umount_others(const struct config *cfg, const char *name,
 			continue;
 		}
 		if (strchr(t, ':') != NULL) {
-			/* NAME:PATH cannot name it: remove them all. */
+			/* NAME:PATH cannot name it: remove them all, the
+			 * binds of read-only views first. */
+			for (i = 0; i < info->n_mounts; i++)
+				vm_unbind(cfg, name, info->mounts[i].target);
 			argv[1] = name;
 			if (vm_mp(cfg, argv, MP_TIMEOUT_UMOUNT, 0, name, NULL,
 			    NULL, cause) != 0)
 				return -1;
 			return 0;
 		}
-		/* A read-only view: its bind goes first. */
-		if (strncmp(t, VM_STAGE_DIR "/", stage_len + 1) == 0) {
-			char	*why = NULL;
-
-			if (vm_guest_root(cfg, name, "umount -l \"$1\"", t +
-			    stage_len, "", &why) != 0) {
-				log_debug("%s", why);
-				free(why);
-			}
-		}
+		vm_unbind(cfg, name, t);
 		log_info("unmounting %s from VM %s", info->mounts[i].source,
 		    name);
 		xasprintf(&spec, "%s:%s", name, t);
