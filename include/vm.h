@@ -50,9 +50,12 @@ struct vm_handle *vm_prepare(const struct vm_request *, struct session *s,
 #define VM_ENV_MARK_TEXT	"agentrun;env"
 #define VM_ENV_MARK		"\033]" VM_ENV_MARK_TEXT "\007"
 const char *vm_env_reply(const struct vm_handle *, size_t *len);
+/* The output of the session, for vm_exit_status to look at its start. */
+void	 vm_watch_output(struct vm_handle *, const char *, size_t);
 /* The payload's exit status from multipass exec's (undoes the status-4
- * guard). */
-int	 vm_exit_status(struct vm_handle *, int status);
+ * guard); -1 and *cause if multipass exec itself failed ("exec failed:"
+ * near the start of the output, with its status 2, or 255 in 1.17). */
+int	 vm_exit_status(struct vm_handle *, int status, char **cause);
 /* Unregister the live session and free. */
 void	 vm_release(struct vm_handle *);
 

@@ -234,6 +234,51 @@ run_secrets(const struct agent_profile *agent, size_t *n)
 	return v;
 }
 
+/* The output goes to the VM's watch (to tell a failure of multipass exec
+ * from the command's status) and to the recorder. */
+struct run_watch {
+	struct recorder		*rec;
+	struct vm_handle	*vm;
+};
+
+static void
+run_output_cb(void *arg, const char *s, size_t n)
+{
+	struct run_watch	*w = arg;
+
+	if (w->vm != NULL)
+		vm_watch_output(w->vm, s, n);
+	if (w->rec != NULL)
+		recorder_output_cb(w->rec, s, n);
+}
+
+static void
+run_input_cb(void *arg, const char *s, size_t n)
+{
+	struct run_watch	*w = arg;
+
+	if (w->rec != NULL)
+		recorder_input_cb(w->rec, s, n);
+}
+
+static void
+run_resize_cb(void *arg, int cols, int rows)
+{
+	struct run_watch	*w = arg;
+
+	if (w->rec != NULL)
+		recorder_resize_cb(w->rec, cols, rows);
+}
+
+static void
+run_tick_cb(void *arg)
+{
+	struct run_watch	*w = arg;
+
+	if (w->rec != NULL)
+		recorder_tick_cb(w->rec);
+}
+
 static int
 run_session(struct globals *g, enum run_kind kind, const char *agent_name,
     char *const *payload, const struct run_opts *o)
@@ -249,6 +294,7 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	size_t				 nsec = 0;
 	struct recorder_opts		 ropts;
 	struct pty_cbs			 cbs;
+	struct run_watch		 watch;
 	struct proc_opts		 git_opts;
 	struct proc			*git = NULL;
 	char				**argv = NULL, **shown = NULL;
@@ -360,14 +406,15 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 			log_error("warning: not recording: %s", cause);
 			free(cause);
 			cause = NULL;
-		} else {
-			cbs.arg = rec;
-			cbs.output_cb = recorder_output_cb;
-			cbs.input_cb = recorder_input_cb;
-			cbs.resize_cb = recorder_resize_cb;
-			cbs.tick_cb = recorder_tick_cb;
 		}
 	}
+	watch.rec = rec;
+	watch.vm = vm;
+	cbs.arg = &watch;
+	cbs.output_cb = run_output_cb;
+	cbs.input_cb = run_input_cb;
+	cbs.resize_cb = run_resize_cb;
+	cbs.tick_cb = run_tick_cb;
 
 	/* A hangup or TERM once the command has ended waits until the
 	 * recording is finished (its last output and the sidecar), then ends
@@ -385,8 +432,13 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 		free(cause);
 		cause = NULL;
 		status = EXIT_SETUP;
-	} else if (vm != NULL)
-		status = vm_exit_status(vm, status);
+	} else if (vm != NULL &&
+	    (status = vm_exit_status(vm, status, &cause)) < 0) {
+		log_error("%s", cause);
+		free(cause);
+		cause = NULL;
+		status = EXIT_SETUP;
+	}
 
 	if (local)
 		git_finish(git_start(project, &git_opts), &s.git_head_after,

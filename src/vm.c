@@ -39,6 +39,8 @@
 #define VM_STAGE_ROOT		"/var/lib/agentrun"
 #define VM_STAGE_DIR		VM_STAGE_ROOT "/ro"
 
+#define VM_HEAD_MAX	4096	/* output looked at for "exec failed:" */
+
 struct vm_handle {
 	char	*name;
 	char	*live_path;	/* our entry in the live registry */
@@ -46,6 +48,8 @@ struct vm_handle {
 	int	 guard4;
 	struct buf env;		/* the forwarded variables, as VM_ENV_READ
 				   reads them; empty: none */
+	char	 head[VM_HEAD_MAX];	/* the start of the output */
+	size_t	 head_len;
 };
 
 /* The forwarded variables (ANTHROPIC_API_KEY) do not go on the multipass
@@ -1428,11 +1432,55 @@ vm_env_reply(const struct vm_handle *h, size_t *len)
 	return h->env.data;
 }
 
-int
-vm_exit_status(struct vm_handle *h, int status)
+void
+vm_watch_output(struct vm_handle *h, const char *s, size_t n)
 {
-	if (h != NULL && h->guard4 && status == VM_STATUS4_SENTINEL)
+	size_t	 k = sizeof h->head - 1 - h->head_len;
+
+	if (k == 0)
+		return;
+	if (n < k)
+		k = n;
+	memcpy(h->head + h->head_len, s, k);
+	h->head_len += k;
+	h->head[h->head_len] = '\0';
+}
+
+/* The line "exec failed: ..." that starts at the beginning of the output
+ * or of one of its first lines (an auto-start's spinner may come before
+ * it), without its end; NULL if there is none. */
+static char *
+vm_exec_error(const struct vm_handle *h)
+{
+	static const char	 want[] = "exec failed:";
+	const char		*p = h->head, *e = h->head + h->head_len;
+
+	for (;;) {
+		if ((size_t)(e - p) >= sizeof want - 1 &&
+		    memcmp(p, want, sizeof want - 1) == 0)
+			return xstrndup(p, strcspn(p, "\r\n"));
+		if ((p = memchr(p, '\n', (size_t)(e - p))) == NULL)
+			return NULL;
+		p++;
+	}
+}
+
+int
+vm_exit_status(struct vm_handle *h, int status, char **cause)
+{
+	char	*line;
+
+	if (h == NULL)
+		return status;
+	if (h->guard4 && status == VM_STATUS4_SENTINEL)
 		return 4;
+	if ((status == 2 || status == 255) && (line = vm_exec_error(h)) !=
+	    NULL) {
+		xasprintf(cause, "multipass could not run the command in VM "
+		    "%s: %s", h->name, line);
+		free(line);
+		return -1;
+	}
 	return status;
 }
 

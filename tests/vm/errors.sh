@@ -136,6 +136,33 @@ MULTIPASS_EMU_VERSION=1.17.0 ar_in "$P" --vm disk-x run -- true
 assert_contains "vm.disk: multipass refuses \"768M\"" "$ERR" "disk below 1.17's minimum"
 write_config
 
+# multipass exec failing itself (the VM went to Unknown between info and
+# exec): its status 2 is not taken for the command's; one line, 125.
+cat >"$T/bin/multipass.wrap" <<WRAP
+#!/usr/bin/env bash
+if [ "\$1" = exec ] && [ "\$3" = -d ]; then
+	python3 - "$MULTIPASS_EMU_DIR/state.json" <<'PY'
+import json, sys
+st = json.load(open(sys.argv[1]))
+st["instances"]["agentrun"]["state"] = "Unknown"
+json.dump(st, open(sys.argv[1], "w"))
+PY
+fi
+exec "$ROOT/tests/multipass" "\$@"
+WRAP
+chmod +x "$T/bin/multipass.wrap"
+ln -sf multipass.wrap "$T/bin/multipass"
+ar_in "$P" run -- echo never
+assert_eq 125 "$RC" "exec failed"
+assert_contains "agentrun: multipass could not run the command in VM agentrun: exec failed: Cannot retrieve credentials in unknown state" "$ERR"
+side=$(ls -1t "$STORE"/*.json | head -n 1)
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["exit_status"] == 125, s' "$side" || fail "sidecar exit: $(cat "$side")"
+ln -sf "$ROOT/tests/multipass" "$T/bin/multipass"
+vm_set_state Running
+# A command of its own that exits 2 keeps its status.
+ar_in "$P" run -- sh -c 'echo "not exec failed: x"; exit 2'
+assert_eq 2 "$RC" "a command's own 2"
+
 # After all that, a normal run works.
 ar_in "$P" run -- echo fine
 assert_eq 0 "$RC" "normal run: $ERR"
