@@ -108,6 +108,19 @@ expect 2 'launch failed: instance "agentrun-old" already exists' "$MP" launch --
 expect 2 'launch failed: Invalid arguments supplied
 Invalid instance name supplied: 1vm' "$MP" launch --name 1vm
 expect 1 "Error: invalid CPU count '0', need a positive integer value." "$MP" launch --cpus 0
+# Sizes: an integer with K/M/G (B, iB), a decimal only before K/M/G; the
+# minimums are 1.16's 128M and 512M, 1.17's 512M and 1G.
+for v in 1e3G 4.G "4G " infG 1.5 -1G; do
+	got=$("$MP" launch --name sz --memory "$v" 2>&1 >/dev/null)
+	assert_eq 1 "$?" "status of launch --memory '$v'"
+	assert_contains "Caught an unhandled exception: $v is not a valid memory size" "$got" "launch --memory '$v'"
+done
+expect 2 'launch failed: Invalid arguments supplied
+Invalid memory size value supplied: 100M.' "$MP" launch --name sz --memory 100M
+MULTIPASS_EMU_VERSION=1.17.0 expect 2 'launch failed: Invalid arguments supplied
+Invalid memory size value supplied: 256M.' "$MP" launch --name sz --memory 256M
+MULTIPASS_EMU_VERSION=1.17.0 expect 2 'launch failed: Invalid arguments supplied
+Invalid disk size value supplied: 768M.' "$MP" launch --name sz --disk 768M
 expect 1 "Wrong number of arguments" "$MP" exec agentrun-demo
 expect 1 "Unknown options: l, a.
 
