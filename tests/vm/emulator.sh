@@ -105,6 +105,7 @@ Instance 'nope' does not exist." "$MP" start nope
 expect 2 "mount failed: The following errors occurred:
 instance 'nope' does not exist" "$MP" mount "$T" nope:/x
 expect 2 'launch failed: instance "agentrun-old" already exists' "$MP" launch --name agentrun-old
+expect 2 'launch failed: Unable to find an image matching "nosuch" in remote "".' "$MP" launch --name agentrun-old nosuch
 expect 2 'launch failed: Invalid arguments supplied
 Invalid instance name supplied: 1vm' "$MP" launch --name 1vm
 expect 1 "Error: invalid CPU count '0', need a positive integer value." "$MP" launch --cpus 0
