@@ -128,6 +128,7 @@ expect 1 "Unknown options: l, a.
 Options to the inner command should come after \"--\", like this:
 multipass exec <instance> -- <command> <arguments>" "$MP" exec agentrun-demo ls -la
 expect 1 "Options --working-directory and --no-map-working-directory clash" "$MP" exec -d /srv -n agentrun-demo -- pwd
+expect 1 "Options --working-directory and --no-map-working-directory clash" "$MP" exec -d /srv -n agentrun-demo
 expect 1 "Source path \"/nope\" does not exist" "$MP" mount /nope agentrun-demo
 expect 1 "Source path \"/etc/hostname\" is not a directory" "$MP" mount /etc/hostname agentrun-demo
 expect 2 "mount failed: The following errors occurred:
