@@ -7,12 +7,16 @@
 
 P=$(mkproj p)
 echo original >"$P/file"
-ar_in "$P" run --read-only -- sh -c 'cat file; echo changed >file; echo new >new'
+ar_in "$P" run --read-only -- sh -c 'cat file; (echo changed >file) 2>/dev/null ||
+	echo refused-1; (echo new >new) 2>/dev/null || echo refused-2; (echo x >"$PWD/abs") 2>/dev/null || echo refused-3'
 assert_eq 0 "$RC" "read-only run: $ERR"
 assert_contains original "$OUT"
+# Writes fail inside (the emulator binds the folder read-only for real).
+for n in 1 2 3; do assert_contains "refused-$n" "$OUT" "write $n"; done
 assert_contains "read-only: the project is read-only inside the VM; root in the VM can undo it, so this guards against accidents, not against a hostile agent" "$ERR"
 assert_eq original "$(cat "$P/file")" "host file unchanged"
 [ ! -e "$P/new" ] || fail "a new file reached the host"
+[ ! -e "$P/abs" ] || fail "a new file reached the host by its full path"
 assert_eq "$P => /var/lib/agentrun/ro$P" "$(vm_mounts)" "staging mount"
 # vm mounts and vm status show it at the project's path, as read-only.
 ar vm mounts
@@ -30,10 +34,13 @@ s = json.load(open(sys.argv[1]))
 assert s.get("mount_mode") == "ro", s
 assert s["mounts"][0]["mode"] == "ro", s' "$side" || fail "sidecar mode"
 
-# Warm read-only: info, the bind (a no-op when present), exec.
+# Warm read-only: info, the bind (a no-op when present), exec; the view
+# is live (an edit on the host shows).
+echo edited >"$P/file"
 reset_calls
-ar_in "$P" run --read-only -- true
+ar_in "$P" run --read-only -- cat file
 assert_eq 0 "$RC"
+assert_contains edited "$OUT" "live view"
 assert_eq 3 "$(ncalls)" "warm read-only calls"
 
 # Back to read-write: the view and the staging mount go.
