@@ -211,6 +211,19 @@ start=$(date +%s%N)
 MULTIPASS_EMU_DELAY=0.3 "$MP" version >/dev/null
 [ $(( ($(date +%s%N) - start) / 1000000 )) -ge 300 ] || fail "delay"
 
+# A bind made in the guest from a mount outlives the mount's umount (it
+# holds its file system), as binds do.
+"$MP" launch --name bd >/dev/null || fail "launch bd"
+mkdir -p "$T/bsrc"
+"$MP" mount "$T/bsrc" bd:/srv/s >/dev/null || fail "mount bd"
+"$MP" exec bd -- sudo mount --bind -o ro /srv/s /srv/view </dev/null || fail "bind"
+"$MP" umount bd:/srv/s || fail "umount bd"
+"$MP" exec bd -- mountpoint -q /srv/view </dev/null || fail "umount dropped a guest bind"
+"$MP" umount bd || fail "umount bd, all"
+"$MP" exec bd -- mountpoint -q /srv/view </dev/null || fail "umount of all dropped a guest bind"
+"$MP" stop bd >/dev/null && "$MP" start bd >/dev/null || fail "restart bd"
+"$MP" exec bd -- mountpoint -q /srv/view </dev/null && fail "a bind outlived a reboot"
+
 # Every call is logged, shell-quoted.
 : >"$MULTIPASS_EMU_DIR/calls.log"
 "$MP" exec sm3 -- printf '%s' "it's" >/dev/null </dev/null
