@@ -492,6 +492,12 @@ parse_env(struct parse *p, const char *path, const cJSON *item, char ***out)
 			return fail(p, path, "expected an array of variable "
 			    "names like \"ANTHROPIC_API_KEY\"");
 		}
+		/* The guest script's own variables (vm.c). */
+		if (strncmp(e->valuestring, "_agentrun_", 10) == 0) {
+			strv_free(v);
+			return fail(p, path, "\"%s\": names starting with "
+			    "_agentrun_ are agentrun's own", e->valuestring);
+		}
 		v = xrealloc(v, (n + 2) * sizeof *v);
 		v[n++] = xstrdup(e->valuestring);
 		v[n] = NULL;

@@ -48,7 +48,6 @@
 #define PTY_EOF_WAIT	2000		/* ms at most before it goes anyway */
 #define PTY_EOF_WATCH	100		/* ms between looks after it, 5 s */
 #define PTY_EOF_SETTLE	5		/* looks at a raw terminal, all read */
-#define PTY_MARK_WAIT	30000		/* ms keys wait for the greeting */
 
 struct pty {
 	pid_t			 pid;
@@ -91,7 +90,6 @@ struct pty {
 	int			 cont_seen;	/* a SIGCONT to let pass */
 	size_t			 mark_at;	/* bytes of the mark seen */
 	int			 mark_seen;	/* or there is none */
-	int64_t			 mark_until;	/* keys wait until then */
 	const struct pty_cbs	*cbs;
 };
 
@@ -496,12 +494,30 @@ pty_mark_flush(struct pty *p)
 static int
 pty_keys_held(struct pty *p)
 {
-	if (p->mark_seen)
-		return 0;
-	if (now_us() < p->mark_until)
-		return 1;
-	p->mark_until = 0;	/* waited enough: keys go, reply when it comes */
-	return 0;
+	return !p->mark_seen;
+}
+
+/* Keys typed while they wait for the greeting: the interrupt and quit
+ * keys cannot wait (there may be no greeting: a guest stuck before it),
+ * so they signal the command at once, as a terminal does, and are not
+ * kept. The length of what is left in b. */
+static size_t
+pty_held_signals(struct pty *p, char *b, size_t n)
+{
+	const struct termios	*t = term_saved();
+	cc_t			 intr = t != NULL ? t->c_cc[VINTR] : 3;
+	cc_t			 quit = t != NULL ? t->c_cc[VQUIT] : 28;
+	size_t			 i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((cc_t)b[i] == intr && intr != _POSIX_VDISABLE)
+			pty_forward(p, SIGINT);
+		else if ((cc_t)b[i] == quit && quit != _POSIX_VDISABLE)
+			pty_forward(p, SIGQUIT);
+		else
+			b[k++] = b[i];
+	}
+	return k;
 }
 
 /* Read from the master: 1 data, 0 nothing now, -1 end of the pty. */
@@ -540,6 +556,10 @@ pty_read_stdin(struct pty *p)
 	}
 	if (p->cbs->input_cb != NULL)
 		p->cbs->input_cb(p->cbs->arg, b, (size_t)n);
+	if (pty_keys_held(p) && p->in_tty)
+		n = (ssize_t)pty_held_signals(p, b, (size_t)n);
+	if (n == 0)
+		return;
 	buf_add(&p->queue, b, (size_t)n);
 	p->last_key = b[n - 1];
 }
@@ -585,8 +605,10 @@ pty_eof(struct pty *p)
 	int64_t			 now, since;
 	int			 canon, unread;
 
+	/* Not before the greeting: its reply goes first, and an EOF held
+	 * behind it would reach a guest that reads it as a plain byte. */
 	if (p->eof_state == PTY_EOF_NONE || p->eof_state == PTY_EOF_DONE ||
-	    p->queue.len > 0 || (now = now_us()) < p->eof_at)
+	    !p->mark_seen || p->queue.len > 0 || (now = now_us()) < p->eof_at)
 		return;
 	canon = tcgetattr(p->master, &now_t) != 0 ||
 	    (now_t.c_lflag & ICANON);
@@ -624,7 +646,8 @@ pty_timeout(struct pty *p)
 
 	if (p->kill_at != 0)
 		return 200;
-	if (p->eof_state != PTY_EOF_PENDING && p->eof_state != PTY_EOF_SENT)
+	if ((p->eof_state != PTY_EOF_PENDING && p->eof_state != PTY_EOF_SENT) ||
+	    !p->mark_seen)	/* pty_eof waits for it */
 		return 1000;
 	ms = (p->eof_at - now_us() + 999) / 1000;
 	return ms < 0 ? 0 : ms > 1000 ? 1000 : (int)ms;
@@ -787,7 +810,6 @@ pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 	p.in_tty = isatty(STDIN_FILENO);
 	p.last_key = '\n';
 	p.mark_seen = cbs->mark == NULL;
-	p.mark_until = now_us() + (int64_t)PTY_MARK_WAIT * 1000;
 	buf_init(&p.queue);
 	pty_size(&p);
 	memset(&ws, 0, sizeof ws);

@@ -54,20 +54,25 @@ struct vm_handle {
 
 /* The forwarded variables (ANTHROPIC_API_KEY) do not go on the multipass
  * command line, where any user of the host could read them (ps): the
- * guest shell turns echo and line editing off, prints VM_ENV_MARK and
- * reads them from its terminal, NAME=VALUE each followed by a space, then
- * a space alone; agentrun, seeing the mark, types them in ahead of the
- * user's keys (pty.h: mark and reply). A value's letters, digits and a
- * few marks go as they are, every other byte (the space too) as \xHH,
- * which printf %b undoes: no byte the terminal would act on. read -d
- * reads a byte at a time, leaving the keys after it to the command (with
- * '\n' bash reads a terminal in blocks, which would take them). */
+ * guest shell turns echo, line editing and signal keys off, prints
+ * VM_ENV_MARK and reads them from its terminal, NAME=VALUE each followed
+ * by a space, then a space alone; agentrun, seeing the mark, types them
+ * in ahead of the user's keys, which wait for it (pty.h: mark and reply).
+ * A value's letters, digits and a few marks go as they are, every other
+ * byte (the space too) as \xHH, which printf %b undoes: no byte the
+ * terminal would act on. read -d reads a byte at a time, leaving the keys
+ * after it to the command (with '\n' bash reads a terminal in blocks,
+ * which would take them). The script's own variables start with
+ * _agentrun_, which config.c refuses to forward. */
 #define VM_ENV_READ \
-	"t=$(stty -g 2>/dev/null); stty -echo -icanon 2>/dev/null; " \
+	"_agentrun_t=$(stty -g 2>/dev/null); " \
+	"stty -echo -icanon -isig 2>/dev/null; " \
 	"printf '\\033]" VM_ENV_MARK_TEXT "\\007'; " \
-	"while IFS= read -r -d ' ' l && [ -n \"$l\" ]; do " \
-	"printf -v v %b \"${l#*=}\"; export \"${l%%=*}=$v\"; done; " \
-	"[ -z \"$t\" ] || stty \"$t\"; "
+	"while IFS= read -r -d ' ' _agentrun_l && " \
+	"[ -n \"$_agentrun_l\" ]; do " \
+	"printf -v _agentrun_v %b \"${_agentrun_l#*=}\"; " \
+	"export \"${_agentrun_l%%=*}=$_agentrun_v\"; done; " \
+	"[ -z \"$_agentrun_t\" ] || stty \"$_agentrun_t\"; "
 
 /* What a snap multipass can mount (reference: its confinement; removable
  * media, /media and /mnt, once that interface is connected). */
@@ -1238,11 +1243,12 @@ vm_exec_argv(const struct vm_request *req, const char *bin, int guard4,
     int env)
 {
 	static const char check[] =
-	    "h=$1; shift; command -v \"$1\" >/dev/null 2>&1 || { "
-	    "if [ -n \"$h\" ]; then h=\"install it with '$h'\"; else "
-	    "h='its agent profile has no install command'; fi; "
-	    "printf '%s\\n' \"agentrun: $1 is not installed in the VM; $h\" "
-	    ">&2; exit 127; }; ";
+	    "_agentrun_h=$1; shift; command -v \"$1\" >/dev/null 2>&1 || { "
+	    "if [ -n \"$_agentrun_h\" ]; then "
+	    "_agentrun_h=\"install it with '$_agentrun_h'\"; else "
+	    "_agentrun_h='its agent profile has no install command'; fi; "
+	    "printf '%s\\n' \"agentrun: $1 is not installed in the VM; "
+	    "$_agentrun_h\" >&2; exit 127; }; ";
 	/* Ctrl-C and Ctrl-\\ reach the whole foreground group in the guest,
 	 * this shell too: it catches them (the command gets the default
 	 * action back at exec) and outlives the command to report 128+N,

@@ -64,6 +64,34 @@ assert_match "*vm:*agentrun*" "$out" "show: vm"
 assert_match "*multipass:*1.16.3*" "$out" "show: multipass version"
 assert_match "*mount:*$P -> $P rw*" "$out" "show: mount"
 
+# A guest slow to ask for the forwarded key (its login profile sleeps):
+# keys typed meanwhile wait for it, then arrive; Ctrl-C does not wait.
+prof=$MULTIPASS_EMU_DIR/vms/agentrun/home/.bash_profile
+printf 'sleep 2\n. ~/.profile\n' >"$prof"
+tm_start 80 24 env ANTHROPIC_API_KEY=sk-e2e-secret-123 \
+	bash "$T/wrap.sh" "$AGENTRUN" claude --interactive
+sleep 1
+tm send-keys -t t "slow keys" Enter
+tm_wait "key=sk-e2e-secret-123" 30
+tm_wait "got: slow keys"
+tm send-keys -t t "quit 0" Enter
+tm_wait WRAPDONE 20
+assert_eq "STATUS=0" "$(cat "$T/status")" "slow guest: status"
+tm kill-server
+printf 'sleep 30\n' >"$prof"
+tm_start 80 24 env ANTHROPIC_API_KEY=sk-e2e-secret-123 \
+	bash "$T/wrap.sh" "$AGENTRUN" claude --interactive
+sleep 3
+tm send-keys -t t C-c
+tm_wait WRAPDONE 10
+# 130, or 255 from a 1.16 multipass whose remote command a signal ended
+case $(cat "$T/status") in
+STATUS=130|STATUS=255) ;;
+*) fail "Ctrl-C before the guest asked: $(cat "$T/status")" ;;
+esac
+cmp -s "$T/before" "$T/after" || fail "stty differs after Ctrl-C"
+tm kill-server
+rm -f "$prof"
 # Failures before the session: one line, status 125, terminal as it was,
 # nothing left running in the store.
 failing() {	# what expected-text env...
@@ -82,4 +110,5 @@ failing "no multipass" "multipass is not installed" PATH=/usr/bin:/bin
 failing "launch failure" "launching VM agentrun timed out" \
 	MULTIPASS_EMU_FAIL_LAUNCH=timeout
 grep -l '"state": *"running"' "$STORE"/*.json 2>/dev/null && fail "a session was left running"
+
 exit 0

@@ -66,6 +66,31 @@ assert_not_contains "agentrun;env" "$OUT" "the mark is not output"
 text=$(zstd -dc "$(latest_cast)")
 assert_not_contains "agentrun;env" "$text" "the mark is not recorded"
 assert_not_contains "plain-value-2" "$text" "the value is not recorded"
+# An agent that reads its input gets the end of an empty stdin as an EOF
+# (held behind the forwarded values, it reached the agent as a ^D byte
+# and the session hung).
+cat >"$XDG_CONFIG_HOME/agentrun/config.json" <<'JSON'
+{"agents": {"reader": {"command": ["sh", "-c", "od -An -c; echo END"],
+    "env": ["ECHO_VAR"], "install": "true"},
+  "names": {"command": ["sh", "-c", "printf '<%s|%s|%s|%s>' \"$t\" \"$v\" \"$l\" \"$h\""],
+    "env": ["t", "v", "l", "h"], "install": "true"}}}
+JSON
+OUT=$(cd "$P" && ECHO_VAR=x timeout 30 "$AGENTRUN" reader 2>"$T/stderr" </dev/null)
+assert_eq 0 "$?" "reader, empty stdin: $(cat "$T/stderr")"
+assert_eq "END" "$(printf %s "$OUT" | tr -d '\r')" "reader: EOF, no byte"
+OUT=$(cd "$P" && printf 'ab\n' | ECHO_VAR=x timeout 30 "$AGENTRUN" reader 2>"$T/stderr")
+assert_contains "a   b  \n" "$(printf %s "$OUT" | tr -d '\r')" "reader: piped input"
+# Forwarded names the guest script used for itself (t, v, l, h) arrive.
+t=tv v=vv l=lv h=hv ar_in "$P" names
+assert_eq 0 "$RC" "names: $ERR"
+assert_eq "<tv|vv|lv|hv>" "$(printf %s "$OUT" | tr -d '\r')" "names"
+# Its own names, now prefixed, cannot be forwarded.
+echo '{"agents": {"bad": {"env": ["_agentrun_t"]}}}' >"$XDG_CONFIG_HOME/agentrun/config.json"
+ar_in "$P" run -- true
+assert_eq 2 "$RC" "an _agentrun_ name"
+assert_contains '"_agentrun_t": names starting with _agentrun_ are agentrun'"'"'s own' "$ERR"
+write_config
+
 # With nothing to forward, the guest reads nothing and prints no mark.
 unset ANTHROPIC_API_KEY
 ar_in "$P" run -- true
