@@ -446,8 +446,10 @@ pty_greeted(struct pty *p)
 		return;
 	buf_init(&q);
 	buf_add(&q, p->cbs->reply, p->cbs->reply_len);
-	buf_add(&q, p->queue.data, p->queue.len);
-	explicit_bzero(p->queue.data, p->queue.len);
+	if (p->queue.len > 0) {		/* keys typed meanwhile */
+		buf_add(&q, p->queue.data, p->queue.len);
+		explicit_bzero(p->queue.data, p->queue.len);
+	}
 	buf_free(&p->queue);
 	p->queue = q;
 }
