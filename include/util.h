@@ -38,6 +38,9 @@ void	 buf_consume(struct buf *, size_t);	/* drop n bytes from the front */
  * that runs to the end; -k, invalid, its first k bytes (the longest
  * valid-looking start) standing for one U+FFFD. */
 int	 utf8_check(const unsigned char *s, size_t n);
+/* cp (up to 0x1fffff, surrogates too: as libtsm's decoder reads them)
+ * written at o as UTF-8; the end. */
+char	*utf8_put(char *o, uint32_t cp);
 /* 1 if s is valid UTF-8. */
 int	 utf8_valid(const char *s);
 /* w quoted, if it needs it, as a POSIX shell reads it back. */

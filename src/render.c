@@ -869,33 +869,6 @@ utf8_get(const unsigned char *u, size_t n)
 	    (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
 }
 
-/* Any code point up to TR_CP_MAX, as libtsm's decoder reads it back
- * (tsm_ucs4_to_utf8 refuses some it prints, such as surrogates). */
-static size_t
-utf8_put(uint32_t cp, char *u)
-{
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	u[0] = (char)(0xf0 | (cp >> 18 & 0x07));
-	u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	u[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /*
  * What REP repeats after text the fast path skipped, s[i..j): its last
  * character not of width 0 (see tr_print), or what it was before.
@@ -1063,7 +1036,7 @@ render_rep(struct render *r)
 	if (cp == 0)
 		return;
 	n = rep_count(r, cp, t->argv[0] <= 0 ? 1 : (size_t)t->argv[0]);
-	len = utf8_put(cp, u);
+	len = (size_t)(utf8_put(u, cp) - u);
 	if (tsm_ucs4_get_width(cp) == 2) {
 		for (i = 0; i < n; i++) {
 			wide_wrap(r, cp);
