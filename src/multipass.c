@@ -599,19 +599,16 @@ mp_info(const char *name, const char *again, struct mp_info *info,
 	    "--no-runtime-information", "--format", "json", NULL };
 	struct mp_call		 c = { argv, MP_TIMEOUT_INFO, 0, NULL, NULL, NULL };
 	struct mp_result	 r;
-	char			*needle;
 	int			 rv = -1;
 
 	memset(info, 0, sizeof *info);
 	if (mp_run(&c, &r, cause) != 0)
 		return -1;
 	if (r.status != 0 || r.timed_out) {
-		xasprintf(&needle, "instance \"%s\" does not exist", name);
-		if (!r.timed_out && strstr(r.err.data, needle) != NULL)
+		if (!r.timed_out && mp_said_missing(r.err.data, name))
 			rv = 0;
 		else
 			*cause = mp_error("info", name, again, &r);
-		free(needle);
 		goto out;
 	}
 	if (mp_info_parse(r.out.data, r.out.len, name, info, cause) == 0)

@@ -23,10 +23,11 @@ extern char **environ;
 
 /* Start path (searched in PATH unless it has a '/') with argv by
  * posix_spawn (no copy of our address space, so it is cheap even from a
- * large process): stdin /dev/null (or o->in_path), stdout and stderr to the pipes out
- * and err unless inherited (both to our stderr), in dir, with an empty signal mask and SIGPIPE
- * and SIGXFSZ (both ignored here) at their defaults. out < 0 detaches it: stdout and stderr /dev/null too,
- * and a session of its own. 0, or an errno value. */
+ * large process): stdin /dev/null (or o->in_path), stdout and stderr to
+ * the pipes out and err unless inherited (both to our stderr), in dir,
+ * with an empty signal mask and SIGPIPE and SIGXFSZ (both ignored here)
+ * at their defaults. out < 0 detaches it: stdout and stderr /dev/null
+ * too, and a session of its own. 0, or an errno value. */
 static int
 proc_spawn(const char *path, const char *const argv[],
     const struct proc_opts *o, int out, int err, pid_t *pid)

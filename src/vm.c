@@ -871,7 +871,7 @@ vm_umount_others(const struct config *cfg, const char *name,
 	const char	*argv[] = { "umount", NULL, NULL };
 	const char	*t;
 	char		*spec;
-	size_t		 i;
+	size_t		 i, j;
 	int		 have = 0, r;
 
 	for (i = 0; i < info->n_mounts; i++) {
@@ -884,8 +884,8 @@ vm_umount_others(const struct config *cfg, const char *name,
 		if (strchr(t, ':') != NULL) {
 			/* NAME:PATH cannot name it: remove them all, the
 			 * binds of read-only views first. */
-			for (i = 0; i < info->n_mounts; i++)
-				vm_unbind(cfg, name, info->mounts[i].target);
+			for (j = 0; j < info->n_mounts; j++)
+				vm_unbind(cfg, name, info->mounts[j].target);
 			argv[1] = name;
 			if (vm_mp(cfg, argv, MP_TIMEOUT_UMOUNT, 0, name, NULL,
 			    NULL, cause) != 0)
@@ -1307,7 +1307,7 @@ vm_env_encode(const struct vm_request *req, struct buf *out)
 		buf_adds(out, req->agent->env[i]);
 		buf_addc(out, '=');
 		for (c = (const unsigned char *)val; *c != '\0'; c++) {
-			if (isalnum(*c) || (*c != '\0' &&
+			if (*c < 0x80 && (isalnum(*c) ||
 			    strchr("_-.,:/+=@%", *c) != NULL))
 				buf_addc(out, (char)*c);
 			else
