@@ -32,6 +32,8 @@
 #define SPEED_MIN	(1.0 / 16)
 #define SPEED_MAX	64.0
 #define PLAYER_MARK_AGAIN 2000000 /* [ within this of a jump: the one before */
+#define PLAYER_ESC_MAX	16	/* an arrow key's sequence, at most */
+#define PLAYER_ESC_WAIT	200000	/* us the rest of one cut by a read may take */
 
 /* ------------------------------------------------------------------ */
 /* The timeline. */
@@ -698,6 +700,7 @@ struct player {
 	const char		*end_note;	/* at an end with damage */
 	int			 killed;	/* the signal that ended it */
 	int			 out_ok;
+	int			 on_screen;	/* raw, alternate screen */
 	int			 dirty;
 	int64_t			 last_draw;
 	char			 msg[128];
@@ -705,6 +708,9 @@ struct player {
 	int			 sigfd;
 	size_t			 mark_i;	/* the marker [ or ] went to */
 	int64_t			 mark_at;	/* when (wall clock), or 0 */
+	unsigned char		 esc[PLAYER_ESC_MAX];	/* a sequence cut */
+	size_t			 esc_len;		/* by the read */
+	int64_t			 esc_at;
 };
 
 static int64_t
@@ -775,9 +781,14 @@ player_pause(struct player *p, int on)
 {
 	if (on == p->paused)
 		return;
-	if (on)
+	if (on) {
+		/* The screen of the time it stops at: the events due since
+		 * the last advance too (at high speed there nearly always
+		 * are some), else the screen is behind the clock and a
+		 * step skips them. */
 		p->pos = player_now(p);
-	else {
+		seeker_goto(p->sk, timeline_index(p->tl, p->pos));
+	} else {
 		p->pt_base = timeline_ptime(p->tl, p->pos);
 		p->wall_base = now_us();
 	}
@@ -948,6 +959,7 @@ static const char *player_help_text[] = {
 	"  0 ... 9   jump to 0% ... 90%        ",
 	"  [ ]       previous / next marker    ",
 	"  q, ^C     quit                      ",
+	"  ^L        redraw                    ",
 	"  ^Z        suspend                   ",
 	"  ?         this help                 ",
 	"                                      ",
@@ -960,7 +972,8 @@ player_help(struct player *p, struct buf *b)
 {
 	int	 i;
 
-	for (i = 0; player_help_text[i] != NULL && i + 1 < p->trows; i++)
+	/* From the second row down to the one above the status line. */
+	for (i = 0; player_help_text[i] != NULL && i + 2 < p->trows; i++)
 		buf_addf(b, "\033[%d;2H\033[0;7m%.*s\033[0m", i + 2,
 		    p->tcols > 2 ? p->tcols - 2 : 1, player_help_text[i]);
 	buf_adds(b, "\033[?25l");
@@ -1018,6 +1031,7 @@ player_enter(struct player *p, int resume)
 	if (p->keys && (resume ? term_reraw() : term_raw(STDIN_FILENO)) != 0)
 		p->keys = 0;
 	term_set_alt(1);
+	p->on_screen = 1;
 	player_write(p, "\033[?1049h\033[H\033[2J");
 	player_winsize(p);
 }
@@ -1025,11 +1039,41 @@ player_enter(struct player *p, int resume)
 static void
 player_leave(struct player *p)
 {
+	if (!p->on_screen)
+		return;		/* left already: nothing to undo on the shell's */
+	p->on_screen = 0;
 	if (p->keys && term_is_raw())
 		term_restore();		/* leaves the alternate screen too */
 	else
 		player_write(p, term_reset_string(1));
 	term_set_alt(0);
+}
+
+/* The signals that came while stopped, read before going back on the
+ * screen: one that ends the replay ends it there, off the screen (a
+ * shell's 'kill %1' sends TERM, then CONT: going back on the screen from
+ * the background, the replay was stopped again by the terminal, and the
+ * TERM never acted). Going back redoes the size; the CONT is this
+ * stop's. */
+static void
+player_stopped_signals(struct player *p)
+{
+	int	 sig;
+
+	while ((sig = sig_next(p->sigfd)) > 0) {
+		switch (sig) {
+		case SIGCONT:
+			p->cont_seen = 0;
+			break;
+		case SIGWINCH:
+		case SIGTSTP:
+			break;
+		default:	/* INT, TERM, HUP, QUIT */
+			p->quit = 1;
+			p->killed = sig;
+			break;
+		}
+	}
 }
 
 static void
@@ -1040,9 +1084,13 @@ player_suspend(struct player *p)
 	player_pause(p, 1);
 	player_leave(p);
 	/* Continued (or never stopped, with no shell to continue it): back
-	 * at once, before anything is drawn on the main screen; the SIGCONT
-	 * still to come through the signal fd is then no news. */
+	 * at once, before anything is drawn on the main screen, unless a
+	 * signal that ends it came meanwhile; the SIGCONT that continued it
+	 * is then no news. */
 	p->cont_seen = sig_stop_self();
+	player_stopped_signals(p);
+	if (p->quit)
+		return;
 	player_enter(p, 1);
 	p->paused = was_paused;
 	if (!was_paused) {
@@ -1060,7 +1108,9 @@ player_key(struct player *p, int key)
 		p->help = 0;
 		render_frame_reset(p->frame);
 		p->dirty = 1;
-		return;
+		/* Any key closes it; Ctrl-C, Ctrl-D and Ctrl-Z also act. */
+		if (key != 0x03 && key != 0x04 && key != 0x1a)
+			return;
 	}
 	switch (key) {
 	case 'q': case 'Q': case 0x03: case 0x04:
@@ -1115,24 +1165,42 @@ player_key(struct player *p, int key)
 	}
 }
 
-/* Keys from one read: arrows arrive as ESC [ C or ESC O C. */
+/* Keys from one read: arrows arrive as ESC [ C or ESC O C. A sequence
+ * the read cut (over ssh, a slow link) is kept for the next read, unless
+ * that comes too late to be its end (an escape typed alone). */
 static void
-player_input(struct player *p, const unsigned char *s, size_t n)
+player_input(struct player *p, const unsigned char *in, size_t len)
 {
-	size_t	 i, j;
+	unsigned char	 s[PLAYER_ESC_MAX + 256];
+	size_t		 i, j, n = 0;
 
+	if (p->esc_len > 0 && now_us() - p->esc_at < PLAYER_ESC_WAIT) {
+		memcpy(s, p->esc, p->esc_len);
+		n = p->esc_len;
+	}
+	p->esc_len = 0;
+	if (len > sizeof s - n)
+		len = sizeof s - n;	/* the caller reads 256 at most */
+	memcpy(s + n, in, len);
+	n += len;
 	for (i = 0; i < n && !p->quit; i++) {
 		if (s[i] != 0x1b) {
 			player_key(p, s[i]);
 			continue;
 		}
-		if (i + 1 >= n || (s[i + 1] != '[' && s[i + 1] != 'O'))
+		if (i + 1 < n && s[i + 1] != '[' && s[i + 1] != 'O')
 			continue;	/* a lone escape */
 		for (j = i + 2; j < n && ((s[j] >= '0' && s[j] <= '9') ||
 		    s[j] == ';'); j++)
 			;
-		if (j >= n)
+		if (j >= n) {		/* cut: the rest comes next */
+			if (n - i <= sizeof p->esc) {
+				memcpy(p->esc, s + i, n - i);
+				p->esc_len = n - i;
+				p->esc_at = now_us();
+			}
 			break;
+		}
 		if (s[j] == 'C')
 			player_key(p, 'L');
 		else if (s[j] == 'D')

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# agentrun replay in tmux: pause, step, seek back and forward, jumps,
-# markers, speed, help, quit. After every seek the screen is exactly what
+# agentrun replay in tmux: pause, step, seek back and forward (an arrow
+# key cut in two by the reads too), jumps, markers, speed, help, quit.
+# After every seek the screen is exactly what
 # 'agentrun text --at' gives for that time; the terminal's modes (stty -g)
 # are the same before and after; the recorded queries never reach it.
 . "$(dirname "$0")/../lib/common.sh"
@@ -78,6 +79,12 @@ key .
 expect_at 6.0
 key 5
 expect_at 15.0
+# An arrow key cut in two by the reads (a slow link): still an arrow, not
+# the [ of "previous marker" and a stray letter.
+tm send-keys -t t Escape; sleep 0.05; tm send-keys -t t -l '[C'
+expect_at 20.0
+tm send-keys -t t Escape '['; sleep 0.05; tm send-keys -t t -l 'D'
+expect_at 15.0
 key 9
 expect_at 27.0
 key Left Left Left Left
@@ -137,7 +144,10 @@ tm_wait " end " 5
 assert_contains "the end" "$(screen)"
 assert_eq "$("$AGENTRUN" text "$id")" "$(screen)" "the last screen"
 
-key q
+# Ctrl-C quits with the help open too (other keys only close it).
+key ?
+tm_wait "any key closes"
+key C-c
 tm_wait WRAPDONE
 assert_eq STATUS=0 "$(cat status)"
 cmp -s before after || fail "stty -g differs after replay"
