@@ -166,25 +166,44 @@ __agentrun_isop() {	# WORD: a redirection operator (>, >>, <, <<<, >|)?
 	[[ $1 == [\<\>]* && $1 != *[!\<\>\|]* ]]
 }
 
+# __agentrun_lead: COMP_LINE up to the cursor (COMP_POINT counts
+# characters) into REPLY; without a COMP_POINT within it, all of it.
+__agentrun_lead() {
+	REPLY=${COMP_LINE-}
+	[[ -n ${COMP_POINT-} && $COMP_POINT != *[!0-9]* ]] &&
+	    ((COMP_POINT < ${#REPLY})) &&
+	    REPLY=${REPLY:0:COMP_POINT}
+	return 0
+}
+
 # __agentrun_words: the words up to the cursor as agentrun gets them,
 # from COMP_WORDS and COMP_LINE, into words (the current one last, at
 # cword). bash splits a word at '=' and ':' (COMP_WORDBREAKS): the pieces
 # typed together are joined again, and piece is the last one, which is
 # all that bash replaces. A redirection (> FILE, 2>FILE, <FILE) is not
 # agentrun's: it is left out, and redir=1 if the current word is its
-# target.
+# target. Only what is before the cursor counts: in 'agentrun | show'
+# (the cursor in the blank) the current word is empty, not show.
+# (After 2>&1, >&2 or &>FILE bash does not call _agentrun at all: it
+# takes the '&' for the end of the command, and completes what follows
+# as the command '1', '2' or '>FILE' with what COMP_LINE holds of it
+# only. Files, its default, are offered; nothing here can mend that.)
 __agentrun_words() {
-	local line=${COMP_LINE-} w sp
+	local line w sp REPLY
 	local -a toks=()
-	local -i i n=0
+	local -i i n=0 ok=1
+	__agentrun_lead
+	line=$REPLY
 	for ((i = 0; i <= COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]-}
 		sp=${line%%[![:space:]]*}
 		line=${line#"$sp"}
-		if [[ -n $line && $line == "$w"* ]]; then
+		if ((ok && i == COMP_CWORD)) && [[ $w == "$line"* ]]; then
+			w=$line line=
+		elif [[ -n $line && $line == "$w"* ]]; then
 			line=${line#"$w"}
 		else	# not on the line as typed: the line is of no more use
-			sp=' ' line=
+			sp=' ' line='' ok=0
 		fi
 		piece=$w
 		[[ $w == *[!=:\<\>\|]* ]] || piece=
@@ -232,7 +251,7 @@ _agentrun() {
 __agentrun_complete() {
 	local opt='' ao cmd='' opts argopts w pos1='' REPLY IFS=$' \t\n'
 	local -a words
-	local -i i=1 npos=0 optend=0 agent=0 permute=0 cword redir
+	local -i i=1 npos=0 optend=0 gend=0 agent=0 permute=0 cword redir
 	COMPREPLY=()
 	__agentrun_words
 	__agentrun_dequote "$piece"
@@ -244,18 +263,18 @@ __agentrun_complete() {
 		return 0
 	fi
 
-	# Walk the words before the cursor: global options, the command,
-	# its options (up to --, or the first other word as getopt does)
-	# and its other words, counted in npos. opt is the option whose
-	# value the current word is, if any.
+	# Walk the words before the cursor: global options (up to --), the
+	# command, its options (up to --, or the first other word as getopt
+	# does) and its other words, counted in npos. opt is the option
+	# whose value the current word is, if any.
 	__agentrun_options ''
 	while ((i < cword)); do
 		w=${words[i]}
 		if ((optend)); then
 			npos+=1
-		elif [[ $w == -- ]]; then
-			[[ -n $cmd ]] && optend=1
-		elif [[ $w == -?* ]] &&
+		elif [[ $w == -- ]] && ((!gend || ${#cmd})); then
+			[[ -n $cmd ]] && optend=1 || gend=1
+		elif ((!gend || ${#cmd})) && [[ $w == -?* ]] &&
 		    { ((!agent)) || [[ " $opts " == *" ${w%%=*} "* ]]; }; then
 			if __agentrun_argopt "$w"; then
 				((i + 1 == cword)) && opt=$ao
@@ -272,6 +291,8 @@ __agentrun_complete() {
 		fi
 		i+=1
 	done
+	# After 'agentrun --' the command comes, even one that starts with -.
+	((gend && !${#cmd})) && optend=1
 	# --opt=value
 	if ((!optend)) && [[ -z $opt && $cur == --?*=* &&
 	    " $argopts " == *" ${cur%%=*} "* ]]; then
@@ -333,6 +354,9 @@ _agentrun_alias() {
 	read -r -a exp <<<"$a"
 	((${#exp[@]} > 0)) || return 0
 	local COMP_LINE=${COMP_LINE+$a${COMP_LINE#"${COMP_WORDS[0]}"}}
+	local COMP_POINT=${COMP_POINT-}
+	[[ -n $COMP_POINT && $COMP_POINT != *[!0-9]* ]] &&
+	    COMP_POINT=$((COMP_POINT + ${#a} - ${#COMP_WORDS[0]}))
 	local -a COMP_WORDS=("${exp[@]}" "${COMP_WORDS[@]:1}")
 	local COMP_CWORD=$((COMP_CWORD + ${#exp[@]} - 1))
 	_agentrun
@@ -342,6 +366,9 @@ _agentrun_alias() {
 # NAME (agentrun init --wrap NAME).
 _agentrun_wrapped() {
 	local COMP_LINE="agentrun ${COMP_LINE-}"
+	local COMP_POINT=${COMP_POINT-}
+	[[ -n $COMP_POINT && $COMP_POINT != *[!0-9]* ]] &&
+	    COMP_POINT=$((COMP_POINT + 9))
 	local -a COMP_WORDS=(agentrun "${COMP_WORDS[@]}")
 	local COMP_CWORD=$((COMP_CWORD + 1))
 	_agentrun

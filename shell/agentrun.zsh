@@ -11,6 +11,32 @@ if ! (( ${+functions[compdef]} )); then
 	autoload -Uz compinit && compinit -i
 fi
 
+# A compinit that runs later in .zshrc (the user's own after this eval,
+# a framework's or a plugin manager's) loads its dump file, which sets
+# the registrations afresh: those made here are gone. So each is made
+# again, if it is missing, once, before the first prompt.
+(( ${+__agentrun_comps} )) || typeset -gHa __agentrun_comps=(agentrun _agentrun)
+__agentrun_compdef() {	# FUNCTION NAME...: compdef, and remember it
+	emulate -L zsh
+	local n
+	for n in "${@[2,-1]}"; do
+		__agentrun_comps+=("$n" "$1")
+	done
+	compdef "$@"
+}
+__agentrun_recompdef() {
+	emulate -L zsh
+	local -i i
+	add-zsh-hook -d precmd __agentrun_recompdef
+	(( ${+functions[compdef]} )) || return 0
+	for ((i = 1; i < $#__agentrun_comps; i += 2)); do
+		[[ ${_comps[$__agentrun_comps[i]]-} == $__agentrun_comps[i+1] ]] ||
+		    compdef $__agentrun_comps[i+1] $__agentrun_comps[i]
+	done
+	return 0
+}
+autoload -Uz add-zsh-hook && add-zsh-hook precmd __agentrun_recompdef
+
 # Short aliases. zsh completes an alias as what it stands for; with
 # complete_aliases set it looks the alias up instead, and finds this.
 __agentrun_setup_aliases() {
@@ -21,7 +47,7 @@ __agentrun_setup_aliases() {
 	alias arr='agentrun replay'
 	alias arg='agentrun grep'
 	alias arv='agentrun vm'
-	compdef __agentrun_alias arc ars arx arl arr arg arv
+	__agentrun_compdef __agentrun_alias arc ars arx arl arr arg arv
 }
 
 __agentrun_alias() {
@@ -46,7 +72,7 @@ __agentrun_setup_wrap() {
 		return 0
 	fi
 	functions[$1]="command agentrun $1 \"\$@\""
-	compdef __agentrun_wrapped $1
+	__agentrun_compdef __agentrun_wrapped $1
 }
 
 __agentrun_wrapped() {
