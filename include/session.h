@@ -15,6 +15,7 @@ enum session_state {
 	SESSION_FINISHED,
 	SESSION_INTERRUPTED,
 	SESSION_IMPORTED,
+	SESSION_FILE,		/* a file given by path, not in the store */
 };
 
 struct session {

@@ -65,6 +65,10 @@ struct cast_reader {
 	int			 done;
 	char			*damage;
 
+	struct buf		 pend;		/* read ahead (cast_reader_ahead) */
+	size_t			 pendpos;	/* the next line there */
+	int			 ahead;		/* the last line was from it */
+
 	int			 v1;		/* a v1 file, read whole: */
 	struct buf		 v1text;	/* its text */
 	size_t			 v1next;	/* where the next frame is */
@@ -826,9 +830,9 @@ cast_header_free(struct cast_header *h)
 	cast_header_init(h);
 }
 
-/* A header string. cJSON ends its strings at a NUL, so one with \u0000
- * is cut there: a title or command is text, unlike event data (which
- * cast_string_parse decodes whole, NULs and all). */
+/* A header string. cJSON ends its strings at a NUL, so cast_json_lone
+ * makes each \u0000 a \ufffd first: a title or command is text, unlike
+ * event data (which cast_string_parse decodes whole, NULs and all). */
 static char *
 cast_json_string(const cJSON *o, const char *key)
 {
@@ -970,9 +974,11 @@ cast_surrogate_at(const char *p, const char *end)
 }
 
 /* cJSON refuses a lone surrogate escape (one not in a high and low pair),
- * which Python's json (asciinema's) takes: a copy of s (as long) with
- * each made \ufffd, as cast_unescape reads them in events; NULL if s has
- * none. A backslash outside a string is no JSON either way. */
+ * which Python's json (asciinema's) takes, and cuts a string at a \u0000
+ * (a title lost its end, a key "version\u0000" read as "version"): a copy
+ * of s (as long) with each made \ufffd, as cast_unescape reads lone ones
+ * in events; NULL if s has none. A backslash outside a string is no JSON
+ * either way. */
 static char *
 cast_json_lone(const char *s, size_t len)
 {
@@ -982,7 +988,7 @@ cast_json_lone(const char *s, size_t len)
 
 	while (p < end && (p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
 		k = cast_surrogate_at(p, end);
-		if (k == 0) {
+		if (k == 0 && (end - p < 6 || memcmp(p, "\\u0000", 6) != 0)) {
 			p += 2;		/* any other escape, whole */
 			continue;
 		}
@@ -1404,15 +1410,32 @@ cast_reader_v1(struct cast_reader *cr, const char *first, size_t flen,
 	struct buf	*b = &cr->v1text, h;
 	char		 chunk[65536];
 	ssize_t		 n;
+	size_t		 off;
 	const char	*why = NULL, *v = NULL, *vend = NULL;
 	cJSON		*o = NULL;
-	int		 rc = -1;
+	int		 rc = -1, joined;
 
 	buf_init(&h);
 	buf_reset(b);
-	buf_add(b, first, flen);
-	if (nl)
-		buf_addc(b, '\n');
+	if (cr->ahead) {
+		/* Line 1 and what follows it were read ahead: take them
+		 * over, the newline cast_getline made a NUL put back. */
+		off = (size_t)(first - cr->pend.data);
+		joined = off + flen == cr->pend.len;
+		if (nl && !joined)
+			cr->pend.data[off + flen] = '\n';
+		buf_free(b);
+		*b = cr->pend;
+		buf_init(&cr->pend);
+		cr->pendpos = 0;
+		buf_consume(b, off);
+		if (nl && joined)
+			buf_addc(b, '\n');
+	} else {
+		buf_add(b, first, flen);
+		if (nl)
+			buf_addc(b, '\n');
+	}
 	while ((n = zio_read(cr->zr, chunk, sizeof chunk)) > 0) {
 		if (b->len + (size_t)n > CAST_V1_MAX) {
 			why = "a v1 file larger than 256 MiB";
@@ -1514,16 +1537,93 @@ cast_reader_again(struct cast_reader *cr, const char *path, char **why)
 	return -1;
 }
 
+/* Standard input or a FIFO cannot be read again as cast_reader_again
+ * reads a file whose line 1 is longer than zio_getline takes (a v1 file
+ * on one line): its start is read ahead instead, to the end of its first
+ * line that is not blank or as far as a v1 file may go, and cast_getline
+ * takes lines from that first. An error is left to zio_getline to say. */
+static void
+cast_reader_ahead(struct cast_reader *cr)
+{
+	struct buf	*b = &cr->pend;
+	char		 chunk[65536];
+	const char	*nl;
+	size_t		 line = 0, look = 0;	/* a line's start; seen */
+	ssize_t		 n;
+
+	for (;;) {
+		while (look < b->len && (nl = memchr(b->data + look, '\n',
+		    b->len - look)) != NULL) {
+			if (!cast_blank(b->data + line,
+			    (size_t)(nl - b->data) - line))
+				return;
+			line = look = (size_t)(nl - b->data) + 1;
+		}
+		look = b->len;
+		if (b->len > CAST_V1_MAX)
+			return;
+		if ((n = zio_read(cr->zr, chunk, sizeof chunk)) <= 0)
+			return;
+		buf_add(b, chunk, (size_t)n);
+	}
+}
+
+/* The next line, as zio_getline gives it: from what was read ahead, then
+ * from the stream (a line begun ahead ends there). */
+static int
+cast_getline(struct cast_reader *cr, char **line, size_t *len, int *nl)
+{
+	struct buf	*b = &cr->pend;
+	char		*start, *p, *more;
+	size_t		 mlen;
+	int		 rc;
+
+	cr->ahead = 0;
+	if (cr->pendpos == b->len) {
+		if (b->data != NULL) {
+			buf_free(b);
+			cr->pendpos = 0;
+		}
+		return zio_getline(cr->zr, line, len, nl);
+	}
+	start = b->data + cr->pendpos;
+	if ((p = memchr(start, '\n', b->len - cr->pendpos)) != NULL) {
+		*p = '\0';
+		*line = start;
+		*len = (size_t)(p - start);
+		*nl = 1;
+		cr->pendpos = (size_t)(p - b->data) + 1;
+		cr->ahead = 1;
+		return 1;
+	}
+	if ((rc = zio_getline(cr->zr, &more, &mlen, nl)) < 0)
+		return -1;
+	buf_consume(b, cr->pendpos);
+	if (rc == 1)
+		buf_add(b, more, mlen);
+	else
+		*nl = 0;
+	*line = b->data;
+	*len = b->len;
+	cr->pendpos = b->len;
+	cr->ahead = 1;
+	return 1;
+}
+
 /* Read the header (or a whole v1 file). 0, or -1 with *why. */
 static int
 cast_reader_start(struct cast_reader *cr, const char *path, char **why)
 {
-	char	*line;
-	size_t	 len;
-	int	 nl, rc;
+	struct stat	 st;
+	char		*line;
+	size_t		 len;
+	int		 nl, rc;
 
+	if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 &&
+	    !S_ISREG(st.st_mode)))
+		cast_reader_ahead(cr);
 	do {
-		rc = zio_getline(cr->zr, &line, &len, &nl);
+		rc = cast_getline(cr, &line, &len, &nl);
 		cr->lineno++;
 	} while (rc == 1 && cast_blank(line, len));
 	if (rc < 0)
@@ -1557,6 +1657,7 @@ cast_reader_open(const char *path, char **cause)
 	cast_header_init(&cr->hdr);
 	buf_init(&cr->scratch);
 	buf_init(&cr->v1text);
+	buf_init(&cr->pend);
 	cr->path = xstrdup(strcmp(path, "-") == 0 ? "standard input" : path);
 	if ((cr->zr = zio_reader_open(path, cause)) == NULL ||
 	    cast_reader_start(cr, path, cause) != 0) {
@@ -1651,7 +1752,7 @@ cast_reader_next(struct cast_reader *cr, struct cast_event *ev)
 	if (cr->v1)
 		return cast_reader_next_v1(cr, ev);
 	for (;;) {
-		rc = zio_getline(cr->zr, &line, &len, &nl);
+		rc = cast_getline(cr, &line, &len, &nl);
 		if (rc < 0) {
 			cast_reader_damaged(cr, "line %zu: %s", cr->lineno + 1,
 			    cast_reader_why(cr));
@@ -1709,6 +1810,7 @@ cast_reader_free(struct cast_reader *cr)
 	cast_header_free(&cr->hdr);
 	buf_free(&cr->scratch);
 	buf_free(&cr->v1text);
+	buf_free(&cr->pend);
 	free(cr->damage);
 	free(cr->path);
 	free(cr);

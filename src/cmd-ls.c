@@ -151,8 +151,16 @@ cmd_ls(struct globals *g, int argc, char **argv)
 	if (optind < argc)
 		return usage_error(argv[0], "unexpected argument: %s",
 		    argv[optind]);
-	if (!all && (project = project_root(g, &cause)) == NULL)
+	if (!all && (project = project_root(g, &cause)) == NULL) {
+		/* No project (the folder is gone): say what still works. */
+		if (g->dir == NULL) {
+			log_error("%s; ls --all lists every project's sessions",
+			    cause);
+			free(cause);
+			cause = NULL;
+		}
 		goto out;
+	}
 	if ((dir = session_dir(0, &cause)) == NULL)
 		goto out;
 	if (session_list(dir, project, &l, &cause) != 0)
@@ -197,7 +205,8 @@ show_text(const struct session *s)
 	fmt_time(s->end, end, sizeof end);
 	fmt_duration(s, dur, sizeof dur);
 	show_line("id:", s->id);
-	show_line("state:", session_state_name(s->state));
+	show_line("state:", s->state == SESSION_FILE ?
+	    "file (not in the store)" : session_state_name(s->state));
 	show_line("command:", s->command);
 	show_line("title:", s->title);
 	show_line("project:", s->project);

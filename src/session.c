@@ -233,6 +233,8 @@ session_state_name(enum session_state st)
 		return "interrupted";
 	case SESSION_IMPORTED:
 		return "imported";
+	case SESSION_FILE:
+		return "file";
 	}
 	return "unknown";
 }
@@ -544,7 +546,7 @@ session_check_lock(struct session *s)
 	int	 rec;
 
 	if (s->state != SESSION_INTERRUPTED && s->state != SESSION_RUNNING &&
-	    (s->state != SESSION_IMPORTED || s->backend != NULL))
+	    s->state != SESSION_FILE)
 		return;
 	rec = session_recording(s);
 	if (rec == 1)
@@ -861,6 +863,27 @@ session_sidecar_at(const char *path, char id[SESSION_ID_LEN + 1])
 	return sidecar;
 }
 
+/* Is s's transcript one of the store, named by its id? */
+static int
+session_in_store(const struct session *s)
+{
+	char		*dir, *cause = NULL, name[SESSION_ID_LEN + 16];
+	const char	*base = strrchr(s->cast_path, '/');
+	int		 in;
+
+	base = base != NULL ? base + 1 : s->cast_path;
+	if (!session_id_valid(s->id) ||
+	    strcmp(base, session_file_name(name, s->id, ".cast.zst")) != 0)
+		return 0;
+	if ((dir = session_dir(0, &cause)) == NULL) {
+		free(cause);
+		return 0;
+	}
+	in = path_in_dir(s->cast_path, dir);
+	free(dir);
+	return in;
+}
+
 /* A path the user gave: a transcript, with its sidecar if one is beside;
  * a .json one is an asciicast v1 file (but a sidecar is refused). */
 static int
@@ -868,9 +891,20 @@ session_resolve_path(const char *spec, struct session *s, char **cause)
 {
 	struct stat	 st;
 	char		*json = NULL, *c2 = NULL, id[SESSION_ID_LEN + 1];
+	const char	*ext;
 	size_t		 n = strlen(spec);
 
 	if (stat(spec, &st) != 0) {
+		/* A store file's name, as ls of the store shows it. */
+		ext = n > SESSION_ID_LEN ? spec + SESSION_ID_LEN : "";
+		snprintf(id, sizeof id, "%.*s", SESSION_ID_LEN, spec);
+		if (errno == ENOENT && strchr(spec, '/') == NULL &&
+		    (strcmp(ext, ".cast.zst") == 0 ||
+		    strcmp(ext, ".json") == 0) && session_id_valid(id)) {
+			xasprintf(cause, "%s: no such file; for the session, "
+			    "say %s", spec, id);
+			return -1;
+		}
 		xasprintf(cause, "%s: %s", spec, strerror(errno));
 		return -1;
 	}
@@ -897,7 +931,10 @@ session_resolve_path(const char *spec, struct session *s, char **cause)
 
 		base = base != NULL ? base + 1 : spec;
 		snprintf(s->id, sizeof s->id, "%.*s", SESSION_ID_LEN, base);
-		s->state = SESSION_IMPORTED;
+		/* No sidecar: a transcript of the store reads as session_load
+		 * reads it, any other file as what it is. */
+		s->state = session_in_store(s) ? SESSION_INTERRUPTED :
+		    SESSION_FILE;
 	}
 	session_check_lock(s);
 	return 0;

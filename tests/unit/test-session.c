@@ -104,8 +104,9 @@ test_store(void **state)
 {
 	struct session_list	 l;
 	struct session		 s;
-	char			*dir, *cause = NULL;
+	char			*dir, *cause = NULL, *path;
 	struct stat		 st;
+	FILE			*f;
 
 	(void)state;
 	make_session("20261101-100000-aaaa", "/p/one", 1000, "finished");
@@ -160,6 +161,22 @@ test_store(void **state)
 	assert_int_equal(session_resolve("/nonexistent/x.cast", NULL, &s,
 	    &cause), -1);
 	free(cause);
+	cause = NULL;
+	/* A store transcript by path: its sidecar's state; a file elsewhere
+	 * with no sidecar is a file, not an import. */
+	xasprintf(&path, "%s/20261102-100000-bbbb.cast.zst", dir);
+	assert_int_equal(session_resolve(path, NULL, &s, &cause), 0);
+	assert_int_equal(s.state, SESSION_FINISHED);
+	session_free(&s);
+	free(path);
+	xasprintf(&path, "%s/../x.cast", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+	assert_int_equal(session_resolve(path, NULL, &s, &cause), 0);
+	assert_int_equal(s.state, SESSION_FILE);
+	assert_string_equal(session_state_name(s.state), "file");
+	session_free(&s);
+	free(path);
 	free(dir);
 }
 
