@@ -56,19 +56,20 @@ cmd_rm(struct globals *g, int argc, char **argv)
 {
 	struct session	*v;
 	char		*project, *dir, *cause = NULL;
-	int		 i, j, n, bad = 0, dup;
+	int		 i, j, n, bad = 0, dup, dd;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 			return usage_print(argv[0]);	/* anywhere, as getopt */
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0 || argv[i][0] != '-')
-			break;
-		return usage_option(argv[0], argv[i]);
+	/* No options but help: one after an id too ('rm ID -f') is an
+	 * error, not an id (no id starts with '-'; a file can, after --). */
+	for (i = 1, dd = 0; i < argc && !dd; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			dd = 1;
+		else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return usage_option(argv[0], argv[i]);
 	}
-	if (i < argc && strcmp(argv[i], "--") == 0)
-		i++;
-	if (i >= argc)
+	if (argc - 1 - dd == 0)
 		return usage_error(argv[0], "rm takes one or more session IDs");
 	if ((dir = session_dir(0, &cause)) == NULL) {
 		log_error("%s", cause);
@@ -81,8 +82,12 @@ cmd_rm(struct globals *g, int argc, char **argv)
 	}
 
 	/* Resolve every id first: nothing goes unless all are clear. */
-	v = xcalloc((size_t)(argc - i), sizeof *v);
-	for (n = 0; i < argc; i++) {
+	v = xcalloc((size_t)argc, sizeof *v);
+	for (n = 0, i = 1; i < argc; i++) {
+		if (dd && strcmp(argv[i], "--") == 0) {
+			dd = 0;		/* the end of the options */
+			continue;
+		}
 		if (session_resolve(argv[i], project, &v[n], &cause) != 0) {
 			log_error("%s", cause);
 			free(cause);
@@ -276,14 +281,16 @@ gc_snapshots(const char *dir, int dry, size_t *removed)
 	return rc;
 }
 
-/* When a session started: the sidecar's time, else the one in its id. */
+/* When a session came into the store: the sidecar's start, else (and
+ * for an import, whose start is its file's, maybe years before) the time
+ * in its id, as ls orders them: a file imported today is not old. */
 static int64_t
 gc_start(const struct session *s)
 {
 	struct tm	 tm;
 	time_t		 t;
 
-	if (s->start > 0)
+	if (s->start > 0 && s->state != SESSION_IMPORTED)
 		return s->start;
 	memset(&tm, 0, sizeof tm);
 	if (sscanf(s->id, "%4d%2d%2d-%2d%2d%2d", &tm.tm_year, &tm.tm_mon,
@@ -325,8 +332,11 @@ cmd_gc(struct globals *g, int argc, char **argv)
 				    "number, not '%s'", optarg);
 			break;
 		case 'o':
+			/* Digits and a point only: strtod also takes a
+			 * sign, spaces, hex ("0x10" days) and "inf". */
 			days = strtod(optarg, &end);
 			if (end == optarg || *end != '\0' || !isfinite(days) ||
+			    optarg[strspn(optarg, "0123456789.")] != '\0' ||
 			    days < 0 || days > 1e6)
 				return usage_error(argv[0], "--older-than needs "
 				    "a number of days, not '%s'", optarg);

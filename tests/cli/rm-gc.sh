@@ -45,6 +45,18 @@ assert_eq 1 "$RC" "a file outside the store"
 [ -f outside.cast ] || fail "a file outside the store was deleted"
 ar rm
 assert_eq 2 "$RC" "no id"
+ar rm --
+assert_eq 2 "$RC" "no id after --"
+# An option after an id is one, as getopt takes it (rm -f habit): a usage
+# error that names it, and nothing goes; after -- it is a name.
+ar rm 20250103-100000-bbbb -f
+assert_eq 2 "$RC" "an option after an id"
+assert_contains "unknown option: -f" "$ERR"
+assert_eq 6 "$(count)"
+ar rm 20250103-100000-bbbb -- -f
+assert_eq 1 "$RC" "-f after --"
+assert_contains "-f: " "$ERR"
+assert_eq 6 "$(count)"
 # latest falls back to the store's newest for reading, never for rm: in
 # a project with no sessions it names none.
 mkdir -p "$T/other"
@@ -75,6 +87,11 @@ ar gc
 assert_eq 2 "$RC" "gc needs a rule"
 ar gc --keep many
 assert_eq 2 "$RC"
+for d in 0x10 " 5" +5 1e1 inf; do
+	ar gc --older-than "$d" --dry-run
+	assert_eq 2 "$RC" "--older-than '$d' is no number of days"
+	assert_contains "needs a number of days" "$ERR"
+done
 ar gc --older-than 5 --dry-run
 assert_eq 0 "$RC"
 assert_eq "would remove 20250104-100000-cccc
