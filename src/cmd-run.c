@@ -299,6 +299,7 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 	struct proc			*git = NULL;
 	char				**argv = NULL, **shown = NULL;
 	char				*cause = NULL, *project = NULL;
+	char				*out_err = NULL;
 	const char			*backend;
 	sigset_t			 ends, mask;
 	int				 status = EXIT_SETUP, local;
@@ -432,12 +433,16 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 		free(cause);
 		cause = NULL;
 		status = EXIT_SETUP;
-	} else if (vm != NULL &&
-	    (status = vm_exit_status(vm, status, &cause)) < 0) {
-		log_error("%s", cause);
-		free(cause);
+	} else {
+		out_err = cause;	/* stdout could not be written */
 		cause = NULL;
-		status = EXIT_SETUP;
+		if (vm != NULL &&
+		    (status = vm_exit_status(vm, status, &cause)) < 0) {
+			log_error("%s", cause);
+			free(cause);
+			cause = NULL;
+			status = EXIT_SETUP;
+		}
 	}
 
 	if (local)
@@ -451,6 +456,13 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 		cause = NULL;
 	} else if (rec != NULL)
 		replay_index_later(&s);
+	/* The output could not be written (a full disk, a closed stdout):
+	 * an error, as for every command that prints, not a silent success;
+	 * the transcript keeps the command's status. */
+	if (out_err != NULL) {
+		log_error("%s", out_err);
+		status = EXIT_ERROR;
+	}
 out:
 	git_finish(git, &s.git_head_before, &s.git_dirty_before);
 	recorder_free(rec);
@@ -460,6 +472,7 @@ out:
 	strv_free(shown);
 	free(project);
 	free(cause);
+	free(out_err);
 	session_free(&s);
 	config_free(&cfg);
 	if (saved)

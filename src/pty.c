@@ -56,6 +56,7 @@ struct pty {
 	int			 in_open;	/* still reading stdin */
 	int			 in_tty;
 	int			 out_ok;	/* stdout still writable */
+	int			 out_err;	/* why it was not, to tell */
 	int			 outfd;		/* stdout, or its own copy */
 	int64_t			 end_at;	/* ms: told to end (TERM, HUP,
 						   or INT/QUIT), 0 not */
@@ -422,7 +423,11 @@ pty_output(struct pty *p, const char *s, size_t n)
 	p->alt_again = 0;
 	if (p->out_ok && pty_out_write(p, s, n) != 0) {
 		/* Nobody reads any more (EPIPE, EIO): like a terminal that
-		 * was closed, the child gets SIGHUP; recording goes on. */
+		 * was closed, the child gets SIGHUP; recording goes on. Any
+		 * other error (a full disk, a closed stdout) is the caller's
+		 * to tell. */
+		if (errno != EPIPE && errno != EIO)
+			p->out_err = errno;
 		p->out_ok = 0;
 		pty_forward(p, SIGHUP);
 	}
@@ -796,12 +801,13 @@ pty_out_open(void)
 int
 pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 {
-	static const int	 sigs[] = { SIGCHLD, SIGWINCH, SIGTERM, SIGHUP,
+	static const int	 all[] = { SIGCHLD, SIGWINCH, SIGTERM, SIGHUP,
 				     SIGINT, SIGQUIT, SIGTSTP, SIGCONT, 0 };
 	struct pty		 p;
 	struct winsize		 ws;
 	struct termios		 tios, *tp = NULL;
-	int			 fl;
+	struct sigaction	 sa;
+	int			 fl, i, k, sigs[sizeof all / sizeof all[0]];
 
 	memset(&p, 0, sizeof p);
 	p.cbs = cbs;
@@ -820,6 +826,18 @@ pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 	if (p.in_tty && tcgetattr(STDIN_FILENO, &tios) == 0)
 		tp = &tios;
 
+	/* A terminating signal ignored by whoever started agentrun (nohup,
+	 * a shell's background job) stays ignored, here and in the command,
+	 * as without agentrun: taken, it would end the command. */
+	for (i = k = 0; all[i] != 0; i++) {
+		if (all[i] != SIGCHLD && all[i] != SIGWINCH &&
+		    all[i] != SIGTSTP && all[i] != SIGCONT &&
+		    sigaction(all[i], NULL, &sa) == 0 &&
+		    sa.sa_handler == SIG_IGN)
+			continue;
+		sigs[k++] = all[i];
+	}
+	sigs[k] = 0;
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR ||
 	    (p.sigfd = sig_open(sigs)) < 0) {
 		xasprintf(cause, "signals: %s", strerror(errno));
@@ -866,5 +884,9 @@ pty_run(char *const argv[], const struct pty_cbs *cbs, char **cause)
 	if (p.queue.data != NULL)	/* a reply the child never took */
 		explicit_bzero(p.queue.data, p.queue.len);
 	buf_free(&p.queue);
+	/* Output lost to an error is the caller's to tell (the command's
+	 * status is still returned). */
+	if (p.out_err != 0)
+		xasprintf(cause, "stdout: %s", strerror(p.out_err));
 	return p.status;
 }
