@@ -43,5 +43,9 @@ void	 config_free(struct config *);
 const struct agent_profile *config_agent(const struct config *,
 	    const char *name);
 char	*config_path(void);
+/* 0 if vm.cloud_init is unset or a regular file that can be read, else
+ * -1 and *why ("Is a directory"): a launch reads it as its stdin, where a
+ * FIFO would hang it and a directory fail it obscurely. */
+int	 config_cloud_init_check(const struct config *, const char **why);
 
 #endif

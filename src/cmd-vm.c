@@ -292,8 +292,19 @@ again:
 static int
 vm_confirm_delete(struct vm_ctx *c)
 {
-	char	 line[32] = "", *again;
+	struct mp_info	 info;
+	char		 line[32] = "", *again;
+	int		 r;
 
+	/* No question (nor a demand for --yes) about a VM not there. */
+	if ((r = vm_lookup(c, &info)) < 0)
+		return EXIT_ERROR;
+	if (r == 0) {
+		log_error("VM %s does not exist ('multipass list' shows the "
+		    "ones there are)", c->name);
+		return EXIT_ERROR;
+	}
+	mp_info_free(&info);
 	if (!isatty(STDIN_FILENO)) {
 		again = vm_cmdline(&c->cfg, c->name);
 		log_error("deleting VM %s cannot be undone: confirm with "
@@ -451,7 +462,13 @@ doctor_vm(const char *name, const char *again, const struct config *cfg)
 			buf_free(&spec);
 			free(cause);
 			cause = NULL;
-		} else
+		} else if (access(info.mounts[i].source, F_OK) != 0 &&
+		    errno == ENOENT)
+			/* Stale: its folder was moved or deleted. */
+			check(1, "mount %s => %s (the folder is gone; the next "
+			    "session removes the mount)",
+			    info.mounts[i].source, info.mounts[i].target);
+		else
 			check(1, "mount %s => %s", info.mounts[i].source,
 			    info.mounts[i].target);
 	}
@@ -470,7 +487,7 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 	struct config	 cfg;
 	char		*cause = NULL, *path, *client = NULL, *daemon = NULL;
 	char		*dir, *again = NULL;
-	const char	*name, *backend;
+	const char	*name, *backend, *why;
 	int		 bad = 0, i, have_cfg, local;
 
 	for (i = 1; i < argc; i++) {
@@ -489,10 +506,9 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 		check(1, "config: %s", cfg.path != NULL ? cfg.path :
 		    "none, using the defaults");
 	/* Only a launch reads it: found missing here, not after the wait. */
-	if (have_cfg && cfg.vm.cloud_init != NULL &&
-	    access(cfg.vm.cloud_init, R_OK) != 0)
+	if (have_cfg && config_cloud_init_check(&cfg, &why) != 0)
 		bad += check(0, "vm.cloud_init: %s: %s", cfg.vm.cloud_init,
-		    strerror(errno));
+		    why);
 	name = g->vm != NULL ? g->vm : cfg.vm.name;
 	again = vm_cmdline(&cfg, name);
 	backend = g->backend != NULL ? g->backend : cfg.backend;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -681,17 +682,88 @@ nul_escape(const char *text, size_t len)
 	return NULL;
 }
 
+/* The first raw NUL byte in the text but a last one, or NULL. cJSON
+ * would end a C string there ("echo ok<NUL>; rm" would be "echo ok"),
+ * and a config is text: one found says it is a binary file. */
+static const char *
+nul_byte(const char *text, size_t len)
+{
+	const char	*s;
+
+	if (len > 0 && (s = memchr(text, '\0', len)) != NULL &&
+	    s + 1 != text + len)
+		return s;
+	return NULL;
+}
+
+/* What JSON has not but people write, at or before where cJSON stopped:
+ * a comment, a comma after the last item, a single-quoted string. The
+ * first one outside a string is the error; *at points at it. */
+static const char *
+json_hint(const char *text, size_t len, const char *stop, const char **at)
+{
+	const char	*s, *t, *end = text + len;
+	int		 in_string = 0;
+
+	if (stop == NULL || stop > end)
+		stop = end;
+	for (s = text; s < end && s <= stop; s++) {
+		if (in_string) {
+			if (*s == '\\' && s + 1 < end)
+				s++;
+			else if (*s == '"')
+				in_string = 0;
+			continue;
+		}
+		*at = s;
+		switch (*s) {
+		case '"':
+			in_string = 1;
+			break;
+		case '/':
+			if (s + 1 < end && (s[1] == '/' || s[1] == '*'))
+				return "JSON has no comments (a \"//\" member "
+				    "at the top level can hold one)";
+			break;
+		case '#':
+			return "JSON has no comments (a \"//\" member at the "
+			    "top level can hold one)";
+		case '\'':
+			return "JSON strings take double quotes";
+		case ',':
+			for (t = s + 1; t < end &&
+			    isspace((unsigned char)*t); t++)
+				;
+			if (t < end && *t == '}')
+				return "a comma before '}': JSON allows none "
+				    "after the last member";
+			if (t < end && *t == ']')
+				return "a comma before ']': JSON allows none "
+				    "after the last element";
+			break;
+		}
+	}
+	return NULL;
+}
+
 int
 config_load_text(struct config *cfg, const char *text, size_t len,
     const char *name, char **cause)
 {
 	struct parse	 p = { name != NULL ? name : "config.json", cause };
 	cJSON		*root;
-	const char	*end = NULL;
+	const char	*end = NULL, *hint, *at;
 	size_t		 line, col, i;
 	int		 r;
 
 	config_defaults(cfg);
+	if ((end = nul_byte(text, len)) != NULL) {
+		position(text, len, end, &line, &col);
+		xasprintf(cause, "%s: a NUL byte at line %zu, column %zu: a "
+		    "config is JSON text, not a binary file", p.name, line,
+		    col);
+		return -1;
+	}
 	if ((end = nul_escape(text, len)) != NULL) {
 		position(text, len, end, &line, &col);
 		xasprintf(cause, "%s: \\u0000 at line %zu, column %zu: a "
@@ -707,9 +779,12 @@ config_load_text(struct config *cfg, const char *text, size_t len,
 	}
 	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (root == NULL) {
+		if ((hint = json_hint(text, len, end, &at)) != NULL)
+			end = at;
 		position(text, len, end, &line, &col);
-		xasprintf(cause, "%s: invalid JSON at line %zu, column %zu",
-		    p.name, line, col);
+		xasprintf(cause, "%s: invalid JSON at line %zu, column %zu%s%s",
+		    p.name, line, col, hint != NULL ? ": " : "",
+		    hint != NULL ? hint : "");
 		return -1;
 	}
 	/* Only white space may follow the value. */
@@ -718,9 +793,10 @@ config_load_text(struct config *cfg, const char *text, size_t len,
 			break;
 		if (!isspace((unsigned char)*end)) {
 			position(text, len, end, &line, &col);
+			hint = json_hint(end, text + len - end, end, &at);
 			xasprintf(cause, "%s: invalid JSON at line %zu, "
-			    "column %zu: text after the end", p.name, line,
-			    col);
+			    "column %zu: %s", p.name, line, col,
+			    hint != NULL ? hint : "text after the end");
 			cJSON_Delete(root);
 			return -1;
 		}
@@ -737,11 +813,20 @@ config_load_text(struct config *cfg, const char *text, size_t len,
 int
 config_load_file(struct config *cfg, const char *path, char **cause)
 {
-	char	*text, *why = NULL;
-	size_t	 len;
-	int	 r;
+	struct stat	 st;
+	char		*text, *why = NULL;
+	size_t		 len;
+	int		 r;
 
-	if ((text = read_file(path, &len, CONFIG_MAX_SIZE, &why)) == NULL) {
+	/* A regular file, read without waiting: a FIFO would hang every
+	 * command (completion too) until something wrote to it. */
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		config_defaults(cfg);
+		xasprintf(cause, "%s: %s", path, strerror(EISDIR));
+		return -1;
+	}
+	if ((text = read_state_file(path, &len, CONFIG_MAX_SIZE,
+	    &why)) == NULL) {
 		config_defaults(cfg);
 		xasprintf(cause, "%s", why != NULL ? why : path);
 		free(why);
@@ -779,4 +864,23 @@ config_load(struct config *cfg, char **cause)
 	r = config_load_file(cfg, path, cause);
 	free(path);
 	return r;
+}
+
+int
+config_cloud_init_check(const struct config *cfg, const char **why)
+{
+	struct stat	 st;
+
+	*why = NULL;
+	if (cfg->vm.cloud_init == NULL)
+		return 0;
+	if (stat(cfg->vm.cloud_init, &st) != 0)
+		*why = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		*why = strerror(EISDIR);
+	else if (!S_ISREG(st.st_mode))
+		*why = "not a regular file";
+	else if (access(cfg->vm.cloud_init, R_OK) != 0)
+		*why = strerror(errno);
+	return *why != NULL ? -1 : 0;
 }

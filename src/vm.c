@@ -680,16 +680,16 @@ vm_launch(const struct config *cfg, const char *name,
 {
 	const char		*argv[16];
 	char			 cpus[16], timeout[16], *again, *msg;
+	const char		*ci_why;
 	struct progress		 p = { NULL, 0 };
 	struct mp_call		 c = { argv, 0, 0, vm_progress_cb, &p, NULL };
 	struct mp_result	 r;
 	size_t			 n = 0;
 	int			 rv = -1, grace;
 
-	if (cfg->vm.cloud_init != NULL && access(cfg->vm.cloud_init, R_OK)
-	    != 0) {
+	if (config_cloud_init_check(cfg, &ci_why) != 0) {
 		xasprintf(cause, "%s: vm.cloud_init: %s: %s", cfg->path != NULL ?
-		    cfg->path : "config", cfg->vm.cloud_init, strerror(errno));
+		    cfg->path : "config", cfg->vm.cloud_init, ci_why);
 		return -1;
 	}
 	snprintf(cpus, sizeof cpus, "%d", cfg->vm.cpus);

@@ -340,14 +340,53 @@ test_invalid_json(void **state)
 {
 	(void)state;
 	expect_error("{\n  \"vm\": {\n    \"cpus\": 2,\n  }\n}\n",
-	    "config.json: invalid JSON at line 4, column 4");
+	    "config.json: invalid JSON at line 3, column 14: a comma before "
+	    "'}': JSON allows none after the last member");
+	expect_error("{\"agents\": {\"x\": {\"env\": [\"A\",]}}}",
+	    "config.json: invalid JSON at line 1, column 30: a comma before "
+	    "']': JSON allows none after the last element");
+	expect_error("{\n  // mine\n  \"vm\": {}\n}",
+	    "config.json: invalid JSON at line 2, column 3: JSON has no "
+	    "comments (a \"//\" member at the top level can hold one)");
+	expect_error("{\"vm\": {} /* x */}",
+	    "config.json: invalid JSON at line 1, column 11: JSON has no "
+	    "comments (a \"//\" member at the top level can hold one)");
+	expect_error("# x\n{}",
+	    "config.json: invalid JSON at line 1, column 1: JSON has no "
+	    "comments (a \"//\" member at the top level can hold one)");
+	expect_error("{'vm': {}}",
+	    "config.json: invalid JSON at line 1, column 2: JSON strings take "
+	    "double quotes");
+	/* In a string they are no error, nor a hint. */
+	expect_error("{\"agents\": {\"x\": {\"install\": \"a\\\"#,}\"} x}}",
+	    "config.json: invalid JSON at line 1, column 40");
 	expect_error("", "config.json: the file is empty; a config is a "
 	    "JSON object, {} at least");
+	/* A raw NUL ended the string: the image was "a". A last one is
+	 * let be. */
+	{
+		static const char	 bin[] = "{\"vm\":{\"image\":\"a\0b\"}}";
+		struct config		 cfg;
+		char			*cause = NULL;
+
+		assert_int_equal(config_load_text(&cfg, bin, sizeof bin - 1,
+		    "config.json", &cause), -1);
+		assert_string_equal(cause, "config.json: a NUL byte at line 1, "
+		    "column 18: a config is JSON text, not a binary file");
+		free(cause);
+		config_free(&cfg);
+		assert_int_equal(config_load_text(&cfg, "{}", 3, "config.json",
+		    &cause), 0);
+		config_free(&cfg);
+	}
 	expect_error(" \n\t", "config.json: the file is empty; a config is a "
 	    "JSON object, {} at least");
 	expect_error("{} x",
 	    "config.json: invalid JSON at line 1, column 4: text after the "
 	    "end");
+	expect_error("{}\n// end\n",
+	    "config.json: invalid JSON at line 2, column 1: JSON has no "
+	    "comments (a \"//\" member at the top level can hold one)");
 }
 
 static void

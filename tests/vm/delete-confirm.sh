@@ -31,6 +31,8 @@ for answer in n "" yes; do
 done
 
 # Ctrl-D at the question: the refusal starts a line of its own.
+ar vm start
+assert_eq 0 "$RC" "vm start for Ctrl-D: $ERR"
 rm -f "$T/status"
 tm_start 100 20 bash "$T/wrap.sh"
 tm_wait "Delete VM agentrun and everything in it"

@@ -225,8 +225,10 @@ assert_eq 1 "$RC" "provision of a VM that does not exist"
 assert_contains "'agentrun --vm nosuch vm start' creates it" "$ERR"
 ar --vm nosuch doctor
 assert_contains "('agentrun --vm nosuch claude' creates it" "$OUT"
-ar --vm nosuch vm delete
-assert_contains "'agentrun --vm nosuch vm delete --yes'" "$ERR"
+"$ROOT/tests/multipass" launch --name other >/dev/null 2>&1 || fail "launch other"
+ar --vm other vm delete
+assert_eq 2 "$RC" "delete of another VM without --yes"
+assert_contains "'agentrun --vm other vm delete --yes'" "$ERR"
 # Acting on a VM that does not exist says so, and where to see the ones
 # there are (stop and delete passed multipass's words through).
 for c in "vm mounts" "vm stop" "vm delete --yes"; do
