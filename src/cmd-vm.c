@@ -158,13 +158,22 @@ static int
 vm_agent_of(struct vm_ctx *c, const char *agent_name,
     const struct agent_profile **agent)
 {
+	struct buf	 names;
+	size_t		 i;
+
 	*agent = config_agent(&c->cfg, agent_name != NULL ? agent_name :
 	    c->cfg.agents[0].name);
-	if (*agent == NULL) {
-		log_error("no agent profile '%s' in the config", agent_name);
-		return -1;
-	}
-	return 0;
+	if (*agent != NULL)
+		return 0;
+	buf_init(&names);
+	for (i = 0; i < c->cfg.n_agents; i++)
+		buf_addf(&names, "%s%s", i > 0 ? ", " : "",
+		    c->cfg.agents[i].name);
+	buf_addc(&names, '\0');
+	log_error("no agent profile '%s'; the agents are: %s", agent_name,
+	    names.data);
+	buf_free(&names);
+	return -1;
 }
 
 /* Launch (and provision) or start; with provision set, (re)install the
@@ -183,9 +192,16 @@ vm_up(struct vm_ctx *c, const struct agent_profile *agent, int provision)
 		goto out;
 	if (r == 0) {
 		if (provision) {
+			/* start installs the default agent only. */
 			again = vm_cmdline(&c->cfg, c->name);
-			xasprintf(&cause, "VM %s does not exist: '%s vm "
-			    "start' creates it", c->name, again);
+			if (agent == &c->cfg.agents[0])
+				xasprintf(&cause, "VM %s does not exist: '%s "
+				    "vm start' creates it", c->name, again);
+			else
+				xasprintf(&cause, "VM %s does not exist: '%s "
+				    "vm start' creates it, then '%s vm "
+				    "provision %s' installs %s", c->name, again,
+				    again, agent->name, agent->name);
 			free(again);
 			goto out;
 		}

@@ -43,6 +43,17 @@ assert_contains "ok    vm agentrun: not created yet" "$OUT"
 ar vm provision
 assert_eq 1 "$RC" "provision without a VM"
 assert_contains "VM agentrun does not exist: 'agentrun vm start' creates it" "$ERR"
+# start installs the default agent only: another needs provision after.
+cp "$XDG_CONFIG_HOME/agentrun/config.json" "$T/config.saved"
+printf '{"agents": {"aider": {"command": ["aider"], "install": "true"}}}\n' \
+    > "$XDG_CONFIG_HOME/agentrun/config.json"
+ar vm provision aider
+assert_eq 1 "$RC" "provision aider without a VM"
+assert_eq "agentrun: VM agentrun does not exist: 'agentrun vm start' creates it, then 'agentrun vm provision aider' installs aider" "$ERR"
+ar vm provision nosuch
+assert_eq 2 "$RC" "provision nosuch"
+assert_eq "agentrun: no agent profile 'nosuch'; the agents are: claude, aider" "$ERR"
+mv "$T/config.saved" "$XDG_CONFIG_HOME/agentrun/config.json"
 ar vm mounts
 assert_eq 1 "$RC"
 
