@@ -66,8 +66,13 @@ run_options(enum run_kind kind, int argc, char **argv, struct run_opts *o,
 		    strncmp(a, "--title=", 8) == 0) {
 			if (a[7] == '=')
 				o->title = a + 8;
-			else
-				o->title = i + 1 < argc ? argv[++i] : "";
+			else if (i + 1 < argc)
+				o->title = argv[++i];
+			else {
+				*rc = usage_error(argv[0], "option --title "
+				    "needs a value");
+				return -1;
+			}
 			if (*o->title == '\0') {	/* as -C '' */
 				*rc = usage_error(argv[0], "option --title "
 				    "needs a value, not an empty one");

@@ -229,5 +229,6 @@ Try 'agentrun run --help'." "$ERR" "run $t"
 done
 ar --backend local run --title
 assert_eq 2 "$RC" "run --title at the end"
-assert_contains "option --title needs a value" "$ERR" "run --title at the end"
+assert_eq "agentrun: option --title needs a value
+Try 'agentrun run --help'." "$ERR" "run --title at the end"
 exit 0
