@@ -170,8 +170,8 @@ vm_agent_of(struct vm_ctx *c, const char *agent_name,
 		buf_addf(&names, "%s%s", i > 0 ? ", " : "",
 		    c->cfg.agents[i].name);
 	buf_addc(&names, '\0');
-	log_error("no agent profile '%s'; the agents are: %s", agent_name,
-	    names.data);
+	log_error("no agent profile '%s' in the config; the agents "
+	    "are: %s", agent_name, names.data);
 	buf_free(&names);
 	return -1;
 }

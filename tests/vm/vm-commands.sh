@@ -52,7 +52,7 @@ assert_eq 1 "$RC" "provision aider without a VM"
 assert_eq "agentrun: VM agentrun does not exist: 'agentrun vm start' creates it, then 'agentrun vm provision aider' installs aider" "$ERR"
 ar vm provision nosuch
 assert_eq 2 "$RC" "provision nosuch"
-assert_eq "agentrun: no agent profile 'nosuch'; the agents are: claude, aider" "$ERR"
+assert_eq "agentrun: no agent profile 'nosuch' in the config; the agents are: claude, aider" "$ERR"
 mv "$T/config.saved" "$XDG_CONFIG_HOME/agentrun/config.json"
 ar vm mounts
 assert_eq 1 "$RC"
