@@ -88,6 +88,18 @@ vm_lookup(struct vm_ctx *c, struct mp_info *info)
 	return r;
 }
 
+/* The VM, which must exist: 0 (info filled), or -1 (said why). */
+static int
+vm_lookup_existing(struct vm_ctx *c, struct mp_info *info)
+{
+	int	 r;
+
+	if ((r = vm_lookup(c, info)) == 0)
+		log_error("VM %s does not exist ('multipass list' shows the "
+		    "ones there are)", c->name);
+	return r == 1 ? 0 : -1;
+}
+
 static int
 vm_status(struct vm_ctx *c)
 {
@@ -136,15 +148,9 @@ vm_mounts(struct vm_ctx *c)
 	struct mp_info	 info;
 	char		*d;
 	size_t		 i;
-	int		 r;
 
-	if ((r = vm_lookup(c, &info)) < 0)
+	if (vm_lookup_existing(c, &info) != 0)
 		return EXIT_ERROR;
-	if (r == 0) {
-		log_error("VM %s does not exist ('multipass list' shows the "
-		    "ones there are)", c->name);
-		return EXIT_ERROR;
-	}
 	for (i = 0; i < info.n_mounts; i++) {
 		d = vm_mount_describe(&info.mounts[i]);
 		printf("%s\n", d);
@@ -310,16 +316,10 @@ vm_confirm_delete(struct vm_ctx *c)
 {
 	struct mp_info	 info;
 	char		 line[32] = "", *again;
-	int		 r;
 
 	/* No question (nor a demand for --yes) about a VM not there. */
-	if ((r = vm_lookup(c, &info)) < 0)
+	if (vm_lookup_existing(c, &info) != 0)
 		return EXIT_ERROR;
-	if (r == 0) {
-		log_error("VM %s does not exist ('multipass list' shows the "
-		    "ones there are)", c->name);
-		return EXIT_ERROR;
-	}
 	mp_info_free(&info);
 	if (!isatty(STDIN_FILENO)) {
 		again = vm_cmdline(&c->cfg, c->name);
