@@ -12,12 +12,13 @@ struct zio_writer;
 
 /* Compress into fd (not owned, not closed). level: zstd level. */
 struct zio_writer *zio_writer_new(int fd, int level);
-/* From now on use a fast level (no Huffman stage) while the data hardly
- * compresses at the level asked for (base64, compressed or random bytes),
- * and go back when it does again. For writers on the hot path. */
+/* From now on store the data in raw zstd blocks, with no compression
+ * search, while it hardly compresses at the level asked for (base64,
+ * compressed or random bytes), and go back when it does again. For
+ * writers on the hot path. */
 void	 zio_writer_adaptive(struct zio_writer *);
-/* The zstd level in use now. */
-int	 zio_level(struct zio_writer *);
+/* 1 while the writer stores raw blocks, 0 while it compresses. */
+int	 zio_stored(struct zio_writer *);
 /* Queue bytes. Compressed output is written to fd as zstd produces it.
  * 0, or -1 with errno after which the writer is failed and stays so. */
 int	 zio_write(struct zio_writer *, const void *, size_t);
@@ -54,6 +55,8 @@ int	 zio_getline(struct zio_reader *, char **line, size_t *len, int *nl);
 int	 zio_truncated(struct zio_reader *);
 /* 1 if the input is zstd, 0 plain. */
 int	 zio_compressed(struct zio_reader *);
+/* 1 if the input is a regular file (it can be read again), else 0. */
+int	 zio_reader_regular(struct zio_reader *);
 /* Description of the last error, or NULL. */
 const char *zio_reader_error(struct zio_reader *);
 void	 zio_reader_free(struct zio_reader *);

@@ -2,7 +2,8 @@
 # zstd-interop: transcripts written by zio+cast decode with the real zstd
 # CLI to valid asciicast lines, whole and cut anywhere (at most one torn
 # last line); and files the zstd CLI makes (single, concatenated, cut)
-# read back through cast_reader.
+# read back through cast_reader; a recorded session with stored (raw)
+# blocks decodes with the CLI.
 . "$(dirname "$0")/../lib/common.sh"
 need zstd
 need python3
@@ -89,4 +90,45 @@ out=$("$CW" -r "$T/e.cast.zst")
 assert_contains "damage: cut short after" "$out"
 n=$(printf '%s\n' "$out" | sed -n 's/^events //p')
 [ "$n" -gt 1000 ] && [ "$n" -lt 20000 ] || fail "events of a cut file: $n"
+# A session of bulk output that hardly compresses (6 MB of base64): after
+# the first 4 MB the recorder stores raw blocks in a frame of its own. The
+# zstd CLI takes the file, whole and cut inside that frame (a prefix), and
+# the output comes back byte for byte.
+python3 -c '
+import base64, random
+random.seed(5)
+raw = random.getrandbits(8 * 4500000).to_bytes(4500000, "little")
+s = base64.b64encode(raw).decode()
+print("\n".join(s[i:i + 80] for i in range(0, len(s), 80)))
+' >"$T/b64.txt"
+mkdir -p "$T/bulk" && cd "$T/bulk" || fail "mkdir"
+ar -q --backend local run -- cat "$T/b64.txt"
+cd "$T" || fail "cd"
+assert_eq 0 "$RC" "bulk session"
+bulk=$(latest_cast)
+zstd -q -t "$bulk" || fail "zstd -t rejects a transcript with stored blocks"
+assert_contains "Zstandard Frames: 2" "$(zstd -lv "$bulk" 2>&1)" "a compressed frame, then a stored one"
+python3 - "$bulk" "$T/b64.txt" <<'EOF2' || fail "stored blocks"
+import json, subprocess, sys
+z = open(sys.argv[1], 'rb').read()
+want = open(sys.argv[2], 'rb').read().replace(b'\n', b'\r\n')
+def output(data):
+    p = subprocess.run(['zstd', '-q', '-dc'], input=data,
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    return p.stdout
+full = output(z)
+lines = full.split(b'\n')
+assert lines.pop() == b''
+got = b''.join(json.loads(l)[2].encode() for l in lines[1:]
+               if json.loads(l)[1] == 'o')
+assert got == want, (len(got), len(want))
+# the stored frame: the last zstd magic (base64 has no byte >= 0x80)
+start = z.rfind(bytes([0x28, 0xb5, 0x2f, 0xfd]))
+assert start > 0 and len(z) - start > 1024 * 1024, start
+assert z[start + 4:start + 7] == bytes([0, 0x38, 0]), z[start:start + 8]  # raw
+for cut in list(range(start, start + 16)) + [start + 100000, len(z) - 5,
+                                               len(z) - 1]:
+    if not full.startswith(output(z[:cut])):
+        sys.exit('cut at %d: not a prefix' % cut)
+EOF2
 echo ok

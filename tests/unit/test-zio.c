@@ -1,5 +1,5 @@
 /* test-zio.c: the zstd writer and reader: round trips, the adaptive level,
- * flushes seen by a live reader, streams cut at every byte, plain input, concatenated and
+ * stored raw blocks, flushes seen by a live reader, streams cut at every byte, plain input, concatenated and
  * skippable frames, trailing garbage, long lines and write errors. */
 #include <errno.h>
 #include <fcntl.h>
@@ -265,8 +265,8 @@ test_roundtrip_big(void **state)
 	free(p);
 }
 
-/* An adaptive writer drops to the fast level on data that hardly
- * compresses (base64 of random bytes), goes back on text, never switches
+/* An adaptive writer stores data that hardly compresses (base64 of random
+ * bytes) in raw blocks, goes back to compressing on text, never switches
  * on text alone, and the stream (several frames) decodes to the input. */
 static void
 test_adaptive(void **state)
@@ -279,8 +279,8 @@ test_adaptive(void **state)
 	size_t			 part = 12 * 1024 * 1024, n = 3 * part, i;
 	size_t			 off, k;
 	char			*p = xmalloc(n), *text;
-	int			 fd, level_b64 = 99, level_text = 99;
-	int			 level_text2;
+	int			 fd, stored_b64 = 99, stored_text = 99;
+	int			 stored_text2;
 	uint64_t		 out_b64 = 0;
 
 	text = make_text(part);
@@ -298,25 +298,25 @@ test_adaptive(void **state)
 			k = n - off;
 		assert_int_equal(zio_write(zw, p + off, k), 0);
 		if (off < part && off + k >= part) {
-			level_text = zio_level(zw);
+			stored_text = zio_stored(zw);
 			out_b64 = zio_bytes_out(zw);
 		}
 		if (off < 2 * part && off + k >= 2 * part) {
-			level_b64 = zio_level(zw);
+			stored_b64 = zio_stored(zw);
 			out_b64 = zio_bytes_out(zw) - out_b64;
 		}
 		if (rng() % 64 == 0)
 			assert_int_equal(zio_flush(zw), 0);
 	}
-	level_text2 = zio_level(zw);
+	stored_text2 = zio_stored(zw);
 	assert_int_equal(zio_end(zw), 0);
 	zio_writer_free(zw);
 	assert_int_equal(close(fd), 0);
-	assert_int_equal(level_text, 1);
-	assert_true(level_b64 < 0);
-	/* Without Huffman, base64 is stored nearly as it is. */
+	assert_int_equal(stored_text, 0);
+	assert_int_equal(stored_b64, 1);
+	/* Stored: base64 costs its size and a few block headers. */
 	assert_true(out_b64 > part * 9 / 10);
-	assert_int_equal(level_text2, 1);
+	assert_int_equal(stored_text2, 0);
 
 	decode(f->path, &d);
 	assert_int_equal(d.rc, 0);
@@ -466,6 +466,77 @@ test_cut_every_byte(void **state)
 		assert_true(got >= last);	/* more bytes, more data */
 		last = got;
 	}
+	free(z);
+	free(p);
+}
+
+/* Stored raw blocks: a cut anywhere in their frame (its header, a block's
+ * header, a block's data, at a flush) decodes to a prefix of the input,
+ * a longer one the later the cut, and everything before the last flush;
+ * the frame ends with zio_end and the whole decodes. */
+static void
+test_stored_cut(void **state)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789+/";
+	struct fixture		*f = *state;
+	struct zio_writer	*zw;
+	struct decoded		 d;
+	size_t			 n = 4 * 1024 * 1024 + 400 * 1024, i, off, k;
+	size_t			 zlen, got, last = 0, nflush = 0, start = 0;
+	size_t			 start_in = 0;
+	size_t			 fl_out[64], fl_in[64], step;
+	char			*p = xmalloc(n), *z;
+	int			 fd;
+
+	for (i = 0; i < n; i++)
+		p[i] = (i + 1) % 81 == 0 ? '\n' : b64[rng() % 64];
+	fd = create(f->path);
+	zw = zio_writer_new(fd, 1);
+	assert_non_null(zw);
+	zio_writer_adaptive(zw);
+	for (off = 0; off < n; off += k) {
+		k = 1 + rng() % 40000;
+		if (k > n - off)
+			k = n - off;
+		assert_int_equal(zio_write(zw, p + off, k), 0);
+		if (start == 0 && zio_stored(zw)) {
+			start = zio_bytes_out(zw);
+			start_in = off + k;
+		}
+		if (start != 0 && nflush < 64 && rng() % 4 == 0) {
+			assert_int_equal(zio_flush(zw), 0);
+			fl_out[nflush] = zio_bytes_flushed(zw);
+			fl_in[nflush++] = off + k;
+		}
+	}
+	assert_int_equal(zio_stored(zw), 1);
+	assert_int_equal(zio_end(zw), 0);
+	zio_writer_free(zw);
+	assert_int_equal(close(fd), 0);
+	assert_true(start != 0 && nflush > 2);
+
+	z = get_file(f->path, &zlen);
+	/* after the switch, stored as it is, with headers */
+	assert_true(zlen - start > n - start_in);
+	assert_true(zlen - start < n - start_in + 1024);
+	for (off = start + 1; off <= zlen; off += step) {
+		got = check_cut(f, z, zlen, off, p, n);
+		assert_true(got >= last);
+		last = got;
+		step = off - start < 40 || zlen - off <= 40 ? 1 : 4999;
+		if (step > 1 && zlen - off > 40 && off + step > zlen - 40)
+			step = zlen - 40 - off;
+	}
+	for (i = 0; i < nflush; i++) {
+		got = check_cut(f, z, zlen, fl_out[i], p, n);
+		assert_true(got >= fl_in[i]);
+	}
+	decode(f->path, &d);
+	assert_int_equal(d.rc, 0);
+	assert_int_equal(d.data.len, n);
+	assert_memory_equal(d.data.data, p, n);
+	decoded_free(&d);
 	free(z);
 	free(p);
 }
@@ -842,6 +913,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_roundtrip_small, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_roundtrip_big, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stored_cut, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_adaptive, setup,
 		    teardown),
