@@ -57,6 +57,11 @@ struct session;
 /* The project, or NULL if there is none; -1 after saying why when -C
  * names no folder. */
 int	 cmd_project(const struct globals *, char **project);
+/* The project a listing (ls, grep) is of: NULL and *cause when there is
+ * none; with no -C (the folder is gone) the cause ends with what still
+ * works, all (e.g. "ls --all lists every project's sessions"). */
+char	*cmd_project_listing(const struct globals *, const char *all,
+	    char **cause);
 int	 cmd_session(const struct globals *, const char *id, struct session *);
 /* What a damaged transcript means for a reading command: a file cut short
  * is warned about and is no error (said of neither a session still

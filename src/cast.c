@@ -3,8 +3,6 @@
  * interval clock, a hand-written parser for event lines, and the reader
  * that turns any asciicast file (plain or zstd, cut or damaged) into events
  * with absolute times. */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -1518,12 +1516,10 @@ cast_blank(const char *line, size_t len)
 static int
 cast_reader_again(struct cast_reader *cr, const char *path, char **why)
 {
-	struct stat	 st;
 	char		*first, *again = NULL;
 
 	first = xstrdup(zio_reader_error(cr->zr));
-	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
-	    S_ISREG(st.st_mode)) {
+	if (strcmp(path, "-") != 0 && zio_reader_regular(cr->zr)) {
 		zio_reader_free(cr->zr);
 		if ((cr->zr = zio_reader_open(path, &again)) != NULL &&
 		    cast_reader_v1(cr, "", 0, 0, &again) == 0) {
@@ -1614,13 +1610,11 @@ cast_getline(struct cast_reader *cr, char **line, size_t *len, int *nl)
 static int
 cast_reader_start(struct cast_reader *cr, const char *path, char **why)
 {
-	struct stat	 st;
 	char		*line;
 	size_t		 len;
 	int		 nl, rc;
 
-	if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 &&
-	    !S_ISREG(st.st_mode)))
+	if (strcmp(path, "-") == 0 || !zio_reader_regular(cr->zr))
 		cast_reader_ahead(cr);
 	do {
 		rc = cast_getline(cr, &line, &len, &nl);

@@ -555,16 +555,9 @@ grep_sessions(struct globals *g, struct grep *gr, int all)
 	size_t			 i;
 	int			 rc = -1;
 
-	if (!all && (project = project_root(g, &cause)) == NULL) {
-		/* No project (the folder is gone): say what still works. */
-		if (g->dir == NULL) {
-			log_error("%s; grep --all searches every project's sessions",
-			    cause);
-			free(cause);
-			cause = NULL;
-		}
+	if (!all && (project = cmd_project_listing(g,
+	    "grep --all searches every project's sessions", &cause)) == NULL)
 		goto out;
-	}
 	if ((dir = session_dir(0, &cause)) == NULL)
 		goto out;
 	if (session_list(dir, project, &l, &cause) != 0)

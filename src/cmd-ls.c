@@ -151,16 +151,9 @@ cmd_ls(struct globals *g, int argc, char **argv)
 	if (optind < argc)
 		return usage_error(argv[0], "unexpected argument: %s",
 		    argv[optind]);
-	if (!all && (project = project_root(g, &cause)) == NULL) {
-		/* No project (the folder is gone): say what still works. */
-		if (g->dir == NULL) {
-			log_error("%s; ls --all lists every project's sessions",
-			    cause);
-			free(cause);
-			cause = NULL;
-		}
+	if (!all && (project = cmd_project_listing(g,
+	    "ls --all lists every project's sessions", &cause)) == NULL)
 		goto out;
-	}
 	if ((dir = session_dir(0, &cause)) == NULL)
 		goto out;
 	if (session_list(dir, project, &l, &cause) != 0)

@@ -813,18 +813,12 @@ config_load_text(struct config *cfg, const char *text, size_t len,
 int
 config_load_file(struct config *cfg, const char *path, char **cause)
 {
-	struct stat	 st;
 	char		*text, *why = NULL;
 	size_t		 len;
 	int		 r;
 
 	/* A regular file, read without waiting: a FIFO would hang every
 	 * command (completion too) until something wrote to it. */
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		config_defaults(cfg);
-		xasprintf(cause, "%s: %s", path, strerror(EISDIR));
-		return -1;
-	}
 	if ((text = read_state_file(path, &len, CONFIG_MAX_SIZE,
 	    &why)) == NULL) {
 		config_defaults(cfg);

@@ -555,6 +555,21 @@ cmd_project(const struct globals *g, char **project)
 	return 0;
 }
 
+char *
+cmd_project_listing(const struct globals *g, const char *all, char **cause)
+{
+	char	*project, *why = NULL;
+
+	if ((project = project_root(g, &why)) != NULL)
+		return project;
+	if (g->dir == NULL) {	/* the folder it was started in is gone */
+		xasprintf(cause, "%s; %s", why, all);
+		free(why);
+	} else
+		*cause = why;
+	return NULL;
+}
+
 int
 cmd_session(const struct globals *g, const char *id, struct session *s)
 {

@@ -653,9 +653,14 @@ read_file_at(int dfd, const char *name, const char *shown, size_t *lenp,
 		xasprintf(cause, "%s: %s", shown, strerror(errno));
 		return NULL;
 	}
-	if (regular && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
-		xasprintf(cause, "%s: not a regular file", shown);
-		errno = EINVAL;
+	if (regular && fstat(fd, &st) != 0) {
+		xasprintf(cause, "%s: %s", shown, strerror(errno));
+		goto fail;
+	}
+	if (regular && !S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		xasprintf(cause, "%s: %s", shown, errno == EISDIR ?
+		    strerror(errno) : "not a regular file");
 		goto fail;
 	}
 	for (;;) {
