@@ -67,6 +67,9 @@ const char *session_state_name(enum session_state);
 /* Sidecar I/O. write is atomic (temp file + rename), mode 0600. */
 int	 session_write(const struct session *, char **cause);
 int	 session_read(const char *json_path, struct session *, char **cause);
+/* Is the .json file at path a session's sidecar (an object with no
+ * "version"), not an asciicast v1 file? Its id, if any, goes into id. */
+int	 session_sidecar_at(const char *path, char id[SESSION_ID_LEN + 1]);
 /* A running sidecar whose pid is gone reads as interrupted. */
 struct cJSON *session_to_json(const struct session *);
 

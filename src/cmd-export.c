@@ -413,6 +413,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	struct session		 s;
 	const char		*damage;
 	char			*cause = NULL, *dir = NULL, *tmp = NULL;
+	char			 id[SESSION_ID_LEN + 1];
 	const char		*file, *name;
 	int			 ch, fd = -1, rc = EXIT_ERROR;
 
@@ -436,6 +437,11 @@ cmd_import(struct globals *g, int argc, char **argv)
 	if (s.project == NULL)
 		log_warn("the current folder is gone; imported into no "
 		    "project");
+	if (has_suffix(file, ".json") && session_sidecar_at(file, id)) {
+		xasprintf(&cause, "%s: a session's sidecar, not a recording: "
+		    "import the .cast.zst beside it", file);
+		goto out;
+	}
 	if ((cr = cast_reader_open(file, &cause)) == NULL)
 		goto out;
 	if ((dir = session_dir(1, &cause)) == NULL)

@@ -408,8 +408,12 @@ run_session(struct globals *g, enum run_kind kind, const char *agent_name,
 		ropts.n_secrets = nsec;
 		ropts.record_input = o->record_input;
 		ropts.term_type = getenv("TERM");
+		if (ropts.term_type != NULL && *ropts.term_type == '\0')
+			ropts.term_type = NULL;		/* none, not "" */
 		if ((rec = recorder_new(&s, &ropts, &cause)) == NULL) {
-			log_error("warning: not recording: %s", cause);
+			log_error("warning: not recording: %s (the command runs "
+			    "unrecorded; mend that, or run with --no-record)",
+			    cause);
 			free(cause);
 			cause = NULL;
 		}

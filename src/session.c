@@ -838,7 +838,7 @@ session_list_free(struct session_list *l)
  * object with no "version"; anything else (a v1 file, one larger than a
  * sidecar may be, no JSON object at all) is left to the cast reader to
  * read or refuse. The sidecar's session id goes into id, if it has one. */
-static int
+int
 session_sidecar_at(const char *path, char id[SESSION_ID_LEN + 1])
 {
 	const cJSON	*v;

@@ -94,6 +94,9 @@ assert_contains "a session's sidecar, not its recording: name the session by its
 ar text "$STORE/$id.json"
 assert_eq 1 "$RC"
 assert_contains "sidecar" "$ERR"
+ar import side.json
+assert_eq 1 "$RC" "import of a sidecar"
+assert_eq "agentrun: side.json: a session's sidecar, not a recording: import the .cast.zst beside it" "$ERR"
 ar text nosuch.json
 assert_eq 1 "$RC"
 assert_contains "nosuch.json: No such file or directory" "$ERR"

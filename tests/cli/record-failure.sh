@@ -63,6 +63,7 @@ OUT=$(XDG_DATA_HOME=$T/file "$AGENTRUN" -q --backend local run -- echo ran 2>"$T
 assert_eq 0 "$?" "status without a store"
 assert_contains "ran" "$OUT"
 assert_match "agentrun: warning: not recording: *" "$(cat "$T/err")"
+assert_contains "(the command runs unrecorded; mend that, or run with --no-record)" "$(cat "$T/err")"
 [ "$(wc -l < "$T/err")" -eq 1 ] || fail "one warning expected: $(cat "$T/err")"
 # Not even the header can be written (no room at all): the file goes, and
 # the warning does not say it was kept.

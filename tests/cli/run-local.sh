@@ -207,4 +207,11 @@ x = [json.loads(l) for l in lines[1:] if json.loads(l)[1] == "x"]
 assert x and x[0][0] < 1.5, x
 PY
 fi
+# TERM set but empty is no terminal type: the header has none (not "").
+TERM= ar -q --backend local run -- true
+assert_eq 0 "$RC" "TERM empty"
+hdr=$(zstd -dcq "$(latest_cast)" | head -n 1)
+assert_not_contains '"type"' "$hdr" "header with TERM empty"
+TERM=xterm-mine ar -q --backend local run -- true
+assert_contains '"type": "xterm-mine"' "$(zstd -dcq "$(latest_cast)" | head -n 1)" "header with TERM"
 exit 0
