@@ -30,9 +30,10 @@
  * So the writer stores it in raw blocks itself, in a frame of its own
  * (RFC 8878: no content size, no checksum, a 128 KiB window), with no
  * search at all. It samples the start of each block it stores at the
- * normal level and goes back to it when the sample shrinks by
- * ZIO_TO_NORMAL percent (terminal text does by 60-80%). A switch ends the
- * frame and starts another (concatenated frames decode as one stream). */
+ * normal level (of several blocks, when flushes end them short) and goes
+ * back to it when the sample shrinks by ZIO_TO_NORMAL percent (terminal
+ * text does by 60-80%). A switch ends the frame and starts another
+ * (concatenated frames decode as one stream). */
 #define ZIO_PROBE	(4 * 1024 * 1024)
 #define ZIO_TO_FAST	30
 #define ZIO_TO_NORMAL	50
@@ -58,7 +59,9 @@ struct zio_writer {
 	int		 stored;	/* storing raw blocks (out holds one) */
 	int		 rawframe;	/* their frame's header is written */
 	size_t		 rawlen;	/* bytes after ZIO_RAW_HEAD in out */
-	char		*sample;	/* scratch for a sample's output */
+	char		*sample;	/* ZIO_SAMPLE bytes stored since the
+					   last test, then their output */
+	size_t		 samplen;	/* bytes of it so far */
 	uint64_t	 probe_in;	/* bytes_in and bytes_out at the last look */
 	uint64_t	 probe_out;
 };
@@ -197,8 +200,11 @@ zio_adapt(struct zio_writer *zw)
 		zw->pending = 0;
 		zw->flushed = zw->bytes_out;
 		zw->stored = 1;
-		if (zw->sample == NULL)
-			zw->sample = xmalloc(ZSTD_compressBound(ZIO_SAMPLE));
+		if (zw->sample == NULL) {
+			zw->sample = xmalloc(ZIO_SAMPLE +
+			    ZSTD_compressBound(ZIO_SAMPLE));
+		}
+		zw->samplen = 0;
 	}
 	zw->probe_in = zw->bytes_in;
 	zw->probe_out = zw->bytes_out;
@@ -235,21 +241,27 @@ zio_raw_block(struct zio_writer *zw, int last)
 	return 0;
 }
 
-/* Does the start of the block out holds shrink at the normal level by
- * ZIO_TO_NORMAL percent? Too short a start says no. */
+/* Add the start of the block out holds to the sample. Once it holds
+ * ZIO_SAMPLE bytes (the start of this block, or of this and the blocks
+ * before it that flushes ended short): does it shrink at the normal level
+ * by ZIO_TO_NORMAL percent? Until then, no. */
 static int
 zio_sample_shrinks(struct zio_writer *zw)
 {
-	size_t	 n = zw->rawlen < ZIO_SAMPLE ? zw->rawlen : ZIO_SAMPLE;
-	size_t	 got;
+	size_t	 k = ZIO_SAMPLE - zw->samplen, got;
 
-	if (n < 1024)
+	if (k > zw->rawlen)
+		k = zw->rawlen;
+	memcpy(zw->sample + zw->samplen, zw->out + ZIO_RAW_HEAD, k);
+	zw->samplen += k;
+	if (zw->samplen < ZIO_SAMPLE)
 		return 0;
-	got = ZSTD_compress2(zw->cctx, zw->sample,
-	    ZSTD_compressBound(ZIO_SAMPLE), zw->out + ZIO_RAW_HEAD, n);
+	zw->samplen = 0;
+	got = ZSTD_compress2(zw->cctx, zw->sample + ZIO_SAMPLE,
+	    ZSTD_compressBound(ZIO_SAMPLE), zw->sample, ZIO_SAMPLE);
 	if (ZSTD_isError(got))
 		return 0;
-	return got * 100 <= n * (100 - ZIO_TO_NORMAL);
+	return got * 100 <= ZIO_SAMPLE * (100 - ZIO_TO_NORMAL);
 }
 
 /* Write out the block being stored; if it compresses, it ends the raw
@@ -356,9 +368,13 @@ zio_end(struct zio_writer *zw)
 		return 0;
 	}
 	/* Nothing written at all still makes one (empty) frame: a file of
-	 * no bytes is no zstd file. */
-	if (!zw->inframe && zw->bytes_out != 0)
+	 * no bytes is no zstd file. No frame open: all is out (the last
+	 * write may have ended the stored frame and given nothing more). */
+	if (!zw->inframe && zw->bytes_out != 0) {
+		zw->pending = 0;
+		zw->flushed = zw->bytes_out;
 		return 0;
+	}
 	if (zio_compress(zw, NULL, 0, ZSTD_e_end) != 0)
 		return -1;
 	zw->inframe = 0;

@@ -541,6 +541,108 @@ test_stored_cut(void **state)
 	free(p);
 }
 
+/* An adaptive writer on path, written base64 until it stores raw blocks
+ * (it has just switched: no block is begun). What it was given goes into
+ * in. */
+static struct zio_writer *
+stored_writer(int fd, struct buf *in)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789+/";
+	struct zio_writer	*zw = zio_writer_new(fd, 1);
+	char			 chunk[65536];
+	size_t			 i;
+
+	assert_non_null(zw);
+	zio_writer_adaptive(zw);
+	while (!zio_stored(zw)) {
+		assert_true(in->len < 16 * 1024 * 1024);
+		for (i = 0; i < sizeof chunk; i++)
+			chunk[i] = (i + 1) % 81 == 0 ? '\n' : b64[rng() % 64];
+		assert_int_equal(zio_write(zw, chunk, sizeof chunk), 0);
+		buf_add(in, chunk, sizeof chunk);
+	}
+	return zw;
+}
+
+/* Text that trickles in after bulk base64, a flush after every few
+ * hundred bytes (as the recorder flushes once a second): each flush ends
+ * a stored block too short to sample alone, yet the writer goes back to
+ * compressing, and the text costs a fraction of its size. */
+static void
+test_stored_slow(void **state)
+{
+	struct fixture		*f = *state;
+	struct zio_writer	*zw;
+	struct decoded		 d;
+	struct buf		 in;
+	size_t			 n = 2 * 1024 * 1024, off, k;
+	uint64_t		 out0;
+	char			*text = make_text(n);
+	int			 fd = create(f->path);
+
+	buf_init(&in);
+	zw = stored_writer(fd, &in);
+	out0 = zio_bytes_out(zw);
+	for (off = 0; off < n; off += k) {
+		k = 300 + rng() % 600;
+		if (k > n - off)
+			k = n - off;
+		assert_int_equal(zio_write(zw, text + off, k), 0);
+		buf_add(&in, text + off, k);
+		assert_int_equal(zio_flush(zw), 0);
+	}
+	assert_int_equal(zio_stored(zw), 0);
+	assert_true(zio_bytes_out(zw) - out0 < n / 2);
+	assert_int_equal(zio_end(zw), 0);
+	zio_writer_free(zw);
+	assert_int_equal(close(fd), 0);
+
+	decode(f->path, &d);
+	assert_int_equal(d.rc, 0);
+	assert_int_equal(d.truncated, 0);
+	assert_int_equal(d.data.len, in.len);
+	assert_memory_equal(d.data.data, in.data, in.len);
+	decoded_free(&d);
+	buf_free(&in);
+	free(text);
+}
+
+/* A write that fills a stored block exactly with text, which takes the
+ * writer back to compressing with nothing left to compress; then the
+ * end: nothing is pending, and all of the file is flushed. */
+static void
+test_stored_end_exact(void **state)
+{
+	struct fixture		*f = *state;
+	struct zio_writer	*zw;
+	struct decoded		 d;
+	struct buf		 in;
+	size_t			 n = 128 * 1024;
+	char			*text = make_text(n);
+	int			 fd = create(f->path);
+
+	buf_init(&in);
+	zw = stored_writer(fd, &in);
+	assert_int_equal(zio_write(zw, text, n), 0);
+	buf_add(&in, text, n);
+	assert_int_equal(zio_stored(zw), 0);
+	assert_int_equal(zio_end(zw), 0);
+	assert_int_equal(zio_pending(zw), 0);
+	assert_int_equal(zio_bytes_flushed(zw), zio_bytes_out(zw));
+	zio_writer_free(zw);
+	assert_int_equal(close(fd), 0);
+
+	decode(f->path, &d);
+	assert_int_equal(d.rc, 0);
+	assert_int_equal(d.truncated, 0);
+	assert_int_equal(d.data.len, in.len);
+	assert_memory_equal(d.data.data, in.data, in.len);
+	decoded_free(&d);
+	buf_free(&in);
+	free(text);
+}
+
 static void
 test_cut_random(void **state)
 {
@@ -915,6 +1017,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_roundtrip_big, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stored_cut, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stored_slow, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stored_end_exact, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_adaptive, setup,
 		    teardown),
