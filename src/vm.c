@@ -934,17 +934,24 @@ vm_mount(const struct config *cfg, const char *name, const char *source,
 }
 
 /* The read-only view: bind the staging mount read-only over the project
- * path, and close the staging folder to everyone but root. */
+ * path, and close the staging folder to everyone but root. fresh: the
+ * staging mount was just made, so a bind already there is of an earlier
+ * one (removed outside agentrun), dead with its sshfs: it goes first. */
 static int
 vm_bind_ro(const struct config *cfg, const char *name, const char *stage,
-    const char *target, char **cause)
+    const char *target, int fresh, char **cause)
 {
-	static const char	 script[] =
+	static const char	 keep[] =
 	    "mountpoint -q \"$2\" || { mkdir -p \"$2\" && "
 	    "mount --bind -o ro \"$1\" \"$2\"; } && "
 	    "chmod 0700 " VM_STAGE_ROOT;
+	static const char	 again[] =
+	    "while mountpoint -q \"$2\"; do umount -l \"$2\" || exit 1; "
+	    "done; mkdir -p \"$2\" && mount --bind -o ro \"$1\" \"$2\" && "
+	    "chmod 0700 " VM_STAGE_ROOT;
 
-	return vm_guest_root(cfg, name, script, stage, target, cause);
+	return vm_guest_root(cfg, name, fresh ? again : keep, stage, target,
+	    cause);
 }
 
 /* --- checks and the flow ---------------------------------------------- */
@@ -1033,6 +1040,150 @@ vm_check_home(const char *project, const char *real, const char *h, int snap,
 	return 0;
 }
 
+/* Is the folder at path the one st describes? */
+static int
+vm_same_dir(const struct stat *st, const char *path)
+{
+	struct stat	 sb;
+
+	return stat(path, &sb) == 0 && sb.st_dev == st->st_dev &&
+	    sb.st_ino == st->st_ino;
+}
+
+/* Is the folder dir (shown as what: "it", or "D in it") one a project may
+ * not be, by its identity rather than its name: home h, a folder above
+ * it, a hidden folder of it, or a system folder? A bind mount (or a
+ * second mount of a file system) shows a folder at a path realpath
+ * cannot see through. */
+static int
+vm_ident_check(const char *project, const char *dir, const char *what,
+    const char *h, char **cause)
+{
+	struct stat	 st, sb;
+	struct dirent	*de;
+	DIR		*d;
+	char		 home[PATH_MAX], *p, *slash;
+	size_t		 i;
+	int		 rv = 0;
+
+	if (stat(dir, &st) != 0)
+		return 0;
+	for (i = 0; system_dirs[i] != NULL; i++) {
+		if (vm_same_dir(&st, system_dirs[i])) {
+			xasprintf(cause, "refusing to mount %s: %s is %s, a "
+			    "system folder, mounted there too; "
+			    VM_PROJECT_ADVICE, project, what, system_dirs[i]);
+			return -1;
+		}
+	}
+	if (h == NULL || *h != '/' || realpath(h, home) == NULL)
+		return 0;
+	p = xstrdup(home);
+	for (;;) {
+		if (vm_same_dir(&st, p)) {
+			if (strcmp(p, home) == 0)
+				xasprintf(cause, "refusing to mount %s: %s is "
+				    "your home folder %s, mounted there too; "
+				    VM_PROJECT_ADVICE, project, what, home);
+			else
+				xasprintf(cause, "refusing to mount %s: %s is "
+				    "%s, which contains your home folder %s; "
+				    VM_PROJECT_ADVICE, project, what, p, home);
+			rv = -1;
+			goto out;
+		}
+		if (strcmp(p, "/") == 0 || (slash = strrchr(p, '/')) == NULL)
+			break;
+		slash[slash == p ? 1 : 0] = '\0';
+	}
+	if ((d = opendir(home)) == NULL)
+		goto out;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] != '.' || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		free(p);
+		p = path_join(home, de->d_name);
+		/* Not through a link: a link there to a project is not the
+		 * hidden folder the name check guards. */
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+		    vm_same_dir(&st, p)) {
+			xasprintf(cause, "refusing to mount %s: %s is %s, "
+			    "where settings and credentials live, mounted "
+			    "there too", project, what, p);
+			rv = -1;
+			break;
+		}
+	}
+	closedir(d);
+out:
+	free(p);
+	return rv;
+}
+
+/* Mount points of this machine that lie inside dir (resolved), from
+ * /proc/self/mountinfo (its fifth field, with \ooo escapes); NULL on
+ * other systems or when there are none. */
+static char **
+vm_mounts_inside(const char *dir)
+{
+	char	**v = NULL, *line = NULL, *f, *save, *w, *r;
+	size_t	  n = 0, size = 0;
+	FILE	 *fp;
+	int	  i;
+
+	if ((fp = fopen("/proc/self/mountinfo", "r")) == NULL)
+		return NULL;
+	while (getline(&line, &size, fp) != -1) {
+		f = strtok_r(line, " ", &save);
+		for (i = 1; f != NULL && i < 5; i++)
+			f = strtok_r(NULL, " ", &save);
+		if (f == NULL)
+			continue;
+		for (w = r = f; *r != '\0'; r++) {
+			if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' &&
+			    r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
+			    r[3] <= '7') {
+				*w++ = (char)((r[1] - '0') << 6 |
+				    (r[2] - '0') << 3 | (r[3] - '0'));
+				r += 3;
+			} else
+				*w++ = *r;
+		}
+		*w = '\0';
+		if (strcmp(f, dir) == 0 || !path_under(f, dir))
+			continue;
+		v = xrealloc(v, (n + 2) * sizeof *v);
+		v[n++] = xstrdup(f);
+		v[n] = NULL;
+	}
+	free(line);
+	fclose(fp);
+	return v;
+}
+
+/* The project (real: resolved) and every mount point inside it (the
+ * whole tree goes into the VM) against home h, by identity. */
+static int
+vm_ident_tree(const char *real, const char *h, char **cause)
+{
+	char	**inside, *what;
+	size_t	  i;
+	int	  rv = 0;
+
+	if (vm_ident_check(real, real, "it", h, cause) != 0)
+		return -1;
+	if ((inside = vm_mounts_inside(real)) == NULL)
+		return 0;
+	for (i = 0; rv == 0 && inside[i] != NULL; i++) {
+		xasprintf(&what, "%s in it", inside[i]);
+		rv = vm_ident_check(real, inside[i], what, h, cause);
+		free(what);
+	}
+	strv_free(inside);
+	return rv;
+}
+
 /* May path (real: resolved) be mounted into the VM? Every home counts,
  * and agentrun's own folders. */
 static int
@@ -1040,8 +1191,9 @@ vm_path_check(const char *path, const char *real, char **cause)
 {
 	const char	*sudo = getenv("SUDO_USER");
 	struct passwd	*pw;
-	char		*bin;
-	int		 snap;
+	char		*bin, *homes[3] = { NULL, NULL, NULL };
+	size_t		 i, j;
+	int		 snap, rv = -1;
 
 	bin = mp_find();
 	snap = mp_path_is_snap(bin);
@@ -1050,15 +1202,32 @@ vm_path_check(const char *path, const char *real, char **cause)
 		return -1;
 	/* $HOME may be unset, wrong or someone else's (sudo -E): the home
 	 * of the account, and under sudo the invoking user's, count too. */
+	if (getenv("HOME") != NULL)
+		homes[0] = xstrdup(getenv("HOME"));
 	if ((pw = getpwuid(getuid())) != NULL && pw->pw_dir != NULL &&
-	    *pw->pw_dir == '/' && vm_check_home(path, real, pw->pw_dir, snap,
-	    cause) != 0)
-		return -1;
+	    *pw->pw_dir == '/')
+		homes[1] = xstrdup(pw->pw_dir);
 	if (sudo != NULL && *sudo != '\0' && (pw = getpwnam(sudo)) != NULL &&
-	    pw->pw_dir != NULL && *pw->pw_dir == '/' &&
-	    vm_check_home(path, real, pw->pw_dir, snap, cause) != 0)
-		return -1;
-	return vm_own_dirs(real, cause);
+	    pw->pw_dir != NULL && *pw->pw_dir == '/')
+		homes[2] = xstrdup(pw->pw_dir);
+	for (i = 1; i < 3; i++) {
+		if (homes[i] != NULL && vm_check_home(path, real, homes[i],
+		    snap, cause) != 0)
+			goto out;
+	}
+	for (i = 0; i < 3; i++) {	/* each home once (the first always) */
+		for (j = 0; j < i; j++)
+			if (homes[i] == NULL || (homes[j] != NULL &&
+			    strcmp(homes[i], homes[j]) == 0))
+				break;
+		if (j == i && vm_ident_tree(real, homes[i], cause) != 0)
+			goto out;
+	}
+	rv = vm_own_dirs(real, cause);
+out:
+	for (i = 0; i < 3; i++)
+		free(homes[i]);
+	return rv;
 }
 
 int
@@ -1393,7 +1562,7 @@ vm_prepare(const struct vm_request *req, struct session *s, char ***argv,
 	}
 	if (req->read_only) {
 		if (vm_bind_ro(req->cfg, req->name, stage, req->project,
-		    cause) != 0)
+		    !have, cause) != 0)
 			goto fail;
 		log_info("read-only: the project is read-only inside the VM; "
 		    "root in the VM can undo it, so this guards against "
