@@ -28,6 +28,13 @@
  * overhanging the row. LF, VT, FF, IND and NEL on the last row below the
  * margins, and RI on the first row above them, it keeps from libtsm,
  * which scrolls the margins there; xterm leaves the cursor where it is.
+ * A wrap there (after the last column) it makes a CR, for the same
+ * reason. C1 controls that UTF-8 encodes (U+0080-U+009F) it keeps from
+ * libtsm altogether: xterm does not act on them (ctlseqs: "it is not
+ * possible to use a C1 control obtained from decoding the UTF-8 text"),
+ * nor print them. Before a narrowing, it blanks for good a wide character
+ * whose right half was overwritten, where the new last column would show
+ * it again (narrow_prepare).
  *
  * libtsm 4.0.2 drops combining marks (width 0) and cannot be given them:
  * the symbol table that would join them to the character before is not
@@ -80,6 +87,8 @@ enum tr_probe {
 	PROBE_DECSC,	/* read the cursor and modes DECSC saved */
 	PROBE_ALTSAVE,	/* read the cursor ?1048h/?1049h saved */
 	PROBE_UNWRAP,	/* CUU, CUD: leave the pending wrap, as xterm */
+	PROBE_TEXT,	/* a graphic character, on the careful path */
+	PROBE_C1,	/* U+0080-U+009F decoded from UTF-8 */
 	/* From here on libtsm may be kept from the character (render_hold
 	 * says); render_replace then feeds what it means. */
 	PROBE_LF,	/* LF, VT, FF: a C0 control, also inside a sequence */
@@ -677,7 +686,8 @@ tr_cp(struct track *t, uint32_t cp)
 
 	if (t->state == TR_GROUND && tr_graphic(cp)) {
 		tr_print(t, cp);
-		return PROBE_NONE;
+		t->cp = cp;	/* for render_feed (the decoder is done) */
+		return t->bits == 0 ? PROBE_TEXT : PROBE_NONE;
 	}
 	probe = tr_control(t, cp);
 	/* As xterm: whatever else ends in ground state (a control, a
@@ -691,7 +701,8 @@ tr_cp(struct track *t, uint32_t cp)
  * Decode input as libtsm 4.0.2 does (tsm_utf8_mach_feed, tsm_vte_input):
  * a stray continuation byte is dropped; a sequence broken by another byte
  * gives U+FFFD and that byte is lost; overlong forms are accepted (so
- * "\xc0\x9b" is ESC). After DECSCL, bytes are read as 8-bit (a signed char,
+ * "\xc0\x9b" is ESC). A C1 control that UTF-8 encodes (U+0080-U+009F)
+ * is left to render_feed: PROBE_C1, the state untouched. After DECSCL, bytes are read as 8-bit (a signed char,
  * as libtsm does) or 7-bit.
  */
 static enum tr_probe
@@ -709,6 +720,8 @@ tr_byte(struct track *t, unsigned char b)
 		t->cp = (t->cp << 6) | (b & 0x3f);
 		if (--t->need > 0)
 			return PROBE_NONE;
+		if (t->cp >= 0x80 && t->cp <= 0x9f)
+			return PROBE_C1;	/* render_feed decides */
 		return tr_cp(t, t->cp);
 	}
 	if (b < 0x80)
@@ -892,27 +905,61 @@ tr_text_rep(struct track *t, const char *s, size_t i, size_t j)
 	}
 }
 
+static int render_hold(struct render *, enum tr_probe);
+
 /*
- * A wide character at the last column: libtsm 4.0.2 writes it there,
- * overhanging the row, where xterm and tmux wrap it to the next line
- * (leaving the last cell as it was). With auto-wrap on, give libtsm CR LF
- * first.
+ * The wraps libtsm 4.0.2 gets wrong, before a character cp is written. A
+ * wide character at the last column it writes there, overhanging the row,
+ * where xterm and tmux wrap it to the next line (leaving the last cell as
+ * it was). On the last row below the margins a wrap (its own, after the
+ * last column) scrolls the margins; there xterm's line feed moves nothing
+ * (render_hold), so the wrap is a CR. With auto-wrap on, give libtsm CR
+ * LF, or CR there, first.
  */
 static void
 wide_wrap(struct render *r, uint32_t cp)
 {
 	unsigned int	 w = tsm_screen_get_width(r->scr), x;
+	int		 stuck;
 
 	x = tsm_screen_get_cursor_x(r->scr);
 	r->xmax = x + 2;
-	if (x + 1 != w || w < 2)
-		return;
 	if (!(tsm_screen_get_flags(r->scr) & TSM_SCREEN_AUTO_WRAP))
 		return;
-	if (tsm_ucs4_get_width(cp) == 2) {
-		vte_puts(r, "\r\n");
-		r->xmax = 2;
-	}
+	stuck = r->tr.margins && render_hold(r, PROBE_LF);
+	if (x >= w && stuck)
+		vte_puts(r, "\r");
+	else if (x + 1 == w && w >= 2 && tsm_ucs4_get_width(cp) == 2)
+		vte_puts(r, stuck ? "\r" : "\r\n");
+	else
+		return;
+	r->xmax = 2;
+}
+
+/*
+ * With margins, and the cursor below them, where text may reach the last
+ * row: how far the fast path may skip from i (libtsm fed up to there) so
+ * that no character of it comes at the pending wrap (wide_wrap looks at
+ * the one that does). len where that cannot happen.
+ */
+static size_t
+wrap_end(struct render *r, const char *s, size_t *start, size_t i,
+    size_t len)
+{
+	unsigned int	 w, x;
+
+	if (!r->tr.margins || r->tr.state != TR_GROUND || r->tr.need != 0)
+		return len;
+	tsm_vte_input(r->vte, s + *start, i - *start);
+	*start = i;
+	if (tsm_screen_get_cursor_y(r->scr) + 1 <= (unsigned int)r->tr.mbot)
+		return len;
+	w = tsm_screen_get_width(r->scr);
+	x = tsm_screen_get_cursor_x(r->scr);
+	r->xmax = x;
+	if (x >= w)
+		return i;
+	return len - i > w - x ? i + (w - x) : len;
 }
 
 /* A character that may be wide, from the fast path: fed up to it; s + i
@@ -1023,7 +1070,8 @@ rep_count(struct render *r, uint32_t cp, size_t n)
 }
 
 /* REP: the character again, as xterm (tmux 3.3a stops at the end of the
- * row and repeats only ASCII). Wide ones one by one, to wrap them. */
+ * row and repeats only ASCII). Wide ones, and any with margins set, one
+ * by one, to wrap them (wide_wrap). */
 static void
 render_rep(struct render *r)
 {
@@ -1037,7 +1085,7 @@ render_rep(struct render *r)
 		return;
 	n = rep_count(r, cp, t->argv[0] <= 0 ? 1 : (size_t)t->argv[0]);
 	len = (size_t)(utf8_put(u, cp) - u);
-	if (tsm_ucs4_get_width(cp) == 2) {
+	if (tsm_ucs4_get_width(cp) == 2 || r->tr.margins) {
 		for (i = 0; i < n; i++) {
 			wide_wrap(r, cp);
 			tsm_vte_input(r->vte, u, len);
@@ -1115,7 +1163,7 @@ void
 render_feed(struct render *r, const char *s, size_t len)
 {
 	enum tr_probe	 probe;
-	size_t		 i, j, n, room, cols, start = 0, cstart = 0;
+	size_t		 i, j, n, room, cols, end, start = 0, cstart = 0;
 	unsigned int	 w;
 	int		 split = r->tr.need > 0;
 
@@ -1123,11 +1171,12 @@ render_feed(struct render *r, const char *s, size_t len)
 		/* Text moves the cursor right by at most its columns
 		 * (wrapping moves it back): libtsm is only asked where the
 		 * cursor is (and fed up to there) near the last column. */
+		end = wrap_end(r, s, &start, i, len);
 		room = 0;
 		if (r->xmax != XMAX_UNKNOWN &&
 		    r->xmax + 1 < (w = tsm_screen_get_width(r->scr)))
 			room = w - 1 - r->xmax;
-		j = tr_skip_text(&r->tr, s, i, len, &n, room, &cols);
+		j = tr_skip_text(&r->tr, s, i, end, &n, room, &cols);
 		if (r->xmax != XMAX_UNKNOWN)
 			r->xmax = cols >= XMAX_UNKNOWN - r->xmax ?
 			    XMAX_UNKNOWN : r->xmax + (unsigned int)cols;
@@ -1147,6 +1196,19 @@ render_feed(struct render *r, const char *s, size_t len)
 			split = 0;
 		}
 		if ((probe = tr_byte(&r->tr, (unsigned char)s[i])) == PROBE_NONE)
+			continue;
+		if (probe == PROBE_C1 && split)	/* libtsm has part of it */
+			probe = tr_cp(&r->tr, r->tr.cp);
+		if ((probe == PROBE_TEXT || probe == PROBE_C1) && !split) {
+			tsm_vte_input(r->vte, s + start, cstart - start);
+			start = cstart;
+			if (probe == PROBE_TEXT)
+				wide_wrap(r, r->tr.cp);
+			else
+				start = i + 1;	/* not a control: nothing */
+			continue;
+		}
+		if (probe == PROBE_TEXT)
 			continue;
 		if (probe == PROBE_CHA && !(tsm_screen_get_flags(r->scr) &
 		    TSM_SCREEN_REL_ORIGIN))
@@ -1402,6 +1464,45 @@ shrink_prepare(struct render *r, int diff, int rows)
 	tsm_screen_move_down(r->scr, (unsigned int)down, false);
 }
 
+/*
+ * A wide character whose right half was overwritten shows as a blank
+ * (grid_fix), as xterm erased it; libtsm keeps it, and a narrowing that
+ * cuts off the cell that overwrote it would show it again in the new last
+ * column. Blank it there for good first, on both screens, with its own
+ * attributes as shown; the cursor and modes stay as they were.
+ */
+static void
+narrow_prepare(struct render *r, int cols)
+{
+	const unsigned int	 modes = TSM_SCREEN_INSERT_MODE |
+				    TSM_SCREEN_REL_ORIGIN | TSM_SCREEN_ALTERNATE;
+	struct grid		 g;
+	const struct rcell	*c;
+	unsigned int		 flags, x, y;
+	int			 alt, row;
+
+	flags = tsm_screen_get_flags(r->scr);
+	screen_cursor_raw(r, &x, &y);
+	tsm_screen_reset_flags(r->scr, flags & modes);
+	for (alt = 0; alt < 2; alt++) {
+		if (alt)
+			tsm_screen_set_flags(r->scr, TSM_SCREEN_ALTERNATE);
+		grid_grab(r, &g, 1);
+		for (row = 0; row < g.rows && cols < g.cols; row++) {
+			c = grid_at(&g, cols - 1, row);
+			if (c->width != 2 || grid_at(&g, cols, row)->width == 0)
+				continue;
+			tsm_screen_move_to(r->scr, (unsigned int)cols - 1,
+			    (unsigned int)row);
+			tsm_screen_write(r->scr, ' ', &c->attr);
+		}
+		grid_free(&g);
+	}
+	tsm_screen_reset_flags(r->scr, TSM_SCREEN_ALTERNATE);
+	tsm_screen_move_to(r->scr, x, y);	/* clamped, as the resize will */
+	tsm_screen_set_flags(r->scr, flags & modes);
+}
+
 int
 render_resize(struct render *r, int cols, int rows)
 {
@@ -1413,6 +1514,8 @@ render_resize(struct render *r, int cols, int rows)
 	render_size(r, &oc, &or);
 	if (oc == cols && or == rows)
 		return 0;
+	if (cols < oc)
+		narrow_prepare(r, cols);
 	if (rows < or)
 		shrink_prepare(r, or - rows, rows);
 	if (tsm_screen_resize(r->scr, (unsigned int)cols,
@@ -1931,13 +2034,14 @@ render_snap_restore(const struct render_snap *s)
 
 /* The last term changes with what render_feed does: a snapshot made by
  * an older feed (4: CSI s/u, DECSTBM, DECOM, wide characters at the last
- * column...; 5: REP, CNL/CPL, line feeds below the margins) would not
- * match a straight read now. */
+ * column...; 5: REP, CNL/CPL, line feeds below the margins; 6: wraps
+ * below the margins, C1 controls in UTF-8) would not match a straight
+ * read now. */
 uint32_t
 render_snap_layout(void)
 {
 	return (uint32_t)(sizeof (struct track) * 131u +
-	    sizeof (struct scell) * 7u + sizeof (struct render_snap) + 5u);
+	    sizeof (struct scell) * 7u + sizeof (struct render_snap) + 6u);
 }
 
 struct snap_disk {

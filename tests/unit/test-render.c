@@ -466,8 +466,9 @@ t_stuck(void **state)
 	    "1\n2\n3\n4\nXYZ\n");
 	expect_text(10, 5, FIVE "\033[1;3r\033[5;1HX\033DY\033EZ\013W\014V",
 	    "1\n2\n3\n4\nZWV\n");
+	/* C1 controls in UTF-8 are none (t_c1_utf8). */
 	expect_text(10, 5, FIVE "\033[1;3r\033[5;1HX\xc2\x84Y\xc2\x85Z",
-	    "1\n2\n3\n4\nZY\n");
+	    "1\n2\n3\n4\nXYZ\n");
 	expect_text(10, 5, FIVE "\033[1;3r\033[20h\033[5;3HX\nY",
 	    "1\n2\n3\n4\nY X\n");
 	expect_text(10, 5, FIVE "\033[3;5r\033[1;1HX\033MY\xc2\x8dZ",
@@ -493,6 +494,41 @@ t_stuck(void **state)
 	buf_free(&b);
 	render_free(r);
 #undef FIVE
+}
+
+/* A wrap on the last row below the margins is a CR, as xterm's line feed
+ * there moves nothing (libtsm scrolled the margins); elsewhere, and with
+ * REP or a wide character, as before. */
+static void
+t_wrap_below(void **state)
+{
+	(void)state;
+#define FIVE	"1\r\n2\r\n3\r\n4\r\n5"
+	expect_text(5, 5, FIVE "\033[1;3r\033[5;1Habcdefgh",
+	    "1\n2\n3\n4\nfghde\n");
+	expect_text(5, 5, FIVE "\033[1;3r\033[5;1Habcd\xe4\xb8\xad",
+	    "1\n2\n3\n4\n\xe4\xb8\xad" "cd\n");
+	expect_text(5, 5, FIVE "\033[1;3r\033[5;1Ha\033[8b",
+	    "1\n2\n3\n4\naaaaa\n");
+	expect_text(5, 5, FIVE "\033[1;3r\033[4;1Habcdefghijklm",
+	    "1\n2\n3\nabcde\nklmij\n");
+	expect_text(5, 5, FIVE "\033[1;3r\033[3;1Habcdefgh",
+	    "2\nabcde\nfgh\n4\n5\n");
+	expect_text(5, 5, FIVE "\033[5;1Habcdefgh",
+	    "2\n3\n4\nabcde\nfgh\n");
+#undef FIVE
+}
+
+/* C1 controls that UTF-8 encodes do nothing, as in xterm: neither
+ * execute nor print; in a string they do not end it. */
+static void
+t_c1_utf8(void **state)
+{
+	(void)state;
+	expect_text(10, 3, "abc\xc2\x85" "def", "abcdef\n");
+	expect_text(10, 3, "abc\xc2\x9b" "31mX", "abc31mX\n");
+	expect_text(10, 3, "\033]0;t\xc2\x9cX\007Y", "Y\n");
+	expect_text(10, 3, "a\033[\xc2\x84" "2Cb", "a  b\n");
 }
 
 /* ?1049h on the alternate screen does nothing: no clear, and ?1049l
@@ -553,6 +589,44 @@ t_alt(void **state)
 	render_cursor(r, &x, &y);
 	assert_int_equal(x, 4);
 	assert_int_equal(y, 0);
+	buf_free(&b);
+	render_free(r);
+}
+
+/* A wide character whose right half was overwritten stays blank when a
+ * narrowing cuts the overwriting cell off (libtsm kept it: it showed
+ * again at the new last column), on both screens; the cursor and the
+ * modes stay. */
+static void
+t_narrow_wide(void **state)
+{
+	struct render	*r;
+	struct buf	 b;
+	int		 x, y;
+
+	(void)state;
+	r = render_new(10, 3);
+	feeds(r, "\xe4\xb8\xad\xe6\x96\x87\033[4Gx\r\n\033[4h\033[?6h");
+	feeds(r, "\033[?1049h\xe4\xb8\xad\xe6\x96\x87\033[4Gy\033[2;2H");
+	assert_int_equal(render_resize(r, 3, 3), 0);
+	buf_init(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "\xe4\xb8\xad\n");
+	render_cursor(r, &x, &y);
+	assert_int_equal(x, 1);
+	assert_int_equal(y, 1);
+	feeds(r, "\033[?1049l");
+	buf_reset(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "\xe4\xb8\xad\n");
+	feeds(r, "\033[2;1HZ\033[1;3HW");	/* DECOM, IRM kept */
+	buf_reset(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "\xe4\xb8\xadW\nZ\n");
+	feeds(r, "\033[1;1HV");
+	buf_reset(&b);
+	render_text(r, &b);
+	assert_string_equal(b.data, "V\xe4\xb8\xad\nZ\n");
 	buf_free(&b);
 	render_free(r);
 }
@@ -1032,10 +1106,13 @@ main(void)
 		cmocka_unit_test(t_rep_count),
 		cmocka_unit_test(t_cnl),
 		cmocka_unit_test(t_stuck),
+		cmocka_unit_test(t_wrap_below),
+		cmocka_unit_test(t_c1_utf8),
 		cmocka_unit_test(t_one_column),
 		cmocka_unit_test(t_altscreen),
 		cmocka_unit_test(t_alt),
 		cmocka_unit_test(t_resize),
+		cmocka_unit_test(t_narrow_wide),
 		cmocka_unit_test(t_cursor),
 		cmocka_unit_test(t_queries),
 		cmocka_unit_test(t_misread),
