@@ -429,12 +429,10 @@ grep_byte(struct grep *gr, unsigned char c, unsigned char next)
 		}
 		break;
 	case G_OSC:
-		if (c == 0x07 || (c == 0xc2 && next == 0x9c))
+		if (c == 0x07)
 			gr->state = G_TEXT;
 		break;
 	case G_STR:
-		if (c == 0xc2 && next == 0x9c)
-			gr->state = G_TEXT;
 		break;
 	}
 }
@@ -472,16 +470,9 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 				continue;
 			}
 			if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
-			    p[i + 1] <= 0x9f) {	/* C1 control as UTF-8 */
-				if (p[i + 1] == 0x9b) {
-					gr->state = G_CSI;
-					gr->ncsi = 0;
-				}
-				else if (p[i + 1] == 0x9d)
-					gr->state = G_OSC;
-				else if (p[i + 1] == 0x90 ||
-				    p[i + 1] == 0x98 || p[i + 1] >= 0x9e)
-					gr->state = G_STR;	/* DCS SOS PM APC */
+			    p[i + 1] <= 0x9f) {
+				/* A C1 control as UTF-8: xterm neither acts
+				 * on it nor shows it (as render.c). */
 				i += 2;
 				continue;
 			}
@@ -492,9 +483,6 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 			}
 		}
 		grep_byte(gr, p[i], i + 1 < len ? p[i + 1] : 0);
-		if (p[i] == 0xc2 && i + 1 < len && p[i + 1] == 0x9c &&
-		    gr->state == G_TEXT)
-			i++;	/* the ST's second byte */
 		i++;
 	}
 }

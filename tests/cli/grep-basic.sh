@@ -173,10 +173,11 @@ ar grep -a inalt
 case "$OUT" in *inaltmain*) fail "a line ran on across screens: $OUT" ;; esac
 ar rm "$mid"
 
-# Only DCS, SOS, PM and APC (C1 0x90, 0x98, 0x9e, 0x9f) start a string
-# that runs to ST: the other C1 controls (ST itself, 0x99, 0x9a) hide
-# nothing after them. Text rewritten after backspaces is found at the time
-# it was written, not at the time of what it replaced.
+# C1 controls encoded in UTF-8 (U+0080-U+009F) are neither acted on nor
+# shown, as in xterm and 'agentrun text': an OSC or DCS (U+009D, U+0090)
+# hides nothing, and U+009C ends nothing. Text rewritten after backspaces
+# is found at the time it was written, not at the time of what it
+# replaced.
 printf '%s\n' '{"version": 2, "width": 40, "height": 5}' \
 	'[0.1, "o", "a\u009cb \u0099c \u009ad\r\n"]' '[0.2, "o", "pinecone one\r\n"]' \
 	'[0.3, "o", "\u009dtitle\u009cafter osc \u0090dcs\u009cafter dcs\r\n"]' \
@@ -184,10 +185,14 @@ printf '%s\n' '{"version": 2, "width": 40, "height": 5}' \
 	'[6.0, "o", "keep "]' '[7.0, "o", "this\b\b\b\bthat\r\n"]' > c1.cast
 ar import c1.cast
 cid=$OUT
+ar grep -a "ab c d"
+assert_eq "$cid  0.100  ab c d" "$OUT" "U+009C, U+0099, U+009A: nothing"
 ar grep -a pinecone
-assert_eq "$cid  0.200  pinecone one" "$OUT" "text after a lone ST, 0x99, 0x9a"
-ar grep -a "after osc after dcs"
-assert_eq "$cid  0.300  after osc after dcs" "$OUT" "OSC and DCS still hidden"
+assert_eq "$cid  0.200  pinecone one" "$OUT" "the next line"
+ar grep -a "titleafter osc dcsafter dcs"
+assert_eq "$cid  0.300  titleafter osc dcsafter dcs" "$OUT" "U+009D, U+0090 hide nothing"
+ar text "$cid"
+assert_contains "titleafter osc dcsafter dcs" "$OUT" "text agrees"
 ar grep -a "done: ok"
 assert_eq "$cid  5.000  done: ok!!" "$OUT" "rewritten text: its own time"
 ar text --at 5 "$cid"
