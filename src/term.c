@@ -4,6 +4,7 @@
  * async-signal-safe functions); the mode-reset string; window size. The
  * only file that calls tcsetattr on the user's terminal. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,8 @@ static int			term_handlers_done;
 	"\033[4l\033[?7h"			/* insert off, autowrap */ \
 	"\033[0m"
 #define RESET_ALT	"\033[?1049l\033[<u"	/* alternate screen, kitty keys */
+#define TERM_OUT_WAIT	1000	/* ms a terminal that takes nothing is
+				   waited for by the reset */
 
 const char *
 term_reset_string(int alt)
@@ -71,6 +74,24 @@ term_set_kitty(int n)
 	term_kitty = n;
 }
 
+/* May the reset be written? stdout is blocking (shared with the shell):
+ * a terminal whose reader takes nothing (an ssh link or an emulator
+ * stuck, the output given up on a TERM) would hold the write, and the way
+ * out, for ever. Async-signal-safe. */
+static int
+term_out_ready(void)
+{
+	struct pollfd	 pfd;
+	int		 r;
+
+	pfd.fd = STDOUT_FILENO;
+	pfd.events = POLLOUT;
+	do
+		r = poll(&pfd, 1, TERM_OUT_WAIT);
+	while (r < 0 && errno == EINTR);
+	return r == 1 && (pfd.revents & POLLOUT);
+}
+
 void
 term_restore(void)
 {
@@ -82,7 +103,7 @@ term_restore(void)
 		(void)tcsetattr(term_fd, TCSADRAIN, &term_saved_modes);
 	} else if (!term_alt && term_kitty == 0)
 		return;
-	if (isatty(STDOUT_FILENO)) {
+	if (isatty(STDOUT_FILENO) && term_out_ready()) {
 		s = term_reset_string(term_alt);
 		n = write(STDOUT_FILENO, s, strlen(s));
 		if (term_kitty > 0)	/* on the main screen, left just now */

@@ -9,9 +9,15 @@ need script
 cd "$T" || exit 1
 
 # on_tty LOG CMD: agentrun runs CMD on a terminal (script's), its output
-# in LOG.
+# in LOG. Without echo: script turns its stdin's end into an EOF character
+# typed at agentrun, which reaches CMD's terminal as a NUL when it comes
+# before agentrun's raw mode (an EOF held there), and that terminal
+# (agentrun's modes, script's ECHO and ECHOCTL) echoed it as "^@". Landing
+# between the two halves of the cut push (seen once under load), it ended
+# the sequence, for a terminal and for agentrun alike: no push, no pop.
 on_tty() {
-	script -q -c "$(printf '%q ' "$AGENTRUN" -q --backend local run -- sh -c "$2")" \
+	script -q -E never \
+		-c "$(printf '%q ' "$AGENTRUN" -q --backend local run -- sh -c "$2")" \
 		"$1" </dev/null >/dev/null 2>&1
 }
 pops() { grep -o $'\e\\[<[0-9]*u' "$1" | tr '\n' ' '; }
