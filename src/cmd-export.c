@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,56 @@ struct export_out {
 	struct zio_writer	*z;
 	struct buf		 b;
 	int			 failed;
+	int			 guarded;	/* ends blocked while writing a tmp */
+	sigset_t		 ends;
 };
+
+/* The signals that end agentrun (as sig_add_ends), blocked while a file is
+ * written as its temporary name, so that one of them (Ctrl-C) does not
+ * kill it with that file left behind: export_stopped sees it come, the
+ * file goes, and the signal is let through (its default action, the exit
+ * status the shell expects). One that is ignored stays ignored. */
+static const int export_end_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
+
+static void
+export_guard(struct export_out *o, sigset_t *old)
+{
+	struct sigaction	 sa;
+	size_t			 i;
+
+	if (sigemptyset(&o->ends) != 0)
+		return;
+	for (i = 0; i < sizeof export_end_signals /
+	    sizeof export_end_signals[0]; i++) {
+		if (sigaction(export_end_signals[i], NULL, &sa) == 0 &&
+		    sa.sa_handler != SIG_IGN &&
+		    sigaddset(&o->ends, export_end_signals[i]) != 0)
+			return;
+	}
+	if (sigprocmask(SIG_BLOCK, &o->ends, old) != 0) {
+		log_debug("sigprocmask: %s", strerror(errno));
+		return;
+	}
+	o->guarded = 1;
+}
+
+/* 1 if a signal export_guard blocked has come. */
+static int
+export_stopped(struct export_out *o)
+{
+	sigset_t	 pending;
+	size_t		 i;
+
+	if (!o->guarded || sigpending(&pending) != 0)
+		return 0;
+	for (i = 0; i < sizeof export_end_signals /
+	    sizeof export_end_signals[0]; i++) {
+		if (sigismember(&o->ends, export_end_signals[i]) == 1 &&
+		    sigismember(&pending, export_end_signals[i]) == 1)
+			return 1;
+	}
+	return 0;
+}
 
 static void
 export_flush(struct export_out *o, int force)
@@ -47,6 +97,11 @@ export_flush(struct export_out *o, int force)
 
 	if (o->failed || (o->b.len < EXPORT_FLUSH && !force))
 		return;
+	if (export_stopped(o)) {
+		o->failed = 1;		/* quietly: the signal says it */
+		buf_reset(&o->b);
+		return;
+	}
 	if (o->b.len == 0)
 		rc = 0;
 	else if (o->z != NULL)
@@ -246,6 +301,7 @@ cmd_export(struct globals *g, int argc, char **argv)
 	enum export_format	 fmt = FMT_CAST;
 	struct export_out	 o;
 	struct session		 s;
+	sigset_t		 old;
 	char			*cause = NULL, *damage = NULL, *tmp = NULL;
 	int			 ch, rc, drc;
 
@@ -280,6 +336,8 @@ cmd_export(struct globals *g, int argc, char **argv)
 		session_free(&s);
 		return EXIT_ERROR;
 	}
+	if (tmp != NULL)
+		export_guard(&o, &old);
 	if (o.path != NULL && has_suffix(o.path, ".zst") &&
 	    (o.z = zio_writer_new(o.fd, IMPORT_LEVEL)) == NULL)
 		fatal("zstd: cannot make a compressor");
@@ -309,6 +367,8 @@ cmd_export(struct globals *g, int argc, char **argv)
 			    "damaged", o.path);
 			o.failed = 1;
 		}
+		if (tmp != NULL && !o.failed && export_stopped(&o))
+			o.failed = 1;
 		if (tmp != NULL && !o.failed && rename(tmp, o.path) != 0) {
 			log_error("%s: %s", o.path, strerror(errno));
 			o.failed = 1;
@@ -317,6 +377,9 @@ cmd_export(struct globals *g, int argc, char **argv)
 			(void)unlink(tmp);
 		free(tmp);
 	}
+	/* A signal that came is delivered here, the file gone. */
+	if (o.guarded && sigprocmask(SIG_SETMASK, &old, NULL) != 0)
+		log_debug("sigprocmask: %s", strerror(errno));
 	rc = o.failed ? EXIT_ERROR : drc;
 	free(damage);
 	buf_free(&o.b);
