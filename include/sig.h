@@ -15,6 +15,10 @@ int	 sig_next(int fd);
 void	 sig_close(int fd);
 /* Add the signals that end a session (HUP, TERM, INT, QUIT) to set. */
 void	 sig_add_ends(sigset_t *set);
+/* Add those of them that are not ignored (nohup, a background job). */
+void	 sig_add_live_ends(sigset_t *set);
+/* 1 if one of those signals in set has come while blocked (pending). */
+int	 sig_ends_pending(const sigset_t *set);
 /* sig_close for the end of a session: those signals are left
  * blocked, and any of them that came and was not read
  * is left pending, for the caller to take when it unblocks them. */

@@ -18,6 +18,7 @@
 #include "player.h"
 #include "render.h"
 #include "session.h"
+#include "sig.h"
 #include "util.h"
 #include "zio.h"
 
@@ -43,28 +44,17 @@ struct export_out {
 	sigset_t		 ends;
 };
 
-/* The signals that end agentrun (as sig_add_ends), blocked while a file is
+/* The signals that end agentrun (sig_add_ends), blocked while a file is
  * written as its temporary name, so that one of them (Ctrl-C) does not
  * kill it with that file left behind: export_stopped sees it come, the
  * file goes, and the signal is let through (its default action, the exit
  * status the shell expects). One that is ignored stays ignored. */
-static const int export_end_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
-
 static void
 export_guard(struct export_out *o, sigset_t *old)
 {
-	struct sigaction	 sa;
-	size_t			 i;
-
 	if (sigemptyset(&o->ends) != 0)
 		return;
-	for (i = 0; i < sizeof export_end_signals /
-	    sizeof export_end_signals[0]; i++) {
-		if (sigaction(export_end_signals[i], NULL, &sa) == 0 &&
-		    sa.sa_handler != SIG_IGN &&
-		    sigaddset(&o->ends, export_end_signals[i]) != 0)
-			return;
-	}
+	sig_add_live_ends(&o->ends);
 	if (sigprocmask(SIG_BLOCK, &o->ends, old) != 0) {
 		log_debug("sigprocmask: %s", strerror(errno));
 		return;
@@ -76,18 +66,7 @@ export_guard(struct export_out *o, sigset_t *old)
 static int
 export_stopped(struct export_out *o)
 {
-	sigset_t	 pending;
-	size_t		 i;
-
-	if (!o->guarded || sigpending(&pending) != 0)
-		return 0;
-	for (i = 0; i < sizeof export_end_signals /
-	    sizeof export_end_signals[0]; i++) {
-		if (sigismember(&o->ends, export_end_signals[i]) == 1 &&
-		    sigismember(&pending, export_end_signals[i]) == 1)
-			return 1;
-	}
-	return 0;
+	return o->guarded && sig_ends_pending(&o->ends);
 }
 
 static void

@@ -164,13 +164,44 @@ sig_close(int fd)
 		close(fd);
 }
 
+static const int sig_ends[] = { SIGHUP, SIGTERM, SIGINT, SIGQUIT, 0 };
+
 void
 sig_add_ends(sigset_t *set)
 {
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGQUIT);
+	size_t	 i;
+
+	for (i = 0; sig_ends[i] != 0; i++)
+		sigaddset(set, sig_ends[i]);
+}
+
+void
+sig_add_live_ends(sigset_t *set)
+{
+	struct sigaction	 sa;
+	size_t			 i;
+
+	for (i = 0; sig_ends[i] != 0; i++) {
+		if (sigaction(sig_ends[i], NULL, &sa) == 0 &&
+		    sa.sa_handler != SIG_IGN)
+			sigaddset(set, sig_ends[i]);
+	}
+}
+
+int
+sig_ends_pending(const sigset_t *set)
+{
+	sigset_t	 pending;
+	size_t		 i;
+
+	if (sigpending(&pending) != 0)
+		return 0;
+	for (i = 0; sig_ends[i] != 0; i++) {
+		if (sigismember(set, sig_ends[i]) == 1 &&
+		    sigismember(&pending, sig_ends[i]) == 1)
+			return 1;
+	}
+	return 0;
 }
 
 void
