@@ -1121,66 +1121,212 @@ out:
 	return rv;
 }
 
-/* Mount points of this machine that lie inside dir (resolved), from
- * /proc/self/mountinfo (its fifth field, with \ooo escapes); NULL on
- * other systems or when there are none. */
-static char **
-vm_mounts_inside(const char *dir)
-{
-	char	**v = NULL, *line = NULL, *f, *save, *w, *r;
-	size_t	  n = 0, size = 0;
-	FILE	 *fp;
-	int	  i;
+/* This machine's mounts, from /proc/self/mountinfo: the file system
+ * (major:minor), the folder of it mounted (a bind mount's source, as a
+ * path inside that file system) and where (fields 3 to 5, \ooo escaped).
+ * An empty list on other systems. */
+struct vm_mount {
+	char	*dev;
+	char	*root;
+	char	*at;
+};
 
+static char *
+vm_mountinfo_field(char *f)
+{
+	char	*w, *r;
+
+	for (w = r = f; *r != '\0'; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' &&
+		    r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') << 6 | (r[2] - '0') << 3 |
+			    (r[3] - '0'));
+			r += 3;
+		} else
+			*w++ = *r;
+	}
+	*w = '\0';
+	return xstrdup(f);
+}
+
+static struct vm_mount *
+vm_mountinfo(size_t *np)
+{
+	struct vm_mount	*v = NULL;
+	char		*line = NULL, *f[5], *save;
+	size_t		 n = 0, size = 0;
+	FILE		*fp;
+	int		 i;
+
+	*np = 0;
 	if ((fp = fopen("/proc/self/mountinfo", "r")) == NULL)
 		return NULL;
 	while (getline(&line, &size, fp) != -1) {
-		f = strtok_r(line, " ", &save);
-		for (i = 1; f != NULL && i < 5; i++)
-			f = strtok_r(NULL, " ", &save);
-		if (f == NULL)
+		f[0] = strtok_r(line, " \n", &save);
+		for (i = 1; f[i - 1] != NULL && i < 5; i++)
+			f[i] = strtok_r(NULL, " \n", &save);
+		if (i < 5 || f[4] == NULL || *f[3] != '/' || *f[4] != '/')
 			continue;
-		for (w = r = f; *r != '\0'; r++) {
-			if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' &&
-			    r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
-			    r[3] <= '7') {
-				*w++ = (char)((r[1] - '0') << 6 |
-				    (r[2] - '0') << 3 | (r[3] - '0'));
-				r += 3;
-			} else
-				*w++ = *r;
-		}
-		*w = '\0';
-		if (strcmp(f, dir) == 0 || !path_under(f, dir))
-			continue;
-		v = xrealloc(v, (n + 2) * sizeof *v);
-		v[n++] = xstrdup(f);
-		v[n] = NULL;
+		v = xrealloc(v, (n + 1) * sizeof *v);
+		v[n].dev = xstrdup(f[2]);
+		v[n].root = vm_mountinfo_field(f[3]);
+		v[n].at = vm_mountinfo_field(f[4]);
+		n++;
 	}
 	free(line);
 	fclose(fp);
+	*np = n;
 	return v;
 }
 
-/* The project (real: resolved) and every mount point inside it (the
- * whole tree goes into the VM) against home h, by identity. */
-static int
-vm_ident_tree(const char *real, const char *h, char **cause)
+static void
+vm_mountinfo_free(struct vm_mount *v, size_t n)
 {
-	char	**inside, *what;
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].dev);
+		free(v[i].root);
+		free(v[i].at);
+	}
+	free(v);
+}
+
+/* path, which lies in from, moved to to. */
+static char *
+vm_rebase(const char *path, const char *from, const char *to)
+{
+	const char	*rest = path + (strcmp(from, "/") == 0 ? 0 :
+			    strlen(from));
+	char		*p;
+
+	if (strcmp(path, from) == 0)
+		return xstrdup(to);
+	if (strcmp(to, "/") == 0)
+		return xstrdup(rest);
+	xasprintf(&p, "%s%s", to, rest);
+	return p;
+}
+
+/* The other paths that show the folder dir (resolved) through the mounts
+ * of m: where else its file system, or a bind mount of a folder that holds
+ * it, is mounted. A folder bound somewhere is its source too, and the
+ * source may be one a project must not be; realpath does not see it. */
+static char **
+vm_views(const struct vm_mount *m, size_t n, const char *dir)
+{
+	const struct vm_mount	*in = NULL;
+	char			**v = NULL, *rel, *p;
+	size_t			  i, k = 0;
+
+	for (i = 0; i < n; i++) {	/* the last of the deepest: on top */
+		if (path_under(dir, m[i].at) && (in == NULL ||
+		    strlen(m[i].at) >= strlen(in->at)))
+			in = &m[i];
+	}
+	if (in == NULL)
+		return NULL;
+	rel = vm_rebase(dir, in->at, in->root);
+	for (i = 0; i < n; i++) {
+		if (&m[i] == in || strcmp(m[i].dev, in->dev) != 0 ||
+		    !path_under(rel, m[i].root))
+			continue;
+		p = vm_rebase(rel, m[i].root, m[i].at);
+		if (strcmp(p, dir) == 0) {
+			free(p);
+			continue;
+		}
+		v = xrealloc(v, (k + 2) * sizeof *v);
+		v[k++] = p;
+		v[k] = NULL;
+	}
+	free(rel);
+	return v;
+}
+
+/* Is the folder dir (shown as what) the folder view too, one that the
+ * policy refuses by name: inside a hidden folder of home h (resolved), a
+ * system folder or inside one, or a folder that holds many? (The home,
+ * the folders above it and its hidden folders themselves are found by
+ * identity.) */
+static int
+vm_view_check(const char *project, const char *what, const char *view,
+    const char *h, char **cause)
+{
+	const char	*s;
+	size_t		 i, hlen = h != NULL ? strlen(h) : 0;
+
+	if (h != NULL && strcmp(h, "/") != 0 && path_under(view, h) &&
+	    view[hlen] == '/' && view[hlen + 1] == '.') {
+		s = strchr(view + hlen + 1, '/');
+		xasprintf(cause, "refusing to mount %s: %s is %s (through a "
+		    "bind mount), inside %.*s, where settings and credentials "
+		    "live", project, what, view, s != NULL ? (int)(s - view) :
+		    (int)strlen(view), view);
+		return -1;
+	}
+	for (i = 0; system_dirs[i] != NULL; i++) {
+		if (path_under(view, system_dirs[i])) {
+			xasprintf(cause, "refusing to mount %s: %s is %s "
+			    "(through a bind mount), and %s is a system folder",
+			    project, what, view, system_dirs[i]);
+			return -1;
+		}
+	}
+	for (i = 0; container_dirs[i] != NULL; i++) {
+		if (strcmp(view, container_dirs[i]) == 0) {
+			xasprintf(cause, "refusing to mount %s: %s is %s "
+			    "(through a bind mount), which holds many folders, "
+			    "not one project; " VM_PROJECT_ADVICE, project,
+			    what, view);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* dir (shown as what) against home h, by identity and by every other
+ * path that shows it. */
+static int
+vm_dir_check(const struct vm_mount *m, size_t n, const char *project,
+    const char *dir, const char *what, const char *h, char **cause)
+{
+	char	**views, home[PATH_MAX];
 	size_t	  i;
 	int	  rv = 0;
 
-	if (vm_ident_check(real, real, "it", h, cause) != 0)
+	if (vm_ident_check(project, dir, what, h, cause) != 0)
 		return -1;
-	if ((inside = vm_mounts_inside(real)) == NULL)
+	if ((views = vm_views(m, n, dir)) == NULL)
 		return 0;
-	for (i = 0; rv == 0 && inside[i] != NULL; i++) {
-		xasprintf(&what, "%s in it", inside[i]);
-		rv = vm_ident_check(real, inside[i], what, h, cause);
+	if (h == NULL || *h != '/' || realpath(h, home) == NULL)
+		h = NULL;
+	for (i = 0; rv == 0 && views[i] != NULL; i++)
+		rv = vm_view_check(project, what, views[i], h ? home : NULL,
+		    cause);
+	strv_free(views);
+	return rv;
+}
+
+/* The project (real: resolved) and every mount point inside it (the
+ * whole tree goes into the VM) against home h. */
+static int
+vm_ident_tree(const struct vm_mount *m, size_t n, const char *real,
+    const char *h, char **cause)
+{
+	char	*what;
+	size_t	 i;
+	int	 rv = 0;
+
+	if (vm_dir_check(m, n, real, real, "it", h, cause) != 0)
+		return -1;
+	for (i = 0; rv == 0 && i < n; i++) {
+		if (strcmp(m[i].at, real) == 0 || !path_under(m[i].at, real))
+			continue;
+		xasprintf(&what, "%s in it", m[i].at);
+		rv = vm_dir_check(m, n, real, m[i].at, what, h, cause);
 		free(what);
 	}
-	strv_free(inside);
 	return rv;
 }
 
@@ -1191,8 +1337,9 @@ vm_path_check(const char *path, const char *real, char **cause)
 {
 	const char	*sudo = getenv("SUDO_USER");
 	struct passwd	*pw;
+	struct vm_mount	*m = NULL;
 	char		*bin, *homes[3] = { NULL, NULL, NULL };
-	size_t		 i, j;
+	size_t		 i, j, n = 0;
 	int		 snap, rv = -1;
 
 	bin = mp_find();
@@ -1215,16 +1362,18 @@ vm_path_check(const char *path, const char *real, char **cause)
 		    snap, cause) != 0)
 			goto out;
 	}
+	m = vm_mountinfo(&n);
 	for (i = 0; i < 3; i++) {	/* each home once (the first always) */
 		for (j = 0; j < i; j++)
 			if (homes[i] == NULL || (homes[j] != NULL &&
 			    strcmp(homes[i], homes[j]) == 0))
 				break;
-		if (j == i && vm_ident_tree(real, homes[i], cause) != 0)
+		if (j == i && vm_ident_tree(m, n, real, homes[i], cause) != 0)
 			goto out;
 	}
 	rv = vm_own_dirs(real, cause);
 out:
+	vm_mountinfo_free(m, n);
 	for (i = 0; i < 3; i++)
 		free(homes[i]);
 	return rv;

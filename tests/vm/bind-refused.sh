@@ -41,11 +41,27 @@ refuse "$HOME" "$T/view" "$T/view" "refusing to mount $T/view: it is your home f
 refuse "$T" "$T/view" "$T/view" "refusing to mount $T/view: it is $T, which contains your home folder $HOME; *"
 refuse "$HOME/.ssh" "$T/view" "$T/view" "refusing to mount $T/view: it is $HOME/.ssh, where settings and credentials live*"
 refuse /etc "$T/view" "$T/view" "refusing to mount $T/view: it is /etc, a system folder, mounted there too; *"
+# A folder inside a hidden folder, a system folder or one that holds many,
+# bound elsewhere, is that folder too (the bind's source, from mountinfo),
+# and so is a folder inside such a bind.
+mkdir -p "$HOME/.ssh/keys/sub" "$T/view2"
+refuse "$HOME/.ssh/keys" "$T/view" "$T/view" "refusing to mount $T/view: it is $HOME/.ssh/keys (through a bind mount), inside $HOME/.ssh, where settings and credentials live"
+refuse "$HOME/.ssh" "$T/view" "$T/view/keys/sub" "refusing to mount $T/view/keys/sub: it is $HOME/.ssh/keys/sub (through a bind mount), inside $HOME/.ssh, where*"
+refuse /etc/default "$T/view" "$T/view" "refusing to mount $T/view: it is /etc/default (through a bind mount), and /etc is a system folder"
+for many in /srv /opt /mnt /media; do [ -d "$many" ] && break; done
+refuse "$many" "$T/view" "$T/view" "refusing to mount $T/view: it is $many (through a bind mount), which holds many folders, not one project; *"
 # Inside the project: its whole tree goes into the VM.
 mkdir -p "$P/home view"
 refuse "$HOME" "$P/home view" "$P" "refusing to mount $P: $P/home view in it is your home folder $HOME, mounted there too; *"
+refuse "$HOME/.ssh/keys" "$P/home view" "$P" "refusing to mount $P: $P/home view in it is $HOME/.ssh/keys (through a bind mount), inside $HOME/.ssh, where*"
 # A folder that is none of them, bound into the project, is fine.
 mkdir -p "$T/data"
 in_ns "$T/data" "$P/home view" "$P"
 assert_eq 0 "$RC" "a harmless bind inside the project: $ERR"
+# Nor is a project bound elsewhere, or a folder of home that is not hidden.
+mkdir -p "$HOME/src/other"
+in_ns "$P" "$T/view" "$T/view"
+assert_eq 0 "$RC" "the project bound elsewhere: $ERR"
+in_ns "$HOME/src/other" "$P/home view" "$P"
+assert_eq 0 "$RC" "a plain folder of home bound inside the project: $ERR"
 exit 0
