@@ -37,7 +37,10 @@ static int			term_handlers_done;
 	"\033[?1l\033>"				/* cursor keys, keypad */ \
 	"\033[4l\033[?7h"			/* insert off, autowrap */ \
 	"\033[0m"
-#define RESET_ALT	"\033[?1049l\033[<u"	/* alternate screen, kitty keys */
+/* A kitty keyboard push of the program on the alternate screen is popped
+ * there, before leaving it: after, a pop would take one of the modes of
+ * the main screen (the shell's own), kitty keeping one stack per screen. */
+#define RESET_ALT	"\033[<u\033[?1049l"	/* kitty keys, alternate screen */
 #define TERM_OUT_WAIT	1000	/* ms a terminal that takes nothing is
 				   waited for by the reset */
 

@@ -28,6 +28,14 @@ on_tty popped.log 'printf "\033[>1u\033[>5u\033[<u"; exit 0'
 assert_eq $'\e[<u \e[<1u ' "$(pops popped.log)" "two pushed, one popped: the other"
 on_tty none.log 'printf "\033[>1u\033[<1u"; exit 0'
 assert_eq $'\e[<1u ' "$(pops none.log)" "all popped by the program: nothing more"
+# Killed on the alternate screen: its own stack ends with it (kitty keeps
+# one per screen), so what is popped after leaving it is only what was
+# pushed on the main screen, not one of the shell's modes besides.
+on_tty alt.log 'printf "\033[>1u\033[?1049h\033[>4u"; kill -9 $$'
+after=$(sed 's/\x1b\[?1049l/\n@LEFT@/g' alt.log | sed -n '/@LEFT@/,$p' | tail -n +1)
+printf '%s' "${after##*@LEFT@}" > alt-after.log
+assert_eq $'\e[<1u ' "$(pops alt-after.log)" "pops after leaving the alternate screen"
+assert_contains $'\e[?1049l' "$(cat alt.log)" "left the alternate screen"
 # Split across reads: the push is still counted.
 on_tty split.log 'printf "\033[>"; sleep 0.2; printf "1u"; kill -9 $$'
 assert_eq $'\e[<1u ' "$(pops split.log)" "a push cut by a read"
