@@ -1102,12 +1102,15 @@ vm_ident_check(const char *project, const char *dir, const char *what,
 		if (de->d_name[0] != '.' || strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		free(p);
-		p = path_join(home, de->d_name);
 		/* Not through a link: a link there to a project is not the
 		 * hidden folder the name check guards. */
-		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode) &&
-		    vm_same_dir(&st, p)) {
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &sb,
+		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode) &&
+		    sb.st_dev == st.st_dev && sb.st_ino == st.st_ino) {
+			free(p);
+			p = path_join(home, de->d_name);
 			xasprintf(cause, "refusing to mount %s: %s is %s, "
 			    "where settings and credentials live, mounted "
 			    "there too", project, what, p);
