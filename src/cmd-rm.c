@@ -164,8 +164,31 @@ gc_leftover_name(const char *name, const char *ext, long *pid)
 	    *end == '\0';
 }
 
-/* Transcripts a crash left under their hidden name: no lock on them and
- * their maker gone. One linked into place is still there by its id. */
+/* Is the session whose sidecar is being written as name (ID.json.tmp.PID)
+ * still held by its maker? Every maker of a sidecar (a recorder, import)
+ * holds the lock on its transcript meanwhile, a better witness than the
+ * pid in the name, which may be of another PID namespace (a container
+ * sharing the store) and so look gone here. Can it not be told (no flock
+ * here), the pid alone decides. */
+static int
+gc_sidecar_held(const char *dir, const char *name)
+{
+	char	 cast[SESSION_ID_LEN + sizeof ".cast.zst"], *path;
+	int	 held;
+
+	if (name[0] == '.')	/* the transcript itself: locked, or not */
+		return 0;
+	memcpy(cast, name, SESSION_ID_LEN);
+	memcpy(cast + SESSION_ID_LEN, ".cast.zst", sizeof ".cast.zst");
+	path = path_join(dir, cast);
+	held = file_locked(path) == 1;
+	free(path);
+	return held;
+}
+
+/* Transcripts a crash left under their hidden name, and sidecars not yet
+ * renamed into place: no lock on them (for a sidecar, on its transcript)
+ * and their maker gone. One linked into place is still there by its id. */
 static int
 gc_leftovers(const char *dir, int dry, size_t *removed)
 {
@@ -179,7 +202,7 @@ gc_leftovers(const char *dir, int dry, size_t *removed)
 		return errno == ENOENT ? 0 : -1;
 	while ((de = readdir(d)) != NULL) {
 		if (!gc_leftover_name(de->d_name, ".json", &pid) ||
-		    pid_alive(pid))
+		    pid_alive(pid) || gc_sidecar_held(dir, de->d_name))
 			continue;
 		path = path_join(dir, de->d_name);
 		if (dry) {
