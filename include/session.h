@@ -70,7 +70,9 @@ int	 session_read(const char *json_path, struct session *, char **cause);
 /* Is the .json file at path a session's sidecar (an object with no
  * "version"), not an asciicast v1 file? Its id, if any, goes into id. */
 int	 session_sidecar_at(const char *path, char id[SESSION_ID_LEN + 1]);
-/* A running sidecar whose pid is gone reads as interrupted. */
+/* A running sidecar whose pid is gone reads as interrupted. Strings are
+ * made valid UTF-8 (U+FFFD); a project path that was not is also given
+ * byte for byte in hex as project_hex, which session_read prefers. */
 struct cJSON *session_to_json(const struct session *);
 
 /* The ids of the store (file names only, nothing opened), newest first

@@ -54,23 +54,34 @@ fmt_duration(const struct session *s, char *out, size_t len)
 }
 
 /* A string of a sidecar (an imported file's title or command, a command
- * line) on the terminal: control characters, C0, DEL and C1, become '?',
- * as ls(1) shows odd names, so none can move the cursor or retitle the
- * window. */
+ * line, a project path) on the terminal: control characters, C0, DEL and
+ * C1, become '?', as ls(1) shows odd names, so none can move the cursor
+ * or retitle the window; so do bytes that are not UTF-8 (a lone 0x9b is
+ * a C1 CSI to a terminal not in UTF-8 mode), so the output is UTF-8. */
 static void
 put_safe(const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s, *run;
+	size_t			 n = strlen(s);
+	int			 k;
 
 	for (;;) {
-		for (run = p; *p >= 0x20 && *p != 0x7f && !(*p == 0xc2 &&
-		    p[1] >= 0x80 && p[1] <= 0x9f); p++)
-			;
+		for (run = p; n > 0; p += k, n -= (size_t)k) {
+			if (*p < 0x80)
+				k = *p >= 0x20 && *p != 0x7f ? 1 : -1;
+			else if ((k = utf8_check(p, n)) > 0 && *p == 0xc2 &&
+			    p[1] <= 0x9f)
+				k = -k;		/* C1, as U+0080..U+009F */
+			if (k <= 0)
+				break;
+		}
 		fwrite(run, 1, (size_t)(p - run), stdout);
-		if (*p == '\0')
+		if (n == 0)
 			break;
 		putchar('?');
-		p += *p == 0xc2 ? 2 : 1;
+		k = k == 0 ? (int)n : -k;	/* cut short at the end: one */
+		p += k;
+		n -= (size_t)k;
 	}
 }
 
@@ -111,7 +122,6 @@ ls_print_json(const struct session_list *l, size_t n)
 
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(a, session_to_json(&l->v[i]));
-	cast_json_utf8(a);
 	if ((text = cJSON_Print(a)) == NULL)
 		fatal("out of memory");
 	printf("%s\n", text);
@@ -345,7 +355,6 @@ cmd_show(struct globals *g, int argc, char **argv)
 	}
 	if (json) {
 		o = session_to_json(&s);
-		cast_json_utf8(o);
 		if ((text = cJSON_Print(o)) == NULL)
 			fatal("out of memory");
 		printf("%s\n", text);

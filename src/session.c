@@ -18,6 +18,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cast.h"
 #include "session.h"
 #include "util.h"
 
@@ -263,16 +264,77 @@ json_add_time(cJSON *o, const char *k, int64_t us)
 	}
 }
 
+/* The bytes of s in hex: the exact name of a project whose path is not
+ * UTF-8, which JSON cannot hold. */
+static char *
+hex_encode(const char *s)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	size_t			 i, n = strlen(s);
+	char			*h = xmalloc(2 * n + 1);
+
+	for (i = 0; i < n; i++) {
+		h[2 * i] = digits[(unsigned char)s[i] >> 4];
+		h[2 * i + 1] = digits[(unsigned char)s[i] & 0xf];
+	}
+	h[2 * n] = '\0';
+	return h;
+}
+
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* hex_encode undone: NULL for anything else (odd, not hex, a NUL). */
+static char *
+hex_decode(const char *h)
+{
+	size_t	 i, n = strlen(h);
+	char	*s;
+	int	 hi, lo;
+
+	if (n == 0 || n % 2 != 0)
+		return NULL;
+	s = xmalloc(n / 2 + 1);
+	for (i = 0; i < n / 2; i++) {
+		hi = hex_digit(h[2 * i]);
+		lo = hex_digit(h[2 * i + 1]);
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+			free(s);
+			return NULL;
+		}
+		s[i] = (char)(hi << 4 | lo);
+	}
+	s[n / 2] = '\0';
+	return s;
+}
+
+/* Every string valid UTF-8, as JSON wants (a command line or a path may
+ * hold any bytes): what is not becomes U+FFFD, and a project path that
+ * is not also goes in project_hex, which session_from_json prefers, as
+ * ls matches it byte for byte. */
 cJSON *
 session_to_json(const struct session *s)
 {
 	cJSON	*o, *git;
+	char	*hex;
 
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", s->id);
 	cJSON_AddStringToObject(o, "state", session_state_name(s->state));
 	cJSON_AddNumberToObject(o, "pid", (double)s->pid);
 	json_add_str(o, "project", s->project);
+	if (s->project != NULL && !utf8_valid(s->project)) {
+		hex = hex_encode(s->project);
+		cJSON_AddStringToObject(o, "project_hex", hex);
+		free(hex);
+	}
 	json_add_str(o, "command", s->command);
 	if (s->argv != NULL)
 		cJSON_AddItemToObject(o, "argv", cJSON_Duplicate(s->argv, 1));
@@ -308,6 +370,7 @@ session_to_json(const struct session *s)
 	cJSON_AddNumberToObject(o, "rows", s->rows);
 	cJSON_AddBoolToObject(o, "record_input", s->record_input);
 	json_add_str(o, "record_error", s->record_error);
+	cast_json_utf8(o);
 	return o;
 }
 
@@ -443,7 +506,7 @@ session_from_json(cJSON *o, struct session *s)
 {
 	struct json_cursor	 c = { o, o->child }, gc;
 	cJSON			*git;
-	char			*id, *st;
+	char			*id, *st, *hex, *raw;
 
 	/* In session_to_json's order. */
 	if ((id = json_str(&c, "id")) != NULL && session_id_valid(id))
@@ -454,6 +517,12 @@ session_from_json(cJSON *o, struct session *s)
 	s->state = session_state_parse(st, s->pid);
 	free(st);
 	s->project = json_str(&c, "project");
+	if ((hex = json_str(&c, "project_hex")) != NULL &&
+	    (raw = hex_decode(hex)) != NULL) {
+		free(s->project);
+		s->project = raw;
+	}
+	free(hex);
 	s->command = json_str(&c, "command");
 	s->argv = json_take(&c, "argv");
 	s->title = json_str(&c, "title");
@@ -924,7 +993,6 @@ session_resolve_path(const char *spec, struct session *s, char **cause)
 		free(c2);
 		session_free(s);
 	}
-	free(json);
 	s->cast_path = xstrdup(spec);
 	if (s->id[0] == '\0') {
 		const char *base = strrchr(spec, '/');
@@ -932,10 +1000,17 @@ session_resolve_path(const char *spec, struct session *s, char **cause)
 		base = base != NULL ? base + 1 : spec;
 		snprintf(s->id, sizeof s->id, "%.*s", SESSION_ID_LEN, base);
 		/* No sidecar: a transcript of the store reads as session_load
-		 * reads it, any other file as what it is. */
-		s->state = session_in_store(s) ? SESSION_INTERRUPTED :
-		    SESSION_FILE;
+		 * reads it (with the path of a sidecar that cannot be read, a
+		 * torn one, for rm to remove too), any other file as what it
+		 * is. */
+		if (session_in_store(s)) {
+			s->state = SESSION_INTERRUPTED;
+			s->json_path = json;
+			json = NULL;
+		} else
+			s->state = SESSION_FILE;
 	}
+	free(json);
 	session_check_lock(s);
 	return 0;
 }
