@@ -110,6 +110,10 @@ cmd_replay(struct globals *g, int argc, char **argv)
 			if (replay_parse_time(optarg, &us) != 0)
 				return usage_error(argv[0], "--idle-limit needs"
 				    " seconds, not '%s'", optarg);
+			/* Under a microsecond but not 0 (which is none): the
+			 * least limit there is. */
+			if (us == 0 && optarg[strspn(optarg, "0.:hms")] != '\0')
+				us = 1;
 			o.idle_limit = (double)us / 1e6;
 			break;
 		case 't':

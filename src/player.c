@@ -4,6 +4,7 @@
  * speed, markers, status line) on the user's terminal, which it leaves
  * exactly as it found it on every way out. */
 #include <errno.h>
+#include <math.h>
 #include <poll.h>
 #include <sys/stat.h>
 #include <signal.h>
@@ -34,6 +35,8 @@
 #define PLAYER_MARK_AGAIN 2000000 /* [ within this of a jump: the one before */
 #define PLAYER_ESC_MAX	16	/* an arrow key's sequence, at most */
 #define PLAYER_ESC_WAIT	200000	/* us the rest of one cut by a read may take */
+#define PLAYER_KEY_RIGHT 0x100	/* the arrows: no byte a key sends */
+#define PLAYER_KEY_LEFT	0x101
 
 /* ------------------------------------------------------------------ */
 /* The timeline. */
@@ -91,6 +94,19 @@ static uint64_t
 tl_cum(const struct timeline *tl, size_t i)
 {
 	return i >= tl->n ? tl_total(tl) : tl->ev[i].cum;
+}
+
+/* An idle limit in seconds, in microseconds: 0 for none; one under a
+ * microsecond is the least there is, not none. */
+static int64_t
+tl_limit_us(double s)
+{
+	int64_t	 us;
+
+	if (!(s > 0))
+		return 0;
+	us = llround(s * 1e6);
+	return us > 0 ? us : 1;
 }
 
 static int64_t
@@ -184,8 +200,7 @@ timeline_load(struct timeline *tl, const char *path, char **cause)
 		tl->cols = h->cols;
 		tl->rows = h->rows;
 	}
-	if (h->idle_time_limit > 0)
-		tl->file_idle_limit = (int64_t)(h->idle_time_limit * 1e6);
+	tl->file_idle_limit = tl_limit_us(h->idle_time_limit);
 	while (cast_reader_next(cr, &ev) == 1) {
 		if (ev.code == 'x')
 			timeline_end(tl, ev.time);
@@ -695,11 +710,16 @@ struct player {
 	int64_t			 pt_base;	/* playback clock at wall_base */
 	int64_t			 wall_base;
 	int64_t			 pos;		/* recorded time while paused */
+	int64_t			 seen_pt;	/* the clock at the last advance */
+	int64_t			 lead_t;	/* a start inside the cut part */
+	int64_t			 lead_pt;	/* of a pause: its recorded and */
+	int64_t			 lead_len;	/* playback time, what is left */
 	int			 tcols, trows;
 	int			 keys;		/* stdin is a terminal */
 	const char		*end_note;	/* at an end with damage */
 	int			 killed;	/* the signal that ended it */
 	int			 out_ok;
+	int			 out_errno;	/* why it is not */
 	int			 on_screen;	/* raw, alternate screen */
 	int			 dirty;
 	int64_t			 last_draw;
@@ -713,11 +733,32 @@ struct player {
 	int64_t			 esc_at;
 };
 
+/* Recorded time to playback time and back, as the timeline maps them,
+ * but for a start inside the part of a pause the idle limit cuts (which
+ * has no playback time of its own): from there the rest of the pause
+ * plays, capped as any pause, at the end of the shortened one. */
+static int64_t
+player_t2pt(const struct player *p, int64_t t)
+{
+	if (p->lead_len > 0 && t >= p->lead_t && t < p->lead_t + p->lead_len)
+		return p->lead_pt + (t - p->lead_t);
+	return timeline_ptime(p->tl, t);
+}
+
+static int64_t
+player_pt2t(const struct player *p, int64_t pt)
+{
+	if (p->lead_len > 0 && pt >= p->lead_pt &&
+	    pt < p->lead_pt + p->lead_len)
+		return p->lead_t + (pt - p->lead_pt);
+	return timeline_rtime(p->tl, pt);
+}
+
 static int64_t
 player_ptime(const struct player *p)
 {
 	if (p->paused || p->ended)
-		return timeline_ptime(p->tl, p->pos);
+		return player_t2pt(p, p->pos);
 	return p->pt_base + (int64_t)((double)(now_us() - p->wall_base) *
 	    p->speed);
 }
@@ -728,7 +769,7 @@ player_now(const struct player *p)
 {
 	if (p->paused || p->ended)
 		return p->pos;
-	return timeline_rtime(p->tl, player_ptime(p));
+	return player_pt2t(p, player_ptime(p));
 }
 
 static void
@@ -750,14 +791,32 @@ player_message(struct player *p, const char *fmt, ...)
 static void
 player_seek(struct player *p, int64_t t)
 {
+	const struct timeline	*tl = p->tl;
+	size_t			 k;
+	int64_t			 from;
+
 	p->mark_at = 0;		/* [ again counts from a marker jump only */
 	if (t < 0)
 		t = 0;
-	if (t > p->tl->duration)
-		t = p->tl->duration;
-	seeker_goto(p->sk, timeline_index(p->tl, t));
+	if (t > tl->duration)
+		t = tl->duration;
+	k = timeline_index(tl, t);
+	seeker_goto(p->sk, k);
 	p->pos = t;
-	p->pt_base = timeline_ptime(p->tl, t);
+	/* In the cut part of a pause (only --at goes there): the screen and
+	 * the time of t, then the rest of the pause up to the idle limit. */
+	p->lead_len = 0;
+	from = k > 0 ? tl->ev[k - 1].t : 0;
+	if (tl->idle_limit > 0 && t - from > tl->idle_limit &&
+	    t < tl->duration) {
+		p->lead_t = t;
+		p->lead_len = (k < tl->n ? tl->ev[k].t : tl->duration) - t;
+		if (p->lead_len > tl->idle_limit)
+			p->lead_len = tl->idle_limit;
+		p->lead_pt = (k < tl->n ? tl->ev[k].pt : tl->pduration) -
+		    p->lead_len;
+	}
+	p->pt_base = player_t2pt(p, t);
 	p->wall_base = now_us();
 	p->ended = seeker_pos(p->sk) == p->tl->n && t >= p->tl->duration;
 	p->dirty = 1;
@@ -789,7 +848,7 @@ player_pause(struct player *p, int on)
 		p->pos = player_now(p);
 		seeker_goto(p->sk, timeline_index(p->tl, p->pos));
 	} else {
-		p->pt_base = timeline_ptime(p->tl, p->pos);
+		p->pt_base = player_t2pt(p, p->pos);
 		p->wall_base = now_us();
 	}
 	p->paused = on;
@@ -979,6 +1038,17 @@ player_help(struct player *p, struct buf *b)
 	buf_adds(b, "\033[?25l");
 }
 
+/* To the terminal; a write that fails ends the replay (status 1). */
+static void
+player_out(struct player *p, const char *s, size_t len)
+{
+	if (p->out_ok && write_all(STDOUT_FILENO, s, len) != 0) {
+		p->out_ok = 0;
+		p->out_errno = errno;
+		p->quit = 1;
+	}
+}
+
 static void
 player_draw(struct player *p)
 {
@@ -992,10 +1062,7 @@ player_draw(struct player *p)
 	render_ansi_frame(seeker_render(p->sk), p->frame, p->tcols, rows, &b);
 	if (p->help)
 		player_help(p, &b);
-	if (p->out_ok && write_all(STDOUT_FILENO, b.data, b.len) != 0) {
-		p->out_ok = 0;
-		p->quit = 1;
-	}
+	player_out(p, b.data, b.len);
 	buf_free(&b);
 	p->dirty = 0;
 	p->last_draw = now_us();
@@ -1004,10 +1071,7 @@ player_draw(struct player *p)
 static void
 player_write(struct player *p, const char *s)
 {
-	if (p->out_ok && write_all(STDOUT_FILENO, s, strlen(s)) != 0) {
-		p->out_ok = 0;
-		p->quit = 1;
-	}
+	player_out(p, s, strlen(s));
 }
 
 static void
@@ -1094,7 +1158,7 @@ player_suspend(struct player *p)
 	player_enter(p, 1);
 	p->paused = was_paused;
 	if (!was_paused) {
-		p->pt_base = timeline_ptime(p->tl, p->pos);
+		p->pt_base = player_t2pt(p, p->pos);
 		p->wall_base = now_us();
 	}
 }
@@ -1132,12 +1196,12 @@ player_key(struct player *p, int key)
 	case '-': case '_':
 		player_speed(p, 0.5);
 		break;
-	case 'L':		/* right arrow */
+	case PLAYER_KEY_RIGHT:
 		pt = player_ptime(p);
 		player_seek_pt(p, pt > p->tl->pduration - SEEK_STEP ?
 		    p->tl->pduration : pt + SEEK_STEP);
 		break;
-	case 'H':		/* left arrow */
+	case PLAYER_KEY_LEFT:
 		player_seek_pt(p, player_ptime(p) - SEEK_STEP);
 		break;
 	case '[':
@@ -1165,6 +1229,17 @@ player_key(struct player *p, int key)
 	}
 }
 
+/* An escape kept for the rest of a sequence that has not come in time:
+ * one typed alone, a key (it closes the help, as any key). */
+static void
+player_esc_timeout(struct player *p)
+{
+	if (p->esc_len > 0 && now_us() - p->esc_at >= PLAYER_ESC_WAIT) {
+		p->esc_len = 0;
+		player_key(p, 0x1b);
+	}
+}
+
 /* Keys from one read: arrows arrive as ESC [ C or ESC O C. A sequence
  * the read cut (over ssh, a slow link) is kept for the next read, unless
  * that comes too late to be its end (an escape typed alone). */
@@ -1174,7 +1249,8 @@ player_input(struct player *p, const unsigned char *in, size_t len)
 	unsigned char	 s[PLAYER_ESC_MAX + 256];
 	size_t		 i, j, n = 0;
 
-	if (p->esc_len > 0 && now_us() - p->esc_at < PLAYER_ESC_WAIT) {
+	player_esc_timeout(p);
+	if (p->esc_len > 0) {
 		memcpy(s, p->esc, p->esc_len);
 		n = p->esc_len;
 	}
@@ -1202,9 +1278,9 @@ player_input(struct player *p, const unsigned char *in, size_t len)
 			break;
 		}
 		if (s[j] == 'C')
-			player_key(p, 'L');
+			player_key(p, PLAYER_KEY_RIGHT);
 		else if (s[j] == 'D')
-			player_key(p, 'H');
+			player_key(p, PLAYER_KEY_LEFT);
 		i = j;
 	}
 }
@@ -1223,10 +1299,18 @@ player_signals(struct player *p)
 			player_suspend(p);
 			break;
 		case SIGCONT:
-			if (p->cont_seen)
+			if (p->cont_seen) {
 				p->cont_seen = 0;	/* player_suspend's */
-			else
-				player_enter(p, 1);
+				break;
+			}
+			/* Stopped by SIGSTOP, which it cannot see: on from
+			 * where it was, as after a pause, not from where the
+			 * wall clock went meanwhile. */
+			if (!p->paused && !p->ended) {
+				p->pt_base = p->seen_pt;
+				p->wall_base = now_us();
+			}
+			player_enter(p, 1);
 			break;
 		default:	/* INT, TERM, HUP, QUIT */
 			p->quit = 1;
@@ -1245,7 +1329,7 @@ player_advance(struct player *p)
 
 	if (p->paused || p->ended)
 		return;
-	pt = player_ptime(p);
+	pt = p->seen_pt = player_ptime(p);
 	idx = timeline_pindex(p->tl, pt);
 	if (idx != seeker_pos(p->sk)) {
 		seeker_goto(p->sk, idx);
@@ -1285,6 +1369,13 @@ player_timeout(struct player *p)
 		if (t < 0 || d < t)
 			t = d;
 	}
+	if (p->esc_len > 0) {
+		d = p->esc_at + PLAYER_ESC_WAIT - now;
+		if (d < 0)
+			d = 0;
+		if (t < 0 || d < t)
+			t = d;
+	}
 	return t;
 }
 
@@ -1298,6 +1389,7 @@ player_loop(struct player *p, char **cause)
 	int		 nfd, rc, work = 1;
 
 	while (!p->quit) {
+		player_esc_timeout(p);
 		player_advance(p);
 		if (p->msg[0] != '\0' && now_us() >= p->msg_until) {
 			p->msg[0] = '\0';	/* its time is up: off the */
@@ -1361,7 +1453,7 @@ player_run(struct timeline *tl, const struct player_opts *o, char **cause)
 	p.end_note = o->end_note;
 	p.speed = o->speed > 0 ? o->speed : 1;
 	if (o->idle_limit >= 0)
-		timeline_set_idle_limit(tl, (int64_t)(o->idle_limit * 1e6));
+		timeline_set_idle_limit(tl, tl_limit_us(o->idle_limit));
 	else
 		timeline_set_idle_limit(tl, tl->file_idle_limit);
 	p.keys = isatty(STDIN_FILENO);
@@ -1379,6 +1471,10 @@ player_run(struct timeline *tl, const struct player_opts *o, char **cause)
 	player_enter(&p, 0);
 	player_seek(&p, o->at);
 	rc = player_loop(&p, cause);
+	if (rc == 0 && !p.out_ok && p.killed == 0) {
+		xasprintf(cause, "stdout: %s", strerror(p.out_errno));
+		rc = -1;
+	}
 	player_leave(&p);
 	sig_close(p.sigfd);
 	if (o->cache != NULL && !loaded && tl_total(tl) >= PLAYER_CACHE_MIN &&

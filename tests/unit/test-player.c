@@ -158,6 +158,16 @@ t_load(void **state)
 	unlink(path);
 	free(path);
 
+	/* A limit under a microsecond is the least there is, not none. */
+	path = write_tmp("{\"version\": 2, \"width\": 30, \"height\": 5, "
+	    "\"idle_time_limit\": 1e-9}\n"
+	    "[0.5, \"o\", \"hello\"]\n");
+	assert_int_equal(timeline_load(&tl, path, &cause), 0);
+	assert_int_equal(tl.file_idle_limit, 1);
+	timeline_free(&tl);
+	unlink(path);
+	free(path);
+
 	path = write_tmp("not a recording at all\n");
 	assert_int_equal(timeline_load(&tl, path, &cause), -1);
 	assert_non_null(cause);
