@@ -1065,16 +1065,22 @@ cast_header_parse(const char *s, size_t len, struct cast_header *h,
     char **cause)
 {
 	cJSON		*o;
-	const char	*why = NULL, *by;
+	const char	*why = NULL, *by, *p;
 	int		 version, rc = -1;
 
 	cast_header_init(h);
 	if ((o = cast_json_parse(s, len)) == NULL) {
+		p = len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0 ? s + 3 : s;
+		p = cast_skip_ws(p, s + len);
 		if ((by = cast_compressed_by(s, len)) != NULL)
 			xasprintf(cause, "%s-compressed; decompress it first "
 			    "(%s -d)", by, by);
-		else
+		else if (p < s + len && *p == '{')
 			xasprintf(cause, "the header is not JSON");
+		else	/* text, a binary: no header at all */
+			xasprintf(cause, "not an asciicast recording (the "
+			    "header is not JSON); agentrun reads asciicast "
+			    "v1, v2 and v3 files, plain or zstd-compressed");
 		return -1;
 	}
 	if (!cJSON_IsObject(o)) {

@@ -212,20 +212,70 @@ export_tmp_name(const char *path)
 	return tmp;
 }
 
+/* A file with no name in the folder of path (O_TMPFILE), that a kill
+ * cannot leave behind; export_link names it when it is complete. -1 with
+ * errno EOPNOTSUPP, EISDIR or EINVAL where the file system or the kernel
+ * has none, or where /proc (which export_link needs) is not mounted. */
+static int
+export_open_anon(const char *path)
+{
+#ifdef O_TMPFILE
+	const char	*slash = strrchr(path, '/');
+	char		*dir, proc[64];
+	int		 fd, saved;
+
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else
+		xasprintf(&dir, "%.*s", slash == path ? 1 : (int)(slash - path),
+		    path);
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	saved = errno;
+	free(dir);
+	if (fd < 0) {
+		errno = saved;
+		return -1;
+	}
+	(void)snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	if (access(proc, F_OK) != 0) {
+		(void)close(fd);
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	return fd;
+#else
+	(void)path;
+	errno = EOPNOTSUPP;
+	return -1;
+#endif
+}
+
+/* Give the file export_open_anon opened the name tmp. 0, or -1 and errno. */
+static int
+export_link(int fd, const char *tmp)
+{
+	char	 proc[64];
+
+	(void)snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW);
+}
+
 /* Open o->path for export -o. Never a file of the store, even through a
  * symbolic link (it would replace a recording), nor the input itself. A
- * new or regular file is written as *tmp (export_tmp_name) and renamed over
- * it when complete; anything else (a device such as /dev/null, a FIFO, a
- * symbolic link) is written into, as the shell's '>' does. 0, or -1 after
- * saying why. */
+ * new or regular file is written as a file with no name (*anon set), or
+ * where there can be none as *tmp (export_tmp_name), and renamed from *tmp
+ * over it when complete; anything else (a device such as /dev/null, a
+ * FIFO, a symbolic link) is written into, as the shell's '>' does. 0, or
+ * -1 after saying why. */
 static int
-export_open(struct export_out *o, const char *src, char **tmp)
+export_open(struct export_out *o, const char *src, char **tmp, int *anon)
 {
 	struct stat	 st, in;
 	char		*dir, *why = NULL, *target;
 	int		 store, exists;
 
 	*tmp = NULL;
+	*anon = 0;
 	dir = session_dir(0, &why);
 	target = export_target(o->path);
 	store = dir != NULL && path_in_dir(target, dir);
@@ -249,8 +299,15 @@ export_open(struct export_out *o, const char *src, char **tmp)
 		return 0;
 	}
 	*tmp = export_tmp_name(o->path);
-	if ((o->fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0666)) < 0) {
+	if ((o->fd = export_open_anon(o->path)) >= 0)
+		*anon = 1;
+	else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+		log_error("%s: %s", o->path, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	} else if ((o->fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL |
+	    O_CLOEXEC, 0666)) < 0) {
 		log_error("%s: %s", o->path, strerror(errno));
 		free(*tmp);
 		*tmp = NULL;
@@ -258,9 +315,10 @@ export_open(struct export_out *o, const char *src, char **tmp)
 	}
 	/* A file replaced keeps its permissions, as with '>'. */
 	if (exists && fchmod(o->fd, st.st_mode & 0777) != 0) {
-		log_error("%s: %s", *tmp, strerror(errno));
+		log_error("%s: %s", o->path, strerror(errno));
 		(void)close(o->fd);
-		(void)unlink(*tmp);
+		if (!*anon)
+			(void)unlink(*tmp);
 		free(*tmp);
 		*tmp = NULL;
 		return -1;
@@ -282,7 +340,7 @@ cmd_export(struct globals *g, int argc, char **argv)
 	struct session		 s;
 	sigset_t		 old;
 	char			*cause = NULL, *damage = NULL, *tmp = NULL;
-	int			 ch, rc, drc;
+	int			 ch, rc, drc, anon = 0;
 
 	memset(&o, 0, sizeof o);
 	o.fd = STDOUT_FILENO;
@@ -311,7 +369,8 @@ cmd_export(struct globals *g, int argc, char **argv)
 		return usage_error(argv[0], "export takes one session ID");
 	if (cmd_session(g, argv[optind], &s) != 0)
 		return EXIT_ERROR;
-	if (o.path != NULL && export_open(&o, s.cast_path, &tmp) != 0) {
+	if (o.path != NULL &&
+	    export_open(&o, s.cast_path, &tmp, &anon) != 0) {
 		session_free(&s);
 		return EXIT_ERROR;
 	}
@@ -332,27 +391,36 @@ cmd_export(struct globals *g, int argc, char **argv)
 	}
 	drc = cmd_damage(&s, damage);
 	if (o.path != NULL) {
-		if (!o.failed && close(o.fd) != 0) {
-			log_error("%s: %s", o.path, strerror(errno));
-			o.failed = 1;
-		} else if (o.failed)
-			(void)close(o.fd);
 		/* Damaged input: FILE is left as it was (the rename is
 		 * what replaces it); the part before the damage can be
 		 * had on stdout, or through import. The end of a session
 		 * still recording, or cut short by a crash, is no damage. */
 		if (tmp != NULL && !o.failed && drc != EXIT_OK) {
-			log_error("%s: left as it was: the recording is "
-			    "damaged", o.path);
+			log_error("%s: not written, the recording is damaged; "
+			    "without -o, what comes before the damage is "
+			    "written to standard output", o.path);
 			o.failed = 1;
 		}
 		if (tmp != NULL && !o.failed && export_stopped(&o))
 			o.failed = 1;
+		/* Complete: the file with no name is named tmp. */
+		if (anon && !o.failed) {
+			if (export_link(o.fd, tmp) != 0) {
+				log_error("%s: %s", tmp, strerror(errno));
+				o.failed = 1;
+			} else
+				anon = 0;
+		}
+		if (!o.failed && close(o.fd) != 0) {
+			log_error("%s: %s", o.path, strerror(errno));
+			o.failed = 1;
+		} else if (o.failed)
+			(void)close(o.fd);
 		if (tmp != NULL && !o.failed && rename(tmp, o.path) != 0) {
 			log_error("%s: %s", o.path, strerror(errno));
 			o.failed = 1;
 		}
-		if (tmp != NULL && o.failed)
+		if (tmp != NULL && o.failed && !anon)
 			(void)unlink(tmp);
 		free(tmp);
 	}
@@ -526,7 +594,15 @@ cmd_import(struct globals *g, int argc, char **argv)
 	fd = -1;
 	if ((damage = cast_reader_damage(cr)) != NULL)
 		log_warn("%s: imported up to the damage: %s", name, damage);
+	/* An id that cannot be printed (stdout closed or full) is an
+	 * import that failed: undone, as mktemp does, not left for a
+	 * second try to copy. */
 	printf("%s\n", s.id);
+	if (flush_stdout() != 0) {
+		(void)unlink(s.cast_path);
+		(void)unlink(s.json_path);
+		goto out;
+	}
 	rc = EXIT_OK;
 out:
 	if (fd >= 0)

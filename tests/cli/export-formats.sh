@@ -134,8 +134,17 @@ echo precious > keep.cast
 ar export damaged.cast -o keep.cast
 assert_eq 1 "$RC" "export of a damaged file"
 assert_eq precious "$(cat keep.cast)" "FILE is left as it was"
-assert_contains "left as it was" "$ERR"
+assert_contains "keep.cast: not written, the recording is damaged; without -o, what comes before the damage is written to standard output" "$ERR"
 ls keep.cast.tmp.* >/dev/null 2>&1 && fail "a temporary file was left"
+# A new FILE is not made (it was said to be "left as it was"), and the
+# part the message speaks of is had without -o.
+ar export damaged.cast -o fresh.cast
+assert_eq 1 "$RC" "export of a damaged file to a new one"
+[ -e fresh.cast ] && fail "a damaged export made FILE"
+assert_not_contains "left as it was" "$ERR" "the message for a new FILE"
+ar export damaged.cast
+assert_eq 1 "$RC" "export of a damaged file to stdout"
+assert_contains '"before"' "$OUT" "what comes before the damage"
 # A name near NAME_MAX (no room for ".tmp.PID" after it) is exported too,
 # through a shorter temporary name that is not left behind either way.
 long=$(printf 'n%.0s' $(seq 250)).cast

@@ -2,10 +2,16 @@
 # agentrun export -o FILE stopped by a signal (Ctrl-C, kill) while it
 # writes: the temporary file beside FILE goes too, FILE is left as it was,
 # and agentrun still dies of the signal (the shell's status 128+N). The
-# export is caught mid-way: stopped once its temporary file exists, sent
-# the signal, then continued.
+# export is caught mid-way: stopped once its temporary file exists (a
+# named one, or one with no name: O_TMPFILE), sent the signal, then
+# continued.
 . "$(dirname "$0")/../lib/common.sh"
 cd "$T" || exit 1
+
+writing() {	# pid file: the export of pid writes file's temporary
+	ls "$2".tmp.* >/dev/null 2>&1 ||
+		ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "-> $T/#"
+}
 
 # A session whose final screen takes a while to render.
 python3 -c '
@@ -20,11 +26,11 @@ for f in text cast; do
 	"$AGENTRUN" export -f "$f" big.cast -o "out.$f" 2>"err.$f" &
 	pid=$!
 	for _ in $(seq 500); do
-		ls out."$f".tmp.* >/dev/null 2>&1 && break
+		writing "$pid" "out.$f" && break
 		sleep 0.01
 	done
 	kill -STOP "$pid"
-	if ! ls out."$f".tmp.* >/dev/null 2>&1; then
+	if ! writing "$pid" "out.$f"; then
 		kill -CONT "$pid"
 		wait "$pid"
 		skip "the export of -f $f ended before it could be stopped"
@@ -43,7 +49,7 @@ done
 ( trap '' TERM; exec "$AGENTRUN" export -f text big.cast -o ign.txt ) &
 pid=$!
 for _ in $(seq 500); do
-	ls ign.txt.tmp.* >/dev/null 2>&1 && break
+	writing "$pid" ign.txt && break
 	sleep 0.01
 done
 kill -TERM "$pid" 2>/dev/null

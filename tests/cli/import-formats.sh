@@ -205,6 +205,19 @@ assert_eq "agentrun: standard input: empty" "$(cat "$T/err")"
 ar import ""
 assert_eq 2 "$RC" "import ''"
 assert_contains "import needs a file name, not an empty one" "$ERR"
+# An id that cannot be printed (a full disk, a closed stdout) is an import
+# that failed: status 1 and nothing left in the store for a second try to
+# copy again.
+before=$(ls "$STORE" | wc -l)
+if [ -w /dev/full ]; then
+	RC=0; "$AGENTRUN" import v2.cast >/dev/full 2>"$T/err" || RC=$?
+	assert_eq 1 "$RC" "import >/dev/full"
+	assert_contains "stdout: No space left on device" "$(cat "$T/err")"
+	assert_eq "$before" "$(ls "$STORE" | wc -l)" "files in the store after import >/dev/full"
+fi
+RC=0; "$AGENTRUN" import v2.cast >&- 2>"$T/err" || RC=$?
+assert_eq 1 "$RC" "import with stdout closed"
+assert_eq "$before" "$(ls "$STORE" | wc -l)" "files in the store after import >&-"
 ar help ""
 assert_eq 2 "$RC" "help ''"
 assert_contains "no such command: ''" "$ERR"

@@ -68,6 +68,18 @@ printf '%s\n' '{"version": 2, "width": 20, "height": 3' '[0.1, "o", "hi"]' > ope
 ar import open.cast
 assert_eq 1 "$RC" "a header without its brace"
 assert_contains "open.cast: the header is not JSON" "$ERR"
+# A file that is no JSON at all (text, a shell history, a binary) is said
+# to be no asciicast recording, with what is read; it was only "the
+# header is not JSON".
+printf 'hello world\nsecond line\n' > notes.txt
+ar import notes.txt
+assert_eq 1 "$RC" "import of a text file"
+assert_eq "agentrun: notes.txt: not an asciicast recording (the header is not JSON); agentrun reads asciicast v1, v2 and v3 files, plain or zstd-compressed" "$ERR"
+assert_eq "" "$OUT" "nothing on stdout"
+printf '\211PNG\r\n\032\n' > pic.png
+ar import pic.png
+assert_eq 1 "$RC" "import of a binary file"
+assert_contains "pic.png: not an asciicast recording" "$ERR"
 # A v1 file spread over lines that is no JSON is still no asciicast.
 printf '%s\n' '{' '  "version": 1,' '  "stdout": [[0.1, "x"]],' > bad1m.cast
 ar cat bad1m.cast
