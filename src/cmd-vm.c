@@ -497,6 +497,28 @@ doctor_vm(const char *name, const char *again, const struct config *cfg)
 	return bad;
 }
 
+/* Why the daemon gave 'multipass version' no answer. version says nothing
+ * whatever the reason (not running, socket access denied, user not
+ * authenticated): a call that fails says which. */
+static char *
+doctor_no_daemon(const char *name, const char *again)
+{
+	struct mp_info		 info;
+	struct mp_result	 r;
+	char			*cause = NULL;
+
+	if (mp_info(name, again, &info, &cause) < 0)
+		return cause;
+	mp_info_free(&info);
+	/* It answers now: say what version's silence meant at the time. */
+	memset(&r, 0, sizeof r);
+	buf_init(&r.err);
+	buf_adds(&r.err, "cannot connect to the multipass socket");
+	cause = mp_error("version", name, again, &r);
+	mp_result_free(&r);
+	return cause;
+}
+
 int
 cmd_doctor(struct globals *g, int argc, char **argv)
 {
@@ -574,14 +596,8 @@ cmd_doctor(struct globals *g, int argc, char **argv)
 	    mp_path_is_snap(path) ? " (snap: only non-hidden folders under "
 	    "/home can be mounted)" : "");
 	if (daemon == NULL) {
-		struct mp_result	r;
-
-		memset(&r, 0, sizeof r);
-		buf_init(&r.err);
-		buf_adds(&r.err, "cannot connect to the multipass socket");
-		cause = mp_error("version", name, again, &r);
-		bad += check(0, "daemon: %s", cause);
-		mp_result_free(&r);
+		bad += check(0, "daemon: %s", (cause = doctor_no_daemon(name,
+		    again)));
 		free(cause);
 		cause = NULL;
 		goto out;

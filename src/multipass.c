@@ -36,6 +36,7 @@ mp_search(const char *inside, char **hit)
 	const char	*path = getenv("PATH");
 	char		*copy, *dir, *save, *full, *found = NULL;
 	char		 real[PATH_MAX];
+	struct stat	 st;
 
 	if (path == NULL || *path == '\0')
 		path = "/usr/local/bin:/usr/bin:/bin:/snap/bin";
@@ -49,8 +50,11 @@ mp_search(const char *inside, char **hit)
 			*hit = xstrdup(dir);
 			break;
 		}
+		/* As execvp and the shell: a folder named multipass (or
+		 * one not executable) is passed over. */
 		full = path_join(dir, "multipass");
-		if (access(full, X_OK) == 0) {
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(full, X_OK) == 0) {
 			found = full;
 			break;
 		}
@@ -363,11 +367,24 @@ next_error(const char **p)
  * "Invalid memory size value supplied: 100M."); after a first line that
  * is a sentence of its own, the next follows as one. */
 static char *
-first_error(const char *err)
+first_error(const char *cmd, const char *err)
 {
-	char	*a, *b, *line;
-	size_t	 n;
+	const char	*p;
+	char		*a, *b, *line, *head;
+	size_t		 n;
 
+	/* Warnings the daemon streamed before the failure (a mount it
+	 * removed at start) are not it: begin at "CMD failed: ". */
+	xasprintf(&head, "%s failed: ", cmd);
+	for (p = err; *p != '\0'; p = strchr(p, '\n') + 1) {
+		if (strncmp(p, head, strlen(head)) == 0) {
+			err = p;
+			break;
+		}
+		if (strchr(p, '\n') == NULL)
+			break;
+	}
+	free(head);
 	if ((a = next_error(&err)) == NULL)
 		return NULL;
 	if ((b = next_error(&err)) == NULL)
@@ -387,24 +404,31 @@ mp_launch_timed_out(const struct mp_result *r)
 	    strstr(r->err.data, "timed out") != NULL);
 }
 
-/* Did multipass say the instance is missing? Its commands quote the name
- * three ways (reference/multipass-cli.md): instance "N", Instance 'N' and
- * instance 'N'. */
+/* Did multipass say the instance is what ("does not exist", "is
+ * deleted")? Its commands quote the name three ways
+ * (reference/multipass-cli.md): instance "N", Instance 'N' and instance
+ * 'N'. */
 static int
-mp_said_missing(const char *e, const char *name)
+mp_said_state(const char *e, const char *name, const char *what)
 {
 	char	*n[3];
 	int	 found;
 	size_t	 i;
 
-	xasprintf(&n[0], "instance \"%s\" does not exist", name);
-	xasprintf(&n[1], "Instance '%s' does not exist", name);
-	xasprintf(&n[2], "instance '%s' does not exist", name);
+	xasprintf(&n[0], "instance \"%s\" %s", name, what);
+	xasprintf(&n[1], "Instance '%s' %s", name, what);
+	xasprintf(&n[2], "instance '%s' %s", name, what);
 	found = strstr(e, n[0]) != NULL || strstr(e, n[1]) != NULL ||
 	    strstr(e, n[2]) != NULL;
 	for (i = 0; i < 3; i++)
 		free(n[i]);
 	return found;
+}
+
+static int
+mp_said_missing(const char *e, const char *name)
+{
+	return mp_said_state(e, name, "does not exist");
 }
 
 char *
@@ -481,13 +505,40 @@ mp_error(const char *cmd, const char *name, const char *again,
 		    "the ones there are)", name);
 		return msg;
 	}
+	/* A state changed since agentrun looked (or a command that does not
+	 * look first, as vm stop): the advice a session gives for it. */
+	if (name != NULL && mp_said_state(e, name, "is deleted")) {
+		xasprintf(&msg, "VM %s is deleted but not purged: run "
+		    "'multipass recover %s' to keep it, or 'multipass delete "
+		    "--purge %s' to start afresh", name, name, name);
+		return msg;
+	}
+	if (name != NULL && (strstr(e, "in an unknown state") != NULL ||
+	    strstr(e, "in unknown state") != NULL)) {
+		xasprintf(&msg, "VM %s is in an unknown state (multipass "
+		    "cannot tell what it is doing): power it off with '%s vm "
+		    "stop --force', then try again", name, again);
+		return msg;
+	}
+	if (name != NULL && strstr(e, "while suspending") != NULL) {
+		xasprintf(&msg, "VM %s is suspending: that ends by itself; "
+		    "wait a moment and try again", name);
+		return msg;
+	}
 	if (strstr(e, "is unknown or unreachable") != NULL) {
 		xasprintf(&msg, "multipass cannot reach its image server yet "
 		    "(this happens for a while after the host boots): try "
 		    "again in a few minutes");
 		return msg;
 	}
-	if ((line = first_error(e)) == NULL)
+	if ((line = first_error(cmd, e)) == NULL && r->status > 128 &&
+	    r->status < 128 + NSIG && strcmp(cmd, "exec") != 0)
+		/* multipass's own statuses are small; exec's are the
+		 * command's. */
+		xasprintf(&msg, "multipass %s was killed by signal %d (%s) "
+		    "before it finished: try again", cmd, r->status - 128,
+		    strsignal(r->status - 128));
+	else if (line == NULL)
 		xasprintf(&msg, "multipass %s failed with status %d", cmd,
 		    r->status);
 	else {

@@ -88,6 +88,12 @@ ${DOWN//list/exec}" "$MP" exec agentrun-demo -- true
 MULTIPASS_EMU_UNAUTH=1 expect 2 "list failed: The user is not authenticated with the Multipass service.
 
 Please authenticate before proceeding (e.g. via 'multipass authenticate'). Note that you first need an authenticated user to set and provide you with a trusted passphrase (e.g. via 'multipass set local.passphrase')." "$MP" list
+MULTIPASS_EMU_DENIED=1 expect 2 "list failed: multipass socket access denied
+Please check that you have read/write permissions to '$SOCK'" "$MP" list
+# version fails on no daemon answer: the client line alone, exit 0.
+for sw in DENIED UNAUTH; do
+	same version-daemon-unreachable.json env MULTIPASS_EMU_$sw=1 "$MP" version --format json
+done
 expect 2 'info failed: The following errors occurred:
 instance "nope" does not exist' "$MP" info nope --format json
 expect 2 'exec failed: The following errors occurred:
