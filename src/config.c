@@ -67,6 +67,16 @@ static const struct key_def vm_keys[] = {
 	    offsetof(struct config, vm.launch_timeout), 86400, NULL },
 };
 
+/* For typo hints. */
+static const char *const root_keys[] = { "backend", "vm", "agents", NULL };
+static const char *const vm_names[] = {
+	"name", "cpus", "memory", "disk", "image", "cloud_init",
+	"launch_timeout", NULL
+};
+static const char *const agent_keys[] = {
+	"command", "env", "install", "description", NULL
+};
+
 struct parse {
 	const char	*name;	/* file name for messages */
 	char		**cause;
@@ -174,20 +184,54 @@ static int
 fail(struct parse *p, const char *key, const char *fmt, ...)
     PRINTFLIKE(3, 4);
 
+/* s with its control characters (C0, DEL, C1) written as JSON escapes:
+ * a key or a value from the file ("a\u001b[2J", "a\nb") may hold any,
+ * and a message is one line that does nothing to the terminal. */
+static char *
+escape_controls(const char *s)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	char			*out, *o;
+	unsigned int		 c;
+
+	o = out = xmalloc(strlen(s) * 6 + 1);
+	for (; *u != '\0'; u++) {
+		c = *u;
+		if (c == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+			c = *++u;		/* U+0080 to U+009F */
+		else if (c >= 0x20 && c != 0x7f) {
+			*o++ = (char)c;
+			continue;
+		}
+		if (c == '\n')
+			o += sprintf(o, "\\n");
+		else if (c == '\t')
+			o += sprintf(o, "\\t");
+		else if (c == '\r')
+			o += sprintf(o, "\\r");
+		else
+			o += sprintf(o, "\\u%04x", c);
+	}
+	*o = '\0';
+	return out;
+}
+
 static int
 fail(struct parse *p, const char *key, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*msg;
+	char	*msg, *line;
 
 	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
 	if (key != NULL)
-		xasprintf(p->cause, "%s: %s: %s", p->name, key, msg);
+		xasprintf(&line, "%s: %s: %s", p->name, key, msg);
 	else
-		xasprintf(p->cause, "%s: %s", p->name, msg);
+		xasprintf(&line, "%s: %s", p->name, msg);
 	free(msg);
+	*p->cause = escape_controls(line);
+	free(line);
 	return -1;
 }
 
@@ -384,7 +428,9 @@ check_duplicates(struct parse *p, const cJSON *obj, const char *prefix)
 {
 	const cJSON	*a;
 	const char	**keys, *dup = NULL;
-	size_t		 n = 0, i;
+	char		 *path;
+	size_t		  n = 0, i;
+	int		  r;
 
 	for (a = obj->child; a != NULL; a = a->next)
 		n++;
@@ -402,8 +448,63 @@ check_duplicates(struct parse *p, const cJSON *obj, const char *prefix)
 		return 0;
 	if (*prefix == '\0')
 		return fail(p, dup, "duplicate key");
-	xasprintf(p->cause, "%s: %s.%s: duplicate key", p->name, prefix, dup);
-	return -1;
+	xasprintf(&path, "%s.%s", prefix, dup);
+	r = fail(p, path, "duplicate key");
+	free(path);
+	return r;
+}
+
+/* The edit distance of a and b (insertions, deletions, substitutions and
+ * swaps of neighbours), or more than 2 when it would be: a typo hint. */
+static size_t
+typo_distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, c, d[3][33];
+
+	if (la > 32 || lb > 32 || (la > lb ? la - lb : lb - la) > 2)
+		return 3;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		d[i % 3][0] = i;
+		for (j = 1; j <= lb; j++) {
+			c = d[(i - 1) % 3][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[(i - 1) % 3][j] + 1 < c)
+				c = d[(i - 1) % 3][j] + 1;
+			if (d[i % 3][j - 1] + 1 < c)
+				c = d[i % 3][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[(i - 2) % 3][j - 2] + 1 < c)
+				c = d[(i - 2) % 3][j - 2] + 1;
+			d[i % 3][j] = c;
+		}
+	}
+	return d[la % 3][lb];
+}
+
+/* "unknown key", with the nearest of the NULL-terminated known keys if
+ * one is a likely typo ("cpu", "Memory", "cloud-init"). */
+static int
+fail_unknown(struct parse *p, const char *path, const char *key,
+    const char *const *known)
+{
+	const char	*best = NULL;
+	char		 lower[33];
+	size_t		 i, d, bestd = 3;
+
+	for (i = 0; key[i] != '\0' && i < sizeof lower - 1; i++)
+		lower[i] = key[i] == '-' ? '_' : tolower((unsigned char)key[i]);
+	lower[i] = '\0';
+	for (; *known != NULL; known++) {
+		d = typo_distance(key[i] == '\0' ? lower : key, *known);
+		if (d < bestd && d <= (strlen(*known) > 3 ? 2 : 1)) {
+			bestd = d;
+			best = *known;
+		}
+	}
+	if (best == NULL)
+		return fail(p, path, "unknown key");
+	return fail(p, path, "unknown key (did you mean \"%s\"?)", best);
 }
 
 static int
@@ -429,7 +530,7 @@ parse_vm(struct parse *p, struct config *cfg, const cJSON *obj)
 			found = 1;
 		}
 		if (!found)
-			return fail(p, path, "unknown key");
+			return fail_unknown(p, path, item->string, vm_names);
 	}
 	return 0;
 }
@@ -585,7 +686,8 @@ parse_agent(struct parse *p, struct config *cfg, const cJSON *obj,
 			free(*sp);
 			*sp = xstrdup(item->valuestring);
 		} else
-			return fail(p, path, "unknown key");
+			return fail_unknown(p, path, item->string,
+			    agent_keys);
 	}
 	if (a->command == NULL)
 		a->command = strv_new(a->name);
@@ -639,7 +741,8 @@ parse_root(struct parse *p, struct config *cfg, const cJSON *root)
 		    strcmp(item->string, "//") == 0) {
 			/* Comments and editor hints are allowed. */
 		} else
-			return fail(p, item->string, "unknown key");
+			return fail_unknown(p, item->string, item->string,
+			    root_keys);
 	}
 	return 0;
 }
@@ -693,6 +796,46 @@ nul_byte(const char *text, size_t len)
 	if (len > 0 && (s = memchr(text, '\0', len)) != NULL &&
 	    s + 1 != text + len)
 		return s;
+	return NULL;
+}
+
+/* The first byte that JSON forbids but cJSON takes, or NULL; *why says
+ * what it is. JSON text is UTF-8 (a name or a description goes on to the
+ * terminal as it is), and a control character is white space (tab,
+ * newline, return) between tokens or escaped in a string: cJSON keeps a
+ * raw one in a string, and skips any as white space. */
+static const char *
+text_invalid(const char *text, size_t len, const char **why)
+{
+	const unsigned char	*s = (const unsigned char *)text;
+	const unsigned char	*end = s + len;
+	int			 n, in_string = 0;
+
+	if (len > 0 && end[-1] == '\0')
+		end--;				/* as nul_byte allows */
+	while (s < end) {
+		if (*s >= 0x80) {
+			if ((n = utf8_check(s, (size_t)(end - s))) <= 0) {
+				*why = "a byte that is not UTF-8";
+				return (const char *)s;
+			}
+			s += n;
+			continue;
+		}
+		if (*s < 0x20 && (in_string ||
+		    (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r'))) {
+			*why = in_string ? "a control character in a string "
+			    "(JSON wants it escaped, as \\n or \\u001b)" :
+			    "a control character";
+			return (const char *)s;
+		}
+		if (in_string && *s == '\\' && s + 1 < end &&
+		    s[1] >= 0x20 && s[1] < 0x80)
+			s++;
+		else if (*s == '"')
+			in_string = !in_string;
+		s++;
+	}
 	return NULL;
 }
 
@@ -752,7 +895,7 @@ config_load_text(struct config *cfg, const char *text, size_t len,
 {
 	struct parse	 p = { name != NULL ? name : "config.json", cause };
 	cJSON		*root;
-	const char	*end = NULL, *hint, *at;
+	const char	*end = NULL, *hint, *at, *why;
 	size_t		 line, col, i;
 	int		 r;
 
@@ -800,6 +943,15 @@ config_load_text(struct config *cfg, const char *text, size_t len,
 			cJSON_Delete(root);
 			return -1;
 		}
+	}
+	/* After the parse, which says where a quote is: the text is JSON
+	 * (cJSON's) and its strings are where it found them. */
+	if ((end = text_invalid(text, len, &why)) != NULL) {
+		position(text, len, end, &line, &col);
+		xasprintf(cause, "%s: %s at line %zu, column %zu", p.name, why,
+		    line, col);
+		cJSON_Delete(root);
+		return -1;
 	}
 	r = parse_root(&p, cfg, root);
 	cJSON_Delete(root);

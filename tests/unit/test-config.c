@@ -387,6 +387,27 @@ test_invalid_json(void **state)
 	expect_error("{}\n// end\n",
 	    "config.json: invalid JSON at line 2, column 1: JSON has no "
 	    "comments (a \"//\" member at the top level can hold one)");
+	/* What cJSON takes but JSON does not: bytes that are not UTF-8,
+	 * raw control characters in strings and between tokens. */
+	expect_error("{\"vm\":{\"image\":\"\xff\"}}",
+	    "config.json: a byte that is not UTF-8 at line 1, column 17");
+	expect_error("{\"vm\":{\"image\":\"\xed\xa0\x80\"}}",
+	    "config.json: a byte that is not UTF-8 at line 1, column 17");
+	expect_error("{\"agents\":{\"x\":{\"install\":\"a\nb\"}}}",
+	    "config.json: a control character in a string (JSON wants it "
+	    "escaped, as \\n or \\u001b) at line 1, column 29");
+	expect_error("{\x1b\"vm\":{}}",
+	    "config.json: a control character at line 1, column 2");
+	/* A key or value quoted in a message has its controls escaped. */
+	expect_error("{\"vm\":{\"a\\u001b[2J\":1}}",
+	    "config.json: vm.a\\u001b[2J: unknown key");
+	expect_error("{\"a\\nb\":1,\"a\\nb\":2}",
+	    "config.json: a\\nb: duplicate key");
+	/* A likely typo of a known key is named. */
+	expect_error("{\"vm\":{\"cpsu\":2}}",
+	    "config.json: vm.cpsu: unknown key (did you mean \"cpus\"?)");
+	expect_error("{\"VM\":{}}",
+	    "config.json: VM: unknown key (did you mean \"vm\"?)");
 }
 
 static void
