@@ -196,6 +196,13 @@ grep_search(struct grep *gr)
 static void
 grep_seg(struct grep *gr)
 {
+	if (gr->nsegs > 0 && gr->segs[gr->nsegs - 1].off == gr->line.len) {
+		/* The last event wrote nothing here (colours, a title): this
+		 * one replaces it, so that a line of such events takes no
+		 * more memory than one. */
+		gr->segs[gr->nsegs - 1].t = gr->t;
+		return;
+	}
 	if (gr->nsegs == gr->segcap) {
 		gr->segcap = gr->segcap == 0 ? 16 : gr->segcap * 2;
 		gr->segs = xrealloc(gr->segs, gr->segcap * sizeof *gr->segs);
@@ -214,13 +221,17 @@ grep_line_end(struct grep *gr)
 	grep_seg(gr);		/* the rest of this event's text */
 }
 
-/* A very long line: search it, keep the tail a match could start in. */
+/* A very long line: search it, keep the tail a match could start in,
+ * from the start of a character (a hit shows no part of one). */
 static void
 grep_line_long(struct grep *gr)
 {
 	size_t	 keep = gr->plen - 1, drop = gr->line.len - keep, i, j;
 
 	grep_search(gr);
+	while (drop > 0 && drop < gr->line.len &&
+	    ((unsigned char)gr->line.data[drop] & 0xc0) == 0x80)
+		drop--;
 	buf_consume(&gr->line, drop);
 	gr->cut = 1;
 	for (i = j = 0; i < gr->nsegs; i++) {
@@ -326,7 +337,8 @@ grep_csi_final(struct grep *gr, unsigned char c)
 		grep_line_end(gr);
 		grep_rows(gr, n);
 		break;
-	case 'G':
+	case 'G': case 'D':		/* to a column, back: text there
+					   is written over, not added */
 		if (grep_csi_n(gr) == 0)
 			break;
 		grep_line_end(gr);
@@ -450,6 +462,8 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 	if (gr->cr && len > 0)
 		grep_cr(gr, p[0]);	/* the last event ended in CR */
 	while (i < len) {
+		if (gr->line.len > GREP_LINE_MAX + gr->plen)
+			grep_line_long(gr);	/* however it grew */
 		if (gr->state == G_CSI) {	/* skip parameters in one go */
 			for (j = i; j < len && p[j] >= 0x20 && p[j] < 0x40; j++)
 				;
@@ -465,8 +479,6 @@ grep_event(struct grep *gr, const char *s, size_t len, int64_t t)
 				memcpy(gr->line.data + gr->line.len, s + i, j - i);
 				gr->line.len += j - i;
 				i = j;
-				if (gr->line.len > GREP_LINE_MAX + gr->plen)
-					grep_line_long(gr);
 				continue;
 			}
 			if (p[i] == 0xc2 && i + 1 < len && p[i + 1] >= 0x80 &&
@@ -597,6 +609,12 @@ cmd_grep(struct globals *g, int argc, char **argv)
 	gr.pat = argv[optind];
 	if ((gr.plen = strlen(gr.pat)) == 0)
 		return usage_error(argv[0], "the pattern is empty");
+	for (i = 0; i < gr.plen; i++)
+		if ((gr.pat[i] > 0 && gr.pat[i] < 0x20 && gr.pat[i] != '\t') ||
+		    gr.pat[i] == 0x7f)
+			return usage_error(argv[0], "the pattern holds a "
+			    "control character (a newline?): the text "
+			    "searched has none but tabs");
 	gr.fpat = xstrdup(gr.pat);
 	for (i = 0; i < gr.plen; i++)
 		gr.fpat[i] = (char)grep_fold((unsigned char)gr.fpat[i]);

@@ -215,4 +215,20 @@ ar grep -a "$(python3 -c 'print("B" * 100000)')"
 assert_eq 0 "$RC" "a 100000-byte pattern in a 140000-byte line: $ERR"
 assert_eq "$lid  0.200" "$(printf "%s" "$OUT" | cut -c1-27)" "the hit"
 ar rm "$lid"
+
+# The cursor moved back along its row (CSI D) writes over what was there,
+# as a move to a column (CSI G) does: no line of both, never on screen.
+printf '%s\n' '{"version": 2, "width": 40, "height": 5}' \
+	'[0.1, "o", "abc\u001b[3Dxyz\r\n"]' '[0.2, "o", "left\u001b[Gright\r\n"]' > back.cast
+ar import back.cast
+bid=$OUT
+ar grep -a cxy
+assert_eq 1 "$RC" "text written over after CSI D is not added: $OUT"
+ar grep -a abc
+assert_eq "$bid  0.100  abc" "$OUT" "before CSI D"
+ar grep -a xyz
+assert_eq "$bid  0.100  xyz" "$OUT" "after CSI D"
+ar grep -a tri
+assert_eq 1 "$RC" "CSI G: $OUT"
+ar rm "$bid"
 exit 0
