@@ -1389,6 +1389,10 @@ player_loop(struct player *p, char **cause)
 	int		 nfd, rc, work = 1;
 
 	while (!p->quit) {
+		/* Signals first: a SIGCONT after a stop (the self-pipe's
+		 * handler breaks the poll with EINTR, or the stop came
+		 * elsewhere) sets the clock back before it is read. */
+		player_signals(p);
 		player_esc_timeout(p);
 		player_advance(p);
 		if (p->msg[0] != '\0' && now_us() >= p->msg_until) {
