@@ -40,6 +40,10 @@ int	 usage_extra(const char *cmd, const char *arg);
  * what a cut-short one could mean); returns 2. */
 struct option;
 int	 usage_getopt(char **argv, int ch, const struct option *longopts);
+/* usage_option, and for a --NAME that is a typo of one of longopts (which
+ * may be NULL), "did you mean" it; returns 2. */
+int	 usage_unknown(const char *cmd, const char *opt,
+	    const struct option *longopts);
 /* The options of a command that has none but --help: -1 to go on, with
  * optind at the first operand, else the status to exit with. */
 int	 usage_help_only(int argc, char **argv);

@@ -33,6 +33,9 @@ void	 buf_addc(struct buf *, char);
 void	 buf_adds(struct buf *, const char *);
 void	 buf_addf(struct buf *, const char *, ...) PRINTFLIKE(2, 3);
 void	 buf_consume(struct buf *, size_t);	/* drop n bytes from the front */
+/* Letters wrong, missing, extra or swapped from a (n bytes) to b, or more
+ * than max: for "did you mean". */
+size_t	 edit_distance(const char *a, size_t n, const char *b, size_t max);
 /* The UTF-8 sequence that starts with s[0] >= 0x80 (n > 0 bytes left):
  * k > 0, a valid character of k bytes; 0, a valid but incomplete start
  * that runs to the end; -k, invalid, its first k bytes (the longest

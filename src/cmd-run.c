@@ -4,6 +4,7 @@
  * recorder, run the proxy, finish. */
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,17 @@ struct run_opts {
 	int		 no_record;
 	int		 record_input;
 	const char	*title;
+};
+
+/* The run options, for a "did you mean" (they are parsed by hand: an
+ * agent's first other word ends them). */
+static const struct option run_longopts[] = {
+	{ "read-only",		no_argument,		NULL, 'r' },
+	{ "no-record",		no_argument,		NULL, 'n' },
+	{ "record-input",	no_argument,		NULL, 'i' },
+	{ "title",		required_argument,	NULL, 't' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ NULL,			0,			NULL, 0 }
 };
 
 /* Leading run options. Returns the index of the first payload word, or
@@ -82,7 +94,7 @@ run_options(enum run_kind kind, int argc, char **argv, struct run_opts *o,
 			*rc = usage_print(argv[0]);
 			return -1;
 		} else if (a[0] == '-' && a[1] != '\0' && kind != RUN_AGENT) {
-			*rc = usage_option(argv[0], a);
+			*rc = usage_unknown(argv[0], a, run_longopts);
 			return -1;
 		} else
 			return i;

@@ -454,34 +454,6 @@ check_duplicates(struct parse *p, const cJSON *obj, const char *prefix)
 	return r;
 }
 
-/* The edit distance of a and b (insertions, deletions, substitutions and
- * swaps of neighbours), or more than 2 when it would be: a typo hint. */
-static size_t
-typo_distance(const char *a, const char *b)
-{
-	size_t	la = strlen(a), lb = strlen(b), i, j, c, d[3][33];
-
-	if (la > 32 || lb > 32 || (la > lb ? la - lb : lb - la) > 2)
-		return 3;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= la; i++) {
-		d[i % 3][0] = i;
-		for (j = 1; j <= lb; j++) {
-			c = d[(i - 1) % 3][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[(i - 1) % 3][j] + 1 < c)
-				c = d[(i - 1) % 3][j] + 1;
-			if (d[i % 3][j - 1] + 1 < c)
-				c = d[i % 3][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[(i - 2) % 3][j - 2] + 1 < c)
-				c = d[(i - 2) % 3][j - 2] + 1;
-			d[i % 3][j] = c;
-		}
-	}
-	return d[la % 3][lb];
-}
-
 /* "unknown key", with the nearest of the NULL-terminated known keys if
  * one is a likely typo ("cpu", "Memory", "cloud-init"). */
 static int
@@ -496,7 +468,8 @@ fail_unknown(struct parse *p, const char *path, const char *key,
 		lower[i] = key[i] == '-' ? '_' : tolower((unsigned char)key[i]);
 	lower[i] = '\0';
 	for (; *known != NULL; known++) {
-		d = typo_distance(key[i] == '\0' ? lower : key, *known);
+		d = key[i] == '\0' ? edit_distance(lower, strlen(lower), *known, 2) :
+		    edit_distance(key, strlen(key), *known, 2);
 		if (d < bestd && d <= (strlen(*known) > 3 ? 2 : 1)) {
 			bestd = d;
 			best = *known;

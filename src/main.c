@@ -274,6 +274,90 @@ usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* What was typed and the known names nearest to it, for a "did you
+ * mean": one typo away (a letter wrong, missing, extra, or two swapped),
+ * two for a word of more than three letters. */
+#define SUGGEST_MAX	8
+struct suggest {
+	const char	*word;
+	size_t		 len;
+	size_t		 best;
+	const char	*names[SUGGEST_MAX];
+	size_t		 n;
+};
+
+static void
+suggest_init(struct suggest *sg, const char *word, size_t len)
+{
+	memset(sg, 0, sizeof *sg);
+	sg->word = word;
+	sg->len = len;
+	sg->best = len <= 3 ? 1 : 2;	/* the most allowed */
+}
+
+static void
+suggest_try(struct suggest *sg, const char *name)
+{
+	size_t	 d = edit_distance(sg->word, sg->len, name, sg->best);
+
+	if (d == 0 || d > sg->best)
+		return;
+	if (d < sg->best || sg->n == 0) {
+		sg->best = d;
+		sg->n = 0;
+	}
+	if (sg->n < SUGGEST_MAX)
+		sg->names[sg->n++] = name;
+}
+
+/* "; did you mean 'ls'?" (with quote '\'') or "; did you mean --json?"
+ * (with pre "--"), or "" when nothing is near. */
+static char *
+suggest_text(const struct suggest *sg, const char *quote, const char *pre)
+{
+	char	*s, *t;
+	size_t	 i;
+
+	if (sg->n == 0)
+		return xstrdup("");
+	s = xstrdup("; did you mean ");
+	for (i = 0; i < sg->n; i++) {
+		xasprintf(&t, "%s%s%s%s%s%s", s, i == 0 ? "" : i + 1 == sg->n ?
+		    " or " : ", ", quote, pre, sg->names[i], quote);
+		free(s);
+		s = t;
+	}
+	xasprintf(&t, "%s?", s);
+	free(s);
+	return t;
+}
+
+/* For a word that is no command: the commands and the config's agents
+ * it is a typo of. */
+static char *
+suggest_command(const char *word)
+{
+	struct suggest	 sg;
+	struct config	 cfg;
+	char		*cause = NULL, *s;
+	size_t		 i;
+
+	suggest_init(&sg, word, strlen(word));
+	for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		if (!cmds[i].hidden)
+			suggest_try(&sg, cmds[i].name);
+	}
+	(void)config_load(&cfg, &cause);	/* else the defaults */
+	for (i = 0; i < cfg.n_agents; i++) {
+		if (cmd_find(cfg.agents[i].name) == NULL)
+			suggest_try(&sg, cfg.agents[i].name);
+	}
+	s = suggest_text(&sg, "'", "");
+	config_free(&cfg);
+	free(cause);
+	return s;
+}
+
 /* Is this unknown option one of the global ones, given after the
  * command? */
 static int
@@ -295,11 +379,30 @@ usage_is_global(const char *a)
 int
 usage_option(const char *cmd, const char *opt)
 {
+	return usage_unknown(cmd, opt, NULL);
+}
+
+int
+usage_unknown(const char *cmd, const char *opt, const struct option *lo)
+{
+	struct suggest	 sg;
+	char		*near;
+	size_t		 i;
+	int		 rc;
+
 	if (cmd != NULL && usage_is_global(opt))
 		return usage_error(cmd, "unknown option: %s (global options "
 		    "go before the command: agentrun %.*s ... %s)", opt,
 		    (int)strcspn(opt, "="), opt, cmd);
-	return usage_error(cmd, "unknown option: %s", opt);
+	if (lo == NULL || strncmp(opt, "--", 2) != 0 || opt[2] == '\0')
+		return usage_error(cmd, "unknown option: %s", opt);
+	suggest_init(&sg, opt + 2, strcspn(opt + 2, "="));
+	for (i = 0; lo[i].name != NULL; i++)
+		suggest_try(&sg, lo[i].name);
+	near = suggest_text(&sg, "", "--");
+	rc = usage_error(cmd, "unknown option: %s%s", opt, near);
+	free(near);
+	return rc;
 }
 
 int
@@ -342,6 +445,17 @@ usage_ambiguous(const char *cmd, const char *a, const struct option *lo)
 	return 1;
 }
 
+/* The long option whose val is ch, or NULL. */
+static const struct option *
+usage_long(const struct option *lo, int ch)
+{
+	for (; lo != NULL && lo->name != NULL; lo++) {
+		if (lo->flag == NULL && lo->val == ch)
+			return lo;
+	}
+	return NULL;
+}
+
 static int
 usage_getopt_cmd(const char *cmd, char **argv, int ch,
     const struct option *lo)
@@ -358,9 +472,12 @@ usage_getopt_cmd(const char *cmd, char **argv, int ch,
 		    islong ? (int)strcspn(a, "=") : 2, islong ? a : s);
 	if (optopt != 0 && (!islong || strchr(a, '=') == NULL))
 		return usage_option(cmd, s);
+	if (optopt != 0 && (lo = usage_long(lo, optopt)) != NULL)
+		return usage_error(cmd, "option --%s takes no value",
+		    lo->name);
 	if (islong && optopt == 0 && usage_ambiguous(cmd, a, lo))
 		return EXIT_USAGE;
-	return usage_option(cmd, a);
+	return usage_unknown(cmd, a, lo);
 }
 
 int
@@ -428,12 +545,47 @@ usage_print(const char *cmd)
 	return EXIT_OK;
 }
 
+/* The operands of a command that takes no option but --help: 0 with the
+ * first "--" taken out of argv (the operands are argv[1] on), or -1 after
+ * its usage (*rc 0) or a usage error (*rc 2). As with getopt, --help
+ * anywhere before "--" wins. */
+static int
+main_operands(int *argc, char **argv, int *rc)
+{
+	int	 i, end;
+
+	for (end = 1; end < *argc && strcmp(argv[end], "--") != 0; end++) {
+		if (strcmp(argv[end], "--help") == 0 ||
+		    strcmp(argv[end], "-h") == 0) {
+			*rc = usage_print(argv[0]);
+			return -1;
+		}
+	}
+	for (i = 1; i < end; i++) {
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			*rc = usage_option(argv[0], argv[i]);
+			return -1;
+		}
+	}
+	if (end < *argc) {
+		for (i = end; i + 1 < *argc; i++)
+			argv[i] = argv[i + 1];
+		argv[--*argc] = NULL;
+	}
+	return 0;
+}
+
 int
 cmd_version(struct globals *g, int argc, char **argv)
 {
+	int	 rc;
+
 	(void)g;
+	if (main_operands(&argc, argv, &rc) != 0)
+		return rc;
 	if (argc > 1)
-		return usage_extra(argv[0], argv[1]);
+		return usage_error(argv[0], "unexpected argument: %s",
+		    argv[1]);
 	printf("agentrun %s\n", AGENTRUN_VERSION);
 	return EXIT_OK;
 }
@@ -441,42 +593,37 @@ cmd_version(struct globals *g, int argc, char **argv)
 int
 cmd_help(struct globals *g, int argc, char **argv)
 {
-	int	 i;
+	struct config	 cfg;
+	char		*cause = NULL, *near;
+	int		 rc, known;
 
 	(void)g;
-	for (i = 1; i < argc; i++) {	/* help ls --help: help's own */
-		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0)
-			return usage_print(argv[0]);
-	}
+	if (main_operands(&argc, argv, &rc) != 0)
+		return rc;	/* help ls --help: help's own */
 	if (argc > 2)
 		return usage_error(argv[0], "help takes one command");
-	if (argc == 2 && argv[1][0] == '-')
-		return usage_extra(argv[0], argv[1]);
-	if (argc == 2) {
-		if (cmd_find(argv[1]) == NULL) {
-			struct config	 cfg;
-			char		*cause = NULL;
-			int		 known = 0;
-
-			if (config_load(&cfg, &cause) == 0)
-				known = config_agent(&cfg, argv[1]) != NULL;
-			else {
-				log_error("%s", cause);
-				known = -1;
-			}
-			config_free(&cfg);
-			free(cause);
-			if (known < 0)
-				return EXIT_USAGE;
-			if (!known)
-				return usage_error("help", "no such command: "
-				    "'%s'", argv[1]);
-		}
-		return usage_print(argv[1]);
+	if (argc == 1) {
+		main_help();
+		return EXIT_OK;
 	}
-	main_help();
-	return EXIT_OK;
+	if (cmd_find(argv[1]) != NULL)
+		return usage_print(argv[1]);
+	if (config_load(&cfg, &cause) == 0)
+		known = config_agent(&cfg, argv[1]) != NULL;
+	else {
+		log_error("%s", cause);
+		known = -1;
+	}
+	config_free(&cfg);
+	free(cause);
+	if (known < 0)
+		return EXIT_USAGE;
+	if (known)
+		return usage_print(argv[1]);
+	near = suggest_command(argv[1]);
+	rc = usage_error("help", "no such command: '%s'%s", argv[1], near);
+	free(near);
+	return rc;
 }
 
 static int
@@ -773,7 +920,7 @@ main(int argc, char **argv)
 	struct globals		 g;
 	const struct cmd_entry	*e;
 	int			 i, rc = EXIT_OK, agent;
-	char			*cause = NULL;
+	char			*cause = NULL, *near;
 
 	if (main_std_fds() != 0)
 		return EXIT_ERROR;
@@ -798,11 +945,15 @@ main(int argc, char **argv)
 	}
 	if ((agent = is_agent(argv[i], &cause)) > 0)
 		return main_done(cmd_agent(&g, argc - i, argv + i));
+	near = suggest_command(argv[i]);
 	if (agent < 0) {	/* it may be an agent of a config gone bad */
 		log_error("'%s' is not an agentrun command, nor an agent the "
-		    "config can tell: %s", argv[i], cause);
-		free(cause);
-		return EXIT_USAGE;
-	}
-	return usage_error(NULL, "'%s' is not an agentrun command", argv[i]);
+		    "config can tell: %s%s", argv[i], cause, near);
+		rc = EXIT_USAGE;
+	} else
+		rc = usage_error(NULL, "'%s' is not an agentrun command%s",
+		    argv[i], near);
+	free(near);
+	free(cause);
+	return rc;
 }

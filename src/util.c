@@ -919,3 +919,43 @@ parse_seconds(const char *s, double *out)
 	*out = total;
 	return 0;
 }
+
+/* The optimal string alignment distance of a (la bytes) and b: letters
+ * wrong, missing, extra or two swapped; or more than max. For "did you
+ * mean". */
+size_t
+edit_distance(const char *a, size_t la, const char *b, size_t max)
+{
+	size_t	 lb = strlen(b), i, j, d, *r0, *r1, *r2, *t;
+
+	if ((la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	r0 = xcalloc(lb + 1, sizeof *r0);	/* row i - 2 */
+	r1 = xcalloc(lb + 1, sizeof *r1);	/* row i - 1 */
+	r2 = xcalloc(lb + 1, sizeof *r2);	/* row i */
+	for (j = 0; j <= lb; j++)
+		r1[j] = j;
+	for (i = 1; i <= la; i++) {
+		r2[0] = i;
+		for (j = 1; j <= lb; j++) {
+			d = r1[j - 1] + (a[i - 1] != b[j - 1]);
+			if (r1[j] + 1 < d)
+				d = r1[j] + 1;
+			if (r2[j - 1] + 1 < d)
+				d = r2[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && r0[j - 2] + 1 < d)
+				d = r0[j - 2] + 1;
+			r2[j] = d;
+		}
+		t = r0;
+		r0 = r1;
+		r1 = r2;
+		r2 = t;
+	}
+	d = r1[lb];
+	free(r0);
+	free(r1);
+	free(r2);
+	return d;
+}
