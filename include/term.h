@@ -28,5 +28,8 @@ void	 term_set_alt(int);
 /* Tell term_restore how many kitty keyboard modes the program pushed on
  * the main screen and left there: it pops them. */
 void	 term_set_kitty(int);
+/* How many of those the last term_restore popped (0 if it wrote nothing):
+ * after a stop, the caller pushes them again. */
+int	 term_kitty_popped(void);
 
 #endif

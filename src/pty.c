@@ -62,8 +62,10 @@ struct pty {
 						   or INT/QUIT), 0 not */
 	int			 end_self;	/* TERM or HUP: end, whatever
 						   the command does */
-	int			 alt_again;	/* back to the alternate
-						   screen before more output */
+	int			 again;		/* continued: back to the
+						   modes stopping left (kitty
+						   keys, alternate screen)
+						   before more output */
 	int			 cols, rows;
 	struct buf		 queue;		/* keys waiting for the child */
 	char			 last_key;	/* the last byte queued */
@@ -85,6 +87,11 @@ struct pty {
 	int			 alt;		/* alternate screen seen on */
 	int			 kitty;		/* kitty keyboard pushes left
 						   on the main screen */
+	unsigned		 kitty_flags[PTY_KITTY_MAX];	/* theirs */
+	int			 kitty_again;	/* popped by a stop: pushed
+						   again after it */
+	unsigned		 modes;		/* of pty_modes: set */
+	unsigned		 modes_seen;	/* set or reset */
 	char			 carry[PTY_ALT_CARRY];	/* a cut sequence */
 	size_t			 carry_len;
 	int64_t			 last_tick;
@@ -94,6 +101,20 @@ struct pty {
 	const struct pty_cbs	*cbs;
 };
 
+/* A push of kitty keyboard flags on the main screen, kept for a stop to
+ * push them again after it. Past PTY_KITTY_MAX the oldest goes, as in
+ * kitty. */
+static void
+pty_kitty_push(struct pty *p, unsigned flags)
+{
+	if (p->kitty == PTY_KITTY_MAX) {
+		memmove(p->kitty_flags, p->kitty_flags + 1,
+		    (PTY_KITTY_MAX - 1) * sizeof p->kitty_flags[0]);
+		p->kitty--;
+	}
+	p->kitty_flags[p->kitty++] = flags;
+}
+
 /* A kitty keyboard push ("\033[>Nu") or pop ("\033[<Nu", N entries, 1 by
  * default) at q: on the main screen they count in p->kitty, for the way
  * out to pop what the program left (Claude Code pushes there). 1 done, 0
@@ -102,7 +123,7 @@ static int
 pty_kitty_seq(const char *q, const char *e, struct pty *p)
 {
 	size_t	 n = (size_t)(e - q), i;
-	long	 v = -1;		/* no number: 1 */
+	long	 v = -1;		/* no number */
 
 	for (i = 3; i < n; i++) {
 		if (q[i] >= '0' && q[i] <= '9') {
@@ -111,22 +132,44 @@ pty_kitty_seq(const char *q, const char *e, struct pty *p)
 			continue;
 		}
 		if (q[i] == 'u' && !p->alt) {
-			if (v < 0)
-				v = 1;
-			if (q[2] == '>' && p->kitty < PTY_KITTY_MAX)
-				p->kitty++;
-			else if (q[2] == '<')
-				p->kitty = v >= p->kitty ? 0 : p->kitty - (int)v;
+			if (q[2] == '>')	/* no number: flags 0 */
+				pty_kitty_push(p, v < 0 ? 0 : (unsigned)v);
+			else {
+				if (v < 0)
+					v = 1;
+				p->kitty = v >= p->kitty ? 0 :
+				    p->kitty - (int)v;
+			}
 		}
 		return 1;
 	}
 	return n > PTY_ALT_CARRY;
 }
 
+/* The private modes the reset string puts back (term.c), for a stop to
+ * set again after it those the program had changed: cursor keys,
+ * autowrap, cursor shown (those two on by default), mouse, focus events,
+ * bracketed paste. */
+static const int pty_modes[] = { 1, 7, 25, 1000, 1002, 1003, 1004, 1006,
+    1015, 2004, 0 };
+#define PTY_MODES_ON	(1u << 1 | 1u << 2)	/* 7 and 25 */
+
+static unsigned
+pty_mode_bit(long v)
+{
+	int	 i;
+
+	for (i = 0; pty_modes[i] != 0; i++) {
+		if (pty_modes[i] == v)
+			return 1u << i;
+	}
+	return 0;
+}
+
 /* One private mode set or reset at q ("\033[?N;...h" or "l"): the
- * alternate screen's modes (1049, 1047, 47) set p->alt; or a kitty
- * keyboard push or pop. 1 done (whatever the sequence), 0 if it may go on
- * past e (q < e). */
+ * alternate screen's modes (1049, 1047, 47) set p->alt, those of
+ * pty_modes p->modes; or a kitty keyboard push or pop. 1 done (whatever
+ * the sequence), 0 if it may go on past e (q < e). */
 static int
 pty_alt_seq(const char *q, const char *e, struct pty *p)
 {
@@ -134,6 +177,7 @@ pty_alt_seq(const char *q, const char *e, struct pty *p)
 	long	 v = 0;
 	int	 seen = 0;
 	int	*alt = &p->alt;
+	unsigned bits = 0;
 
 	if (n >= 3 && q[1] == '[' && (q[2] == '>' || q[2] == '<'))
 		return pty_kitty_seq(q, e, p);
@@ -147,11 +191,17 @@ pty_alt_seq(const char *q, const char *e, struct pty *p)
 		}
 		if (v == 1049 || v == 1047 || v == 47)
 			seen = 1;
+		else
+			bits |= pty_mode_bit(v);
 		v = 0;
 		if (q[i] == ';')
 			continue;
-		if (seen && (q[i] == 'h' || q[i] == 'l'))
+		if (q[i] != 'h' && q[i] != 'l')
+			return 1;
+		if (seen)
 			*alt = q[i] == 'h';
+		p->modes = q[i] == 'h' ? p->modes | bits : p->modes & ~bits;
+		p->modes_seen |= bits;
 		return 1;
 	}
 	return n > PTY_ALT_CARRY;	/* too long to be one: drop it */
@@ -285,10 +335,14 @@ pty_escalate(struct pty *p)
 
 static void pty_continue(struct pty *);
 
+/* Stop as a terminal's Ctrl-Z stops a job, the terminal given back first
+ * (the kitty keyboard modes the program pushed are popped: pushed again
+ * after). */
 static void
 pty_stop_self(struct pty *p)
 {
 	term_restore();
+	p->kitty_again = term_kitty_popped();
 	/* Continued, or never stopped (no shell could continue it): back to
 	 * the terminal at once, before more output. The SIGCONT that
 	 * continued it, still to come through the signal fd, is then no
@@ -304,11 +358,12 @@ pty_continue(struct pty *p)
 
 	if (p->in_tty && p->in_open)
 		(void)term_reraw();
-	/* Stopping left the alternate screen: back to it before the next
-	 * output (this may run inside a blocked write), and the program is
-	 * asked to draw itself again, as after a resize (at the same size
-	 * the kernel sends no SIGWINCH). */
-	p->alt_again = p->alt;
+	/* Stopping left the alternate screen, popped the kitty keyboard
+	 * modes and reset others: back to them before the next output
+	 * (this may run inside a blocked write), and the program is asked
+	 * to draw itself again, as after a resize (at the same size the
+	 * kernel sends no SIGWINCH). */
+	p->again = 1;
 	pty_size(p);
 	pty_push_size(p);
 	if ((fg = tcgetpgrp(p->master)) > 0)
@@ -414,13 +469,43 @@ pty_out_write(struct pty *p, const char *s, size_t n)
 	return 0;
 }
 
+/* Continued: the kitty keyboard modes popped by the stop are pushed
+ * again on the main screen, then the alternate screen is entered again
+ * if the program was on it, and the modes it changed that the reset put
+ * back are changed again. */
+static void
+pty_again(struct pty *p)
+{
+	char		 s[PTY_KITTY_MAX * 16 + 256];
+	size_t		 n = 0;
+	unsigned	 b;
+	int		 i;
+
+	p->again = 0;
+	for (i = 0; i < p->kitty_again && i < p->kitty; i++)
+		n += (size_t)snprintf(s + n, sizeof s - n, "\033[>%uu",
+		    p->kitty_flags[i]);
+	p->kitty_again = 0;
+	if (p->alt)
+		n += (size_t)snprintf(s + n, sizeof s - n, "\033[?1049h");
+	for (i = 0; pty_modes[i] != 0; i++) {
+		b = 1u << i;
+		if ((p->modes_seen & b) && (p->modes & b) != (PTY_MODES_ON & b))
+			n += (size_t)snprintf(s + n, sizeof s - n,
+			    "\033[?%d%c", pty_modes[i],
+			    p->modes & b ? 'h' : 'l');
+	}
+	if (n > 0 && p->out_ok && pty_out_write(p, s, n) != 0)
+		p->out_ok = 0;
+	if (p->out_ok)	/* pushed: any way out pops them again */
+		term_set_kitty(p->kitty);
+}
+
 static void
 pty_output(struct pty *p, const char *s, size_t n)
 {
-	if (p->alt_again && p->out_ok &&
-	    pty_out_write(p, "\033[?1049h", 8) != 0)
-		p->out_ok = 0;
-	p->alt_again = 0;
+	if (p->again)
+		pty_again(p);
 	if (p->out_ok && pty_out_write(p, s, n) != 0) {
 		/* Nobody reads any more (EPIPE, EIO): like a terminal that
 		 * was closed, the child gets SIGHUP; recording goes on. Any

@@ -21,6 +21,7 @@ static volatile sig_atomic_t	term_fd = -1;		/* saved fd, or -1 */
 static volatile sig_atomic_t	term_raw_on;
 static volatile sig_atomic_t	term_alt;
 static volatile sig_atomic_t	term_kitty;	/* pushes to pop */
+static volatile sig_atomic_t	term_popped;	/* by the last restore */
 static char			term_kitty_pop[16];	/* "\033[<Nu" */
 static int			term_handlers_done;
 
@@ -101,6 +102,7 @@ term_restore(void)
 	const char	*s;
 	ssize_t		 n;
 
+	term_popped = 0;
 	if (term_raw_on && term_fd >= 0) {
 		term_raw_on = 0;
 		(void)tcsetattr(term_fd, TCSADRAIN, &term_saved_modes);
@@ -109,13 +111,21 @@ term_restore(void)
 	if (isatty(STDOUT_FILENO) && term_out_ready()) {
 		s = term_reset_string(term_alt);
 		n = write(STDOUT_FILENO, s, strlen(s));
-		if (term_kitty > 0)	/* on the main screen, left just now */
+		if (term_kitty > 0) {	/* on the main screen, left just now */
 			n = write(STDOUT_FILENO, term_kitty_pop,
 			    strlen(term_kitty_pop));
+			term_popped = term_kitty;
+		}
 		(void)n;
 	}
 	term_alt = 0;		/* left: once is enough */
 	term_kitty = 0;
+}
+
+int
+term_kitty_popped(void)
+{
+	return term_popped;
 }
 
 static void
